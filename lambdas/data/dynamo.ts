@@ -1,0 +1,60 @@
+/** Small helpers shared by the table modules: attribute values and error mapping. */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ServiceUnavailableError } from '../shared/errors';
+
+export type Item = Record<string, AttributeValue>;
+
+export const S = (value: string): AttributeValue => ({ S: value });
+export const N = (value: number): AttributeValue => ({ N: String(value) });
+export const SS = (values: readonly string[]): AttributeValue => ({ SS: [...values] });
+export const M = (values: Readonly<Record<string, string>>): AttributeValue => ({
+  M: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { S: v }])),
+});
+
+export function str(item: Item, name: string): string {
+  const v = item[name]?.S;
+  if (v === undefined) throw new TypeError(`attribute ${name} is missing or not a string`);
+  return v;
+}
+export function optStr(item: Item, name: string): string | undefined {
+  return item[name]?.S;
+}
+export function num(item: Item, name: string): number {
+  const v = item[name]?.N;
+  if (v === undefined) throw new TypeError(`attribute ${name} is missing or not a number`);
+  return Number(v);
+}
+export function strMap(item: Item, name: string): Record<string, string> {
+  const m = item[name]?.M ?? {};
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.S ?? '']));
+}
+
+const THROTTLED = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);
+
+/** Throttling that outlasted the SDK's own retries becomes a retryable 503; anything else is rethrown. */
+export function mapDynamoError(error: unknown): unknown {
+  const name = (error as { name?: string } | null)?.name ?? '';
+  return THROTTLED.has(name) ? new ServiceUnavailableError('The database is busy', { cause: error }) : error;
+}
+
+/** Whether a transaction was cancelled because one of its conditions failed. */
+export function isConditionFailure(error: unknown): boolean {
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
+  if (e?.name === 'ConditionalCheckFailedException') return true;
+  return e?.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+}
+
+/** Awaits a DynamoDB call, mapping exhausted throttling to a retryable 503. */
+export async function guard<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw mapDynamoError(error);
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The records table. Item kinds (keys built by `recordKeys`, pure and tested):
+ * - head    `REC#<recordId>` / `HEAD`: the current version, sealed fields, blind indexes;
+ * - version `REC#<recordId>` / `V#<10 digits>`: every version ever published (history);
+ * - lookup  `EXT#<blind(agency, externalId)>` / `EXT`: makes (agency, externalId) unique.
+ * Every personal value is sealed (FieldCipher) or blind-indexed (BlindIndexer) before it gets here.
+ */
+import {
+  GetItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import type { SealedFields } from '../crypto/field-cipher';
+import { guard, isConditionFailure, type Item, M, mapDynamoError, N, num, optStr, S, str, strMap } from './dynamo';
+
+export interface StoredRecord {
+  readonly recordId: string;
+  readonly agencyId: string;
+  readonly version: number;
+  readonly schemaVersion: number;
+  /** Blind index of the canonical content: detects an unchanged republish. */
+  readonly contentMac: string;
+  readonly sealed: SealedFields;
+  /** Blind index of the normalised identity number, when there is one. */
+  readonly idNumberIndex?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export const recordKeys = {
+  head: (recordId: string) => ({ pk: S(`REC#${recordId}`), sk: S('HEAD') }),
+  version: (recordId: string, version: number) => ({ pk: S(`REC#${recordId}`), sk: S(`V#${String(version).padStart(10, '0')}`) }),
+  external: (externalIndex: string) => ({ pk: S(`EXT#${externalIndex}`), sk: S('EXT') }),
+  idNumber: (idNumberIndex: string) => `IDN#${idNumberIndex}`,
+};
+
+function contentAttributes(record: StoredRecord): Item {
+  return {
+    recordId: S(record.recordId),
+    agencyId: S(record.agencyId),
+    version: N(record.version),
+    schemaVersion: N(record.schemaVersion),
+    contentMac: S(record.contentMac),
+    edk: S(record.sealed.edk),
+    enc: M(record.sealed.fields),
+    createdAt: S(record.createdAt),
+    updatedAt: S(record.updatedAt),
+  };
+}
+
+/** The head item of a record: its current version plus the index keys. */
+export function headItem(record: StoredRecord): Item {
+  const item: Item = { ...recordKeys.head(record.recordId), ...contentAttributes(record) };
+  if (record.idNumberIndex) {
+    item.gsi1pk = S(recordKeys.idNumber(record.idNumberIndex));
+    item.gsi1sk = S(record.recordId);
+  }
+  return item;
+}
+
+export function versionItem(record: StoredRecord): Item {
+  return { ...recordKeys.version(record.recordId, record.version), ...contentAttributes(record) };
+}
+
+function fromItem(item: Item): StoredRecord {
+  const idn = optStr(item, 'gsi1pk');
+  return {
+    recordId: str(item, 'recordId'),
+    agencyId: str(item, 'agencyId'),
+    version: num(item, 'version'),
+    schemaVersion: num(item, 'schemaVersion'),
+    contentMac: str(item, 'contentMac'),
+    sealed: { edk: str(item, 'edk'), fields: strMap(item, 'enc') },
+    ...(idn && { idNumberIndex: idn.slice('IDN#'.length) }),
+    createdAt: str(item, 'createdAt'),
+    updatedAt: str(item, 'updatedAt'),
+  };
+}
+
+export class RecordsTable {
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly tableName: string,
+  ) {}
+
+  /** The record id registered for a blind (agency, externalId), if any. */
+  async findByExternal(externalIndex: string): Promise<string | undefined> {
+    const out = await guard(
+      this.client.send(new GetItemCommand({ TableName: this.tableName, Key: recordKeys.external(externalIndex), ConsistentRead: true })),
+    );
+    return out.Item ? str(out.Item, 'recordId') : undefined;
+  }
+
+  async getHead(recordId: string): Promise<StoredRecord | undefined> {
+    const out = await guard(
+      this.client.send(new GetItemCommand({ TableName: this.tableName, Key: recordKeys.head(recordId), ConsistentRead: true })),
+    );
+    return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  /** All versions, oldest first. */
+  async listVersions(recordId: string): Promise<StoredRecord[]> {
+    const out = await guard(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+          ExpressionAttributeValues: { ':pk': S(`REC#${recordId}`), ':v': S('V#') },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return (out.Items ?? []).map(fromItem);
+  }
+
+  /** Creates lookup, head and first version atomically; 'exists' when another request won the race. */
+  async create(record: StoredRecord, externalIndex: string): Promise<'created' | 'exists'> {
+    return this.#transact([
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...recordKeys.external(externalIndex), recordId: S(record.recordId), agencyId: S(record.agencyId) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      { Put: { TableName: this.tableName, Item: headItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: versionItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]).then((ok) => (ok ? 'created' : 'exists'));
+  }
+
+  /** Replaces the head and appends a version, if the head is still at `expectedVersion`. */
+  async appendVersion(record: StoredRecord, expectedVersion: number): Promise<'ok' | 'conflict'> {
+    return this.#transact([
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: headItem(record),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': N(expectedVersion) },
+        },
+      },
+      { Put: { TableName: this.tableName, Item: versionItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]).then((ok) => (ok ? 'ok' : 'conflict'));
+  }
+
+  async #transact(items: TransactWriteItem[]): Promise<boolean> {
+    try {
+      await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw mapDynamoError(error);
+    }
+  }
+
+}

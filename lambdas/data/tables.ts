@@ -1,0 +1,65 @@
+/**
+ * The one definition of every DynamoDB table: keys, indexes, TTL. The CDK
+ * stack (lib/constructs/data-store.ts) and the local hub (local/tables.ts)
+ * both build their tables from this list, so they cannot drift apart.
+ */
+
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  /** Non-key attributes copied into the index; KEYS_ONLY when empty. */
+  readonly include?: readonly string[];
+}
+
+export interface TableDefinition {
+  readonly id: TableId;
+  readonly description: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly indexes: readonly IndexDefinition[];
+  readonly ttlAttribute?: string;
+  /** Append-only tables: no Lambda role may update or delete items. */
+  readonly appendOnly: boolean;
+}
+
+export type TableId = 'records' | 'nonces' | 'audit';
+
+export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
+  records: {
+    id: 'records',
+    description: 'Child records: current head, version history, and blind-index lookup items',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [{ name: 'byIdNumber', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', include: ['agencyId'] }],
+    appendOnly: false,
+  },
+  nonces: {
+    id: 'nonces',
+    description: 'Request token ids (jti) seen within their lifetime, for replay protection',
+    partitionKey: 'pk',
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+    appendOnly: false,
+  },
+  audit: {
+    id: 'audit',
+    description: 'Append-only audit events, one per request',
+    partitionKey: 'pk',
+    ttlAttribute: 'expiresAt',
+    indexes: [],
+    appendOnly: true,
+  },
+};
+
+/** Table names a Lambda receives, one per table id. */
+export type TableNames = Readonly<Record<TableId, string>>;
+
+/** Names used by the local hub and the integration tests. */
+export function localTableNames(provinceCode: string): TableNames {
+  return {
+    records: `xinqiao-${provinceCode}-records`,
+    nonces: `xinqiao-${provinceCode}-nonces`,
+    audit: `xinqiao-${provinceCode}-audit`,
+  };
+}

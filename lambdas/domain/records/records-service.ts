@@ -1,0 +1,109 @@
+/**
+ * Publishing and reading child records. Orchestrates blind indexes, field
+ * encryption and the records table through narrow interfaces; imports no AWS SDK.
+ */
+import { CHILD_RECORD_SCHEMA_VERSION, type ChildRecordV1 } from '../../../schemas/child-record';
+import type { EncryptionContext } from '../../crypto/keyring';
+import type { BlindIndexer } from '../../crypto/blind-index';
+import type { FieldCipher } from '../../crypto/field-cipher';
+import type { RecordsTable, StoredRecord } from '../../data/records-table';
+import { ConflictError, NotFoundError } from '../../shared/errors';
+import { randomId } from '../../shared/ids';
+import { canonicalJson } from './canonical-json';
+
+export const RECORDS_TABLE_CONTEXT = 'records';
+
+export interface RecordsDeps {
+  readonly province: string;
+  readonly records: Pick<RecordsTable, 'findByExternal' | 'getHead' | 'create' | 'appendVersion'>;
+  readonly cipher: FieldCipher;
+  readonly index: BlindIndexer;
+  readonly now?: () => Date;
+}
+
+export type PublishStatus = 'created' | 'updated' | 'unchanged';
+
+export interface PublishResult {
+  readonly recordId: string;
+  readonly version: number;
+  readonly status: PublishStatus;
+}
+
+export interface OwnRecord {
+  readonly recordId: string;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly record: ChildRecordV1;
+}
+
+const MAX_ATTEMPTS = 4;
+
+export function encryptionContext(province: string, agencyId: string): EncryptionContext {
+  return { province, agency: agencyId, table: RECORDS_TABLE_CONTEXT };
+}
+
+/**
+ * Publishes a record, idempotent on (agency, externalId): the same content
+ * twice is `unchanged`; changed content appends a version and keeps the history.
+ * Concurrent publishes of one externalId are serialised by conditional writes.
+ */
+export async function publishRecord(deps: RecordsDeps, agencyId: string, record: ChildRecordV1): Promise<PublishResult> {
+  const now = (deps.now ?? (() => new Date()))().toISOString();
+  const [externalIndex, contentMac, idNumberIndex] = await Promise.all([
+    deps.index.compute('external-id', agencyId, record.externalId),
+    deps.index.compute('content', agencyId, canonicalJson(record)),
+    record.idNumber ? deps.index.compute('id-number', record.idNumber) : Promise.resolve(undefined),
+  ]);
+  const context = encryptionContext(deps.province, agencyId);
+
+  const build = async (recordId: string, version: number, createdAt: string): Promise<StoredRecord> => ({
+    recordId,
+    agencyId,
+    version,
+    schemaVersion: CHILD_RECORD_SCHEMA_VERSION,
+    contentMac,
+    sealed: await deps.cipher.seal(
+      context,
+      { table: RECORDS_TABLE_CONTEXT, recordId, schemaVersion: CHILD_RECORD_SCHEMA_VERSION },
+      record,
+    ),
+    ...(idNumberIndex && { idNumberIndex }),
+    createdAt,
+    updatedAt: now,
+  });
+
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const existingId = await deps.records.findByExternal(externalIndex);
+    if (!existingId) {
+      const stored = await build(randomId('rec'), 1, now);
+      if ((await deps.records.create(stored, externalIndex)) === 'created') {
+        return { recordId: stored.recordId, version: 1, status: 'created' };
+      }
+      continue; // another request created it first: read it and compare
+    }
+    const head = await deps.records.getHead(existingId);
+    if (!head) continue; // lookup written but head not visible yet; retry
+    if (head.contentMac === contentMac) return { recordId: head.recordId, version: head.version, status: 'unchanged' };
+    const next = await build(head.recordId, head.version + 1, head.createdAt);
+    if ((await deps.records.appendVersion(next, head.version)) === 'ok') {
+      return { recordId: next.recordId, version: next.version, status: 'updated' };
+    }
+  }
+  throw new ConflictError();
+}
+
+/**
+ * Reads a record for the agency that published it. Any other caller gets
+ * NotFoundError, exactly as if the record did not exist.
+ */
+export async function readOwnRecord(deps: RecordsDeps, agencyId: string, recordId: string): Promise<OwnRecord> {
+  const head = await deps.records.getHead(recordId);
+  if (!head || head.agencyId !== agencyId) throw new NotFoundError('No such record');
+  const record = (await deps.cipher.open(
+    encryptionContext(deps.province, head.agencyId),
+    { table: RECORDS_TABLE_CONTEXT, recordId: head.recordId, schemaVersion: head.schemaVersion },
+    head.sealed,
+  )) as ChildRecordV1;
+  return { recordId: head.recordId, version: head.version, createdAt: head.createdAt, updatedAt: head.updatedAt, record };
+}

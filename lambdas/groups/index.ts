@@ -1,0 +1,15 @@
+/** Every route group by name, for the local hub and the tests. */
+import type { RouteGroup } from '../routes';
+import type { HubRuntime } from '../runtime';
+import { createHealthGroup } from './health';
+import { createMetaGroup } from './meta';
+import { createRecordsGroup } from './records';
+import type { GroupHandler, SignedGroupOptions } from './signed-group';
+
+export function createAllGroups(runtime: HubRuntime, options?: SignedGroupOptions): Record<RouteGroup, GroupHandler> {
+  return {
+    health: createHealthGroup(runtime),
+    meta: createMetaGroup(runtime, options),
+    records: createRecordsGroup(runtime, options),
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The middleware chain every signed route group shares, in this order:
+ * audit (writes last, sees the final response) -> error mapping -> request
+ * state and size limit -> signature and replay -> JSON body -> route handler.
+ */
+import middy from '@middy/core';
+import type { HttpEvent, HttpResult, HubContext, RouteHandler } from '../http/context';
+import { auditTrail } from '../middleware/audit-trail';
+import { errorMapper } from '../middleware/error-mapper';
+import { jsonBody } from '../middleware/json-body';
+import { requestState } from '../middleware/request-state';
+import { signedRequest } from '../middleware/signed-request';
+import type { HubRuntime } from '../runtime';
+import { unmatchedRoute } from '../handlers/meta/unmatched';
+
+export type GroupHandler = (event: HttpEvent, context: import('aws-lambda').Context) => Promise<HttpResult>;
+
+export interface SignedGroupOptions {
+  /** Clock for signature checks and audit times; tests inject it. */
+  now?: () => number;
+}
+
+export function createSignedGroup(
+  runtime: Pick<HubRuntime, 'province' | 'registry' | 'nonces' | 'audit'>,
+  routes: Readonly<Record<string, RouteHandler>>,
+  options: SignedGroupOptions = {},
+): GroupHandler {
+  const dispatch = async (event: HttpEvent, context: HubContext): Promise<HttpResult> =>
+    (routes[event.routeKey] ?? unmatchedRoute)(event, context);
+  const now = options.now ?? Date.now;
+  return middy<HttpEvent, HttpResult, Error, HubContext>(dispatch)
+    .use(auditTrail({ sink: runtime.audit, province: runtime.province, now: () => new Date(now()) }))
+    .use(errorMapper())
+    .use(requestState())
+    .use(signedRequest({ registry: runtime.registry, nonces: runtime.nonces, now }))
+    .use(jsonBody()) as unknown as GroupHandler;
+}

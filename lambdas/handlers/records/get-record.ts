@@ -1,0 +1,19 @@
+/** GET /v1/records/{recordId}: the publishing agency reads its record; anyone else gets 404. */
+import { z } from 'zod';
+import { recordId as recordIdSchema, type recordResponse } from '../../../schemas/api';
+import { readOwnRecord, type RecordsDeps } from '../../domain/records/records-service';
+import { callerOf, type RouteHandler } from '../../http/context';
+import { json } from '../../http/responses';
+import { parseWith } from '../../http/validate';
+
+const pathParams = z.object({ recordId: recordIdSchema });
+
+export function getRecordHandler(deps: RecordsDeps): RouteHandler {
+  return async (event, context) => {
+    const caller = callerOf(context);
+    const { recordId } = parseWith(pathParams, event.pathParameters ?? {});
+    context.hub.recordIds.push(recordId);
+    const body: z.infer<typeof recordResponse> = await readOwnRecord(deps, caller.agencyId, recordId);
+    return json(200, body, context.hub.requestId);
+  };
+}

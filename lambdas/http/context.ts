@@ -1,0 +1,38 @@
+/** What the middlewares learn about one request and hand to the route handler. */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { AuthAttempt, VerifiedCaller } from '../auth/verify-request';
+
+export interface RequestState {
+  readonly requestId: string;
+  /** The exact body bytes (decoded from base64 when API Gateway encoded them). */
+  body: Uint8Array;
+  /** Filled in by the signed-request middleware as verification proceeds. */
+  readonly auth: AuthAttempt;
+  caller?: VerifiedCaller;
+  /** Parsed JSON body, set by the json-body middleware. */
+  json?: unknown;
+  /** Record ids this request touched, for its audit event. */
+  readonly recordIds: string[];
+}
+
+export interface HubContext extends Context {
+  hub: RequestState;
+}
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/** A route handler: parse, authorize, call domain code, shape the response. */
+export type RouteHandler = (event: HttpEvent, context: HubContext) => Promise<HttpResult>;
+
+/** The caller, which the signed-request middleware guarantees on signed routes. */
+export function callerOf(context: HubContext): VerifiedCaller {
+  const caller = context.hub.caller;
+  if (!caller) throw new TypeError('route is not behind the signed-request middleware');
+  return caller;
+}
+
+/** Path and query exactly as sent, as bound by the `htu` claim. */
+export function pathWithQuery(event: HttpEvent): string {
+  return event.rawQueryString ? `${event.rawPath}?${event.rawQueryString}` : event.rawPath;
+}

@@ -1,0 +1,83 @@
+/**
+ * Writes exactly one audit event per request, allowed or denied, after the
+ * response is known. If the write fails the request fails with a generic 503:
+ * nothing is disclosed without an audit record. Must be the first middleware
+ * used (its `after`/`onError` then run last, seeing the final response).
+ */
+import type middy from '@middy/core';
+import { type AuditEvent, outcomeOf } from '../domain/audit/audit-event';
+import { AuditUnavailableError } from '../shared/errors';
+import { timeOrderedId } from '../shared/ids';
+import { logger } from '../shared/logger';
+import type { HttpEvent, HttpResult, HubContext } from '../http/context';
+import { errorResponse, toHubError } from './error-mapper';
+
+export interface AuditSink {
+  append(event: AuditEvent): Promise<void>;
+}
+
+export interface AuditTrailOptions {
+  sink: AuditSink;
+  province: string;
+  now?: () => Date;
+}
+
+const WRITTEN = Symbol('auditWritten');
+
+export function auditTrail(options: AuditTrailOptions): middy.MiddlewareObj<HttpEvent, HttpResult, Error, HubContext> {
+  const now = options.now ?? (() => new Date());
+
+  const eventFor = (request: middy.Request<HttpEvent, HttpResult, Error, HubContext>): AuditEvent => {
+    const { hub } = request.context;
+    const status = request.response?.statusCode ?? 500;
+    const caller = hub.caller;
+    const errorCode = request.error ? toHubError(request.error).code : undefined;
+    const time = now();
+    return {
+      eventId: timeOrderedId('evt', time.getTime()),
+      time: time.toISOString(),
+      requestId: hub.requestId,
+      province: options.province,
+      route: request.event.routeKey && request.event.routeKey !== '$default' ? request.event.routeKey : 'UNMATCHED',
+      path: request.event.rawPath,
+      agencyVerified: caller !== undefined,
+      ...((caller?.agencyId ?? hub.auth.agencyId) && { agencyId: caller?.agencyId ?? hub.auth.agencyId }),
+      ...((caller?.kid ?? hub.auth.kid) && { kid: caller?.kid ?? hub.auth.kid }),
+      ...((caller?.sub ?? hub.auth.sub) && { sub: caller?.sub ?? hub.auth.sub }),
+      ...(caller?.purpose && { purpose: caller.purpose }),
+      recordIds: hub.recordIds,
+      outcome: outcomeOf(status),
+      status,
+      ...(errorCode && { errorCode }),
+    };
+  };
+
+  const write = async (request: middy.Request<HttpEvent, HttpResult, Error, HubContext>) => {
+    const event = eventFor(request);
+    (request.internal as Record<symbol, boolean>)[WRITTEN] = true;
+    await options.sink.append(event);
+    logger.info('audited', { eventId: event.eventId, route: event.route, outcome: event.outcome, status: event.status, errorCode: event.errorCode });
+  };
+
+  return {
+    after: async (request) => {
+      try {
+        await write(request);
+      } catch (error) {
+        throw new AuditUnavailableError({ cause: error });
+      }
+    },
+    onError: async (request) => {
+      if ((request.internal as Record<symbol, boolean>)[WRITTEN]) {
+        // The audit write itself failed in `after`: the error mapper has already shaped a generic 503.
+        return;
+      }
+      try {
+        await write(request);
+      } catch (error) {
+        logger.error('audit write failed; response withheld', { causeName: (error as Error)?.name });
+        request.response = errorResponse(new AuditUnavailableError({ cause: error }), request.context.hub.requestId);
+      }
+    },
+  };
+}

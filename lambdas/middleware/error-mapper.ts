@@ -1,0 +1,58 @@
+/**
+ * The one place errors become HTTP responses. HubErrors keep their code and
+ * status; 4xx carry their messages, 5xx carry a generic message only. Anything
+ * else is an INTERNAL 500. Nothing from a stack trace reaches a client.
+ */
+import type middy from '@middy/core';
+import { HubError, InternalError } from '../shared/errors';
+import type { ApiError } from '../../schemas/api-error';
+import { logger } from '../shared/logger';
+import type { HttpEvent, HttpResult, HubContext } from '../http/context';
+import { json } from '../http/responses';
+
+export function toHubError(error: unknown): HubError {
+  return error instanceof HubError ? error : new InternalError({ cause: error });
+}
+
+/** The error body for `error`; 5xx bodies are generic. */
+export function errorBody(error: HubError, requestId: string): ApiError {
+  const generic = !error.expose;
+  return {
+    error: {
+      code: error.code,
+      message: generic ? (error.statusCode === 503 ? 'Service temporarily unavailable; retry later' : 'Internal error') : error.message,
+      message_zh: error.messageZh,
+      requestId,
+      ...(!generic && error.details && { details: error.details }),
+    },
+  };
+}
+
+export function errorResponse(error: HubError, requestId: string): HttpResult {
+  const headers: Record<string, string> = error.statusCode === 503 ? { 'retry-after': '1' } : {};
+  if (error.statusCode === 401) headers['www-authenticate'] = 'Bearer realm="xinqiao"';
+  return json(error.statusCode, errorBody(error, requestId), requestId, headers);
+}
+
+export interface ErrorMapperOptions {
+  /** Request id when the context has none yet (the health route). */
+  fallbackRequestId?: (event: HttpEvent) => string;
+}
+
+export function errorMapper(options: ErrorMapperOptions = {}): middy.MiddlewareObj<HttpEvent, HttpResult, Error, HubContext> {
+  const requestIdOf = options.fallbackRequestId ?? ((event: HttpEvent) => event.requestContext?.requestId ?? 'unknown');
+  return {
+    onError: async (request) => {
+      const error = toHubError(request.error);
+      const requestId = request.context.hub?.requestId ?? requestIdOf(request.event);
+      if (error.statusCode >= 500) {
+        const cause = (error.cause ?? request.error) as { name?: string; stack?: string } | undefined;
+        // Stack frames only: the first line is a message, and messages may quote input.
+        logger.error('request failed', { code: error.code, causeName: cause?.name, frames: cause?.stack?.split('\n').slice(1, 12).join('\n') });
+      } else {
+        logger.info('request refused', { code: error.code, status: error.statusCode });
+      }
+      request.response = errorResponse(error, requestId);
+    },
+  };
+}

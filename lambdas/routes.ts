@@ -1,0 +1,27 @@
+/**
+ * Which Lambda (route group) serves each route of the contract in
+ * schemas/api.ts. The CDK stack creates one function per group and the local
+ * hub dispatches with the same table. Groups exist so that each function's
+ * role grants only what its routes need.
+ */
+import type { RouteKey } from '../schemas/api';
+
+export const ROUTE_GROUPS = ['health', 'meta', 'records'] as const;
+export type RouteGroup = (typeof ROUTE_GROUPS)[number];
+
+export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
+  'GET /v1/health': 'health',
+  'GET /v1/openapi.json': 'meta',
+  'POST /v1/records': 'records',
+  'GET /v1/records/{recordId}': 'records',
+};
+
+/** The group that answers requests no route matches (API Gateway's `$default` route). */
+export const DEFAULT_ROUTE_GROUP: RouteGroup = 'meta';
+
+/** What each group may touch; the CDK stack grants exactly this and nothing more. */
+export const GROUP_NEEDS: Readonly<Record<RouteGroup, { signed: boolean; recordsTable: 'none' | 'read' | 'readwrite'; fieldKey: boolean; indexKey: boolean }>> = {
+  health: { signed: false, recordsTable: 'none', fieldKey: false, indexKey: false },
+  meta: { signed: true, recordsTable: 'none', fieldKey: false, indexKey: false },
+  records: { signed: true, recordsTable: 'readwrite', fieldKey: true, indexKey: true },
+};

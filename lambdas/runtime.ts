@@ -1,0 +1,55 @@
+/**
+ * Builds the objects a route group needs from plain settings. The deployed
+ * Lambdas (lambdas/entry/) and the local hub (local/) both call this, with a
+ * KMS keyring or a local one; nothing here reads the environment.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AgencyRegistryConfig } from '../schemas/province-config';
+import { AgencyRegistry } from './auth/registry';
+import { BlindIndexer } from './crypto/blind-index';
+import { CachingKeyring } from './crypto/caching-keyring';
+import { FieldCipher } from './crypto/field-cipher';
+import type { Keyring } from './crypto/keyring';
+import { AuditTable } from './data/audit-table';
+import { NoncesTable } from './data/nonces-table';
+import { RecordsTable } from './data/records-table';
+import type { TableNames } from './data/tables';
+import type { RecordsDeps } from './domain/records/records-service';
+import type { AuditSink } from './middleware/audit-trail';
+import type { NonceStore } from './middleware/signed-request';
+
+export interface RuntimeSettings {
+  readonly registry: AgencyRegistryConfig;
+  readonly dynamo: DynamoDBClient;
+  readonly tables: TableNames;
+  /** Raw keyring (KMS or local); wrapped here in the bounded cache. */
+  readonly keyring: Keyring;
+  readonly auditRetentionDays: number;
+}
+
+export interface HubRuntime {
+  readonly province: string;
+  readonly hubId: string;
+  readonly registry: AgencyRegistry;
+  readonly nonces: NonceStore;
+  readonly audit: AuditSink;
+  readonly records: RecordsDeps;
+}
+
+export function createRuntime(settings: RuntimeSettings): HubRuntime {
+  const keyring = new CachingKeyring(settings.keyring);
+  const province = settings.registry.provinceCode;
+  return {
+    province,
+    hubId: settings.registry.hubId,
+    registry: new AgencyRegistry(settings.registry),
+    nonces: new NoncesTable(settings.dynamo, settings.tables.nonces),
+    audit: new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400),
+    records: {
+      province,
+      records: new RecordsTable(settings.dynamo, settings.tables.records),
+      cipher: new FieldCipher(keyring),
+      index: new BlindIndexer(keyring, province),
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The API contract: every route with its request and response schemas. The
+ * OpenAPI description (schemas/openapi.ts) is generated from this table, and
+ * lambdas/routes.ts must map every key here to a Lambda route group.
+ */
+import { z } from 'zod';
+import { childRecordV1 } from './child-record';
+
+export const recordId = z
+  .string()
+  .regex(/^rec_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a record id (rec_ followed by 26 characters)' });
+
+export const publishRecordResponse = z
+  .object({
+    recordId,
+    version: z.number().int().min(1),
+    status: z.enum(['created', 'updated', 'unchanged']).meta({
+      description: 'created: first publish; updated: content changed, a new version was kept; unchanged: same content as the current version',
+    }),
+  })
+  .meta({ id: 'PublishRecordResponse' });
+
+export const recordResponse = z
+  .object({
+    recordId,
+    version: z.number().int().min(1),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    record: childRecordV1,
+  })
+  .meta({ id: 'RecordResponse' });
+
+export const healthResponse = z
+  .object({ status: z.literal('ok'), hubId: z.string(), province: z.string(), protocol: z.literal('xinqiao-signed-request/v1') })
+  .meta({ id: 'HealthResponse' });
+
+export interface RouteContract {
+  readonly summary: string;
+  readonly summaryZh: string;
+  /** `signed`: protocol v1 Authorization required; `public`: no authentication. */
+  readonly auth: 'signed' | 'public';
+  readonly pathParams?: Readonly<Record<string, z.ZodType>>;
+  readonly body?: z.ZodType;
+  readonly responses: Readonly<Record<number, { description: string; schema: z.ZodType }>>;
+}
+
+export const API_ROUTES = {
+  'GET /v1/health': {
+    summary: 'Liveness of the hub; the only route without a signature',
+    summaryZh: '服务状态（唯一无需签名的接口）',
+    auth: 'public',
+    responses: { 200: { description: 'The hub is up', schema: healthResponse } },
+  },
+  'GET /v1/openapi.json': {
+    summary: 'This API description (OpenAPI 3.1)',
+    summaryZh: '接口说明（OpenAPI 3.1）',
+    auth: 'signed',
+    responses: { 200: { description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) } },
+  },
+  'POST /v1/records': {
+    summary: "Publish a child record from the agency's list (idempotent on externalId)",
+    summaryZh: '发布儿童记录（按机构内部编号幂等）',
+    auth: 'signed',
+    body: childRecordV1,
+    responses: {
+      201: { description: 'A new record was created', schema: publishRecordResponse },
+      200: { description: 'The record existed: updated to a new version, or unchanged', schema: publishRecordResponse },
+    },
+  },
+  'GET /v1/records/{recordId}': {
+    summary: 'Read a record; only the publishing agency gets it, anyone else gets 404',
+    summaryZh: '读取本机构发布的记录（其他机构一律返回 404）',
+    auth: 'signed',
+    pathParams: { recordId },
+    responses: { 200: { description: 'The current version of the record', schema: recordResponse } },
+  },
+} as const satisfies Record<string, RouteContract>;
+
+export type RouteKey = keyof typeof API_ROUTES;
+export const ROUTE_KEYS = Object.keys(API_ROUTES) as RouteKey[];

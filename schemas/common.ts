@@ -1,0 +1,48 @@
+/** Small reusable zod types shared by the API schemas. */
+import { z } from 'zod';
+import { normaliseIdNumber } from './id-number';
+
+/** 6-digit administrative division code (GB/T 2260), e.g. 540000 Tibet, 310107 Putuo. */
+export const regionCode = z
+  .string()
+  .regex(/^[1-9]\d{5}$/, { message: 'must be a 6-digit administrative division code (GB/T 2260)' })
+  .meta({ description: '6-digit administrative division code (GB/T 2260)', examples: ['540102'] });
+
+/** Calendar date `YYYY-MM-DD` that exists and is not in the future. */
+export const pastDate = z.iso
+  .date({ message: 'must be a date YYYY-MM-DD' })
+  .refine((d) => d <= new Date().toISOString().slice(0, 10), { message: 'must not be in the future' });
+
+/**
+ * Identity number: 18 digits with a valid GB 11643 check character, or a
+ * legacy 15-digit number; the output is always the normalised 18-digit form.
+ */
+export const idNumber = z
+  .string()
+  .transform((value, ctx) => {
+    const result = normaliseIdNumber(value);
+    if (!result.ok) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          result.problem === 'CHECK_DIGIT'
+            ? 'identity number check digit is wrong (GB 11643)'
+            : result.problem === 'BIRTH_DATE'
+              ? 'identity number encodes an impossible birth date'
+              : 'identity number must be 18 characters (or legacy 15 digits)',
+        params: { idProblem: result.problem },
+      });
+      return z.NEVER;
+    }
+    return result.value;
+  })
+  .meta({ description: 'Resident identity number, GB 11643; legacy 15-digit numbers are normalised to 18' });
+
+/** Mainland mobile or fixed-line phone number, digits with optional +86 and separators. */
+export const phone = z
+  .string()
+  .trim()
+  .regex(/^(\+?86[- ]?)?[0-9][0-9 -]{5,18}[0-9]$/, { message: 'must be a phone number' });
+
+/** Short free text: trimmed, non-empty, bounded. */
+export const text = (max: number) => z.string().trim().min(1).max(max);

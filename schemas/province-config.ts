@@ -1,0 +1,90 @@
+/**
+ * Province configuration: one file per province under config/provinces/,
+ * validated here. It drives the CDK stack (one per province) and the agency
+ * registry that the hub verifies signatures against. Public keys only.
+ */
+import { z } from 'zod';
+import { agencyType } from './child-record';
+import { ALLOWED_ALGORITHMS } from './signed-request';
+import { regionCode } from './common';
+
+const okpPublicJwk = z.strictObject({
+  kty: z.literal('OKP'),
+  crv: z.literal('Ed25519'),
+  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+});
+const ecPublicJwk = z.strictObject({
+  kty: z.literal('EC'),
+  crv: z.literal('P-256'),
+  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  y: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+});
+
+export const agencyKeyConfig = z.strictObject({
+  kid: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/),
+  alg: z.enum(ALLOWED_ALGORITHMS),
+  status: z.enum(['active', 'revoked']).default('active'),
+  publicJwk: z.discriminatedUnion('kty', [okpPublicJwk, ecPublicJwk]),
+  addedOn: z.iso.date().optional(),
+  revokedOn: z.iso.date().optional(),
+});
+
+export const agencySystemConfig = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/, { message: 'lower-case letters, digits and -, 3 to 64 characters' }),
+  type: agencyType,
+  name: z.strictObject({ zh: z.string().min(1), en: z.string().min(1) }),
+  status: z.enum(['active', 'suspended']).default('active'),
+  keys: z.array(agencyKeyConfig).min(1),
+});
+export type AgencySystemConfig = z.infer<typeof agencySystemConfig>;
+
+export const provinceConfig = z
+  .strictObject({
+    provinceCode: regionCode.refine((c) => c.endsWith('0000'), { message: 'must be a province-level code ending in 0000' }),
+    name: z.strictObject({ zh: z.string().min(1), en: z.string().min(1) }),
+    hubId: z.string().regex(/^xinqiao-\d{6}$/, { message: 'must be xinqiao-<provinceCode>' }),
+    deployment: z.strictObject({
+      account: z.string().regex(/^\d{12}$/).optional(),
+      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region such as cn-northwest-1' }),
+    }),
+    coordinatingAgencyType: agencyType.default('civil_affairs'),
+    api: z
+      .strictObject({
+        rateLimitPerSecond: z.number().int().min(1).max(10_000).default(50),
+        burstLimit: z.number().int().min(1).max(5_000).default(100),
+      })
+      .prefault({}),
+    logRetentionDays: z
+      .union([z.literal(30), z.literal(90), z.literal(180), z.literal(365), z.literal(731), z.literal(1827), z.literal(3653)])
+      .default(365),
+    agencies: z.array(agencySystemConfig).min(1),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.hubId !== `xinqiao-${cfg.provinceCode}`) {
+      ctx.addIssue({ code: 'custom', path: ['hubId'], message: `must be xinqiao-${cfg.provinceCode}` });
+    }
+    const ids = new Set<string>();
+    const kids = new Set<string>();
+    cfg.agencies.forEach((agency, i) => {
+      if (ids.has(agency.id)) ctx.addIssue({ code: 'custom', path: ['agencies', i, 'id'], message: 'duplicate agency id' });
+      ids.add(agency.id);
+      agency.keys.forEach((key, j) => {
+        if (kids.has(key.kid)) ctx.addIssue({ code: 'custom', path: ['agencies', i, 'keys', j, 'kid'], message: 'duplicate kid' });
+        kids.add(key.kid);
+        const expected = key.alg === 'EdDSA' ? 'OKP' : 'EC';
+        if (key.publicJwk.kty !== expected) {
+          ctx.addIssue({ code: 'custom', path: ['agencies', i, 'keys', j, 'publicJwk', 'kty'], message: `${key.alg} needs a ${expected} key` });
+        }
+      });
+    });
+  });
+export type ProvinceConfig = z.output<typeof provinceConfig>;
+export type ProvinceConfigInput = z.input<typeof provinceConfig>;
+
+/** The part of the province config that the Lambdas need at run time (public keys, no secrets). */
+export type AgencyRegistryConfig = Pick<ProvinceConfig, 'provinceCode' | 'hubId' | 'agencies'>;
+
+/** Formats zod issues as `path: message` lines, naming the field. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('\n');
+}
