@@ -55,11 +55,8 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
 /** Table names a Lambda receives, one per table id. */
 export type TableNames = Readonly<Record<TableId, string>>;
 
-/** Names used by the local hub and the integration tests. */
-export function localTableNames(provinceCode: string): TableNames {
-  return {
-    records: `xinqiao-${provinceCode}-records`,
-    nonces: `xinqiao-${provinceCode}-nonces`,
-    audit: `xinqiao-${provinceCode}-audit`,
-  };
+/** Names used by the local hub and the integration tests (`prefix` isolates test runs). */
+export function localTableNames(provinceCode: string, prefix = 'xinqiao'): TableNames {
+  const ids = Object.keys(TABLES) as TableId[];
+  return Object.fromEntries(ids.map((id) => [id, `${prefix}-${provinceCode}-${id}`])) as Record<TableId, string>;
 }

@@ -2,7 +2,7 @@
  * Publishing and reading child records. Orchestrates blind indexes, field
  * encryption and the records table through narrow interfaces; imports no AWS SDK.
  */
-import { CHILD_RECORD_SCHEMA_VERSION, type ChildRecordV1 } from '../../../schemas/child-record';
+import { CHILD_RECORD_SCHEMA_VERSION, FIELD_CATEGORIES, type ChildRecordV1 } from '../../../schemas/child-record';
 import type { EncryptionContext } from '../../crypto/keyring';
 import type { BlindIndexer } from '../../crypto/blind-index';
 import type { FieldCipher } from '../../crypto/field-cipher';
@@ -100,10 +100,16 @@ export async function publishRecord(deps: RecordsDeps, agencyId: string, record:
 export async function readOwnRecord(deps: RecordsDeps, agencyId: string, recordId: string): Promise<OwnRecord> {
   const head = await deps.records.getHead(recordId);
   if (!head || head.agencyId !== agencyId) throw new NotFoundError('No such record');
-  const record = (await deps.cipher.open(
+  const opened = await deps.cipher.open(
     encryptionContext(deps.province, head.agencyId),
     { table: RECORDS_TABLE_CONTEXT, recordId: head.recordId, schemaVersion: head.schemaVersion },
     head.sealed,
-  )) as ChildRecordV1;
+  );
+  // Schema field order, whatever order the stored map came back in.
+  const record = Object.fromEntries(
+    Object.keys(FIELD_CATEGORIES)
+      .filter((field) => Object.hasOwn(opened, field))
+      .map((field) => [field, opened[field]]),
+  ) as ChildRecordV1;
   return { recordId: head.recordId, version: head.version, createdAt: head.createdAt, updatedAt: head.updatedAt, record };
 }

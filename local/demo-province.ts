@@ -1,0 +1,80 @@
+/**
+ * The demo province for `npm start`: Tibet (540000), one agency system per
+ * agency type, key pairs generated on first start. Private keys and the local
+ * key material stay in .hub-local/ (git-ignored, files mode 0600).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { type AgencyType } from '../schemas/child-record';
+import { provinceConfig, type ProvinceConfig, describeIssues } from '../schemas/province-config';
+import { generateLocalKeyMaterial, type LocalKeyMaterial } from '../lambdas/crypto/local-keyring';
+
+export const DEMO_PROVINCE_CODE = '540000';
+export const DEMO_HUB_ID = `xinqiao-${DEMO_PROVINCE_CODE}`;
+
+export const DEMO_AGENCIES: readonly { id: string; type: AgencyType; zh: string; en: string; alg: 'EdDSA' | 'ES256' }[] = [
+  { id: 'xz-civil-affairs', type: 'civil_affairs', zh: '西藏自治区民政厅', en: 'Tibet Civil Affairs', alg: 'EdDSA' },
+  { id: 'xz-education', type: 'education', zh: '西藏自治区教育厅', en: 'Tibet Education', alg: 'EdDSA' },
+  { id: 'xz-health', type: 'health', zh: '西藏自治区卫生健康委员会', en: 'Tibet Health Commission', alg: 'ES256' },
+  { id: 'xz-youth-league', type: 'youth_league', zh: '共青团西藏自治区委员会', en: 'Tibet Youth League', alg: 'EdDSA' },
+  { id: 'xz-womens-federation', type: 'womens_federation', zh: '西藏自治区妇女联合会', en: "Tibet Women's Federation", alg: 'EdDSA' },
+];
+
+export interface LocalHubState {
+  readonly dir: string;
+  readonly province: ProvinceConfig;
+  readonly keyMaterial: LocalKeyMaterial;
+}
+
+export type PrivateAgencyJwk = JWK & { kid: string; alg: 'EdDSA' | 'ES256' };
+
+const writeSecret = (path: string, value: unknown) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+
+/** Creates the demo province on first use and loads it afterwards. */
+export async function ensureDemoProvince(dir: string): Promise<LocalHubState> {
+  mkdirSync(join(dir, 'agencies'), { recursive: true, mode: 0o700 });
+  const keyringPath = join(dir, 'keyring.json');
+  const provincePath = join(dir, 'province.json');
+  if (!existsSync(keyringPath)) writeSecret(keyringPath, generateLocalKeyMaterial());
+  if (!existsSync(provincePath)) {
+    const agencies = [];
+    for (const agency of DEMO_AGENCIES) {
+      const { publicKey, privateKey } = await generateKeyPair(agency.alg, { extractable: true, ...(agency.alg === 'EdDSA' && { crv: 'Ed25519' }) });
+      const kid = `${agency.id}-${new Date().toISOString().slice(0, 10)}`;
+      const privateJwk: PrivateAgencyJwk = { ...(await exportJWK(privateKey)), kid, alg: agency.alg };
+      writeSecret(join(dir, 'agencies', `${agency.id}.jwk.json`), privateJwk);
+      const { kty, crv, x, y } = await exportJWK(publicKey);
+      agencies.push({
+        id: agency.id,
+        type: agency.type,
+        name: { zh: agency.zh, en: agency.en },
+        keys: [{ kid, alg: agency.alg, publicJwk: { kty, crv, x, ...(y && { y }) } }],
+      });
+    }
+    const config = {
+      provinceCode: DEMO_PROVINCE_CODE,
+      name: { zh: '西藏自治区（本地演示）', en: 'Tibet (local demo)' },
+      hubId: DEMO_HUB_ID,
+      deployment: { region: 'cn-northwest-1' },
+      agencies,
+    };
+    writeFileSync(provincePath, `${JSON.stringify(config, null, 2)}\n`);
+  }
+  const parsed = provinceConfig.safeParse(JSON.parse(readFileSync(provincePath, 'utf8')));
+  if (!parsed.success) throw new Error(`${provincePath} is not a valid province config:\n${describeIssues(parsed.error)}`);
+  return { dir, province: parsed.data, keyMaterial: JSON.parse(readFileSync(keyringPath, 'utf8')) as LocalKeyMaterial };
+}
+
+/** Writes .hub-local/hub.json: what a local agency client needs to find the hub. */
+export function writeHubInfo(state: LocalHubState, baseUrl: string): void {
+  writeFileSync(
+    join(state.dir, 'hub.json'),
+    `${JSON.stringify({ hubId: state.province.hubId, baseUrl, agencies: state.province.agencies.map((a) => ({ id: a.id, type: a.type })) }, null, 2)}\n`,
+  );
+}
+
+/** Loads an agency's private JWK written by `ensureDemoProvince`. */
+export function loadAgencyJwk(dir: string, agencyId: string): PrivateAgencyJwk {
+  return JSON.parse(readFileSync(join(dir, 'agencies', `${agencyId}.jwk.json`), 'utf8')) as PrivateAgencyJwk;
+}

@@ -1,0 +1,74 @@
+/**
+ * Wires a local hub: DynamoDB Local client, tables, local keyring, the same
+ * route-group handlers the Lambdas run, and the local API Gateway server.
+ */
+import type { AddressInfo } from 'node:net';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LocalKeyring } from '../lambdas/crypto/local-keyring';
+import { localTableNames, type TableNames } from '../lambdas/data/tables';
+import { createAllGroups } from '../lambdas/groups';
+import type { SignedGroupOptions } from '../lambdas/groups/signed-group';
+import { createRuntime, type HubRuntime } from '../lambdas/runtime';
+import { localDynamoClient } from './dynamodb-local';
+import type { LocalHubState } from './demo-province';
+import { createLocalServer } from './server';
+import { ensureTables } from './tables';
+
+export interface HubServerOptions {
+  state: LocalHubState;
+  dynamoEndpoint: string;
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  tablePrefix?: string;
+  auditRetentionDays?: number;
+  /** Wraps the keyring, e.g. to count calls in tests. */
+  keyring?: LocalKeyring;
+  groupOptions?: SignedGroupOptions;
+}
+
+export interface RunningHub {
+  readonly baseUrl: string;
+  readonly runtime: HubRuntime;
+  readonly tables: TableNames;
+  readonly dynamo: DynamoDBClient;
+  readonly keyring: LocalKeyring;
+  close(): Promise<void>;
+}
+
+export async function startHubServer(options: HubServerOptions): Promise<RunningHub> {
+  const { state } = options;
+  const dynamo = localDynamoClient(options.dynamoEndpoint);
+  const tables = localTableNames(state.province.provinceCode, options.tablePrefix);
+  await ensureTables(dynamo, tables);
+  const keyring = options.keyring ?? new LocalKeyring(state.keyMaterial);
+  const runtime = createRuntime({
+    registry: state.province,
+    dynamo,
+    tables,
+    keyring,
+    auditRetentionDays: options.auditRetentionDays ?? 3 * 365,
+  });
+  const server = createLocalServer(createAllGroups(runtime, options.groupOptions));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://${host}:${port}`,
+    runtime,
+    tables,
+    dynamo,
+    keyring,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          dynamo.destroy();
+          resolve();
+        });
+      }),
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * `npm start`: the whole hub on this machine. DynamoDB Local on 127.0.0.1:8000
+ * (HUB_DYNAMODB_PORT), the API on 127.0.0.1:4000 (HUB_PORT), a local keyring
+ * instead of KMS, and the demo province 540000 with five agency systems.
+ * Data persists in .hub-local/dynamodb unless --in-memory is given.
+ * Ctrl-C stops everything, DynamoDB Local included.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDbLocalError, startDynamoDbLocal } from './dynamodb-local';
+import { ensureDemoProvince, writeHubInfo } from './demo-province';
+import { startHubServer } from './hub';
+
+function portFrom(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    console.error(`${name} must be a port number (1-65535), got "${raw}"`);
+    process.exit(2);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const inMemory = process.argv.includes('--in-memory');
+  const dir = resolve(process.env.HUB_LOCAL_DIR ?? '.hub-local');
+  const hubPort = portFrom('HUB_PORT', 4000);
+  const dynamoPort = portFrom('HUB_DYNAMODB_PORT', 8000);
+  const state = await ensureDemoProvince(dir);
+  const dbPath = join(dir, 'dynamodb');
+  if (!inMemory) mkdirSync(dbPath, { recursive: true });
+
+  const dynamo = await startDynamoDbLocal({ port: dynamoPort, ...(!inMemory && { dbPath }) });
+  let hub;
+  try {
+    hub = await startHubServer({ state, dynamoEndpoint: dynamo.endpoint, port: hubPort });
+  } catch (error) {
+    await dynamo.stop();
+    throw error;
+  }
+  writeHubInfo(state, hub.baseUrl);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the hub and DynamoDB Local...`);
+    await hub.close();
+    await dynamo.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  console.log(
+    [
+      `心桥 Xinqiao hub ${state.province.hubId} is running.`,
+      `  API:            ${hub.baseUrl}  (GET ${hub.baseUrl}/v1/health)`,
+      `  DynamoDB Local: ${dynamo.endpoint}${inMemory ? ' (in memory)' : ` (data in ${dbPath})`}`,
+      `  Agencies:       ${state.province.agencies.map((a) => a.id).join(', ')}`,
+      `  Private keys:   ${join(dir, 'agencies')}/<agencyId>.jwk.json`,
+      `  Try:            npm run hub -- get /v1/openapi.json --as xz-education`,
+      'Press Ctrl-C to stop.',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof DynamoDbLocalError) console.error(error.message);
+  else console.error('The local hub could not start:', error);
+  process.exit(1);
+});
