@@ -1,5 +1,5 @@
 /** The one error body every route answers with. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const apiError = z
   .object({

@@ -3,7 +3,7 @@
  * OpenAPI description (schemas/openapi.ts) is generated from this table, and
  * lambdas/routes.ts must map every key here to a Lambda route group.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { childRecordV1 } from './child-record';
 
 export const recordId = z

@@ -5,7 +5,7 @@
  * `FIELD_CATEGORIES` maps every top-level field to the data category that
  * consent decisions are made on; every personal field is encrypted at rest.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { idNumber, pastDate, phone, regionCode, text } from './common';
 
 export const CHILD_RECORD_SCHEMA_VERSION = 1;

@@ -1,5 +1,5 @@
 /** Small reusable zod types shared by the API schemas. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { normaliseIdNumber } from './id-number';
 
 /** 6-digit administrative division code (GB/T 2260), e.g. 540000 Tibet, 310107 Putuo. */

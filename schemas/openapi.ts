@@ -1,5 +1,5 @@
 /** Generates the OpenAPI 3.1 description from the zod contract in schemas/api.ts. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_ROUTES, type RouteContract } from './api';
 import { apiError } from './api-error';
 

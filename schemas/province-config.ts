@@ -3,7 +3,7 @@
  * validated here. It drives the CDK stack (one per province) and the agency
  * registry that the hub verifies signatures against. Public keys only.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { agencyType } from './child-record';
 import { ALLOWED_ALGORITHMS } from './signed-request';
 import { regionCode } from './common';

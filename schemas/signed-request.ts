@@ -2,7 +2,7 @@
  * Signed request protocol v1: the JWS header and claims an agency system sends
  * in `Authorization: Bearer <compact JWS>`. docs/protocol.md is the prose version.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const REQUEST_TOKEN_TYPE = 'xinqiao-req+jwt';
 export const ALLOWED_ALGORITHMS = ['EdDSA', 'ES256'] as const;

@@ -1,5 +1,5 @@
 /** GET /v1/records/{recordId}: the publishing agency reads its record; anyone else gets 404. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordId as recordIdSchema, type recordResponse } from '../../../schemas/api';
 import { readOwnRecord, type RecordsDeps } from '../../domain/records/records-service';
 import { callerOf, type RouteHandler } from '../../http/context';

@@ -1,0 +1,39 @@
+/**
+ * Deployed Lambda bootstrap: reads the settings the stack passes in
+ * environment variables (validated), the agency registry that was compiled
+ * into the bundle at synth time, and builds the runtime with a KMS keyring.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import * as z from 'zod';
+import type { AgencyRegistryConfig } from '../../schemas/province-config';
+import { KmsKeyring } from '../crypto/kms-keyring';
+import { createRuntime, type HubRuntime } from '../runtime';
+
+/** Replaced by esbuild at synth time with the province's agency registry (public keys only). */
+declare const __XQ_REGISTRY__: string;
+
+export const lambdaEnvironment = z.object({
+  XQ_TABLE_RECORDS: z.string().min(3),
+  XQ_TABLE_NONCES: z.string().min(3),
+  XQ_TABLE_AUDIT: z.string().min(3),
+  XQ_FIELD_KEY_ARN: z.string().default(''),
+  XQ_INDEX_KEY_ARN: z.string().default(''),
+  XQ_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(365),
+});
+
+export function runtimeFromEnvironment(env: NodeJS.ProcessEnv = process.env): HubRuntime {
+  const settings = lambdaEnvironment.parse(env);
+  const registry = JSON.parse(__XQ_REGISTRY__) as AgencyRegistryConfig;
+  return createRuntime({
+    registry,
+    dynamo: new DynamoDBClient({}),
+    tables: { records: settings.XQ_TABLE_RECORDS, nonces: settings.XQ_TABLE_NONCES, audit: settings.XQ_TABLE_AUDIT },
+    keyring: new KmsKeyring({
+      client: new KMSClient({}),
+      fieldKeyId: settings.XQ_FIELD_KEY_ARN,
+      indexKeyId: settings.XQ_INDEX_KEY_ARN,
+    }),
+    auditRetentionDays: settings.XQ_AUDIT_RETENTION_DAYS,
+  });
+}
