@@ -22,6 +22,9 @@ function portFrom(name: string, fallback: number): number {
   return port;
 }
 
+// Node 20 runs the local hub; the deployed Lambdas run Node 24.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<void> {
   const inMemory = process.argv.includes('--in-memory');
   const dir = resolve(process.env.HUB_LOCAL_DIR ?? '.hub-local');

@@ -1,0 +1,65 @@
+/** Test fixtures: a province with agency key pairs made in memory, and helpers to sign requests. */
+import { exportJWK, generateKeyPair } from 'jose';
+import type { AgencyType } from '../../schemas/child-record';
+import { provinceConfig, type ProvinceConfig } from '../../schemas/province-config';
+import type { AgencyCredentials } from '../../client/sign-request';
+import { generateLocalKeyMaterial } from '../../lambdas/crypto/local-keyring';
+import type { LocalHubState } from '../../local/demo-province';
+
+export interface TestAgency {
+  id: string;
+  type: AgencyType;
+  credentials: AgencyCredentials;
+}
+
+export interface TestProvince {
+  config: ProvinceConfig;
+  agencies: Record<string, TestAgency>;
+  state: LocalHubState;
+}
+
+async function keyPair(kid: string, alg: 'EdDSA' | 'ES256') {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' && { crv: 'Ed25519' }) });
+  const { kty, crv, x, y } = await exportJWK(publicKey);
+  return {
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg },
+    publicEntry: { kid, alg, publicJwk: { kty, crv, x, ...(y && { y }) } },
+  };
+}
+
+/**
+ * A province 540000 with: one active agency per type (health signs with ES256),
+ * `revoked-edu` whose only key is revoked, and `suspended-wf`, a suspended agency.
+ */
+export async function makeTestProvince(): Promise<TestProvince> {
+  const specs: { id: string; type: AgencyType; alg: 'EdDSA' | 'ES256'; revoked?: boolean; suspended?: boolean }[] = [
+    { id: 'xz-civil-affairs', type: 'civil_affairs', alg: 'EdDSA' },
+    { id: 'xz-education', type: 'education', alg: 'EdDSA' },
+    { id: 'xz-health', type: 'health', alg: 'ES256' },
+    { id: 'xz-youth-league', type: 'youth_league', alg: 'EdDSA' },
+    { id: 'xz-womens-federation', type: 'womens_federation', alg: 'EdDSA' },
+    { id: 'revoked-edu', type: 'education', alg: 'EdDSA', revoked: true },
+    { id: 'suspended-wf', type: 'womens_federation', alg: 'EdDSA', suspended: true },
+  ];
+  const agencies: Record<string, TestAgency> = {};
+  const entries = [];
+  for (const spec of specs) {
+    const { privateJwk, publicEntry } = await keyPair(`${spec.id}-k1`, spec.alg);
+    agencies[spec.id] = { id: spec.id, type: spec.type, credentials: { agencyId: spec.id, privateJwk: privateJwk as AgencyCredentials['privateJwk'] } };
+    entries.push({
+      id: spec.id,
+      type: spec.type,
+      name: { zh: spec.id, en: spec.id },
+      status: spec.suspended ? 'suspended' : 'active',
+      keys: [{ ...publicEntry, status: spec.revoked ? 'revoked' : 'active' }],
+    });
+  }
+  const config = provinceConfig.parse({
+    provinceCode: '540000',
+    name: { zh: '西藏自治区（测试）', en: 'Tibet (test)' },
+    hubId: 'xinqiao-540000',
+    deployment: { region: 'cn-northwest-1' },
+    agencies: entries,
+  });
+  return { config, agencies, state: { dir: '/nonexistent', province: config, keyMaterial: generateLocalKeyMaterial() } };
+}
