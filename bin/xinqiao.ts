@@ -1,14 +1,13 @@
 /**
  * CDK app: wires only. Loads and validates the province configs, resolves the
- * stage from context, builds one stack per province, and runs cdk-nag.
+ * stage from context, and builds one stack per province with cdk-nag on.
  *   npx cdk synth -c stage=prod -c provinces=540000
  */
 import { App } from 'aws-cdk-lib';
 import { fileURLToPath } from 'node:url';
 import { loadProvinceConfigs } from '../lib/config/load-provinces';
 import { resolveStage } from '../lib/config/stages';
-import { applyNagChecks } from '../lib/nag/acknowledgements';
-import { ProvinceStack } from '../lib/province-stack';
+import { addProvinceStacks } from '../lib/hub-app';
 
 const app = new App();
 const stage = resolveStage(app.node.tryGetContext('stage'));
@@ -17,13 +16,5 @@ const configs = loadProvinceConfigs(
   fileURLToPath(new URL('../config/provinces', import.meta.url)),
   only ? String(only).split(',') : undefined,
 );
-for (const config of configs) {
-  new ProvinceStack(app, `Xinqiao-${config.provinceCode}-${stage.name}`, {
-    config,
-    stage,
-    env: { region: config.deployment.region, ...(config.deployment.account && { account: config.deployment.account }) },
-    description: `Xinqiao hub ${config.hubId}: ${config.name.en} (${config.name.zh}), stage ${stage.name}`,
-  });
-}
-applyNagChecks(app);
+addProvinceStacks(app, configs, stage);
 app.synth();

@@ -1,0 +1,202 @@
+/**
+ * `npm run bench`: the walking skeleton's cost figures, measured in one run.
+ * 1. Field encryption/decryption per record vs raw node:crypto AES-256-GCM on the
+ *    same fields (target: at most 3x) and vs the AWS Encryption SDK (raw AES keyring).
+ * 2. KMS calls per 1,000 publishes on a warm path (target: at most 1): the real
+ *    publish path (blind indexes, field cipher, caching keyring, KmsKeyring) on
+ *    DynamoDB Local; only KMS's network answers are stubbed, and every call counted.
+ * 3. Minified bundle size of each Lambda (target: at most 500 KB each).
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { DecryptCommand, GenerateDataKeyCommand, GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
+import { buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
+import { mockClient } from 'aws-sdk-client-mock';
+import { build } from 'esbuild';
+import { createServer } from 'node:net';
+import { childRecordV1, type ChildRecordV1 } from '../schemas/child-record';
+import { BlindIndexer } from '../lambdas/crypto/blind-index';
+import { CachingKeyring } from '../lambdas/crypto/caching-keyring';
+import { FieldCipher, type SealedFields } from '../lambdas/crypto/field-cipher';
+import { KmsKeyring } from '../lambdas/crypto/kms-keyring';
+import { generateLocalKeyMaterial, LocalKeyring } from '../lambdas/crypto/local-keyring';
+import { RecordsTable } from '../lambdas/data/records-table';
+import { localTableNames } from '../lambdas/data/tables';
+import { publishRecord } from '../lambdas/domain/records/records-service';
+import { ROUTE_GROUPS } from '../lambdas/routes';
+import { BUNDLING_TARGET } from '../lib/constructs/hub-api';
+import { localDynamoClient, startDynamoDbLocal } from '../local/dynamodb-local';
+import { ensureTables } from '../local/tables';
+import { sampleRecord, idNumberFor } from '../test/support/records';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const RECORDS = 2000;
+const ROUNDS = 5;
+
+function records(): ChildRecordV1[] {
+  return Array.from({ length: RECORDS }, (_, i) =>
+    childRecordV1.parse(
+      sampleRecord({
+        externalId: `EDU-${i}`,
+        name: `测试儿童${i}`,
+        idNumber: idNumberFor('540102', '2013-05-04', i % 1000),
+        address: `拉萨市城关区北京中路${i}号`,
+      }),
+    ),
+  );
+}
+
+/** Median seconds of `fn` over ROUNDS rounds. */
+async function median(fn: () => Promise<void> | void): Promise<number> {
+  const times: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!;
+}
+
+const us = (seconds: number) => `${((seconds / RECORDS) * 1e6).toFixed(1)} µs/record`;
+
+async function cryptoCost(): Promise<void> {
+  const data = records();
+  const context = { province: '540000', agency: 'xz-education', table: 'records' };
+  const binding = (i: number) => ({ table: 'records', recordId: `rec_${i}`, schemaVersion: 1 });
+
+  // Raw floor: AES-256-GCM per field with node:crypto, same key, same serialised values.
+  const key = randomBytes(32);
+  const rawSealed: Buffer[][] = [];
+  const rawEncrypt = await median(() => {
+    rawSealed.length = 0;
+    for (const record of data) {
+      const out: Buffer[] = [];
+      for (const value of Object.values(record)) {
+        if (value === undefined) continue;
+        const iv = randomBytes(12);
+        const c = createCipheriv('aes-256-gcm', key, iv);
+        out.push(Buffer.concat([iv, c.update(JSON.stringify(value), 'utf8'), c.final(), c.getAuthTag()]));
+      }
+      rawSealed.push(out);
+    }
+  });
+  const rawDecrypt = await median(() => {
+    for (const fields of rawSealed) {
+      for (const buf of fields) {
+        const d = createDecipheriv('aes-256-gcm', key, buf.subarray(0, 12));
+        d.setAuthTag(buf.subarray(buf.length - 16));
+        JSON.parse(Buffer.concat([d.update(buf.subarray(12, buf.length - 16)), d.final()]).toString('utf8'));
+      }
+    }
+  });
+
+  // The hub's field cipher, warm cache (as in a warm Lambda).
+  const cipher = new FieldCipher(new CachingKeyring(new LocalKeyring(generateLocalKeyMaterial())));
+  await cipher.open(context, binding(0), await cipher.seal(context, binding(0), data[0]!));
+  const sealed: SealedFields[] = [];
+  const hubEncrypt = await median(async () => {
+    sealed.length = 0;
+    for (let i = 0; i < data.length; i++) sealed.push(await cipher.seal(context, binding(i), data[i]!));
+  });
+  const hubDecrypt = await median(async () => {
+    for (let i = 0; i < sealed.length; i++) await cipher.open(context, binding(i), sealed[i]!);
+  });
+
+  // AWS Encryption SDK with a raw AES keyring: one message per record, same context.
+  const esdk = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+  const keyring = new RawAesKeyringNode({
+    keyNamespace: 'xinqiao-bench',
+    keyName: 'field',
+    unencryptedMasterKey: new Uint8Array(randomBytes(32)),
+    wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+  });
+  const esdkSample = data.slice(0, 400);
+  const esdkSealed: Buffer[] = [];
+  const esdkEncrypt =
+    ((await median(async () => {
+      esdkSealed.length = 0;
+      for (const record of esdkSample) esdkSealed.push((await esdk.encrypt(keyring, JSON.stringify(record), { encryptionContext: context })).result);
+    })) *
+      RECORDS) /
+    esdkSample.length;
+  const esdkDecrypt =
+    ((await median(async () => {
+      for (const message of esdkSealed) await esdk.decrypt(keyring, message);
+    })) *
+      RECORDS) /
+    esdkSample.length;
+
+  console.log(`\n1. Field encryption, ${RECORDS} records x ${Object.keys(data[0]!).length} fields, median of ${ROUNDS} rounds`);
+  console.log(`   raw node:crypto AES-256-GCM  encrypt ${us(rawEncrypt)}   decrypt ${us(rawDecrypt)}`);
+  console.log(`   hub FieldCipher (warm)       encrypt ${us(hubEncrypt)}   decrypt ${us(hubDecrypt)}`);
+  console.log(`   AWS Encryption SDK (raw AES) encrypt ${us(esdkEncrypt)}   decrypt ${us(esdkDecrypt)}   (per record, ${esdkSample.length} measured)`);
+  console.log(
+    `   ratio hub/raw: encrypt ${(hubEncrypt / rawEncrypt).toFixed(2)}x, decrypt ${(hubDecrypt / rawDecrypt).toFixed(2)}x (target <= 3x)` +
+      `; hub/ESDK: encrypt ${(hubEncrypt / esdkEncrypt).toFixed(2)}x, decrypt ${(hubDecrypt / esdkDecrypt).toFixed(2)}x`,
+  );
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function kmsCallsPerThousand(): Promise<void> {
+  const kms = mockClient(KMSClient);
+  kms.on(GenerateDataKeyCommand).callsFake(() => ({ Plaintext: new Uint8Array(randomBytes(32)), CiphertextBlob: new Uint8Array(randomBytes(64)) }));
+  kms.on(GenerateMacCommand).callsFake(() => ({ Mac: new Uint8Array(randomBytes(32)) }));
+  kms.on(DecryptCommand).rejects(new Error('not expected on the publish path'));
+  const dynamo = await startDynamoDbLocal({ port: await freePort() });
+  try {
+    const client = localDynamoClient(dynamo.endpoint);
+    const tables = localTableNames('540000', 'bench');
+    await ensureTables(client, tables);
+    const keyring = new CachingKeyring(new KmsKeyring({ client: new KMSClient({ region: 'cn-northwest-1' }), fieldKeyId: 'field', indexKeyId: 'index' }));
+    const deps = { province: '540000', records: new RecordsTable(client, tables.records), cipher: new FieldCipher(keyring), index: new BlindIndexer(keyring, '540000') };
+    const data = records().slice(0, 1001);
+    await publishRecord(deps, 'xz-education', data[0]!); // cold start: derives index keys, first data key
+    const cold = kms.calls().length;
+    const start = process.hrtime.bigint();
+    for (const record of data.slice(1)) await publishRecord(deps, 'xz-education', record);
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const warm = kms.calls().length - cold;
+    console.log(`\n2. KMS calls: ${cold} on the cold first publish, ${warm} per 1,000 warm publishes (target <= 1); 1,000 publishes to DynamoDB Local in ${seconds.toFixed(1)} s`);
+    client.destroy();
+  } finally {
+    kms.restore();
+    await dynamo.stop();
+  }
+}
+
+async function bundleSizes(): Promise<void> {
+  console.log('\n3. Minified Lambda bundles (esbuild, ESM, as the stack builds them; AWS SDK from the runtime)');
+  for (const group of ROUTE_GROUPS) {
+    const sizes: number[] = [];
+    for (const bundleSdk of [false, true]) {
+      const out = await build({
+        entryPoints: [`lambdas/entry/${group}.ts`],
+        bundle: true,
+        minify: true,
+        format: 'esm',
+        platform: 'node',
+        target: BUNDLING_TARGET,
+        mainFields: ['module', 'main'],
+        external: bundleSdk ? [] : ['@aws-sdk/*'],
+        define: { __XQ_REGISTRY__: JSON.stringify(JSON.stringify({ provinceCode: '540000', hubId: 'xinqiao-540000', agencies: [] })) },
+        write: false,
+        logLevel: 'silent',
+      });
+      sizes.push(out.outputFiles[0]!.contents.length);
+    }
+    const [lean, full] = sizes as [number, number];
+    console.log(`   ${group.padEnd(8)} ${(lean / 1024).toFixed(1).padStart(6)} KB  (${lean <= 500 * 1024 ? 'ok' : 'OVER'} <= 500 KB; with the AWS SDK bundled: ${(full / 1024).toFixed(1)} KB)`);
+  }
+}
+
+await cryptoCost();
+await kmsCallsPerThousand();
+await bundleSizes();

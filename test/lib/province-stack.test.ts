@@ -1,0 +1,137 @@
+/** CDK assertions on security properties of a province stack (not snapshots). */
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadProvinceConfigs, ProvinceConfigError } from '../../lib/config/load-provinces';
+import { resolveStage } from '../../lib/config/stages';
+import { addProvinceStacks } from '../../lib/hub-app';
+
+const CONFIG_DIR = join(import.meta.dirname, '../../config/provinces');
+
+let template: Template;
+let app: App;
+beforeAll(() => {
+  app = new App({ outdir: mkdtempSync(join(tmpdir(), 'xq-cdk-')) });
+  const [stack] = addProvinceStacks(app, loadProvinceConfigs(CONFIG_DIR, ['540000']), resolveStage('prod'));
+  template = Template.fromStack(stack!);
+}, 120_000);
+
+type Resource = { Type: string; Properties: Record<string, any> };
+const resources = (type: string) => Object.entries(template.findResources(type)) as [string, Resource][];
+
+describe('province stack', () => {
+  it('synthesises with cdk-nag AwsSolutions and no unacknowledged finding', () => {
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('rotates every symmetric key and keeps a separate HMAC key for blind indexes', () => {
+    const keys = resources('AWS::KMS::Key');
+    const symmetric = keys.filter(([, k]) => !k.Properties.KeySpec || k.Properties.KeySpec === 'SYMMETRIC_DEFAULT');
+    expect(symmetric).toHaveLength(2);
+    for (const [, key] of symmetric) expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(keys.filter(([, k]) => k.Properties.KeySpec === 'HMAC_256' && k.Properties.KeyUsage === 'GENERATE_VERIFY_MAC')).toHaveLength(1);
+  });
+
+  it('encrypts every table with the customer-managed key, with PITR and deletion protection, retained', () => {
+    const tables = resources('AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(3);
+    for (const [id, table] of tables) {
+      expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: expect.anything() });
+      expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+      expect(template.toJSON().Resources[id].DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('expires replay nonces and audit events by TTL', () => {
+    const ttl = resources('AWS::DynamoDB::Table').map(([, t]) => t.Properties.TimeToLiveSpecification?.AttributeName);
+    expect(ttl.filter(Boolean)).toEqual(['expiresAt', 'expiresAt']);
+  });
+
+  it('runs every function on Node.js 22 or newer with its own role and log retention', () => {
+    const functions = resources('AWS::Lambda::Function');
+    expect(functions).toHaveLength(3);
+    const roles = new Set(functions.map(([, f]) => JSON.stringify(f.Properties.Role)));
+    expect(roles.size).toBe(3);
+    for (const [, fn] of functions) expect(fn.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+    for (const [, lg] of resources('AWS::Logs::LogGroup')) expect(lg.Properties.RetentionInDays).toBeGreaterThan(0);
+    template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
+  });
+
+  it('throttles the API and writes JSON access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    });
+    const routeKeys = resources('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
+    expect(routeKeys).toEqual(['$default', 'GET /v1/health', 'GET /v1/openapi.json', 'GET /v1/records/{recordId}', 'POST /v1/records']);
+  });
+
+  describe('least privilege', () => {
+    const statementsOf = (roleFragment: string) =>
+      resources('AWS::IAM::Policy')
+        .filter(([id]) => id.includes(roleFragment))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Condition?: unknown }[]);
+    const actions = (s: { Action: string | string[] }) => [s.Action].flat();
+
+    it('lets no function update, delete or scan anything, and the audit table only receives PutItem', () => {
+      const all = resources('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+      const every = all.flatMap(actions);
+      for (const forbidden of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:*', 'kms:*']) {
+        expect(every).not.toContain(forbidden);
+      }
+      const auditId = resources('AWS::DynamoDB::Table').find(([id]) => id.includes('Audit'))![0];
+      for (const s of all.filter((st) => JSON.stringify(st.Resource).includes(auditId))) expect(actions(s)).toEqual(['dynamodb:PutItem']);
+    });
+
+    it('gives the health function nothing but its own logs', () => {
+      expect(statementsOf('healthRole').flatMap(actions).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    });
+
+    it('keeps the meta function away from records and keys', () => {
+      const json = JSON.stringify(statementsOf('metaRole'));
+      expect(json).not.toContain('Records');
+      expect(json).not.toContain('FieldKey');
+      expect(json).not.toContain('kms:GenerateMac');
+    });
+
+    it('restricts field-key use to this province encryption context', () => {
+      const field = statementsOf('recordsRole').find((s) => actions(s).includes('kms:GenerateDataKey') && JSON.stringify(s.Resource).includes('FieldKey'));
+      expect(field?.Condition).toMatchObject({ StringEquals: { 'kms:EncryptionContext:province': '540000' } });
+    });
+  });
+});
+
+describe('configuration', () => {
+  it('fails on an unknown stage with a clear message', () => {
+    expect(() => resolveStage('staging')).toThrow('Unknown stage "staging": use one of dev, prod');
+  });
+
+  it('fails on a bad province config, naming the file and the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xq-config-'));
+    const good = JSON.parse(readFileSync(join(CONFIG_DIR, '540000.json'), 'utf8'));
+    good.agencies[1].keys[0].publicJwk.x = 'not-a-key';
+    good.api.rateLimitPerSecond = -1;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, '540000.json'), JSON.stringify(good));
+    expect(() => loadProvinceConfigs(dir)).toThrow(ProvinceConfigError);
+    expect(() => loadProvinceConfigs(dir)).toThrow(/540000\.json[\s\S]*api\.rateLimitPerSecond[\s\S]*agencies\.1\.keys\.0\.publicJwk\.x/);
+  });
+
+  it('fails on duplicate kids and a mismatched hub id', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xq-config-'));
+    const cfg = JSON.parse(readFileSync(join(CONFIG_DIR, '540000.json'), 'utf8'));
+    cfg.agencies[1].keys.push(cfg.agencies[0].keys[0]);
+    cfg.hubId = 'xinqiao-310000';
+    writeFileSync(join(dir, '540000.json'), JSON.stringify(cfg));
+    expect(() => loadProvinceConfigs(dir)).toThrow(/hubId: must be xinqiao-540000[\s\S]*kid: duplicate kid/);
+  });
+
+  it('loads both sample provinces', () => {
+    expect(loadProvinceConfigs(CONFIG_DIR).map((c) => c.provinceCode)).toEqual(['310000', '540000']);
+  });
+});
