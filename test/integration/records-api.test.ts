@@ -2,7 +2,8 @@
  * The records API end to end: signing client -> local API Gateway -> the
  * records Lambda handler -> DynamoDB Local, with the local keyring.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../lambdas/shared/logger';
 import { signRequest } from '../../client/sign-request';
 import { startTestHub, type TestHub } from '../support/hub';
 import { sampleRecord } from '../support/records';
@@ -184,6 +185,31 @@ describe('records API', () => {
       const dump = JSON.stringify(await t.scan(table));
       for (const secret of SECRETS) expect(dump, `${table} contains ${secret}`).not.toContain(secret);
       expect(dump).not.toContain('EDU-SCAN');
+    }
+  });
+
+  it('logs structured JSON with the request id and no personal data', async () => {
+    const chunks: string[] = [];
+    const capture = (chunk: unknown) => (chunks.push(String(chunk)), true);
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    logger.setLogLevel('DEBUG');
+    try {
+      const edu = t.client('xz-education');
+      const published = await edu.post<any>('/v1/records', sampleRecord({ externalId: 'EDU-LOGS' }));
+      await edu.get(`/v1/records/${published.body.recordId}`);
+      await edu.post('/v1/records', sampleRecord({ externalId: 'EDU-LOGS', idNumber: '540102201305040021' }));
+    } finally {
+      logger.setLogLevel('SILENT');
+      out.mockRestore();
+      err.mockRestore();
+    }
+    const lines = chunks.join('').split('\n').filter((l) => l.trim().startsWith('{'));
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const line of lines) {
+      const entry = JSON.parse(line);
+      expect(entry).toMatchObject({ level: expect.any(String), service: 'xinqiao-hub', requestId: expect.any(String) });
+      for (const secret of [...SECRETS, '540102201305040021', 'EDU-LOGS']) expect(line).not.toContain(secret);
     }
   });
 });

@@ -28,7 +28,8 @@ async function keyPair(kid: string, alg: 'EdDSA' | 'ES256') {
 }
 
 /**
- * A province 540000 with: one active agency per type (health signs with ES256),
+ * A province 540000 with: one active agency per type (health signs with ES256;
+ * civil affairs has two active keys, the second under `agencies['xz-civil-affairs-k2']`),
  * `revoked-edu` whose only key is revoked, and `suspended-wf`, a suspended agency.
  */
 export async function makeTestProvince(): Promise<TestProvince> {
@@ -42,7 +43,7 @@ export async function makeTestProvince(): Promise<TestProvince> {
     { id: 'suspended-wf', type: 'womens_federation', alg: 'EdDSA', suspended: true },
   ];
   const agencies: Record<string, TestAgency> = {};
-  const entries = [];
+  const entries: Record<string, unknown>[] = [];
   for (const spec of specs) {
     const { privateJwk, publicEntry } = await keyPair(`${spec.id}-k1`, spec.alg);
     agencies[spec.id] = { id: spec.id, type: spec.type, credentials: { agencyId: spec.id, privateJwk: privateJwk as AgencyCredentials['privateJwk'] } };
@@ -54,6 +55,14 @@ export async function makeTestProvince(): Promise<TestProvince> {
       keys: [{ ...publicEntry, status: spec.revoked ? 'revoked' : 'active' }],
     });
   }
+  // Key rotation in progress: civil affairs has a second active key.
+  const rotated = await keyPair('xz-civil-affairs-k2', 'EdDSA');
+  (entries[0]!.keys as unknown[]).push({ ...rotated.publicEntry, status: 'active' });
+  agencies['xz-civil-affairs-k2'] = {
+    id: 'xz-civil-affairs',
+    type: 'civil_affairs',
+    credentials: { agencyId: 'xz-civil-affairs', privateJwk: rotated.privateJwk as AgencyCredentials['privateJwk'] },
+  };
   const config = provinceConfig.parse({
     provinceCode: '540000',
     name: { zh: '西藏自治区（测试）', en: 'Tibet (test)' },

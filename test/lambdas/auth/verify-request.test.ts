@@ -68,6 +68,13 @@ describe('signed request verification', () => {
     expect(attempt).toEqual({ kid: 'xz-education-k1', agencyId: 'xz-education', sub: 'teacher-17' });
   });
 
+  it('accepts every active key of an agency during rotation', async () => {
+    const k1 = await verifyRequest(await signed({}, province.agencies['xz-civil-affairs']!), binding, registry, NOW);
+    const k2 = await verifyRequest(await signed({}, province.agencies['xz-civil-affairs-k2']!), binding, registry, NOW);
+    expect([k1.kid, k2.kid]).toEqual(['xz-civil-affairs-k1', 'xz-civil-affairs-k2']);
+    expect(k2.agencyId).toBe('xz-civil-affairs');
+  });
+
   it('accepts ES256 keys', async () => {
     const health = province.agencies['xz-health']!;
     const caller = await verifyRequest(await signed({}, health), binding, registry, NOW);
