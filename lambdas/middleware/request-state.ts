@@ -20,6 +20,8 @@ export function requestState(options: RequestStateOptions = {}): middy.Middlewar
       const { event } = request;
       const requestId = event.requestContext?.requestId ?? request.context.awsRequestId;
       request.context.hub = { requestId, body: new Uint8Array(0), auth: {}, recordIds: [] };
+      // Temporary keys from the previous invocation (agency, kid) must not leak into this one.
+      logger.resetKeys();
       logger.appendKeys({ requestId });
       const raw = event.body ?? '';
       // A UTF-8 string has at least as many bytes as UTF-16 units; base64 is 4 characters per 3 bytes.

@@ -123,3 +123,25 @@ describe('signed route group middleware', () => {
     expect(events[0]).toMatchObject({ errorCode: 'PAYLOAD_TOO_LARGE' });
   });
 });
+
+describe('log keys', () => {
+  it('does not carry the previous caller into the next request', async () => {
+    const { logger } = await import('../../../lambdas/shared/logger');
+    const { runtime } = fakes();
+    const handler = createSignedGroup(runtime, { 'GET /v1/secret': secretRoute });
+    await handler(await event('GET', '/v1/secret'), context);
+    expect(logger.getPersistentLogAttributes()).not.toHaveProperty('agencyId');
+    const lines: string[] = [];
+    const spy = (await import('vitest')).vi.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => (lines.push(String(c)), true));
+    logger.setLogLevel('INFO');
+    try {
+      await handler({ ...(await event('GET', '/v1/secret')), headers: {} }, context);
+    } finally {
+      logger.setLogLevel('SILENT');
+      spy.mockRestore();
+    }
+    const entries = lines.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) expect(entry.agencyId).toBeUndefined();
+  });
+});
