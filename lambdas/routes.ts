@@ -19,8 +19,19 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
 /** The group that answers requests no route matches (API Gateway's `$default` route). */
 export const DEFAULT_ROUTE_GROUP: RouteGroup = 'meta';
 
-/** What each group may touch; the CDK stack grants exactly this and nothing more. */
-export const GROUP_NEEDS: Readonly<Record<RouteGroup, { signed: boolean; recordsTable: 'none' | 'read' | 'readwrite'; fieldKey: boolean; indexKey: boolean }>> = {
+export interface GroupNeeds {
+  /** Signed routes also claim request token ids in the nonces table. */
+  readonly signed: boolean;
+  readonly recordsTable: 'none' | 'read' | 'readwrite';
+  readonly fieldKey: boolean;
+  readonly indexKey: boolean;
+}
+
+/**
+ * What each group may touch; the CDK stack grants exactly this and nothing
+ * more. Every group appends to the audit table (PutItem only).
+ */
+export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   health: { signed: false, recordsTable: 'none', fieldKey: false, indexKey: false },
   meta: { signed: true, recordsTable: 'none', fieldKey: false, indexKey: false },
   records: { signed: true, recordsTable: 'readwrite', fieldKey: true, indexKey: true },

@@ -1,7 +1,5 @@
 /** Lambda entry for route group `health`. */
 import { createHealthGroup } from '../groups/health';
+import { runtimeFromEnvironment } from './environment';
 
-declare const __XQ_REGISTRY__: string;
-const { hubId, provinceCode } = JSON.parse(__XQ_REGISTRY__) as { hubId: string; provinceCode: string };
-
-export const handler = createHealthGroup({ hubId, province: provinceCode });
+export const handler = createHealthGroup(runtimeFromEnvironment());

@@ -8,7 +8,7 @@ import type { GroupHandler, SignedGroupOptions } from './signed-group';
 
 export function createAllGroups(runtime: HubRuntime, options?: SignedGroupOptions): Record<RouteGroup, GroupHandler> {
   return {
-    health: createHealthGroup(runtime),
+    health: createHealthGroup(runtime, options),
     meta: createMetaGroup(runtime, options),
     records: createRecordsGroup(runtime, options),
   };

@@ -4,6 +4,7 @@
  * state and size limit -> signature and replay -> JSON body -> route handler.
  */
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult, HubContext, RouteHandler } from '../http/context';
 import { auditTrail } from '../middleware/audit-trail';
 import { errorMapper } from '../middleware/error-mapper';
@@ -13,7 +14,8 @@ import { signedRequest } from '../middleware/signed-request';
 import type { HubRuntime } from '../runtime';
 import { unmatchedRoute } from '../handlers/meta/unmatched';
 
-export type GroupHandler = (event: HttpEvent, context: import('aws-lambda').Context) => Promise<HttpResult>;
+/** A route group as Lambda sees it. */
+export type GroupHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
 export interface SignedGroupOptions {
   /** Clock for signature checks and audit times; tests inject it. */

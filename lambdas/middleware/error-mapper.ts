@@ -34,17 +34,11 @@ export function errorResponse(error: HubError, requestId: string): HttpResult {
   return json(error.statusCode, errorBody(error, requestId), requestId, headers);
 }
 
-export interface ErrorMapperOptions {
-  /** Request id when the context has none yet (the health route). */
-  fallbackRequestId?: (event: HttpEvent) => string;
-}
-
-export function errorMapper(options: ErrorMapperOptions = {}): middy.MiddlewareObj<HttpEvent, HttpResult, Error, HubContext> {
-  const requestIdOf = options.fallbackRequestId ?? ((event: HttpEvent) => event.requestContext?.requestId ?? 'unknown');
+export function errorMapper(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, HubContext> {
   return {
     onError: async (request) => {
       const error = toHubError(request.error);
-      const requestId = request.context.hub?.requestId ?? requestIdOf(request.event);
+      const requestId = request.context.hub?.requestId ?? request.event.requestContext?.requestId ?? 'unknown';
       if (error.statusCode >= 500) {
         const cause = (error.cause ?? request.error) as { name?: string; stack?: string } | undefined;
         // Stack frames only: the first line is a message, and messages may quote input.

@@ -135,17 +135,22 @@ export class HubApi extends Construct {
   #grant(group: RouteGroup, role: iam.Role, props: HubApiProps, dynamoViaService: string): void {
     const { data, config } = props;
     const needs = GROUP_NEEDS[group];
-    const tableArns: string[] = [];
-    if (needs.signed) {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'AppendAuditAndNonces',
-          actions: ['dynamodb:PutItem'],
-          resources: [data.tables.audit.tableArn, data.tables.nonces.tableArn],
-        }),
-      );
-      tableArns.push(data.tables.audit.tableArn, data.tables.nonces.tableArn);
-    }
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: needs.signed ? 'AppendAuditAndClaimNonces' : 'AppendAudit',
+        actions: ['dynamodb:PutItem'],
+        resources: [data.tables.audit.tableArn, ...(needs.signed ? [data.tables.nonces.tableArn] : [])],
+      }),
+    );
+    // Every group writes at least the audit table, which is encrypted with the storage key.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'TableEncryptionViaDynamoDb',
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: [data.storageKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': dynamoViaService } },
+      }),
+    );
     if (needs.recordsTable !== 'none') {
       const records = data.tables.records;
       role.addToPolicy(
@@ -154,17 +159,6 @@ export class HubApi extends Construct {
           actions: ['dynamodb:GetItem', 'dynamodb:Query', ...(needs.recordsTable === 'readwrite' ? ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'] : [])],
           // Each index by name, from the shared definitions: no wildcard.
           resources: [records.tableArn, ...TABLES.records.indexes.map((index) => `${records.tableArn}/index/${index.name}`)],
-        }),
-      );
-      tableArns.push(records.tableArn);
-    }
-    if (tableArns.length > 0) {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'TableEncryptionViaDynamoDb',
-          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-          resources: [data.storageKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': dynamoViaService } },
         }),
       );
     }

@@ -150,8 +150,10 @@ describe('records API', () => {
     await edu.get(`/v1/records/${published.body.recordId}`);
     await t.client('xz-health').get(`/v1/records/${published.body.recordId}`);
     await t.raw('GET', '/v1/openapi.json', { authorization: 'Bearer a.b.c' });
+    await t.raw('GET', '/v1/health');
     const events = await t.scan('audit');
-    expect(events.length - before).toBe(4);
+    expect(events.length - before).toBe(5);
+    expect(events.some((e: any) => e.route.S === 'GET /v1/health' && e.outcome.S === 'allow' && e.agencyVerified.BOOL === false)).toBe(true);
     const mine = events.filter((e: any) => e.recordIds?.SS?.includes(published.body.recordId));
     expect(mine.map((e: any) => [e.route.S, e.agencyId.S, e.outcome.S, e.status.N, e.errorCode?.S]).sort()).toEqual(
       [

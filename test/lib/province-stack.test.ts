@@ -88,8 +88,14 @@ describe('province stack', () => {
       for (const s of all.filter((st) => JSON.stringify(st.Resource).includes(auditId))) expect(actions(s)).toEqual(['dynamodb:PutItem']);
     });
 
-    it('gives the health function nothing but its own logs', () => {
-      expect(statementsOf('healthRole').flatMap(actions).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    it('gives the health function its own logs and audit appends, nothing else', () => {
+      const statements = statementsOf('healthRole');
+      expect(statements.flatMap(actions).sort()).toEqual(
+        ['dynamodb:PutItem', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents'].sort(),
+      );
+      const put = statements.find((s) => actions(s).includes('dynamodb:PutItem'))!;
+      expect(JSON.stringify(put.Resource)).toContain('AuditTable');
+      expect(JSON.stringify(put.Resource)).not.toContain('Nonces');
     });
 
     it('keeps the meta function away from records and keys', () => {
