@@ -1,0 +1,34 @@
+/**
+ * Blocking keys: a record is compared only with records sharing at least one
+ * key. Several independent keys keep true pairs from being missed when one
+ * field is wrong (a typo in the name, a swapped date, a missing ID number),
+ * while each key stays selective. In the hub the keys are blind-indexed.
+ */
+import type { MatchRecord } from './match-record';
+
+function sortedMonthDay(date: string): string {
+  const m = date.slice(5, 7);
+  const d = date.slice(8, 10);
+  return m < d ? `${m}${d}` : `${d}${m}`;
+}
+
+export function blockingKeys(r: MatchRecord): string[] {
+  const keys: string[] = [];
+  if (r.id) {
+    keys.push(`id:${r.id.value}`);
+    // A mistyped number still agrees on region + birth date (first 14) or on the rest.
+    keys.push(`idh:${r.id.value.slice(0, 14)}|${r.name?.first ?? ''}`);
+  }
+  if (r.name && r.birthDate) {
+    keys.push(`nd:${r.name.pinyin}|${r.birthDate}`);
+    // First syllable + year + month/day in either order: name typos after the first character, swapped dates.
+    keys.push(`fd:${r.name.first}|${r.birthDate.slice(0, 4)}|${sortedMonthDay(r.birthDate)}`);
+    // Whole name + year + month: catches a wrong day.
+    keys.push(`ny:${r.name.pinyin}|${r.birthDate.slice(0, 7)}`);
+  }
+  if (r.name && r.birthDate === undefined && r.regions[0]) keys.push(`nr:${r.name.pinyin}|${r.regions[0]}`);
+  if (r.guardianPhone) keys.push(`gp:${r.guardianPhone}`);
+  if (r.guardianName && r.birthDate) keys.push(`gd:${r.guardianName.pinyin}|${r.birthDate}`);
+  if (r.name && r.guardianName) keys.push(`ng:${r.name.pinyin}|${r.guardianName.pinyin}`);
+  return keys;
+}

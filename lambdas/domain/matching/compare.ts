@@ -1,0 +1,142 @@
+/**
+ * Field comparisons for a pair of records: one agreement level per field.
+ * The last level of every field is `missing` (weight 0). A pair's levels are
+ * packed into one integer (`pattern`) so estimation can count patterns.
+ */
+import type { MatchRecord } from './match-record';
+import type { NormalisedName } from './normalise';
+
+export const FIELDS = [
+  { field: 'name', levels: ['exact', 'pinyin', 'close', 'different', 'missing'] },
+  { field: 'birthDate', levels: ['exact', 'swapped', 'one_digit', 'different', 'missing'] },
+  { field: 'idNumber', levels: ['exact', 'near', 'different', 'missing'] },
+  { field: 'sex', levels: ['agree', 'disagree', 'missing'] },
+  { field: 'region', levels: ['same', 'same_prefecture', 'different', 'missing'] },
+  { field: 'guardianName', levels: ['exact', 'close', 'different', 'missing'] },
+  { field: 'guardianPhone', levels: ['exact', 'different', 'missing'] },
+  { field: 'school', levels: ['exact', 'different', 'missing'] },
+] as const;
+
+export type FieldName = (typeof FIELDS)[number]['field'];
+export const FIELD_COUNT = FIELDS.length;
+export const MISSING = FIELDS.map((f) => f.levels.length - 1);
+const RADIX = FIELDS.map((f) => f.levels.length);
+export const PATTERN_COUNT = RADIX.reduce((a, b) => a * b, 1);
+
+// Level indices, named for readability.
+export const NAME = { exact: 0, pinyin: 1, close: 2, different: 3, missing: 4 } as const;
+export const ID = { exact: 0, near: 1, different: 2, missing: 3 } as const;
+
+/** Levenshtein distance, giving up (returning max + 1) once it exceeds `max`. */
+export function boundedEditDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  if (a === b) return 0;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+function compareName(a: NormalisedName | undefined, b: NormalisedName | undefined): number {
+  if (!a || !b) return NAME.missing;
+  if (a.text === b.text) return NAME.exact;
+  if (a.pinyin === b.pinyin) return NAME.pinyin;
+  const chars = a.text.length >= 2 && boundedEditDistance(a.text, b.text, 1) <= 1;
+  const sounds = Math.min(a.pinyin.length, b.pinyin.length) >= 5 && boundedEditDistance(a.pinyin, b.pinyin, 2) <= 2;
+  return chars || sounds ? NAME.close : NAME.different;
+}
+
+function compareDate(a: string | undefined, b: string | undefined): number {
+  if (!a || !b) return 4;
+  if (a === b) return 0;
+  // Same year, month and day exchanged (only possible when both are <= 12).
+  if (a.slice(0, 4) === b.slice(0, 4) && a.slice(5, 7) === b.slice(8, 10) && a.slice(8, 10) === b.slice(5, 7)) return 1;
+  let diff = 0;
+  for (let i = 0; i < 10; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) diff++;
+  return diff === 1 ? 2 : 3;
+}
+
+function compareId(a: MatchRecord['id'], b: MatchRecord['id']): number {
+  if (!a || !b) return ID.missing;
+  if (a.value === b.value) return a.valid ? ID.exact : ID.near;
+  if (a.valid && b.valid) return ID.different;
+  // One mistyped: a single substituted digit or two adjacent digits swapped.
+  let diff = 0;
+  let first = -1;
+  for (let i = 0; i < 18; i++) {
+    if (a.value.charCodeAt(i) !== b.value.charCodeAt(i)) {
+      if (first < 0) first = i;
+      diff++;
+    }
+  }
+  if (diff === 1) return ID.near;
+  if (diff === 2 && a.value[first] === b.value[first + 1] && a.value[first + 1] === b.value[first]) return ID.near;
+  return ID.different;
+}
+
+function compareRegion(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 3;
+  let best = 2;
+  for (const x of a) for (const y of b) {
+    if (x === y) return 0;
+    if (x.slice(0, 4) === y.slice(0, 4)) best = 1;
+  }
+  return best;
+}
+
+function compareGuardian(a: NormalisedName | undefined, b: NormalisedName | undefined): number {
+  const level = compareName(a, b);
+  return level === NAME.missing ? 3 : level <= NAME.pinyin ? 0 : level === NAME.close ? 1 : 2;
+}
+
+const eq = (a: string | undefined, b: string | undefined, missing: number) => (!a || !b ? missing : a === b ? 0 : 1);
+
+/** One level per field, in FIELDS order. */
+export function compareRecords(a: MatchRecord, b: MatchRecord): number[] {
+  return [
+    compareName(a.name, b.name),
+    compareDate(a.birthDate, b.birthDate),
+    compareId(a.id, b.id),
+    !a.sex || !b.sex ? 2 : a.sex === b.sex ? 0 : 1,
+    compareRegion(a.regions, b.regions),
+    compareGuardian(a.guardianName, b.guardianName),
+    eq(a.guardianPhone, b.guardianPhone, 2),
+    eq(a.school, b.school, 2),
+  ];
+}
+
+export function encodePattern(levels: readonly number[]): number {
+  let code = 0;
+  for (let i = 0; i < FIELD_COUNT; i++) code = code * RADIX[i]! + levels[i]!;
+  return code;
+}
+
+export function decodePattern(code: number): number[] {
+  const levels = new Array<number>(FIELD_COUNT);
+  for (let i = FIELD_COUNT - 1; i >= 0; i--) {
+    levels[i] = code % RADIX[i]!;
+    code = Math.floor(code / RADIX[i]!);
+  }
+  return levels;
+}
+
+/**
+ * Pairs that must never link automatically, whatever their score: two valid,
+ * different identity numbers; or an entirely different name without an
+ * identity-number match (the twin pattern: same guardian, birthday, surname).
+ */
+export function hardNegative(levels: readonly number[]): 'ID_CONFLICT' | 'NAME_CONFLICT' | undefined {
+  if (levels[2] === ID.different) return 'ID_CONFLICT';
+  if (levels[0] === NAME.different && levels[2] !== ID.exact) return 'NAME_CONFLICT';
+  return undefined;
+}

@@ -1,0 +1,88 @@
+/**
+ * Parameter estimation: EM over the comparison patterns of candidate pairs
+ * (unsupervised), and re-estimation from reviewed pairs (labels). Patterns
+ * are counted first, so EM costs the number of distinct patterns, not pairs.
+ */
+import { decodePattern, FIELD_COUNT, FIELDS, MISSING } from './compare';
+import { makeModel, type MatchModel } from './model';
+
+type Mutable = { m: number[]; u: number[] }[];
+
+function paramsOf(model: MatchModel): Mutable {
+  return FIELDS.map(({ field }) => ({ m: [...model.fields[field].m], u: [...model.fields[field].u] }));
+}
+
+function toModel(params: Mutable, prior: number, source: string, thresholds: MatchModel['thresholds']): MatchModel {
+  const fields = Object.fromEntries(FIELDS.map(({ field }, f) => [field, { m: params[f]!.m.map(round), u: params[f]!.u.map(round) }]));
+  return makeModel({ source, prior: round(prior), fields: fields as unknown as MatchModel['fields'], thresholds });
+}
+
+const round = (x: number) => Number(x.toPrecision(6));
+const SMOOTH = 1e-6;
+
+/**
+ * EM with conditional independence; `counts` maps pattern -> number of pairs.
+ * Missing levels are uninformative in the E-step (ratio 1).
+ */
+export function estimateEm(counts: ReadonlyMap<number, number>, start: MatchModel, iterations = 30): MatchModel {
+  const params = paramsOf(start);
+  let prior = start.prior;
+  const patterns = [...counts.entries()].map(([code, n]) => ({ levels: decodePattern(code), n }));
+  const total = patterns.reduce((s, p) => s + p.n, 0);
+  if (total === 0) return start;
+  for (let it = 0; it < iterations; it++) {
+    const mAcc = FIELDS.map((f) => new Array<number>(f.levels.length).fill(SMOOTH));
+    const uAcc = FIELDS.map((f) => new Array<number>(f.levels.length).fill(SMOOTH));
+    let matchMass = 0;
+    for (const { levels, n } of patterns) {
+      let lm = Math.log(prior);
+      let lu = Math.log(1 - prior);
+      for (let f = 0; f < FIELD_COUNT; f++) {
+        const l = levels[f]!;
+        if (l === MISSING[f]) continue;
+        lm += Math.log(Math.max(params[f]!.m[l]!, 1e-12));
+        lu += Math.log(Math.max(params[f]!.u[l]!, 1e-12));
+      }
+      const g = 1 / (1 + Math.exp(lu - lm));
+      matchMass += n * g;
+      for (let f = 0; f < FIELD_COUNT; f++) {
+        const l = levels[f]!;
+        mAcc[f]![l] = mAcc[f]![l]! + n * g;
+        uAcc[f]![l] = uAcc[f]![l]! + n * (1 - g);
+      }
+    }
+    prior = Math.min(0.999, Math.max(1e-6, matchMass / total));
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      const ms = mAcc[f]!.reduce((a, b) => a + b, 0);
+      const us = uAcc[f]!.reduce((a, b) => a + b, 0);
+      params[f]!.m = mAcc[f]!.map((x) => x / ms);
+      params[f]!.u = uAcc[f]!.map((x) => x / us);
+    }
+  }
+  return toModel(params, prior, `em:${total} pairs`, start.thresholds);
+}
+
+export interface LabeledPair {
+  readonly levels: readonly number[];
+  readonly match: boolean;
+}
+
+/**
+ * Blends reviewed pairs into a model: each level's m (from confirmed pairs)
+ * and u (from rejected pairs) move toward the labelled frequencies, weighted
+ * by how many labels there are relative to `strength` pseudo-counts.
+ */
+export function reestimateWithLabels(model: MatchModel, labels: readonly LabeledPair[], strength = 200): MatchModel {
+  if (labels.length === 0) return model;
+  const params = paramsOf(model);
+  for (const side of ['m', 'u'] as const) {
+    const subset = labels.filter((l) => (side === 'm' ? l.match : !l.match));
+    if (subset.length === 0) continue;
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      const counts = new Array<number>(FIELDS[f]!.levels.length).fill(0);
+      for (const l of subset) counts[l.levels[f]!] = (counts[l.levels[f]!] ?? 0) + 1;
+      params[f]![side] = params[f]![side].map((p, i) => (p * strength + counts[i]!) / (strength + subset.length));
+    }
+  }
+  return toModel(params, model.prior, `${model.source}+labels:${labels.length}`, model.thresholds);
+}

@@ -1,0 +1,56 @@
+/** The normalised view of one record that matching works on. */
+import { normaliseId, normaliseName, normalisePhone, normaliseText, parseDate, type NormalisedId, type NormalisedName } from './normalise';
+
+/** Raw fields as an agency sends them (API record or list row); all optional but the keys. */
+export interface MatchInput {
+  readonly agency: string;
+  readonly externalId: string;
+  readonly name?: string | undefined;
+  readonly sex?: string | undefined;
+  readonly birthDate?: string | undefined;
+  readonly idNumber?: string | undefined;
+  readonly householdRegion?: string | undefined;
+  readonly currentRegion?: string | undefined;
+  readonly guardianName?: string | undefined;
+  readonly guardianPhone?: string | undefined;
+  readonly school?: string | undefined;
+}
+
+export interface MatchRecord {
+  readonly agency: string;
+  readonly externalId: string;
+  readonly name?: NormalisedName;
+  readonly sex?: 'M' | 'F';
+  /** YYYY-MM-DD */
+  readonly birthDate?: string;
+  readonly id?: NormalisedId;
+  readonly regions: readonly string[];
+  readonly guardianName?: NormalisedName;
+  readonly guardianPhone?: string;
+  readonly school?: string;
+}
+
+const SEX: Record<string, 'M' | 'F'> = { M: 'M', F: 'F', 男: 'M', 女: 'F', m: 'M', f: 'F' };
+
+export function toMatchRecord(input: MatchInput): MatchRecord {
+  const name = normaliseName(input.name);
+  const guardianName = normaliseName(input.guardianName);
+  const id = normaliseId(input.idNumber);
+  const birthDate = parseDate(input.birthDate);
+  const sex = input.sex ? SEX[input.sex.trim()] : undefined;
+  const guardianPhone = normalisePhone(input.guardianPhone);
+  const school = normaliseText(input.school);
+  const regions = [input.householdRegion, input.currentRegion].filter((r): r is string => !!r && /^\d{6}$/.test(r));
+  return {
+    agency: input.agency,
+    externalId: input.externalId,
+    ...(name && { name }),
+    ...(sex && { sex }),
+    ...(birthDate && { birthDate }),
+    ...(id && { id }),
+    regions: [...new Set(regions)],
+    ...(guardianName && { guardianName }),
+    ...(guardianPhone && { guardianPhone }),
+    ...(school && { school }),
+  };
+}

@@ -1,0 +1,255 @@
+/**
+ * List merge (名单合并): links a whole set of records into cases in one pass.
+ * Blocking -> comparison -> EM estimation -> scoring with name frequencies ->
+ * greedy linking in descending score order under constraints:
+ * - vetoed pairs (two valid different ID numbers; the twin pattern) never link;
+ * - two records of one agency share a case only with the same valid ID number;
+ * - a link is made only if every cross pair of the two clusters is compatible;
+ * - an ambiguous link (another candidate almost as good but incompatible) goes to review.
+ * Used by the offline CLI and the benchmark; the hub links incrementally with the same Scorer.
+ */
+import { createHash } from 'node:crypto';
+import { blockingKeys } from './blocking';
+import { compareRecords, encodePattern, ID } from './compare';
+import { estimateEm } from './estimate';
+import type { MatchRecord } from './match-record';
+import { initialModel, type MatchModel } from './model';
+import { countNameFrequencies, Scorer, type Decision } from './scorer';
+
+export interface MergeOptions {
+  model?: MatchModel;
+  /** Estimate m/u with EM from these records (default true). */
+  estimate?: boolean;
+  /** Blocks larger than this are skipped (other keys still apply). Default 60. */
+  maxBlockSize?: number;
+  /** A competing candidate within this many bits makes a link ambiguous. Default 4. */
+  margin?: number;
+  /** Largest case the engine builds automatically. Default 12. */
+  maxClusterSize?: number;
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+export interface ReviewPair {
+  readonly a: number;
+  readonly b: number;
+  readonly weight: number;
+  readonly reason: 'BAND' | 'AMBIGUOUS' | 'VETO' | 'CONFLICT';
+}
+
+export interface MergeResult {
+  /** Case index per record (index of its cluster's first record). */
+  readonly cluster: Int32Array;
+  readonly caseIds: string[];
+  readonly decisions: Decision[];
+  /** Best link weight per record (NaN when it had no candidate). */
+  readonly bestWeight: Float32Array;
+  readonly reviews: ReviewPair[];
+  readonly model: MatchModel;
+  readonly scorer: Scorer;
+  readonly stats: { records: number; candidatePairs: number; skippedBlocks: number };
+}
+
+/** Sorted unique candidate pairs, encoded as i * n + j with i < j. */
+function candidatePairs(records: readonly MatchRecord[], maxBlock: number, progress: MergeOptions['onProgress']) {
+  const n = records.length;
+  let pairs = new Float64Array(1 << 20);
+  let count = 0;
+  let skipped = 0;
+  const push = (code: number) => {
+    if (count === pairs.length) {
+      const bigger = new Float64Array(pairs.length * 2);
+      bigger.set(pairs);
+      pairs = bigger;
+    }
+    pairs[count++] = code;
+  };
+  const keysOf = records.map(blockingKeys);
+  const kinds = new Set(keysOf.flatMap((ks) => ks.map((k) => k.slice(0, k.indexOf(':')))));
+  let kindDone = 0;
+  for (const kind of kinds) {
+    const blocks = new Map<string, number | number[]>();
+    const prefix = `${kind}:`;
+    for (let i = 0; i < n; i++) {
+      for (const key of keysOf[i]!) {
+        if (!key.startsWith(prefix)) continue;
+        const seen = blocks.get(key);
+        if (seen === undefined) blocks.set(key, i);
+        else if (typeof seen === 'number') blocks.set(key, [seen, i]);
+        else seen.push(i);
+      }
+    }
+    for (const members of blocks.values()) {
+      if (typeof members === 'number') continue;
+      if (members.length > maxBlock) {
+        skipped++;
+        continue;
+      }
+      for (let x = 0; x < members.length; x++) for (let y = x + 1; y < members.length; y++) push(members[x]! * n + members[y]!);
+    }
+    progress?.('block', ++kindDone, kinds.size);
+  }
+  const sorted = pairs.subarray(0, count).sort();
+  let unique = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i]!;
+  return { pairs: sorted.slice(0, unique), skipped };
+}
+
+export function mergeRecords(records: readonly MatchRecord[], options: MergeOptions = {}): MergeResult {
+  const n = records.length;
+  const maxBlock = options.maxBlockSize ?? 60;
+  const margin = options.margin ?? 4;
+  const maxCluster = options.maxClusterSize ?? 12;
+  const progress = options.onProgress;
+
+  const { pairs, skipped } = candidatePairs(records, maxBlock, progress);
+  const m = pairs.length;
+  const left = new Int32Array(m);
+  const right = new Int32Array(m);
+  const levels: number[][] = new Array(m);
+  const counts = new Map<number, number>();
+  for (let p = 0; p < m; p++) {
+    const code = pairs[p]!;
+    const a = Math.floor(code / n);
+    const b = code - a * n;
+    left[p] = a;
+    right[p] = b;
+    const lv = compareRecords(records[a]!, records[b]!);
+    levels[p] = lv;
+    const pattern = encodePattern(lv);
+    counts.set(pattern, (counts.get(pattern) ?? 0) + 1);
+    if ((p & 0xfffff) === 0) progress?.('compare', p, m);
+  }
+  progress?.('compare', m, m);
+
+  const start = options.model ?? initialModel();
+  const model = options.estimate === false ? start : estimateEm(counts, start);
+  progress?.('estimate', 1, 1);
+  const scorer = new Scorer(model, countNameFrequencies(records));
+  const { upper, lower } = model.thresholds;
+
+  const weight = new Float32Array(m);
+  const veto = new Uint8Array(m);
+  const bestWeight = new Float32Array(n).fill(Number.NaN);
+  for (let p = 0; p < m; p++) {
+    const s = scorer.scoreLevels(levels[p]!, records[left[p]!]!);
+    weight[p] = s.weight;
+    veto[p] = s.veto ? 1 : 0;
+    for (const r of [left[p]!, right[p]!]) if (!(bestWeight[r]! >= s.weight)) bestWeight[r] = s.weight;
+  }
+
+  // Candidates at or above the lower threshold, per record (for the ambiguity check).
+  const adjacency: { other: number; w: number }[][] = Array.from({ length: n }, () => []);
+  for (let p = 0; p < m; p++) {
+    if (weight[p]! < lower) continue;
+    adjacency[left[p]!]!.push({ other: right[p]!, w: weight[p]! });
+    adjacency[right[p]!]!.push({ other: left[p]!, w: weight[p]! });
+  }
+
+  // Union-find with member lists.
+  const parent = new Int32Array(n).map((_, i) => i);
+  const members: number[][] = Array.from({ length: n }, (_, i) => [i]);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
+    }
+    return x;
+  };
+  const compatible = (ra: number, rb: number): boolean => {
+    const A = members[ra]!;
+    const B = members[rb]!;
+    if (A.length + B.length > maxCluster) return false;
+    for (const x of A) {
+      for (const y of B) {
+        const rx = records[x]!;
+        const ry = records[y]!;
+        const sameValidId = rx.id?.valid && ry.id?.valid && rx.id.value === ry.id.value;
+        if (rx.agency === ry.agency && !sameValidId) return false;
+        const s = scorer.score(rx, ry);
+        if (s.veto || s.weight < 0) return false;
+      }
+    }
+    return true;
+  };
+
+  const order = Array.from({ length: m }, (_, p) => p)
+    .filter((p) => weight[p]! >= lower)
+    .sort((p, q) => weight[q]! - weight[p]!);
+  const reviews: ReviewPair[] = [];
+  let done = 0;
+  for (const p of order) {
+    if ((++done & 0xffff) === 0) progress?.('link', done, order.length);
+    const a = left[p]!;
+    const b = right[p]!;
+    const w = weight[p]!;
+    const ra = find(a);
+    const rb = find(b);
+    if (ra === rb) continue;
+    if (w < upper) {
+      reviews.push({ a, b, weight: w, reason: 'BAND' });
+      continue;
+    }
+    if (veto[p]) {
+      reviews.push({ a, b, weight: w, reason: 'VETO' });
+      continue;
+    }
+    if (!compatible(ra, rb)) {
+      reviews.push({ a, b, weight: w, reason: 'CONFLICT' });
+      continue;
+    }
+    let ambiguous = false;
+    for (const [x, ry] of [[a, rb], [b, ra]] as const) {
+      for (const { other: c, w: wc } of adjacency[x]!) {
+        if (wc < w - margin) continue;
+        const rc = find(c);
+        if (rc === ra || rc === rb) continue;
+        if (!compatible(rc, ry)) {
+          ambiguous = true;
+          break;
+        }
+      }
+      if (ambiguous) break;
+    }
+    if (ambiguous) {
+      reviews.push({ a, b, weight: w, reason: 'AMBIGUOUS' });
+      continue;
+    }
+    const [big, small] = members[ra]!.length >= members[rb]!.length ? [ra, rb] : [rb, ra];
+    parent[small] = big;
+    members[big]!.push(...members[small]!);
+    members[small] = [];
+  }
+  progress?.('link', order.length, order.length);
+
+  const cluster = new Int32Array(n);
+  const firstOf = new Map<number, number>();
+  const decisions: Decision[] = new Array(n);
+  const inReview = new Uint8Array(n);
+  const openReviews = reviews.filter((r) => find(r.a) !== find(r.b));
+  for (const r of openReviews) inReview[r.a] = inReview[r.b] = 1;
+  const caseIds: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const root = find(i);
+    const first = firstOf.get(root);
+    if (first === undefined) {
+      firstOf.set(root, i);
+      cluster[i] = i;
+      caseIds[i] = caseIdFor(records[i]!);
+      decisions[i] = inReview[i] ? 'review' : 'new';
+    } else {
+      cluster[i] = first;
+      caseIds[i] = caseIds[first]!;
+      decisions[i] = 'auto';
+    }
+  }
+  return { cluster, caseIds, decisions, bestWeight, reviews: openReviews, model, scorer, stats: { records: n, candidatePairs: m, skippedBlocks: skipped } };
+}
+
+/** Deterministic case id for offline runs: derived from the first record's agency and externalId. */
+export function caseIdFor(r: Pick<MatchRecord, 'agency' | 'externalId'>): string {
+  const digest = createHash('sha256').update(`${r.agency}\u0000${r.externalId}`).digest('base64url').replace(/[-_]/g, '').toUpperCase();
+  return `case_${digest.slice(0, 20)}`;
+}
+
+/** Whether the pair agrees on a valid identity number; exported for tests and reports. */
+export const agreesOnId = (a: MatchRecord, b: MatchRecord) => compareRecords(a, b)[2] === ID.exact;

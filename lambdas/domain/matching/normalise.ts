@@ -1,0 +1,93 @@
+/**
+ * Normalisation for matching: names (NFKC, full-width to half-width, spaces
+ * and middle dots removed, traditional to simplified, toneless pinyin),
+ * identity numbers, dates in the formats agencies use, and phones.
+ * Pure and deterministic; caches keep repeated names cheap.
+ */
+import * as OpenCC from 'opencc-js/t2cn';
+import { pinyin } from 'pinyin-pro';
+import { normaliseIdNumber } from '../../../schemas/id-number';
+
+const toSimplified: (text: string) => string = (OpenCC as unknown as { Converter: (o: object) => (t: string) => string }).Converter({
+  from: 't',
+  to: 'cn',
+});
+
+export interface NormalisedName {
+  /** Simplified Chinese characters (or upper-case Latin letters), no spaces or dots. */
+  readonly text: string;
+  /** Toneless pinyin, syllables joined without separators, e.g. `zhaxizhuoma`. */
+  readonly pinyin: string;
+  /** First syllable: the surname for Han names, the first part of a Tibetan name. */
+  readonly first: string;
+}
+
+// Spaces, middle dots and similar separators used in minority and foreign names.
+const SEPARATORS = /[\s·•・‧∙⋅．.\-_'’]/gu;
+const nameCache = new Map<string, NormalisedName | undefined>();
+const HAN = /\p{Script=Han}/u;
+
+/** @example normaliseName('扎西 · 卓瑪') // { text: '扎西卓玛', pinyin: 'zhaxizhuoma', first: 'zha' } */
+export function normaliseName(raw: string | undefined | null): NormalisedName | undefined {
+  if (!raw) return undefined;
+  const hit = nameCache.get(raw);
+  if (hit !== undefined || nameCache.has(raw)) return hit;
+  const cleaned = raw.normalize('NFKC').replace(SEPARATORS, '');
+  let result: NormalisedName | undefined;
+  if (cleaned.length > 0) {
+    const text = HAN.test(cleaned) ? toSimplified(cleaned) : cleaned.toUpperCase();
+    const syllables = HAN.test(text)
+      ? (pinyin(text, { toneType: 'none', type: 'array', v: true }) as string[]).map((s) => s.toLowerCase())
+      : [text.toLowerCase()];
+    result = { text, pinyin: syllables.join(''), first: syllables[0] ?? '' };
+  }
+  if (nameCache.size > 200_000) nameCache.clear();
+  nameCache.set(raw, result);
+  return result;
+}
+
+/** Accepted date inputs: YYYY-MM-DD, YYYY/M/D, YYYYMMDD, YYYY年M月D日 (full-width digits too). */
+export function parseDate(raw: string | undefined | null): string | undefined {
+  if (!raw) return undefined;
+  const s = raw.normalize('NFKC').trim();
+  const m =
+    /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s) ??
+    /^(\d{4})(\d{2})(\d{2})$/.exec(s) ??
+    /^(\d{4})年(\d{1,2})月(\d{1,2})日?$/.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+export interface NormalisedId {
+  /** 18 characters (legacy 15-digit numbers converted), valid or not. */
+  readonly value: string;
+  /** Whether the GB 11643 check character and birth date are right. */
+  readonly valid: boolean;
+}
+
+/** Keeps a mistyped number (flagged invalid) so it can still count as "nearly equal". */
+export function normaliseId(raw: string | undefined | null): NormalisedId | undefined {
+  if (!raw) return undefined;
+  const s = raw.normalize('NFKC').replace(/\s/g, '').toUpperCase();
+  const result = normaliseIdNumber(s);
+  if (result.ok) return { value: result.value, valid: true };
+  return /^\d{17}[\dX]$/.test(s) ? { value: s, valid: false } : undefined;
+}
+
+/** Digits only, without a leading +86/86 country code. */
+export function normalisePhone(raw: string | undefined | null): string | undefined {
+  if (!raw) return undefined;
+  let digits = raw.normalize('NFKC').replace(/\D/g, '');
+  if (digits.length === 13 && digits.startsWith('86')) digits = digits.slice(2);
+  return digits.length >= 7 ? digits : undefined;
+}
+
+/** School names: NFKC, simplified, no spaces or brackets. */
+export function normaliseText(raw: string | undefined | null): string | undefined {
+  if (!raw) return undefined;
+  const s = toSimplified(raw.normalize('NFKC').replace(/[\s()（）]/g, ''));
+  return s.length > 0 ? s : undefined;
+}

@@ -1,0 +1,90 @@
+/** Scores a pair of records with a model: weight, vetoes and a field-by-field explanation. */
+import { compareRecords, encodePattern, hardNegative } from './compare';
+import type { MatchRecord } from './match-record';
+import { explain, levelWeights, nameWeight, type ExplainedLevel, type MatchModel, type NameFrequencies } from './model';
+
+export type Decision = 'auto' | 'review' | 'new';
+
+export interface PairScore {
+  readonly levels: number[];
+  readonly pattern: number;
+  readonly weight: number;
+  readonly veto?: 'ID_CONFLICT' | 'NAME_CONFLICT';
+}
+
+export interface Explanation {
+  readonly weight: number;
+  readonly decision: Decision;
+  readonly veto?: string;
+  readonly fields: ExplainedLevel[];
+  readonly modelVersion: string;
+}
+
+export class Scorer {
+  readonly weights: number[][];
+  readonly #patternWeight = new Map<number, number>();
+
+  constructor(
+    readonly model: MatchModel,
+    readonly tf?: NameFrequencies,
+  ) {
+    this.weights = levelWeights(model);
+  }
+
+  /** Sum of level weights for every field but the name (cached per pattern). */
+  #restWeight(levels: readonly number[], pattern: number): number {
+    let w = this.#patternWeight.get(pattern);
+    if (w === undefined) {
+      w = 0;
+      for (let f = 1; f < levels.length; f++) w += this.weights[f]![levels[f]!]!;
+      this.#patternWeight.set(pattern, w);
+    }
+    return w;
+  }
+
+  nameWeight(levels: readonly number[], a: MatchRecord): number {
+    return nameWeight(this.model, this.weights, levels[0]!, a.name, this.tf);
+  }
+
+  score(a: MatchRecord, b: MatchRecord): PairScore {
+    const levels = compareRecords(a, b);
+    return this.scoreLevels(levels, a);
+  }
+
+  scoreLevels(levels: number[], a: MatchRecord): PairScore {
+    const pattern = encodePattern(levels);
+    const weight = this.#restWeight(levels, pattern) + this.nameWeight(levels, a);
+    const veto = hardNegative(levels);
+    return { levels, pattern, weight, ...(veto && { veto }) };
+  }
+
+  /** The band a weight falls in; a veto caps it at review. */
+  decide(score: Pick<PairScore, 'weight' | 'veto'>): Decision {
+    if (score.weight >= this.model.thresholds.upper) return score.veto ? 'review' : 'auto';
+    return score.weight >= this.model.thresholds.lower ? 'review' : 'new';
+  }
+
+  explain(a: MatchRecord, b: MatchRecord): Explanation {
+    const s = this.score(a, b);
+    return {
+      weight: Math.round(s.weight * 100) / 100,
+      decision: this.decide(s),
+      ...(s.veto && { veto: s.veto }),
+      fields: explain(s.levels, this.weights, this.nameWeight(s.levels, a)),
+      modelVersion: this.model.version,
+    };
+  }
+}
+
+/** Name frequencies counted over a set of records. */
+export function countNameFrequencies(records: readonly MatchRecord[]): NameFrequencies {
+  const text = new Map<string, number>();
+  const py = new Map<string, number>();
+  for (const r of records) {
+    if (!r.name) continue;
+    text.set(r.name.text, (text.get(r.name.text) ?? 0) + 1);
+    py.set(r.name.pinyin, (py.get(r.name.pinyin) ?? 0) + 1);
+  }
+  const n = Math.max(1, records.length);
+  return { text: (v) => (text.get(v) ?? 0) / n || undefined, pinyin: (v) => (py.get(v) ?? 0) / n || undefined };
+}
