@@ -101,8 +101,9 @@ export const childRecordV1 = z
       .regex(/^[A-Za-z0-9._:\-]+$/, { message: 'may contain letters, digits and . _ : - only' })
       .meta({ description: "The agency's own identifier for this child; publishing twice with the same id updates the record" }),
     name: text(64).meta({ description: 'Full name as registered (Chinese characters or transliteration)' }),
-    sex: z.enum(['M', 'F']),
-    birthDate: pastDate,
+    // Optional: hotline (12355) records often carry only partial identity.
+    sex: z.enum(['M', 'F']).optional(),
+    birthDate: pastDate.optional(),
     idNumber: idNumber.optional(),
     householdRegion: regionCode.optional().meta({ description: 'Household registration (户籍地) division code' }),
     currentRegion: regionCode.optional().meta({ description: 'Current residence (现居住地) division code' }),

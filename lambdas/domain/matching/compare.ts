@@ -9,7 +9,8 @@ import type { NormalisedName } from './normalise';
 export const FIELDS = [
   { field: 'name', levels: ['exact', 'pinyin', 'close', 'different', 'missing'] },
   { field: 'birthDate', levels: ['exact', 'swapped', 'one_digit', 'different', 'missing'] },
-  { field: 'idNumber', levels: ['exact', 'near', 'different', 'missing'] },
+  // different: two valid numbers differ (never the same child); mismatch: a mistyped number differs by more than one typo.
+  { field: 'idNumber', levels: ['exact', 'near', 'different', 'mismatch', 'missing'] },
   { field: 'sex', levels: ['agree', 'disagree', 'missing'] },
   { field: 'region', levels: ['same', 'same_prefecture', 'different', 'missing'] },
   { field: 'guardianName', levels: ['exact', 'close', 'different', 'missing'] },
@@ -25,7 +26,7 @@ export const PATTERN_COUNT = RADIX.reduce((a, b) => a * b, 1);
 
 // Level indices, named for readability.
 export const NAME = { exact: 0, pinyin: 1, close: 2, different: 3, missing: 4 } as const;
-export const ID = { exact: 0, near: 1, different: 2, missing: 3 } as const;
+export const ID = { exact: 0, near: 1, different: 2, mismatch: 3, missing: 4 } as const;
 
 /** Levenshtein distance, giving up (returning max + 1) once it exceeds `max`. */
 export function boundedEditDistance(a: string, b: string, max: number): number {
@@ -81,7 +82,7 @@ function compareId(a: MatchRecord['id'], b: MatchRecord['id']): number {
   }
   if (diff === 1) return ID.near;
   if (diff === 2 && a.value[first] === b.value[first + 1] && a.value[first + 1] === b.value[first]) return ID.near;
-  return ID.different;
+  return ID.mismatch;
 }
 
 function compareRegion(a: readonly string[], b: readonly string[]): number {
@@ -130,13 +131,22 @@ export function decodePattern(code: number): number[] {
   return levels;
 }
 
+export type Veto = 'ID_CONFLICT' | 'NAME_CONFLICT' | 'BIRTHDATE_CONFLICT' | 'SEX_CONFLICT' | 'WEAK_EVIDENCE';
+
 /**
- * Pairs that must never link automatically, whatever their score: two valid,
- * different identity numbers; or an entirely different name without an
- * identity-number match (the twin pattern: same guardian, birthday, surname).
+ * Pairs that must never link automatically, whatever their score (they may
+ * still be reviewed): two valid, different identity numbers; without an
+ * identity-number match, an entirely different name (the twin pattern: same
+ * guardian, birthday, surname), a different birth date or sex; and pairs whose
+ * only evidence is name and birth date, which different children with a
+ * common name share (扎西卓玛 born the same day).
  */
-export function hardNegative(levels: readonly number[]): 'ID_CONFLICT' | 'NAME_CONFLICT' | undefined {
+export function hardNegative(levels: readonly number[]): Veto | undefined {
   if (levels[2] === ID.different) return 'ID_CONFLICT';
-  if (levels[0] === NAME.different && levels[2] !== ID.exact) return 'NAME_CONFLICT';
-  return undefined;
+  if (levels[2] === ID.exact) return undefined;
+  if (levels[0] === NAME.different) return 'NAME_CONFLICT';
+  if (levels[1] === 3) return 'BIRTHDATE_CONFLICT';
+  if (levels[3] === 1) return 'SEX_CONFLICT';
+  const corroborated = levels[2] === ID.near || levels[4] === 0 || levels[5] === 0 || levels[6] === 0 || levels[7] === 0;
+  return corroborated ? undefined : 'WEAK_EVIDENCE';
 }

@@ -21,10 +21,32 @@ const round = (x: number) => Number(x.toPrecision(6));
 const SMOOTH = 1e-6;
 
 /**
- * EM with conditional independence; `counts` maps pattern -> number of pairs.
- * Missing levels are uninformative in the E-step (ratio 1).
+ * u from random record pairs: almost all of them are different children, so
+ * level frequencies among them estimate u directly (blocked pairs would not:
+ * blocking makes non-matches agree on the blocking fields).
  */
-export function estimateEm(counts: ReadonlyMap<number, number>, start: MatchModel, iterations = 30): MatchModel {
+export function estimateU(start: MatchModel, randomPairLevels: Iterable<readonly number[]>): MatchModel {
+  const params = paramsOf(start);
+  const acc = FIELDS.map((f) => new Array<number>(f.levels.length).fill(1));
+  let n = 0;
+  for (const levels of randomPairLevels) {
+    n++;
+    for (let f = 0; f < FIELD_COUNT; f++) acc[f]![levels[f]!] = acc[f]![levels[f]!]! + 1;
+  }
+  if (n === 0) return start;
+  for (let f = 0; f < FIELD_COUNT; f++) {
+    const total = acc[f]!.reduce((a, b) => a + b, 0);
+    params[f]!.u = acc[f]!.map((x) => x / total);
+  }
+  return toModel(params, start.prior, `u:random ${n} pairs`, start.thresholds);
+}
+
+/**
+ * EM with conditional independence; `counts` maps pattern -> number of pairs.
+ * Missing levels are uninformative in the E-step (ratio 1). With `fixU`, only
+ * m and the prior are estimated (u comes from estimateU).
+ */
+export function estimateEm(counts: ReadonlyMap<number, number>, start: MatchModel, iterations = 30, fixU = false): MatchModel {
   const params = paramsOf(start);
   let prior = start.prior;
   const patterns = [...counts.entries()].map(([code, n]) => ({ levels: decodePattern(code), n }));
@@ -56,10 +78,10 @@ export function estimateEm(counts: ReadonlyMap<number, number>, start: MatchMode
       const ms = mAcc[f]!.reduce((a, b) => a + b, 0);
       const us = uAcc[f]!.reduce((a, b) => a + b, 0);
       params[f]!.m = mAcc[f]!.map((x) => x / ms);
-      params[f]!.u = uAcc[f]!.map((x) => x / us);
+      if (!fixU) params[f]!.u = uAcc[f]!.map((x) => x / us);
     }
   }
-  return toModel(params, prior, `em:${total} pairs`, start.thresholds);
+  return toModel(params, prior, `${fixU ? `${start.source}, ` : ''}em:${total} pairs`, start.thresholds);
 }
 
 export interface LabeledPair {

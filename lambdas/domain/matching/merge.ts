@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { blockingKeys } from './blocking';
 import { compareRecords, encodePattern, ID } from './compare';
-import { estimateEm } from './estimate';
+import { estimateEm, estimateU } from './estimate';
 import type { MatchRecord } from './match-record';
 import { initialModel, type MatchModel } from './model';
 import { countNameFrequencies, Scorer, type Decision } from './scorer';
@@ -27,6 +27,30 @@ export interface MergeOptions {
   /** Largest case the engine builds automatically. Default 12. */
   maxClusterSize?: number;
   onProgress?: (phase: string, done: number, total: number) => void;
+  /** Seed for the random pairs that estimate u. */
+  seed?: number;
+}
+
+/** Comparisons of up to 500,000 random record pairs (deterministic for a seed). */
+function* randomPairs(records: readonly MatchRecord[], seed: number): Generator<number[]> {
+  const n = records.length;
+  if (n < 2) return;
+  let state = seed >>> 0 || 1;
+  const next = () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 4294967296;
+  };
+  const count = Math.min(500_000, (n * (n - 1)) / 2);
+  for (let k = 0; k < count; k++) {
+    const a = Math.floor(next() * n);
+    let b = Math.floor(next() * (n - 1));
+    if (b >= a) b++;
+    yield compareRecords(records[a]!, records[b]!);
+  }
 }
 
 export interface ReviewPair {
@@ -47,6 +71,8 @@ export interface MergeResult {
   readonly model: MatchModel;
   readonly scorer: Scorer;
   readonly stats: { records: number; candidatePairs: number; skippedBlocks: number };
+  /** Candidate pairs, sorted, encoded i * n + j (i < j): for measuring blocking recall. */
+  readonly candidates: Float64Array;
 }
 
 /** Sorted unique candidate pairs, encoded as i * n + j with i < j. */
@@ -122,7 +148,7 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
   progress?.('compare', m, m);
 
   const start = options.model ?? initialModel();
-  const model = options.estimate === false ? start : estimateEm(counts, start);
+  const model = options.estimate === false ? start : estimateEm(counts, estimateU(start, randomPairs(records, options.seed ?? 1)), 30, true);
   progress?.('estimate', 1, 1);
   const scorer = new Scorer(model, countNameFrequencies(records));
   const { upper, lower } = model.thresholds;
@@ -242,7 +268,7 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
       decisions[i] = 'auto';
     }
   }
-  return { cluster, caseIds, decisions, bestWeight, reviews: openReviews, model, scorer, stats: { records: n, candidatePairs: m, skippedBlocks: skipped } };
+  return { cluster, caseIds, decisions, bestWeight, reviews: openReviews, model, scorer, stats: { records: n, candidatePairs: m, skippedBlocks: skipped }, candidates: pairs };
 }
 
 /** Deterministic case id for offline runs: derived from the first record's agency and externalId. */

@@ -1,5 +1,5 @@
 /** Scores a pair of records with a model: weight, vetoes and a field-by-field explanation. */
-import { compareRecords, encodePattern, hardNegative } from './compare';
+import { compareRecords, encodePattern, hardNegative, type Veto } from './compare';
 import type { MatchRecord } from './match-record';
 import { explain, levelWeights, nameWeight, type ExplainedLevel, type MatchModel, type NameFrequencies } from './model';
 
@@ -9,7 +9,7 @@ export interface PairScore {
   readonly levels: number[];
   readonly pattern: number;
   readonly weight: number;
-  readonly veto?: 'ID_CONFLICT' | 'NAME_CONFLICT';
+  readonly veto?: Veto;
 }
 
 export interface Explanation {

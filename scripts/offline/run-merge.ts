@@ -1,0 +1,122 @@
+/**
+ * The offline list merge: files -> parsed rows -> the matching engine -> cases,
+ * review pairs and a summary. No AWS, no server: the same domain code the hub runs.
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseList, type ListFormat } from '../../lambdas/domain/lists/parse-list';
+import { toMatchRecord, type MatchRecord } from '../../lambdas/domain/matching/match-record';
+import { mergeRecords, type MergeOptions, type MergeResult } from '../../lambdas/domain/matching/merge';
+
+export interface MergeInputFile {
+  readonly agency: string;
+  readonly path: string;
+}
+
+export interface BadRow {
+  readonly agency: string;
+  readonly row: number;
+  readonly externalId?: string;
+  readonly reasons: readonly string[];
+}
+
+export interface MergeRun {
+  readonly records: MatchRecord[];
+  readonly flagged: Map<number, string[]>;
+  readonly badRows: BadRow[];
+  readonly result: MergeResult;
+  readonly seconds: { parse: number; merge: number };
+}
+
+const formatOf = (path: string): ListFormat => (/\.jsonl?$/i.test(path) ? 'jsonl' : 'csv');
+
+export function runMerge(inputs: readonly MergeInputFile[], options: MergeOptions = {}): MergeRun {
+  const t0 = performance.now();
+  const records: MatchRecord[] = [];
+  const flagged = new Map<number, string[]>();
+  const badRows: BadRow[] = [];
+  for (const input of inputs) {
+    const rows = parseList(readFileSync(input.path, 'utf8'), formatOf(input.path));
+    for (const row of rows) {
+      if (!row.record) {
+        badRows.push({
+          agency: input.agency,
+          row: row.row,
+          ...(row.externalId && { externalId: row.externalId }),
+          reasons: (row.error?.details ?? []).map((d) => `${d.path ?? ''}: ${d.message}`),
+        });
+        continue;
+      }
+      const r = row.record;
+      if (row.flags.length > 0) flagged.set(records.length, [...row.flags]);
+      records.push(
+        toMatchRecord({
+          agency: input.agency,
+          externalId: r.externalId,
+          name: r.name,
+          sex: r.sex,
+          birthDate: r.birthDate,
+          idNumber: r.idNumber ?? row.unverifiedIdNumber,
+          householdRegion: r.householdRegion,
+          currentRegion: r.currentRegion,
+          guardianName: r.guardian?.name,
+          guardianPhone: r.guardian?.phone,
+          school: r.school,
+        }),
+      );
+    }
+  }
+  const t1 = performance.now();
+  const result = mergeRecords(records, options);
+  const t2 = performance.now();
+  return { records, flagged, badRows, result, seconds: { parse: (t1 - t0) / 1000, merge: (t2 - t1) / 1000 } };
+}
+
+export function summarise(run: MergeRun) {
+  const { result } = run;
+  const decisions = { auto: 0, review: 0, new: 0 };
+  for (const d of result.decisions) decisions[d]++;
+  return {
+    records: run.records.length,
+    badRows: run.badRows.length,
+    flaggedIdNumbers: run.flagged.size,
+    cases: new Set(result.cluster).size,
+    decisions,
+    reviewPairs: result.reviews.length,
+    candidatePairs: result.stats.candidatePairs,
+    model: { version: result.model.version, source: result.model.source, thresholds: result.model.thresholds },
+    seconds: run.seconds,
+  };
+}
+
+/** DIR/cases.jsonl, DIR/reviews.jsonl, DIR/bad-rows.jsonl, DIR/model.json, DIR/summary.json. */
+export function writeOutputs(dir: string, run: MergeRun): void {
+  mkdirSync(dir, { recursive: true });
+  const { records, result } = run;
+  const cases = records.map((r, i) =>
+    JSON.stringify({
+      agency: r.agency,
+      externalId: r.externalId,
+      caseId: result.caseIds[i],
+      decision: result.decisions[i],
+      score: Number.isNaN(result.bestWeight[i]!) ? null : Math.round(result.bestWeight[i]! * 100) / 100,
+      ...(run.flagged.has(i) && { flags: run.flagged.get(i) }),
+    }),
+  );
+  writeFileSync(join(dir, 'cases.jsonl'), `${cases.join('\n')}\n`);
+  const reviews = result.reviews.map((p) => {
+    const a = records[p.a]!;
+    const b = records[p.b]!;
+    return JSON.stringify({
+      a: { agency: a.agency, externalId: a.externalId, caseId: result.caseIds[p.a] },
+      b: { agency: b.agency, externalId: b.externalId, caseId: result.caseIds[p.b] },
+      score: Math.round(p.weight * 100) / 100,
+      reason: p.reason,
+      explanation: result.scorer.explain(a, b),
+    });
+  });
+  writeFileSync(join(dir, 'reviews.jsonl'), reviews.length ? `${reviews.join('\n')}\n` : '');
+  writeFileSync(join(dir, 'bad-rows.jsonl'), run.badRows.map((b) => JSON.stringify(b)).join('\n') + (run.badRows.length ? '\n' : ''));
+  writeFileSync(join(dir, 'model.json'), `${JSON.stringify(result.model, null, 2)}\n`);
+  writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summarise(run), null, 2)}\n`);
+}
