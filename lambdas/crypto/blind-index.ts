@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import type { Keyring } from './keyring';
 
 /** Every blind index the hub keeps; one derived key each. */
-export const BLIND_INDEXES = ['external-id', 'id-number', 'content'] as const;
+export const BLIND_INDEXES = ['external-id', 'id-number', 'content', 'blocking', 'name-frequency', 'list-job'] as const;
 export type BlindIndexName = (typeof BLIND_INDEXES)[number];
 
 export class BlindIndexer {

@@ -23,15 +23,24 @@ export interface TableDefinition {
   readonly appendOnly: boolean;
 }
 
-export type TableId = 'records' | 'nonces' | 'audit';
+export type TableId = 'records' | 'cases' | 'nonces' | 'audit';
 
 export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
   records: {
     id: 'records',
-    description: 'Child records: current head, version history, and blind-index lookup items',
+    description: 'Child records: current head, version history, blind-index lookup and blocking items, name counters',
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [{ name: 'byIdNumber', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', include: ['agencyId'] }],
+    appendOnly: false,
+  },
+  cases: {
+    id: 'cases',
+    description: 'Cases (same case, 个案同案): members, history, the ledger row, and review items',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    // kind = LEDGER or REVIEW#<status>; sorted by time, for the ledger and the review queue.
+    indexes: [{ name: 'byKind', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
     appendOnly: false,
   },
   nonces: {
@@ -60,3 +69,6 @@ export function localTableNames(provinceCode: string, prefix = 'xinqiao'): Table
   const ids = Object.keys(TABLES) as TableId[];
   return Object.fromEntries(ids.map((id) => [id, `${prefix}-${provinceCode}-${id}`])) as Record<TableId, string>;
 }
+
+/** The environment variable that carries a table's name to the Lambdas. */
+export const tableEnvVar = (id: TableId) => `XQ_TABLE_${id.toUpperCase()}`;

@@ -8,15 +8,13 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import * as z from 'zod';
 import type { AgencyRegistryConfig } from '../../schemas/province-config';
 import { KmsKeyring } from '../crypto/kms-keyring';
+import { TABLES, tableEnvVar, type TableId, type TableNames } from '../data/tables';
 import { createRuntime, type HubRuntime } from '../runtime';
 
 /** Replaced by esbuild at synth time with the province's agency registry (public keys only). */
 declare const __XQ_REGISTRY__: string;
 
 export const lambdaEnvironment = z.object({
-  XQ_TABLE_RECORDS: z.string().min(3),
-  XQ_TABLE_NONCES: z.string().min(3),
-  XQ_TABLE_AUDIT: z.string().min(3),
   XQ_FIELD_KEY_ARN: z.string().default(''),
   XQ_INDEX_KEY_ARN: z.string().default(''),
   XQ_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(365),
@@ -24,11 +22,18 @@ export const lambdaEnvironment = z.object({
 
 export function runtimeFromEnvironment(env: NodeJS.ProcessEnv = process.env): HubRuntime {
   const settings = lambdaEnvironment.parse(env);
+  const tables = Object.fromEntries(
+    (Object.keys(TABLES) as TableId[]).map((id) => {
+      const name = env[tableEnvVar(id)];
+      if (!name) throw new Error(`${tableEnvVar(id)} is not set`);
+      return [id, name];
+    }),
+  ) as TableNames;
   const registry = JSON.parse(__XQ_REGISTRY__) as AgencyRegistryConfig;
   return createRuntime({
     registry,
     dynamo: new DynamoDBClient({}),
-    tables: { records: settings.XQ_TABLE_RECORDS, nonces: settings.XQ_TABLE_NONCES, audit: settings.XQ_TABLE_AUDIT },
+    tables,
     keyring: new KmsKeyring({
       client: new KMSClient({}),
       fieldKeyId: settings.XQ_FIELD_KEY_ARN,

@@ -14,7 +14,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { GROUP_NEEDS, ROUTE_GROUP_OF, ROUTE_GROUPS, DEFAULT_ROUTE_GROUP, type RouteGroup } from '../../lambdas/routes';
-import { TABLES } from '../../lambdas/data/tables';
+import { TABLES, tableEnvVar, type TableId } from '../../lambdas/data/tables';
 import type { ProvinceConfig } from '../../schemas/province-config';
 import type { StageSettings } from '../config/stages';
 import type { DataStore } from './data-store';
@@ -24,6 +24,10 @@ export interface HubApiProps {
   readonly stage: StageSettings;
   readonly data: DataStore;
 }
+
+/** XQ_TABLE_<ID> for every table in lambdas/data/tables.ts. */
+const tableEnvironment = (data: DataStore) =>
+  Object.fromEntries((Object.keys(TABLES) as TableId[]).map((id) => [tableEnvVar(id), data.tables[id].tableName]));
 
 const entryOf = (group: RouteGroup) => fileURLToPath(new URL(`../../lambdas/entry/${group}.ts`, import.meta.url));
 
@@ -64,9 +68,7 @@ export class HubApi extends Construct {
         environment: {
           POWERTOOLS_SERVICE_NAME: `xinqiao-${group}`,
           POWERTOOLS_LOG_LEVEL: 'INFO',
-          XQ_TABLE_RECORDS: data.tables.records.tableName,
-          XQ_TABLE_NONCES: data.tables.nonces.tableName,
-          XQ_TABLE_AUDIT: data.tables.audit.tableName,
+          ...tableEnvironment(data),
           XQ_FIELD_KEY_ARN: needs.fieldKey ? data.fieldKey.keyArn : '',
           XQ_INDEX_KEY_ARN: needs.indexKey ? data.indexKey.keyArn : '',
           XQ_AUDIT_RETENTION_DAYS: String(props.stage.auditRetentionDays),

@@ -21,10 +21,12 @@ export function blockingKeys(r: MatchRecord): string[] {
   }
   if (r.name && r.birthDate) {
     keys.push(`nd:${r.name.pinyin}|${r.birthDate}`);
-    // First syllable + year + month/day in either order: name typos after the first character, swapped dates.
-    keys.push(`fd:${r.name.first}|${r.birthDate.slice(0, 4)}|${sortedMonthDay(r.birthDate)}`);
-    // Whole name + year + month: catches a wrong day.
-    keys.push(`ny:${r.name.pinyin}|${r.birthDate.slice(0, 7)}`);
+    // First syllable + date: a typo after the first character.
+    keys.push(`fd:${r.name.first}|${r.birthDate}`);
+    // Whole name + year + month and day in either order: swapped day and month.
+    keys.push(`ns:${r.name.pinyin}|${r.birthDate.slice(0, 4)}|${sortedMonthDay(r.birthDate)}`);
+    // Whole name + year + month + sex: a wrong day.
+    if (r.sex) keys.push(`ny:${r.name.pinyin}|${r.birthDate.slice(0, 7)}|${r.sex}`);
   }
   if (r.name && r.birthDate === undefined && r.regions[0]) keys.push(`nr:${r.name.pinyin}|${r.regions[0]}`);
   if (r.guardianPhone) keys.push(`gp:${r.guardianPhone}`);

@@ -28,24 +28,49 @@ export const PATTERN_COUNT = RADIX.reduce((a, b) => a * b, 1);
 export const NAME = { exact: 0, pinyin: 1, close: 2, different: 3, missing: 4 } as const;
 export const ID = { exact: 0, near: 1, different: 2, mismatch: 3, missing: 4 } as const;
 
-/** Levenshtein distance, giving up (returning max + 1) once it exceeds `max`. */
+const row0 = new Int32Array(64);
+const row1 = new Int32Array(64);
+
+/** Levenshtein distance, giving up (returning max + 1) once it exceeds `max`. No allocation. */
 export function boundedEditDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (b.length >= 63) return boundedEditDistanceSlow(a, b, max);
+  let prev = row0;
+  let cur = row1;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
     let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      cur.push(v);
+      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = prev[j - 1]! + cost;
+      const del = prev[j]! + 1;
+      const ins = cur[j - 1]! + 1;
+      if (del < v) v = del;
+      if (ins < v) v = ins;
+      cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
+    const t = prev;
     prev = cur;
+    cur = t;
   }
   return prev[b.length]!;
+}
+
+function boundedEditDistanceSlow(a: string, b: string, max: number): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    }
+    prev = cur;
+  }
+  return Math.min(prev[b.length]!, max + 1);
 }
 
 function compareName(a: NormalisedName | undefined, b: NormalisedName | undefined): number {
@@ -60,11 +85,14 @@ function compareName(a: NormalisedName | undefined, b: NormalisedName | undefine
 function compareDate(a: string | undefined, b: string | undefined): number {
   if (!a || !b) return 4;
   if (a === b) return 0;
-  // Same year, month and day exchanged (only possible when both are <= 12).
-  if (a.slice(0, 4) === b.slice(0, 4) && a.slice(5, 7) === b.slice(8, 10) && a.slice(8, 10) === b.slice(5, 7)) return 1;
+  const c = (s: string, i: number) => s.charCodeAt(i);
   let diff = 0;
-  for (let i = 0; i < 10; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) diff++;
-  return diff === 1 ? 2 : 3;
+  for (let i = 0; i < 10; i++) if (c(a, i) !== c(b, i)) diff++;
+  if (diff === 1) return 2;
+  // Same year, month and day exchanged (YYYY-MM-DD: month at 5-6, day at 8-9).
+  const sameYear = c(a, 0) === c(b, 0) && c(a, 1) === c(b, 1) && c(a, 2) === c(b, 2) && c(a, 3) === c(b, 3);
+  if (sameYear && c(a, 5) === c(b, 8) && c(a, 6) === c(b, 9) && c(a, 8) === c(b, 5) && c(a, 9) === c(b, 6)) return 1;
+  return 3;
 }
 
 function compareId(a: MatchRecord['id'], b: MatchRecord['id']): number {
@@ -85,12 +113,16 @@ function compareId(a: MatchRecord['id'], b: MatchRecord['id']): number {
   return ID.mismatch;
 }
 
+function samePrefecture(x: string, y: string): boolean {
+  return x.charCodeAt(0) === y.charCodeAt(0) && x.charCodeAt(1) === y.charCodeAt(1) && x.charCodeAt(2) === y.charCodeAt(2) && x.charCodeAt(3) === y.charCodeAt(3);
+}
+
 function compareRegion(a: readonly string[], b: readonly string[]): number {
   if (a.length === 0 || b.length === 0) return 3;
   let best = 2;
   for (const x of a) for (const y of b) {
     if (x === y) return 0;
-    if (x.slice(0, 4) === y.slice(0, 4)) best = 1;
+    if (samePrefecture(x, y)) best = 1;
   }
   return best;
 }

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { blockingKeys } from './blocking';
-import { compareRecords, encodePattern, ID } from './compare';
+import { compareRecords, decodePattern, encodePattern, ID, type Veto } from './compare';
 import { estimateEm, estimateU } from './estimate';
 import type { MatchRecord } from './match-record';
 import { initialModel, type MatchModel } from './model';
@@ -120,6 +120,22 @@ function candidatePairs(records: readonly MatchRecord[], maxBlock: number, progr
   return { pairs: sorted.slice(0, unique), skipped };
 }
 
+const VETO_CODES: Record<Veto, number> = { ID_CONFLICT: 1, NAME_CONFLICT: 2, BIRTHDATE_CONFLICT: 3, SEX_CONFLICT: 4, WEAK_EVIDENCE: 5 };
+
+/** One review per pair of final cases: the best-scoring pair between them. */
+function dedupeReviews(reviews: readonly ReviewPair[], find: (x: number) => number): ReviewPair[] {
+  const best = new Map<string, ReviewPair>();
+  for (const r of reviews) {
+    const ra = find(r.a);
+    const rb = find(r.b);
+    if (ra === rb) continue;
+    const key = ra < rb ? `${ra}|${rb}` : `${rb}|${ra}`;
+    const seen = best.get(key);
+    if (!seen || r.weight > seen.weight) best.set(key, r);
+  }
+  return [...best.values()];
+}
+
 export function mergeRecords(records: readonly MatchRecord[], options: MergeOptions = {}): MergeResult {
   const n = records.length;
   const maxBlock = options.maxBlockSize ?? 60;
@@ -131,7 +147,7 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
   const m = pairs.length;
   const left = new Int32Array(m);
   const right = new Int32Array(m);
-  const levels: number[][] = new Array(m);
+  const patterns = new Uint32Array(m);
   const counts = new Map<number, number>();
   for (let p = 0; p < m; p++) {
     const code = pairs[p]!;
@@ -139,9 +155,8 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
     const b = code - a * n;
     left[p] = a;
     right[p] = b;
-    const lv = compareRecords(records[a]!, records[b]!);
-    levels[p] = lv;
-    const pattern = encodePattern(lv);
+    const pattern = encodePattern(compareRecords(records[a]!, records[b]!));
+    patterns[p] = pattern;
     counts.set(pattern, (counts.get(pattern) ?? 0) + 1);
     if ((p & 0xfffff) === 0) progress?.('compare', p, m);
   }
@@ -156,10 +171,13 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
   const weight = new Float32Array(m);
   const veto = new Uint8Array(m);
   const bestWeight = new Float32Array(n).fill(Number.NaN);
+  const decoded = new Map<number, number[]>();
   for (let p = 0; p < m; p++) {
-    const s = scorer.scoreLevels(levels[p]!, records[left[p]!]!);
+    let lv = decoded.get(patterns[p]!);
+    if (!lv) decoded.set(patterns[p]!, (lv = decodePattern(patterns[p]!)));
+    const s = scorer.scoreLevels(lv, records[left[p]!]!);
     weight[p] = s.weight;
-    veto[p] = s.veto ? 1 : 0;
+    veto[p] = s.veto ? VETO_CODES[s.veto] : 0;
     for (const r of [left[p]!, right[p]!]) if (!(bestWeight[r]! >= s.weight)) bestWeight[r] = s.weight;
   }
 
@@ -198,9 +216,15 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
     return true;
   };
 
-  const order = Array.from({ length: m }, (_, p) => p)
-    .filter((p) => weight[p]! >= lower)
-    .sort((p, q) => weight[q]! - weight[p]!);
+  // Descending weight, as one typed sort: key = quantised (200 - weight) * 2^27 + pair index.
+  const SHIFT = 134_217_728;
+  if (m >= SHIFT) throw new RangeError(`too many candidate pairs (${m}); lower maxBlockSize`);
+  let above = 0;
+  for (let p = 0; p < m; p++) if (weight[p]! >= lower) above++;
+  const keys = new Float64Array(above);
+  for (let p = 0, k = 0; p < m; p++) if (weight[p]! >= lower) keys[k++] = Math.round((200 - weight[p]!) * 1000) * SHIFT + p;
+  keys.sort();
+  const order = Int32Array.from(keys, (key) => key % SHIFT);
   const reviews: ReviewPair[] = [];
   let done = 0;
   for (const p of order) {
@@ -216,7 +240,8 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
       continue;
     }
     if (veto[p]) {
-      reviews.push({ a, b, weight: w, reason: 'VETO' });
+      // Twins and two valid ID numbers are different children: no review. The rest may be one child.
+      if (veto[p] !== VETO_CODES.NAME_CONFLICT && veto[p] !== VETO_CODES.ID_CONFLICT) reviews.push({ a, b, weight: w, reason: 'VETO' });
       continue;
     }
     if (!compatible(ra, rb)) {
@@ -251,7 +276,7 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
   const firstOf = new Map<number, number>();
   const decisions: Decision[] = new Array(n);
   const inReview = new Uint8Array(n);
-  const openReviews = reviews.filter((r) => find(r.a) !== find(r.b));
+  const openReviews = dedupeReviews(reviews, find);
   for (const r of openReviews) inReview[r.a] = inReview[r.b] = 1;
   const caseIds: string[] = new Array(n);
   for (let i = 0; i < n; i++) {

@@ -1,0 +1,362 @@
+/**
+ * The cases table (个案同案). Item kinds (keys built by `caseKeys`):
+ * - meta    `CASE#<caseId>` / `META`: the ledger row (codes only: categories, risk level,
+ *           agency types and since when, county codes), status, member count;
+ * - member  `CASE#<caseId>` / `MEM#<recordId>`: one record in the case, with its codes;
+ * - history `CASE#<caseId>` / `EVT#<time>#<id>`: created, linked, merged, split;
+ * - review  `REVIEW#<reviewId>` / `REVIEW`: a candidate pair waiting for the coordinating role.
+ * GSI byKind: `LEDGER` or `REVIEW#<status>`, sorted by time. No names, numbers or notes are stored
+ * here: free-text reasons are sealed.
+ */
+import {
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { guard, isConditionFailure, type Item, N, num, optStr, S, str } from './dynamo';
+
+export interface CaseMember {
+  readonly caseId: string;
+  readonly recordId: string;
+  readonly agencyId: string;
+  readonly agencyType: string;
+  readonly joinedAt: string;
+  /** new (opened the case), auto, review, merge, split */
+  readonly how: string;
+  readonly categories: readonly string[];
+  readonly riskLevel?: string;
+  readonly regions: readonly string[];
+}
+
+export interface LedgerRow {
+  readonly caseId: string;
+  readonly status: 'open' | 'merged';
+  readonly mergedInto?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly memberCount: number;
+  readonly categories: readonly string[];
+  readonly highestRisk?: string;
+  /** Agency type -> since when (ISO time) it has a record in the case. */
+  readonly agencyTypes: Readonly<Record<string, string>>;
+  readonly regions: readonly string[];
+}
+
+export interface CaseEvent {
+  readonly caseId: string;
+  readonly at: string;
+  readonly type: 'created' | 'linked' | 'merged_in' | 'merged_into' | 'split_off' | 'split_from';
+  readonly recordIds: readonly string[];
+  readonly otherCaseId?: string;
+  readonly byAgency?: string;
+  /** Sealed free text (FieldCipher), when a person gave a reason. */
+  readonly sealedReason?: string;
+  readonly reviewId?: string;
+}
+
+export interface ReviewItem {
+  readonly reviewId: string;
+  readonly status: 'pending' | 'confirmed' | 'rejected';
+  readonly createdAt: string;
+  readonly recordId: string;
+  readonly caseId: string;
+  readonly candidateRecordId: string;
+  readonly candidateCaseId: string;
+  readonly weight: number;
+  readonly levels: readonly number[];
+  readonly explanation: string;
+  readonly modelVersion: string;
+  readonly decidedAt?: string;
+  readonly decidedBy?: string;
+  readonly sealedReason?: string;
+}
+
+export const caseKeys = {
+  meta: (caseId: string) => ({ pk: S(`CASE#${caseId}`), sk: S('META') }),
+  member: (caseId: string, recordId: string) => ({ pk: S(`CASE#${caseId}`), sk: S(`MEM#${recordId}`) }),
+  event: (caseId: string, at: string, id: string) => ({ pk: S(`CASE#${caseId}`), sk: S(`EVT#${at}#${id}`) }),
+  review: (reviewId: string) => ({ pk: S(`REVIEW#${reviewId}`), sk: S('REVIEW') }),
+};
+
+const optSS = (values: readonly string[]) => (values.length > 0 ? { SS: [...new Set(values)] } : undefined);
+
+export function memberItem(m: CaseMember): Item {
+  const item: Item = {
+    ...caseKeys.member(m.caseId, m.recordId),
+    caseId: S(m.caseId),
+    recordId: S(m.recordId),
+    agencyId: S(m.agencyId),
+    agencyType: S(m.agencyType),
+    joinedAt: S(m.joinedAt),
+    how: S(m.how),
+  };
+  const categories = optSS(m.categories);
+  const regions = optSS(m.regions);
+  if (categories) item.categories = categories;
+  if (regions) item.regions = regions;
+  if (m.riskLevel) item.riskLevel = S(m.riskLevel);
+  return item;
+}
+
+function toMember(item: Item): CaseMember {
+  const risk = optStr(item, 'riskLevel');
+  return {
+    caseId: str(item, 'caseId'),
+    recordId: str(item, 'recordId'),
+    agencyId: str(item, 'agencyId'),
+    agencyType: str(item, 'agencyType'),
+    joinedAt: str(item, 'joinedAt'),
+    how: str(item, 'how'),
+    categories: item.categories?.SS ?? [],
+    regions: item.regions?.SS ?? [],
+    ...(risk && { riskLevel: risk }),
+  };
+}
+
+export function ledgerItem(row: LedgerRow): Item {
+  const item: Item = {
+    ...caseKeys.meta(row.caseId),
+    gsi1pk: S(row.status === 'open' ? 'LEDGER' : 'LEDGER#merged'),
+    gsi1sk: S(`${row.createdAt}#${row.caseId}`),
+    caseId: S(row.caseId),
+    status: S(row.status),
+    createdAt: S(row.createdAt),
+    updatedAt: S(row.updatedAt),
+    memberCount: N(row.memberCount),
+    agencyTypes: { M: Object.fromEntries(Object.entries(row.agencyTypes).map(([k, v]) => [k, S(v)])) },
+  };
+  const categories = optSS(row.categories);
+  const regions = optSS(row.regions);
+  if (categories) item.categories = categories;
+  if (regions) item.regions = regions;
+  if (row.highestRisk) item.highestRisk = S(row.highestRisk);
+  if (row.mergedInto) item.mergedInto = S(row.mergedInto);
+  return item;
+}
+
+export function toLedgerRow(item: Item): LedgerRow {
+  const risk = optStr(item, 'highestRisk');
+  const mergedInto = optStr(item, 'mergedInto');
+  return {
+    caseId: str(item, 'caseId'),
+    status: str(item, 'status') as LedgerRow['status'],
+    createdAt: str(item, 'createdAt'),
+    updatedAt: str(item, 'updatedAt'),
+    memberCount: num(item, 'memberCount'),
+    categories: item.categories?.SS ?? [],
+    regions: item.regions?.SS ?? [],
+    agencyTypes: Object.fromEntries(Object.entries(item.agencyTypes?.M ?? {}).map(([k, v]) => [k, v.S ?? ''])),
+    ...(risk && { highestRisk: risk }),
+    ...(mergedInto && { mergedInto }),
+  };
+}
+
+function eventItem(e: CaseEvent, id: string): Item {
+  const item: Item = { ...caseKeys.event(e.caseId, e.at, id), caseId: S(e.caseId), at: S(e.at), type: S(e.type) };
+  const records = optSS(e.recordIds);
+  if (records) item.recordIds = records;
+  if (e.otherCaseId) item.otherCaseId = S(e.otherCaseId);
+  if (e.byAgency) item.byAgency = S(e.byAgency);
+  if (e.sealedReason) item.sealedReason = S(e.sealedReason);
+  if (e.reviewId) item.reviewId = S(e.reviewId);
+  return item;
+}
+
+function toEvent(item: Item): CaseEvent {
+  return {
+    caseId: str(item, 'caseId'),
+    at: str(item, 'at'),
+    type: str(item, 'type') as CaseEvent['type'],
+    recordIds: item.recordIds?.SS ?? [],
+    ...(optStr(item, 'otherCaseId') && { otherCaseId: optStr(item, 'otherCaseId') }),
+    ...(optStr(item, 'byAgency') && { byAgency: optStr(item, 'byAgency') }),
+    ...(optStr(item, 'sealedReason') && { sealedReason: optStr(item, 'sealedReason') }),
+    ...(optStr(item, 'reviewId') && { reviewId: optStr(item, 'reviewId') }),
+  };
+}
+
+export function reviewItem(r: ReviewItem): Item {
+  const item: Item = {
+    ...caseKeys.review(r.reviewId),
+    gsi1pk: S(`REVIEW#${r.status}`),
+    gsi1sk: S(`${r.createdAt}#${r.reviewId}`),
+    reviewId: S(r.reviewId),
+    status: S(r.status),
+    createdAt: S(r.createdAt),
+    recordId: S(r.recordId),
+    caseId: S(r.caseId),
+    candidateRecordId: S(r.candidateRecordId),
+    candidateCaseId: S(r.candidateCaseId),
+    weight: N(r.weight),
+    levels: { L: r.levels.map((l) => N(l)) },
+    explanation: S(r.explanation),
+    modelVersion: S(r.modelVersion),
+  };
+  if (r.decidedAt) item.decidedAt = S(r.decidedAt);
+  if (r.decidedBy) item.decidedBy = S(r.decidedBy);
+  if (r.sealedReason) item.sealedReason = S(r.sealedReason);
+  return item;
+}
+
+function toReview(item: Item): ReviewItem {
+  return {
+    reviewId: str(item, 'reviewId'),
+    status: str(item, 'status') as ReviewItem['status'],
+    createdAt: str(item, 'createdAt'),
+    recordId: str(item, 'recordId'),
+    caseId: str(item, 'caseId'),
+    candidateRecordId: str(item, 'candidateRecordId'),
+    candidateCaseId: str(item, 'candidateCaseId'),
+    weight: num(item, 'weight'),
+    levels: (item.levels?.L ?? []).map((v) => Number(v.N)),
+    explanation: str(item, 'explanation'),
+    modelVersion: str(item, 'modelVersion'),
+    ...(optStr(item, 'decidedAt') && { decidedAt: optStr(item, 'decidedAt') }),
+    ...(optStr(item, 'decidedBy') && { decidedBy: optStr(item, 'decidedBy') }),
+    ...(optStr(item, 'sealedReason') && { sealedReason: optStr(item, 'sealedReason') }),
+  };
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly cursor?: string;
+}
+
+const encodeCursor = (key: Item | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
+function decodeCursor(cursor: string | undefined): Item | undefined {
+  if (!cursor) return undefined;
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Item;
+  } catch {
+    return undefined;
+  }
+}
+
+export class CasesTable {
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly tableName: string,
+  ) {}
+
+  async members(caseId: string): Promise<CaseMember[]> {
+    const out: CaseMember[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await guard(
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+            ExpressionAttributeValues: { ':pk': S(`CASE#${caseId}`), ':m': S('MEM#') },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      out.push(...(page.Items ?? []).map(toMember));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  async history(caseId: string): Promise<CaseEvent[]> {
+    const page = await guard(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+          ExpressionAttributeValues: { ':pk': S(`CASE#${caseId}`), ':e': S('EVT#') },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return (page.Items ?? []).map(toEvent);
+  }
+
+  async ledgerRow(caseId: string): Promise<LedgerRow | undefined> {
+    const out = await guard(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: caseKeys.meta(caseId), ConsistentRead: true })));
+    return out.Item ? toLedgerRow(out.Item) : undefined;
+  }
+
+  /** Writes members, ledger row and events in one transaction (at most 100 items). */
+  async write(change: { put?: CaseMember[]; remove?: { caseId: string; recordId: string }[]; ledger?: LedgerRow[]; events?: CaseEvent[] }): Promise<void> {
+    const items: TransactWriteItem[] = [
+      ...(change.put ?? []).map((m) => ({ Put: { TableName: this.tableName, Item: memberItem(m) } })),
+      ...(change.remove ?? []).map((r) => ({ Delete: { TableName: this.tableName, Key: caseKeys.member(r.caseId, r.recordId) } })),
+      ...(change.ledger ?? []).map((row) => ({ Put: { TableName: this.tableName, Item: ledgerItem(row) } })),
+      ...(change.events ?? []).map((e, i) => ({ Put: { TableName: this.tableName, Item: eventItem(e, `${i}${Math.random().toString(36).slice(2, 8)}`) } })),
+    ];
+    for (let i = 0; i < items.length; i += 100) {
+      await guard(this.client.send(new TransactWriteItemsCommand({ TransactItems: items.slice(i, i + 100) })));
+    }
+  }
+
+  async ledger(options: { status?: 'open' | 'merged'; limit: number; cursor?: string }): Promise<Page<LedgerRow>> {
+    const start = decodeCursor(options.cursor);
+    const out = await guard(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byKind',
+          KeyConditionExpression: 'gsi1pk = :k',
+          ExpressionAttributeValues: { ':k': S(options.status === 'merged' ? 'LEDGER#merged' : 'LEDGER') },
+          Limit: options.limit,
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    const cursor = encodeCursor(out.LastEvaluatedKey);
+    // The index projects keys only: read each row (consistent) from the table.
+    const rows = await Promise.all((out.Items ?? []).map((i) => this.ledgerRow(str(i, 'caseId') ?? '')));
+    return { items: rows.filter((r): r is LedgerRow => r !== undefined), ...(cursor && { cursor }) };
+  }
+
+  async putReview(review: ReviewItem): Promise<void> {
+    await guard(this.client.send(new PutItemCommand({ TableName: this.tableName, Item: reviewItem(review) })));
+  }
+
+  async review(reviewId: string): Promise<ReviewItem | undefined> {
+    const out = await guard(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: caseKeys.review(reviewId), ConsistentRead: true })));
+    return out.Item ? toReview(out.Item) : undefined;
+  }
+
+  /** Records a decision once: false when the review was already decided. */
+  async decideReview(review: ReviewItem): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: reviewItem(review),
+          ConditionExpression: '#s = :pending',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':pending': S('pending') },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async reviews(options: { status: ReviewItem['status']; limit: number; cursor?: string }): Promise<Page<ReviewItem>> {
+    const out = await guard(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byKind',
+          KeyConditionExpression: 'gsi1pk = :k',
+          ExpressionAttributeValues: { ':k': S(`REVIEW#${options.status}`) },
+          Limit: options.limit,
+          ExclusiveStartKey: decodeCursor(options.cursor),
+        }),
+      ),
+    );
+    const reviews = await Promise.all((out.Items ?? []).map((i) => this.review(str(i, 'reviewId'))));
+    const cursor = encodeCursor(out.LastEvaluatedKey);
+    return { items: reviews.filter((r): r is ReviewItem => r !== undefined), ...(cursor && { cursor }) };
+  }
+}
