@@ -19,6 +19,8 @@ function toModel(params: Mutable, prior: number, source: string, thresholds: Mat
 
 const round = (x: number) => Number(x.toPrecision(6));
 const SMOOTH = 1e-6;
+/** Candidate pairs are never almost all matches; capping the prior keeps EM from folding every pair into the match class. */
+const MAX_PRIOR = 0.6;
 
 /**
  * u from random record pairs: almost all of them are different children, so
@@ -73,7 +75,7 @@ export function estimateEm(counts: ReadonlyMap<number, number>, start: MatchMode
         uAcc[f]![l] = uAcc[f]![l]! + n * (1 - g);
       }
     }
-    prior = Math.min(0.999, Math.max(1e-6, matchMass / total));
+    prior = Math.min(MAX_PRIOR, Math.max(1e-6, matchMass / total));
     for (let f = 0; f < FIELD_COUNT; f++) {
       const ms = mAcc[f]!.reduce((a, b) => a + b, 0);
       const us = uAcc[f]!.reduce((a, b) => a + b, 0);
