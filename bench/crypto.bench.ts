@@ -19,7 +19,9 @@ import { CachingKeyring } from '../lambdas/crypto/caching-keyring';
 import { FieldCipher, type SealedFields } from '../lambdas/crypto/field-cipher';
 import { KmsKeyring } from '../lambdas/crypto/kms-keyring';
 import { generateLocalKeyMaterial, LocalKeyring } from '../lambdas/crypto/local-keyring';
+import { CasesTable } from '../lambdas/data/cases-table';
 import { RecordsTable } from '../lambdas/data/records-table';
+import { DEFAULT_MODEL } from '../lambdas/domain/matching/default-model';
 import { localTableNames } from '../lambdas/data/tables';
 import { publishRecord } from '../lambdas/domain/records/records-service';
 import { ROUTE_GROUPS } from '../lambdas/routes';
@@ -156,12 +158,20 @@ async function kmsCallsPerThousand(): Promise<void> {
     const tables = localTableNames('540000', 'bench');
     await ensureTables(client, tables);
     const keyring = new CachingKeyring(new KmsKeyring({ client: new KMSClient({ region: 'cn-northwest-1' }), fieldKeyId: 'field', indexKeyId: 'index' }));
-    const deps = { province: '540000', records: new RecordsTable(client, tables.records), cipher: new FieldCipher(keyring), index: new BlindIndexer(keyring, '540000') };
+    const deps = {
+      province: '540000',
+      records: new RecordsTable(client, tables.records),
+      cases: new CasesTable(client, tables.cases),
+      cipher: new FieldCipher(keyring),
+      index: new BlindIndexer(keyring, '540000'),
+      model: DEFAULT_MODEL,
+    };
+    const publisher = { agencyId: 'xz-education', agencyType: 'education' as const };
     const data = records().slice(0, 1001);
-    await publishRecord(deps, 'xz-education', data[0]!); // cold start: derives index keys, first data key
+    await publishRecord(deps, publisher, data[0]!); // cold start: derives index keys, first data key
     const cold = kms.calls().length;
     const start = process.hrtime.bigint();
-    for (const record of data.slice(1)) await publishRecord(deps, 'xz-education', record);
+    for (const record of data.slice(1)) await publishRecord(deps, publisher, record);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const warm = kms.calls().length - cold;
     console.log(`\n2. KMS calls: ${cold} on the cold first publish, ${warm} per 1,000 warm publishes (target <= 1); 1,000 publishes to DynamoDB Local in ${seconds.toFixed(1)} s`);

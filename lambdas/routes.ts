@@ -19,10 +19,13 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
 /** The group that answers requests no route matches (API Gateway's `$default` route). */
 export const DEFAULT_ROUTE_GROUP: RouteGroup = 'meta';
 
+export type DataAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+
 export interface GroupNeeds {
   /** Signed routes also claim request token ids in the nonces table. */
   readonly signed: boolean;
-  readonly recordsTable: 'none' | 'read' | 'readwrite';
+  /** DynamoDB actions per table (and its indexes); the audit table is granted PutItem separately. */
+  readonly tables: Readonly<Partial<Record<'records' | 'cases', readonly DataAction[]>>>;
   readonly fieldKey: boolean;
   readonly indexKey: boolean;
 }
@@ -32,7 +35,12 @@ export interface GroupNeeds {
  * more. Every group appends to the audit table (PutItem only).
  */
 export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
-  health: { signed: false, recordsTable: 'none', fieldKey: false, indexKey: false },
-  meta: { signed: true, recordsTable: 'none', fieldKey: false, indexKey: false },
-  records: { signed: true, recordsTable: 'readwrite', fieldKey: true, indexKey: true },
+  health: { signed: false, tables: {}, fieldKey: false, indexKey: false },
+  meta: { signed: true, tables: {}, fieldKey: false, indexKey: false },
+  records: {
+    signed: true,
+    tables: { records: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'], cases: ['GetItem', 'Query', 'PutItem'] },
+    fieldKey: true,
+    indexKey: true,
+  },
 };

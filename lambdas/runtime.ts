@@ -12,7 +12,10 @@ import { FieldCipher } from './crypto/field-cipher';
 import type { Keyring } from './crypto/keyring';
 import { AuditTable } from './data/audit-table';
 import { NoncesTable } from './data/nonces-table';
+import { CasesTable } from './data/cases-table';
 import { RecordsTable } from './data/records-table';
+import { DEFAULT_MODEL } from './domain/matching/default-model';
+import type { MatchModel } from './domain/matching/model';
 import type { TableNames } from './data/tables';
 import type { RecordsDeps } from './domain/records/records-service';
 import type { AuditSink } from './middleware/audit-trail';
@@ -25,6 +28,8 @@ export interface RuntimeSettings {
   /** Raw keyring (KMS or local); wrapped here in the bounded cache. */
   readonly keyring: Keyring;
   readonly auditRetentionDays: number;
+  /** Matching model; the committed default when omitted. */
+  readonly model?: MatchModel;
 }
 
 export interface HubRuntime {
@@ -48,8 +53,10 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
     records: {
       province,
       records: new RecordsTable(settings.dynamo, settings.tables.records),
+      cases: new CasesTable(settings.dynamo, settings.tables.cases),
       cipher: new FieldCipher(keyring),
       index: new BlindIndexer(keyring, province),
+      model: settings.model ?? DEFAULT_MODEL,
     },
   };
 }

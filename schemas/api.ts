@@ -10,6 +10,12 @@ export const recordId = z
   .string()
   .regex(/^rec_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a record id (rec_ followed by 26 characters)' });
 
+export const caseId = z.string().regex(/^case_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a case id' });
+export const linkStatus = z.enum(['auto', 'review', 'new', 'merged', 'split']).meta({
+  description:
+    'auto: joined an existing case; review: opened its own case, a possible link awaits review; new: no other agency holds this child yet; merged/split: moved by the coordinating role',
+});
+
 export const publishRecordResponse = z
   .object({
     recordId,
@@ -17,6 +23,9 @@ export const publishRecordResponse = z
     status: z.enum(['created', 'updated', 'unchanged']).meta({
       description: 'created: first publish; updated: content changed, a new version was kept; unchanged: same content as the current version',
     }),
+    caseId: caseId.meta({ description: 'The case (个案) this child belongs to; stable once assigned' }),
+    link: linkStatus,
+    reviewId: z.string().optional().meta({ description: 'Set when a possible link waits for the coordinating role' }),
   })
   .meta({ id: 'PublishRecordResponse' });
 
@@ -26,6 +35,8 @@ export const recordResponse = z
     version: z.number().int().min(1),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
+    caseId: caseId.optional(),
+    link: linkStatus.optional(),
     record: childRecordV1,
   })
   .meta({ id: 'RecordResponse' });

@@ -7,7 +7,9 @@
  */
 import {
   GetItemCommand,
+  PutItemCommand,
   QueryCommand,
+  UpdateItemCommand,
   TransactWriteItemsCommand,
   type DynamoDBClient,
   type TransactWriteItem,
@@ -27,6 +29,9 @@ export interface StoredRecord {
   readonly idNumberIndex?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The case the record belongs to, once linked. */
+  readonly caseId?: string;
+  readonly linkStatus?: 'auto' | 'review' | 'new' | 'merged' | 'split';
 }
 
 export const recordKeys = {
@@ -34,10 +39,16 @@ export const recordKeys = {
   version: (recordId: string, version: number) => ({ pk: S(`REC#${recordId}`), sk: S(`V#${String(version).padStart(10, '0')}`) }),
   external: (externalIndex: string) => ({ pk: S(`EXT#${externalIndex}`), sk: S('EXT') }),
   idNumber: (idNumberIndex: string) => `IDN#${idNumberIndex}`,
+  block: (blindKey: string, recordId: string) => ({ pk: S(`BLK#${blindKey}`), sk: S(recordId) }),
+  counter: (blindKey: string) => ({ pk: S(`CNT#${blindKey}`), sk: S('CNT') }),
 };
 
 function contentAttributes(record: StoredRecord): Item {
+  const link: Item = {};
+  if (record.caseId) link.caseId = S(record.caseId);
+  if (record.linkStatus) link.linkStatus = S(record.linkStatus);
   return {
+    ...link,
     recordId: S(record.recordId),
     agencyId: S(record.agencyId),
     version: N(record.version),
@@ -76,6 +87,8 @@ function fromItem(item: Item): StoredRecord {
     ...(idn && { idNumberIndex: idn.slice('IDN#'.length) }),
     createdAt: str(item, 'createdAt'),
     updatedAt: str(item, 'updatedAt'),
+    ...(optStr(item, 'caseId') && { caseId: optStr(item, 'caseId') }),
+    ...(optStr(item, 'linkStatus') && { linkStatus: optStr(item, 'linkStatus') as StoredRecord['linkStatus'] }),
   };
 }
 
@@ -155,4 +168,70 @@ export class RecordsTable {
     }
   }
 
+
+  /** Files a record under its blind blocking keys. */
+  async putBlockingKeys(recordId: string, blindKeys: readonly string[]): Promise<void> {
+    await Promise.all(
+      blindKeys.map((key) =>
+        guard(this.client.send(new PutItemCommand({ TableName: this.tableName, Item: { ...recordKeys.block(key, recordId), recordId: S(recordId) } }))),
+      ),
+    );
+  }
+
+  /** Record ids filed under a blind blocking key (at most `limit`). */
+  async blockMembers(blindKey: string, limit: number): Promise<string[]> {
+    const out = await guard(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': S(`BLK#${blindKey}`) },
+          Limit: limit,
+        }),
+      ),
+    );
+    return (out.Items ?? []).map((i) => str(i, 'recordId'));
+  }
+
+  /** Points a record (head) at its case. */
+  async setCase(recordId: string, caseId: string, linkStatus: NonNullable<StoredRecord['linkStatus']>): Promise<void> {
+    await guard(
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: recordKeys.head(recordId),
+          UpdateExpression: 'SET caseId = :c, linkStatus = :l',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':c': S(caseId), ':l': S(linkStatus) },
+        }),
+      ),
+    );
+  }
+
+  /** Adds 1 to blind counters (name frequencies). */
+  async bump(blindKeys: readonly string[]): Promise<void> {
+    await Promise.all(
+      blindKeys.map((key) =>
+        guard(
+          this.client.send(
+            new UpdateItemCommand({
+              TableName: this.tableName,
+              Key: recordKeys.counter(key),
+              UpdateExpression: 'ADD n :one',
+              ExpressionAttributeValues: { ':one': N(1) },
+            }),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async counts(blindKeys: readonly string[]): Promise<number[]> {
+    return Promise.all(
+      blindKeys.map(async (key) => {
+        const out = await guard(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: recordKeys.counter(key) })));
+        return out.Item ? num(out.Item, 'n') : 0;
+      }),
+    );
+  }
 }

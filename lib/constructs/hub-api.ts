@@ -153,14 +153,14 @@ export class HubApi extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': dynamoViaService } },
       }),
     );
-    if (needs.recordsTable !== 'none') {
-      const records = data.tables.records;
+    for (const [id, actions] of Object.entries(needs.tables) as [TableId, readonly string[]][]) {
+      const table = data.tables[id];
       role.addToPolicy(
         new iam.PolicyStatement({
-          sid: 'RecordsTable',
-          actions: ['dynamodb:GetItem', 'dynamodb:Query', ...(needs.recordsTable === 'readwrite' ? ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'] : [])],
+          sid: `${id[0]!.toUpperCase()}${id.slice(1)}Table`,
+          actions: actions.map((a) => `dynamodb:${a}`),
           // Each index by name, from the shared definitions: no wildcard.
-          resources: [records.tableArn, ...TABLES.records.indexes.map((index) => `${records.tableArn}/index/${index.name}`)],
+          resources: [table.tableArn, ...TABLES[id].indexes.map((index) => `${table.tableArn}/index/${index.name}`)],
         }),
       );
     }

@@ -32,14 +32,15 @@ describe('records API', () => {
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ version: 1, status: 'created' });
     expect(second.status).toBe(200);
-    expect(second.body).toEqual({ recordId: (first.body as any).recordId, version: 1, status: 'unchanged' });
+    const { recordId, caseId, link } = first.body as any;
+    expect(second.body).toMatchObject({ recordId, version: 1, status: 'unchanged', caseId, link });
   });
 
   it('keeps the history when a changed body is published under the same externalId', async () => {
     const edu = t.client('xz-education');
     const v1 = await edu.post<any>('/v1/records', sampleRecord({ externalId: 'EDU-HISTORY' }));
     const v2 = await edu.post<any>('/v1/records', sampleRecord({ externalId: 'EDU-HISTORY', riskLevel: 'high' }));
-    expect(v2.body).toEqual({ recordId: v1.body.recordId, version: 2, status: 'updated' });
+    expect(v2.body).toMatchObject({ recordId: v1.body.recordId, version: 2, status: 'updated', caseId: v1.body.caseId, link: v1.body.link });
     const items = await t.scan('records');
     const versions = items.filter((i: any) => i.pk.S === `REC#${v1.body.recordId}` && i.sk.S.startsWith('V#'));
     expect(versions.map((i: any) => i.version.N).sort()).toEqual(['1', '2']);

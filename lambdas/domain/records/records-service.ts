@@ -2,23 +2,22 @@
  * Publishing and reading child records. Orchestrates blind indexes, field
  * encryption and the records table through narrow interfaces; imports no AWS SDK.
  */
-import { CHILD_RECORD_SCHEMA_VERSION, FIELD_CATEGORIES, type ChildRecordV1 } from '../../../schemas/child-record';
-import type { EncryptionContext } from '../../crypto/keyring';
-import type { BlindIndexer } from '../../crypto/blind-index';
-import type { FieldCipher } from '../../crypto/field-cipher';
+import { CHILD_RECORD_SCHEMA_VERSION, FIELD_CATEGORIES, type AgencyType, type ChildRecordV1 } from '../../../schemas/child-record';
+import { linkNewRecord, refreshMember, type LinkDeps, type LinkInput, type LinkStatus } from '../cases/link-record';
+import { encryptionContext, RECORDS_TABLE_CONTEXT } from './record-crypto';
 import type { RecordsTable, StoredRecord } from '../../data/records-table';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
 import { canonicalJson } from './canonical-json';
 
-export const RECORDS_TABLE_CONTEXT = 'records';
+export interface RecordsDeps extends Omit<LinkDeps, 'records'> {
+  readonly records: Pick<RecordsTable, 'findByExternal' | 'getHead' | 'create' | 'appendVersion'> & LinkDeps['records'];
+}
 
-export interface RecordsDeps {
-  readonly province: string;
-  readonly records: Pick<RecordsTable, 'findByExternal' | 'getHead' | 'create' | 'appendVersion'>;
-  readonly cipher: FieldCipher;
-  readonly index: BlindIndexer;
-  readonly now?: () => Date;
+/** Who publishes: the agency system and its type. */
+export interface Publisher {
+  readonly agencyId: string;
+  readonly agencyType: AgencyType;
 }
 
 export type PublishStatus = 'created' | 'updated' | 'unchanged';
@@ -27,6 +26,11 @@ export interface PublishResult {
   readonly recordId: string;
   readonly version: number;
   readonly status: PublishStatus;
+  /** The case the record belongs to (同案), and how it got there. */
+  readonly caseId: string;
+  readonly link: LinkStatus | 'merged' | 'split';
+  /** Set when the link waits for the coordinating role's review. */
+  readonly reviewId?: string;
 }
 
 export interface OwnRecord {
@@ -34,21 +38,45 @@ export interface OwnRecord {
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  readonly caseId?: string;
+  readonly link?: PublishResult['link'];
   readonly record: ChildRecordV1;
 }
 
 const MAX_ATTEMPTS = 4;
-
-export function encryptionContext(province: string, agencyId: string): EncryptionContext {
-  return { province, agency: agencyId, table: RECORDS_TABLE_CONTEXT };
-}
 
 /**
  * Publishes a record, idempotent on (agency, externalId): the same content
  * twice is `unchanged`; changed content appends a version and keeps the history.
  * Concurrent publishes of one externalId are serialised by conditional writes.
  */
-export async function publishRecord(deps: RecordsDeps, agencyId: string, record: ChildRecordV1): Promise<PublishResult> {
+export async function publishRecord(
+  deps: RecordsDeps,
+  publisher: Publisher,
+  record: ChildRecordV1,
+  options: { unverifiedIdNumber?: string } = {},
+): Promise<PublishResult> {
+  const { agencyId } = publisher;
+  const stored = await storeRecord(deps, agencyId, record);
+  const input: LinkInput = { recordId: stored.recordId, agencyId, agencyType: publisher.agencyType, record, ...options };
+  if (!stored.caseId) {
+    // New, or an earlier publish stored the record but failed before linking: link now.
+    const link = await linkNewRecord(deps, input);
+    return { ...stored, caseId: link.caseId, link: link.link, ...(link.reviewId && { reviewId: link.reviewId }) };
+  }
+  if (stored.status === 'updated') await refreshMember(deps, input, stored.caseId);
+  return { ...stored, caseId: stored.caseId, link: stored.linkStatus ?? 'new' };
+}
+
+interface Stored {
+  readonly recordId: string;
+  readonly version: number;
+  readonly status: PublishStatus;
+  readonly caseId?: string;
+  readonly linkStatus?: PublishResult['link'];
+}
+
+async function storeRecord(deps: RecordsDeps, agencyId: string, record: ChildRecordV1): Promise<Stored> {
   const now = (deps.now ?? (() => new Date()))().toISOString();
   const [externalIndex, contentMac, idNumberIndex] = await Promise.all([
     deps.index.compute('external-id', agencyId, record.externalId),
@@ -84,10 +112,11 @@ export async function publishRecord(deps: RecordsDeps, agencyId: string, record:
     }
     const head = await deps.records.getHead(existingId);
     if (!head) continue; // lookup written but head not visible yet; retry
-    if (head.contentMac === contentMac) return { recordId: head.recordId, version: head.version, status: 'unchanged' };
-    const next = await build(head.recordId, head.version + 1, head.createdAt);
+    const link = { ...(head.caseId && { caseId: head.caseId }), ...(head.linkStatus && { linkStatus: head.linkStatus }) };
+    if (head.contentMac === contentMac) return { recordId: head.recordId, version: head.version, status: 'unchanged', ...link };
+    const next = { ...(await build(head.recordId, head.version + 1, head.createdAt)), ...link };
     if ((await deps.records.appendVersion(next, head.version)) === 'ok') {
-      return { recordId: next.recordId, version: next.version, status: 'updated' };
+      return { recordId: next.recordId, version: next.version, status: 'updated', ...link };
     }
   }
   throw new ConflictError();
@@ -111,5 +140,13 @@ export async function readOwnRecord(deps: RecordsDeps, agencyId: string, recordI
       .filter((field) => Object.hasOwn(opened, field))
       .map((field) => [field, opened[field]]),
   ) as ChildRecordV1;
-  return { recordId: head.recordId, version: head.version, createdAt: head.createdAt, updatedAt: head.updatedAt, record };
+  return {
+    recordId: head.recordId,
+    version: head.version,
+    createdAt: head.createdAt,
+    updatedAt: head.updatedAt,
+    ...(head.caseId && { caseId: head.caseId }),
+    ...(head.linkStatus && { link: head.linkStatus }),
+    record,
+  };
 }

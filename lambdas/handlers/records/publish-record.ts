@@ -11,7 +11,7 @@ export function publishRecordHandler(deps: RecordsDeps): RouteHandler {
   return async (_event, context) => {
     const caller = callerOf(context);
     const record = parseWith(childRecordV1, context.hub.json);
-    const result = await publishRecord(deps, caller.agencyId, record);
+    const result = await publishRecord(deps, { agencyId: caller.agencyId, agencyType: caller.agencyType }, record);
     context.hub.recordIds.push(result.recordId);
     const body: z.infer<typeof publishRecordResponse> = result;
     return json(result.status === 'created' ? 201 : 200, body, context.hub.requestId);

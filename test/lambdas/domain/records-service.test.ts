@@ -6,6 +6,7 @@ import type { StoredRecord } from '../../../lambdas/data/records-table';
 import { publishRecord, readOwnRecord, type RecordsDeps } from '../../../lambdas/domain/records/records-service';
 import { ConflictError, NotFoundError } from '../../../lambdas/shared/errors';
 import { childRecordV1 } from '../../../schemas/child-record';
+import { DEFAULT_MODEL } from '../../../lambdas/domain/matching/default-model';
 import { sampleRecord } from '../../support/records';
 
 /** An in-memory stand-in for the records table with the same conditional semantics. */
@@ -31,23 +32,35 @@ function memoryTable(options: { alwaysConflict?: boolean } = {}) {
         versions.push(r);
         return 'ok' as const;
       },
+      // Linking: no candidates in this fake, so every record opens its own case.
+      putBlockingKeys: async () => undefined,
+      blockMembers: async () => [],
+      setCase: async (id: string, caseId: string, linkStatus: StoredRecord['linkStatus']) => {
+        heads.set(id, { ...heads.get(id)!, caseId, linkStatus });
+      },
+      bump: async () => undefined,
+      counts: async (keys: readonly string[]) => keys.map(() => 0),
     },
   };
 }
 
 function deps(table: RecordsDeps['records']): RecordsDeps {
   const keyring = new LocalKeyring(generateLocalKeyMaterial());
-  return { province: '540000', records: table, cipher: new FieldCipher(keyring), index: new BlindIndexer(keyring, '540000') };
+  const cases: RecordsDeps['cases'] = { members: async () => [], write: async () => undefined, ledgerRow: async () => undefined, putReview: async () => undefined };
+  return { province: '540000', records: table, cases, cipher: new FieldCipher(keyring), index: new BlindIndexer(keyring, '540000'), model: DEFAULT_MODEL };
 }
+
+const EDU = { agencyId: 'xz-education', agencyType: 'education' } as const;
+const HEALTH = { agencyId: 'xz-health', agencyType: 'health' } as const;
 
 describe('records service', () => {
   it('creates, then reports unchanged, then appends a version', async () => {
     const { table, versions } = memoryTable();
     const d = deps(table);
     const record = childRecordV1.parse(sampleRecord());
-    const created = await publishRecord(d, 'xz-education', record);
-    const same = await publishRecord(d, 'xz-education', { ...record });
-    const changed = await publishRecord(d, 'xz-education', { ...record, riskLevel: 'high' });
+    const created = await publishRecord(d, EDU, record);
+    const same = await publishRecord(d, EDU, { ...record });
+    const changed = await publishRecord(d, EDU, { ...record, riskLevel: 'high' });
     expect([created.status, same.status, changed.status]).toEqual(['created', 'unchanged', 'updated']);
     expect(new Set([created.recordId, same.recordId, changed.recordId]).size).toBe(1);
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
@@ -57,8 +70,8 @@ describe('records service', () => {
     const { table } = memoryTable();
     const d = deps(table);
     const record = childRecordV1.parse(sampleRecord());
-    const a = await publishRecord(d, 'xz-education', record);
-    const b = await publishRecord(d, 'xz-health', record);
+    const a = await publishRecord(d, EDU, record);
+    const b = await publishRecord(d, HEALTH, record);
     expect(a.recordId).not.toBe(b.recordId);
   });
 
@@ -66,14 +79,14 @@ describe('records service', () => {
     const { table } = memoryTable({ alwaysConflict: true });
     const d = deps(table);
     const record = childRecordV1.parse(sampleRecord());
-    await publishRecord(d, 'xz-education', record);
-    await expect(publishRecord(d, 'xz-education', { ...record, riskLevel: 'high' })).rejects.toBeInstanceOf(ConflictError);
+    await publishRecord(d, EDU, record);
+    await expect(publishRecord(d, EDU, { ...record, riskLevel: 'high' })).rejects.toBeInstanceOf(ConflictError);
   });
 
   it('hides another agency’s record behind NOT_FOUND', async () => {
     const { table } = memoryTable();
     const d = deps(table);
-    const { recordId } = await publishRecord(d, 'xz-education', childRecordV1.parse(sampleRecord()));
+    const { recordId } = await publishRecord(d, EDU, childRecordV1.parse(sampleRecord()));
     await expect(readOwnRecord(d, 'xz-health', recordId)).rejects.toBeInstanceOf(NotFoundError);
     await expect(readOwnRecord(d, 'xz-education', recordId)).resolves.toMatchObject({ recordId, version: 1 });
   });
@@ -82,7 +95,7 @@ describe('records service', () => {
     const { table } = memoryTable();
     const record = childRecordV1.parse(sampleRecord());
     const copy = structuredClone(record);
-    await publishRecord(deps(table), 'xz-education', record);
+    await publishRecord(deps(table), EDU, record);
     expect(record).toEqual(copy);
   });
 });
