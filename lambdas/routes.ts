@@ -6,7 +6,7 @@
  */
 import type { RouteKey } from '../schemas/api';
 
-export const ROUTE_GROUPS = ['health', 'meta', 'records'] as const;
+export const ROUTE_GROUPS = ['health', 'meta', 'records', 'cases'] as const;
 export type RouteGroup = (typeof ROUTE_GROUPS)[number];
 
 export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
@@ -14,6 +14,12 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'GET /v1/openapi.json': 'meta',
   'POST /v1/records': 'records',
   'GET /v1/records/{recordId}': 'records',
+  'GET /v1/ledger': 'cases',
+  'GET /v1/reviews': 'cases',
+  'POST /v1/reviews/{reviewId}': 'cases',
+  'POST /v1/cases/{caseId}/merge': 'cases',
+  'POST /v1/cases/{caseId}/split': 'cases',
+  'GET /v1/cases/{caseId}/history': 'cases',
 };
 
 /** The group that answers requests no route matches (API Gateway's `$default` route). */
@@ -42,5 +48,12 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
     tables: { records: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'], cases: ['GetItem', 'Query', 'PutItem'] },
     fieldKey: true,
     indexKey: true,
+  },
+  // Seals and reads reasons (field key); moves records between cases (records: UpdateItem on heads only).
+  cases: {
+    signed: true,
+    tables: { records: ['GetItem', 'UpdateItem'], cases: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'] },
+    fieldKey: true,
+    indexKey: false,
   },
 };

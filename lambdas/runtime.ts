@@ -18,6 +18,7 @@ import { DEFAULT_MODEL } from './domain/matching/default-model';
 import type { MatchModel } from './domain/matching/model';
 import type { TableNames } from './data/tables';
 import type { RecordsDeps } from './domain/records/records-service';
+import type { CaseAdminDeps } from './domain/cases/case-admin';
 import type { AuditSink } from './middleware/audit-trail';
 import type { NonceStore } from './middleware/signed-request';
 
@@ -39,11 +40,15 @@ export interface HubRuntime {
   readonly nonces: NonceStore;
   readonly audit: AuditSink;
   readonly records: RecordsDeps;
+  readonly cases: CaseAdminDeps & { readonly cases: CasesTable };
 }
 
 export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const keyring = new CachingKeyring(settings.keyring);
   const province = settings.registry.provinceCode;
+  const cipher = new FieldCipher(keyring);
+  const recordsTable = new RecordsTable(settings.dynamo, settings.tables.records);
+  const casesTable = new CasesTable(settings.dynamo, settings.tables.cases);
   return {
     province,
     hubId: settings.registry.hubId,
@@ -52,11 +57,18 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
     audit: new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400),
     records: {
       province,
-      records: new RecordsTable(settings.dynamo, settings.tables.records),
-      cases: new CasesTable(settings.dynamo, settings.tables.cases),
-      cipher: new FieldCipher(keyring),
+      records: recordsTable,
+      cases: casesTable,
+      cipher,
       index: new BlindIndexer(keyring, province),
       model: settings.model ?? DEFAULT_MODEL,
+    },
+    cases: {
+      province,
+      coordinatingAgencyType: settings.registry.coordinatingAgencyType ?? 'civil_affairs',
+      cases: casesTable,
+      records: recordsTable,
+      cipher,
     },
   };
 }

@@ -5,6 +5,10 @@
  */
 import * as z from 'zod';
 import { childRecordV1 } from './child-record';
+import {
+  caseHistoryResponse, caseIdParam, decideReviewBody, decideReviewResponse, ledgerQuery, ledgerResponse, mergeBody, mergeResponse,
+  reviewIdParam, reviewsQuery, reviewsResponse, splitBody, splitResponse,
+} from './cases';
 
 export const recordId = z
   .string()
@@ -51,6 +55,8 @@ export interface RouteContract {
   /** `signed`: protocol v1 Authorization required; `public`: no authentication. */
   readonly auth: 'signed' | 'public';
   readonly pathParams?: Readonly<Record<string, z.ZodType>>;
+  /** A z.object of query parameters. */
+  readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
   readonly responses: Readonly<Record<number, { description: string; schema: z.ZodType }>>;
 }
@@ -84,6 +90,51 @@ export const API_ROUTES = {
     auth: 'signed',
     pathParams: { recordId },
     responses: { 200: { description: 'The current version of the record', schema: recordResponse } },
+  },
+  'GET /v1/ledger': {
+    summary: 'The province ledger of key children (one row per case), filtered; JSON pages or CSV (format=csv). Coordinating role only',
+    summaryZh: '重点关爱对象台账（每个个案一行），可筛选；支持 CSV 导出。仅限统筹部门',
+    auth: 'signed',
+    query: ledgerQuery,
+    responses: { 200: { description: 'Ledger rows (or text/csv with format=csv)', schema: ledgerResponse } },
+  },
+  'GET /v1/reviews': {
+    summary: 'Candidate pairs waiting for review, with field-by-field explanations. Coordinating role only',
+    summaryZh: '待人工复核的候选记录对。仅限统筹部门',
+    auth: 'signed',
+    query: reviewsQuery,
+    responses: { 200: { description: 'Review items', schema: reviewsResponse } },
+  },
+  'POST /v1/reviews/{reviewId}': {
+    summary: 'Confirm (merge the two cases) or reject a candidate pair, with a reason. Coordinating role only',
+    summaryZh: '确认（合并个案）或否决候选记录对，并说明理由。仅限统筹部门',
+    auth: 'signed',
+    pathParams: { reviewId: reviewIdParam },
+    body: decideReviewBody,
+    responses: { 200: { description: 'The decided review', schema: decideReviewResponse } },
+  },
+  'POST /v1/cases/{caseId}/merge': {
+    summary: 'Merge another case into this one (this case keeps its id). Coordinating role only',
+    summaryZh: '将另一个案合并入本个案（保留本个案编号）。仅限统筹部门',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    body: mergeBody,
+    responses: { 200: { description: 'The merged case', schema: mergeResponse } },
+  },
+  'POST /v1/cases/{caseId}/split': {
+    summary: 'Split records off this case into a new case (undo a wrong link). Coordinating role only',
+    summaryZh: '将记录从本个案拆分至新个案（纠正错误关联）。仅限统筹部门',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    body: splitBody,
+    responses: { 200: { description: 'The two cases', schema: splitResponse } },
+  },
+  'GET /v1/cases/{caseId}/history': {
+    summary: 'Members and history of a case (created, linked, merged, split). Coordinating role only',
+    summaryZh: '个案成员及变更历史。仅限统筹部门',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    responses: { 200: { description: 'Members and events', schema: caseHistoryResponse } },
   },
 } as const satisfies Record<string, RouteContract>;
 

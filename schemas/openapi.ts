@@ -6,7 +6,8 @@ import { apiError } from './api-error';
 const ERROR_RESPONSES: Record<number, string> = {
   400: 'VALIDATION_FAILED: the body or a parameter does not match the schema',
   401: 'AUTH_*: the signed request did not verify (see docs/protocol.md for each code)',
-  403: 'AUTH_AGENCY_SUSPENDED',
+  403: 'AUTH_AGENCY_SUSPENDED, or FORBIDDEN: the route is for another role',
+  409: 'CONFLICT or STATE_CONFLICT: retry, or the state changed (already decided, already merged)',
   404: 'NOT_FOUND',
   413: 'PAYLOAD_TOO_LARGE: body over 256 KB',
   415: 'UNSUPPORTED_MEDIA_TYPE',
@@ -45,8 +46,16 @@ function operation(routeKey: string, route: RouteContract, components: Json): Js
     summary: route.summary,
     description: route.summaryZh,
     ...(route.auth === 'signed' && { security: [{ signedRequest: [] }] }),
-    ...(route.pathParams && {
-      parameters: Object.entries(route.pathParams).map(([name, schema]) => ({ name, in: 'path', required: true, schema: jsonSchema(schema) })),
+    ...((route.pathParams || route.query) && {
+      parameters: [
+        ...Object.entries(route.pathParams ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema: jsonSchema(schema) })),
+        ...Object.entries(route.query?.shape ?? {}).map(([name, schema]) => ({
+          name,
+          in: 'query',
+          required: !(schema as z.ZodType).safeParse(undefined).success,
+          schema: jsonSchema(schema as z.ZodType),
+        })),
+      ],
     }),
     ...(route.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } }),
     responses,

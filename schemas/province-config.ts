@@ -82,7 +82,8 @@ export type ProvinceConfig = z.output<typeof provinceConfig>;
 export type ProvinceConfigInput = z.input<typeof provinceConfig>;
 
 /** The part of the province config that the Lambdas need at run time (public keys, no secrets). */
-export type AgencyRegistryConfig = Pick<ProvinceConfig, 'provinceCode' | 'hubId' | 'agencies'>;
+export type AgencyRegistryConfig = Pick<ProvinceConfig, 'provinceCode' | 'hubId' | 'agencies'> &
+  Partial<Pick<ProvinceConfig, 'coordinatingAgencyType'>>;
 
 /** Formats zod issues as `path: message` lines, naming the field. */
 export function describeIssues(error: z.ZodError): string {

@@ -310,7 +310,7 @@ export class CasesTable {
     );
     const cursor = encodeCursor(out.LastEvaluatedKey);
     // The index projects keys only: read each row (consistent) from the table.
-    const rows = await Promise.all((out.Items ?? []).map((i) => this.ledgerRow(str(i, 'caseId') ?? '')));
+    const rows = await Promise.all((out.Items ?? []).map((i) => this.ledgerRow(str(i, 'pk').slice('CASE#'.length))));
     return { items: rows.filter((r): r is LedgerRow => r !== undefined), ...(cursor && { cursor }) };
   }
 
@@ -355,7 +355,8 @@ export class CasesTable {
         }),
       ),
     );
-    const reviews = await Promise.all((out.Items ?? []).map((i) => this.review(str(i, 'reviewId'))));
+    // KEYS_ONLY index: the id is in the table key.
+    const reviews = await Promise.all((out.Items ?? []).map((i) => this.review(str(i, 'pk').slice('REVIEW#'.length))));
     const cursor = encodeCursor(out.LastEvaluatedKey);
     return { items: reviews.filter((r): r is ReviewItem => r !== undefined), ...(cursor && { cursor }) };
   }

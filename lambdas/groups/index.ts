@@ -1,6 +1,7 @@
 /** Every route group by name, for the local hub and the tests. */
 import type { RouteGroup } from '../routes';
 import type { HubRuntime } from '../runtime';
+import { createCasesGroup } from './cases';
 import { createHealthGroup } from './health';
 import { createMetaGroup } from './meta';
 import { createRecordsGroup } from './records';
@@ -11,5 +12,6 @@ export function createAllGroups(runtime: HubRuntime, options?: SignedGroupOption
     health: createHealthGroup(runtime, options),
     meta: createMetaGroup(runtime, options),
     records: createRecordsGroup(runtime, options),
+    cases: createCasesGroup(runtime, options),
   };
 }

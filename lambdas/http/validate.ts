@@ -18,3 +18,8 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.out
   if (result.success) return result.data;
   throw new ValidationError(issueDetails(result.error));
 }
+
+/** Validates the query string (strict: an unknown parameter is refused by name). */
+export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string | undefined> | undefined): z.output<S> {
+  return parseWith(schema, query ?? {});
+}

@@ -22,7 +22,9 @@ export type ErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYLOAD_TOO_LARGE'
   | 'NOT_FOUND'
+  | 'FORBIDDEN'
   | 'CONFLICT'
+  | 'STATE_CONFLICT'
   | 'SERVICE_UNAVAILABLE'
   | 'DECRYPTION_FAILED'
   | 'AUDIT_UNAVAILABLE'
@@ -206,6 +208,28 @@ export class NotFoundError extends HubError {
   readonly messageZh = '未找到';
   constructor(message = 'Not found') {
     super(message);
+  }
+}
+
+/** The caller's role may not use this route (e.g. only the coordinating agency reviews links). */
+export class ForbiddenError extends HubError {
+  readonly code = 'FORBIDDEN';
+  readonly statusCode = 403;
+  readonly messageZh: string;
+  constructor(message: string, messageZh: string) {
+    super(message);
+    this.messageZh = messageZh;
+  }
+}
+
+/** The request contradicts the current state (a review already decided, a case already merged). */
+export class StateConflictError extends HubError {
+  readonly code = 'STATE_CONFLICT';
+  readonly statusCode = 409;
+  readonly messageZh: string;
+  constructor(message: string, messageZh: string) {
+    super(message);
+    this.messageZh = messageZh;
   }
 }
 

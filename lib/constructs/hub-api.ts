@@ -41,7 +41,7 @@ export class HubApi extends Construct {
   constructor(scope: Construct, id: string, props: HubApiProps) {
     super(scope, id);
     const { config, data } = props;
-    const registry = { provinceCode: config.provinceCode, hubId: config.hubId, agencies: config.agencies };
+    const registry = { provinceCode: config.provinceCode, hubId: config.hubId, coordinatingAgencyType: config.coordinatingAgencyType, agencies: config.agencies };
     const dynamoViaService = `dynamodb.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
 
     const functions = {} as Record<RouteGroup, NodejsFunction>;

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadProvinceConfigs, ProvinceConfigError } from '../../lib/config/load-provinces';
 import { resolveStage } from '../../lib/config/stages';
 import { addProvinceStacks } from '../../lib/hub-app';
+import { ROUTE_GROUP_OF } from '../../lambdas/routes';
 
 const CONFIG_DIR = join(import.meta.dirname, '../../config/provinces');
 
@@ -53,9 +54,9 @@ describe('province stack', () => {
 
   it('runs every function on Node.js 22 or newer with its own role and log retention', () => {
     const functions = resources('AWS::Lambda::Function');
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(4);
     const roles = new Set(functions.map(([, f]) => JSON.stringify(f.Properties.Role)));
-    expect(roles.size).toBe(3);
+    expect(roles.size).toBe(4);
     for (const [, fn] of functions) expect(fn.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
     for (const [, lg] of resources('AWS::Logs::LogGroup')) expect(lg.Properties.RetentionInDays).toBeGreaterThan(0);
     template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
@@ -68,7 +69,7 @@ describe('province stack', () => {
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
     });
     const routeKeys = resources('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
-    expect(routeKeys).toEqual(['$default', 'GET /v1/health', 'GET /v1/openapi.json', 'GET /v1/records/{recordId}', 'POST /v1/records']);
+    expect(routeKeys).toEqual([...Object.keys(ROUTE_GROUP_OF), '$default'].sort());
   });
 
   describe('least privilege', () => {

@@ -1,0 +1,148 @@
+/**
+ * The coordinating role's work on cases: merge two cases, split records off a
+ * case, and decide review items. Every change keeps both sides' history and
+ * moves records' case pointers; free-text reasons are sealed.
+ */
+import type { AgencyType } from '../../../schemas/child-record';
+import type { FieldCipher } from '../../crypto/field-cipher';
+import type { CaseEvent, CaseMember, CasesTable, ReviewItem } from '../../data/cases-table';
+import type { RecordsTable } from '../../data/records-table';
+import { ForbiddenError, NotFoundError, StateConflictError } from '../../shared/errors';
+import { randomId } from '../../shared/ids';
+import { ledgerRowOf } from './ledger-row';
+
+export interface CaseAdminDeps {
+  readonly province: string;
+  readonly coordinatingAgencyType: AgencyType;
+  readonly cases: Pick<CasesTable, 'members' | 'write' | 'ledgerRow' | 'review' | 'decideReview' | 'history'>;
+  readonly records: Pick<RecordsTable, 'getHead' | 'setCase'>;
+  readonly cipher: FieldCipher;
+  readonly now?: () => Date;
+}
+
+export interface Actor {
+  readonly agencyId: string;
+  readonly agencyType: AgencyType;
+}
+
+/** Only the province's coordinating agency type (civil affairs by default) administers cases. */
+export function requireCoordinator(deps: Pick<CaseAdminDeps, 'coordinatingAgencyType'>, actor: Actor): void {
+  if (actor.agencyType !== deps.coordinatingAgencyType) {
+    throw new ForbiddenError(
+      `Only the coordinating agency (${deps.coordinatingAgencyType}) may do this`,
+      '仅省级统筹部门可执行此操作',
+    );
+  }
+}
+
+export async function sealReason(deps: Pick<CaseAdminDeps, 'cipher' | 'province'>, actor: Actor, bindingId: string, reason: string): Promise<string> {
+  const sealed = await deps.cipher.seal({ province: deps.province, agency: actor.agencyId, table: 'cases' }, { table: 'cases', recordId: bindingId, schemaVersion: 1 }, { reason });
+  return JSON.stringify(sealed);
+}
+
+async function openCase(deps: CaseAdminDeps, caseId: string) {
+  const row = await deps.cases.ledgerRow(caseId);
+  if (!row) throw new NotFoundError('No such case');
+  if (row.status !== 'open') throw new StateConflictError(`Case ${caseId} was merged into ${row.mergedInto}`, '该个案已被合并');
+  return row;
+}
+
+const moved = (members: readonly CaseMember[], caseId: string, how: string, at: string): CaseMember[] =>
+  members.map((m) => ({ ...m, caseId, how, joinedAt: m.joinedAt <= at ? m.joinedAt : at }));
+
+/** Moves every record of `sourceCaseId` into `targetCaseId`; the target keeps its id. */
+export async function mergeCases(
+  deps: CaseAdminDeps,
+  actor: Actor,
+  input: { targetCaseId: string; sourceCaseId: string; reason: string; reviewId?: string },
+): Promise<{ caseId: string; recordIds: string[] }> {
+  if (input.targetCaseId === input.sourceCaseId) throw new StateConflictError('A case cannot be merged with itself', '不能与自身合并');
+  const now = (deps.now ?? (() => new Date()))().toISOString();
+  const [target, source] = await Promise.all([openCase(deps, input.targetCaseId), openCase(deps, input.sourceCaseId)]);
+  const [targetMembers, sourceMembers] = await Promise.all([deps.cases.members(target.caseId), deps.cases.members(source.caseId)]);
+  const incoming = moved(sourceMembers, target.caseId, 'merge', now);
+  const recordIds = sourceMembers.map((m) => m.recordId);
+  const sealedReason = await sealReason(deps, actor, input.reviewId ?? target.caseId, input.reason);
+  const common = { at: now, byAgency: actor.agencyId, sealedReason, ...(input.reviewId && { reviewId: input.reviewId }) };
+  const events: CaseEvent[] = [
+    { ...common, caseId: target.caseId, type: 'merged_in', recordIds, otherCaseId: source.caseId },
+    { ...common, caseId: source.caseId, type: 'merged_into', recordIds, otherCaseId: target.caseId },
+  ];
+  await deps.cases.write({
+    put: incoming,
+    remove: sourceMembers.map((m) => ({ caseId: source.caseId, recordId: m.recordId })),
+    ledger: [
+      ledgerRowOf(target.caseId, [...targetMembers, ...incoming], target.createdAt, now),
+      { ...source, status: 'merged', mergedInto: target.caseId, memberCount: 0, updatedAt: now },
+    ],
+    events,
+  });
+  for (const id of recordIds) await deps.records.setCase(id, target.caseId, 'merged');
+  return { caseId: target.caseId, recordIds };
+}
+
+/** Moves `recordIds` out of a case into a new case: undoes a wrong link. */
+export async function splitCase(
+  deps: CaseAdminDeps,
+  actor: Actor,
+  input: { caseId: string; recordIds: readonly string[]; reason: string },
+): Promise<{ caseId: string; newCaseId: string }> {
+  const now = (deps.now ?? (() => new Date()))().toISOString();
+  const row = await openCase(deps, input.caseId);
+  const members = await deps.cases.members(row.caseId);
+  const wanted = new Set(input.recordIds);
+  const leaving = members.filter((m) => wanted.has(m.recordId));
+  if (leaving.length !== wanted.size) throw new NotFoundError('A record to split off is not in this case');
+  if (leaving.length === members.length) throw new StateConflictError('A split must leave at least one record in the case', '拆分后原个案至少保留一条记录');
+  const staying = members.filter((m) => !wanted.has(m.recordId));
+  const newCaseId = randomId('case');
+  const moving = moved(leaving, newCaseId, 'split', now);
+  const sealedReason = await sealReason(deps, actor, row.caseId, input.reason);
+  const recordIds = [...wanted];
+  await deps.cases.write({
+    put: moving,
+    remove: leaving.map((m) => ({ caseId: row.caseId, recordId: m.recordId })),
+    ledger: [ledgerRowOf(row.caseId, staying, row.createdAt, now), ledgerRowOf(newCaseId, moving, now, now)],
+    events: [
+      { caseId: row.caseId, at: now, type: 'split_off', recordIds, otherCaseId: newCaseId, byAgency: actor.agencyId, sealedReason },
+      { caseId: newCaseId, at: now, type: 'split_from', recordIds, otherCaseId: row.caseId, byAgency: actor.agencyId, sealedReason },
+    ],
+  });
+  for (const id of recordIds) await deps.records.setCase(id, newCaseId, 'split');
+  return { caseId: row.caseId, newCaseId };
+}
+
+/**
+ * Confirms (the two records are one child: their cases merge) or rejects a
+ * review item. Either way the decision is kept with the pair's comparison
+ * levels, as a label for re-estimating the model.
+ */
+export async function decideReview(
+  deps: CaseAdminDeps,
+  actor: Actor,
+  input: { reviewId: string; decision: 'confirm' | 'reject'; reason: string },
+): Promise<{ review: ReviewItem; caseId?: string }> {
+  const review = await deps.cases.review(input.reviewId);
+  if (!review) throw new NotFoundError('No such review');
+  if (review.status !== 'pending') throw new StateConflictError('This review was already decided', '该复核已处理');
+  const now = (deps.now ?? (() => new Date()))().toISOString();
+  let caseId: string | undefined;
+  if (input.decision === 'confirm') {
+    // Records may have moved since the review was made: merge their current cases.
+    const [mine, theirs] = await Promise.all([deps.records.getHead(review.recordId), deps.records.getHead(review.candidateRecordId)]);
+    if (!mine?.caseId || !theirs?.caseId) throw new NotFoundError('A record of this review no longer exists');
+    caseId = theirs.caseId;
+    if (mine.caseId !== theirs.caseId) {
+      await mergeCases(deps, actor, { targetCaseId: theirs.caseId, sourceCaseId: mine.caseId, reason: input.reason, reviewId: review.reviewId });
+    }
+  }
+  const decided: ReviewItem = {
+    ...review,
+    status: input.decision === 'confirm' ? 'confirmed' : 'rejected',
+    decidedAt: now,
+    decidedBy: actor.agencyId,
+    sealedReason: await sealReason(deps, actor, review.reviewId, input.reason),
+  };
+  if (!(await deps.cases.decideReview(decided))) throw new StateConflictError('This review was already decided', '该复核已处理');
+  return { review: decided, ...(caseId && { caseId }) };
+}

@@ -1,0 +1,56 @@
+/** The province ledger of key children (重点关爱对象台账): filters and CSV export. Pure. */
+import type { LedgerQuery } from '../../../schemas/cases';
+import type { LedgerRow } from '../../data/cases-table';
+
+/** County code exact; a prefecture (....00) or province (..0000) code matches everything below it. */
+export function regionMatches(filter: string, region: string): boolean {
+  if (filter.endsWith('0000')) return region.startsWith(filter.slice(0, 2));
+  if (filter.endsWith('00')) return region.startsWith(filter.slice(0, 4));
+  return region === filter;
+}
+
+export function rowMatches(row: LedgerRow, q: Pick<LedgerQuery, 'region' | 'category' | 'riskLevel' | 'agencyType'>): boolean {
+  if (q.region && !row.regions.some((r) => regionMatches(q.region!, r))) return false;
+  if (q.category && !row.categories.includes(q.category)) return false;
+  if (q.riskLevel && row.highestRisk !== q.riskLevel) return false;
+  if (q.agencyType && !(q.agencyType in row.agencyTypes)) return false;
+  return true;
+}
+
+const CSV_HEADER = [
+  'caseId(个案编号)',
+  'createdAt(建档时间)',
+  'updatedAt(更新时间)',
+  'memberCount(记录数)',
+  'categories(儿童类别)',
+  'highestRisk(最高风险等级)',
+  'agencies(参与部门及起始时间)',
+  'regions(地区)',
+];
+
+const cell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+/** UTF-8 with BOM so that spreadsheet programs show the Chinese header correctly. */
+export function ledgerCsv(rows: readonly LedgerRow[]): string {
+  const lines = [CSV_HEADER.join(',')];
+  for (const r of rows) {
+    lines.push(
+      [
+        r.caseId,
+        r.createdAt,
+        r.updatedAt,
+        String(r.memberCount),
+        r.categories.join(';'),
+        r.highestRisk ?? '',
+        Object.entries(r.agencyTypes)
+          .sort(([, a], [, b]) => (a < b ? -1 : 1))
+          .map(([t, since]) => `${t}@${since}`)
+          .join(';'),
+        r.regions.join(';'),
+      ]
+        .map(cell)
+        .join(','),
+    );
+  }
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,44 @@
+/** GET /v1/ledger: the province ledger of key children, for the coordinating role; JSON pages or CSV export. */
+import { ledgerQuery } from '../../../schemas/cases';
+import type { CasesTable, LedgerRow } from '../../data/cases-table';
+import { requireCoordinator, type CaseAdminDeps } from '../../domain/cases/case-admin';
+import { ledgerCsv, rowMatches } from '../../domain/cases/ledger';
+import { callerOf, type RouteHandler } from '../../http/context';
+import { BASE_HEADERS, json } from '../../http/responses';
+import { parseQuery } from '../../http/validate';
+
+/** CSV exports stop here; narrow the filters for more. */
+export const MAX_EXPORT_ROWS = 100_000;
+
+export function getLedgerHandler(deps: CaseAdminDeps & { cases: Pick<CasesTable, 'ledger'> }): RouteHandler {
+  return async (event, context) => {
+    requireCoordinator(deps, callerOf(context));
+    const q = parseQuery(ledgerQuery, event.queryStringParameters);
+    const rows: LedgerRow[] = [];
+    let cursor = q.cursor;
+    const want = q.format === 'csv' ? MAX_EXPORT_ROWS : q.limit;
+    let pages = 0;
+    do {
+      const page = await deps.cases.ledger({ limit: Math.min(500, want), ...(cursor && { cursor }) });
+      rows.push(...page.items.filter((r) => rowMatches(r, q)));
+      cursor = page.cursor;
+      pages++;
+    } while (cursor && rows.length < want && (q.format === 'csv' || pages < 20));
+    const items = rows.slice(0, want);
+    if (q.format === 'csv') {
+      return {
+        statusCode: 200,
+        headers: {
+          ...BASE_HEADERS,
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': 'attachment; filename="ledger.csv"',
+          'x-request-id': context.hub.requestId,
+        },
+        body: ledgerCsv(items),
+      };
+    }
+    // Ledger rows hold codes only (categories, risk level, agency types, county codes): no personal fields.
+    const body = { items: items.map(({ status: _s, mergedInto: _m, ...row }) => row), ...(cursor && { cursor }) };
+    return json(200, body, context.hub.requestId);
+  };
+}

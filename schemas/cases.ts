@@ -1,0 +1,88 @@
+/** Schemas of the cases routes: ledger, reviews, merge, split, history. */
+import * as z from 'zod';
+import { agencyType, childCategory, riskLevel } from './child-record';
+import { regionCode } from './common';
+
+export const caseIdParam = z.string().regex(/^case_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a case id' });
+export const reviewIdParam = z.string().regex(/^rev_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a review id' });
+export const recordIdParam = z.string().regex(/^rec_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a record id' });
+const reason = z.string().trim().min(1).max(500).meta({ description: 'Why (kept sealed; shown only to officers)' });
+const limit = z.coerce.number().int().min(1).max(500).default(100);
+
+export const ledgerQuery = z.strictObject({
+  region: regionCode.optional().meta({ description: 'County code, or a prefecture (....00) or province (..0000) code for all below it' }),
+  category: childCategory.optional(),
+  riskLevel: riskLevel.optional(),
+  agencyType: agencyType.optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+  limit,
+  cursor: z.string().max(2048).optional(),
+});
+export type LedgerQuery = z.output<typeof ledgerQuery>;
+
+export const ledgerRow = z
+  .object({
+    caseId: caseIdParam,
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    memberCount: z.number().int(),
+    categories: z.array(childCategory),
+    highestRisk: riskLevel.optional(),
+    agencyTypes: z.record(z.string(), z.iso.datetime()).meta({ description: 'Agency type -> since when it holds a record in the case' }),
+    regions: z.array(regionCode),
+  })
+  .meta({ id: 'LedgerRow' });
+
+export const ledgerResponse = z.object({ items: z.array(ledgerRow), cursor: z.string().optional() }).meta({ id: 'Ledger' });
+
+export const reviewsQuery = z.strictObject({
+  status: z.enum(['pending', 'confirmed', 'rejected']).default('pending'),
+  limit,
+  cursor: z.string().max(2048).optional(),
+});
+
+export const reviewView = z
+  .object({
+    reviewId: reviewIdParam,
+    status: z.enum(['pending', 'confirmed', 'rejected']),
+    createdAt: z.iso.datetime(),
+    recordId: recordIdParam,
+    caseId: caseIdParam,
+    candidateRecordId: recordIdParam,
+    candidateCaseId: caseIdParam,
+    weight: z.number(),
+    explanation: z.object({
+      weight: z.number(),
+      decision: z.string(),
+      veto: z.string().optional(),
+      fields: z.array(z.object({ field: z.string(), level: z.string(), weight: z.number() })),
+      modelVersion: z.string(),
+    }),
+    decidedAt: z.iso.datetime().optional(),
+    decidedBy: z.string().optional(),
+  })
+  .meta({ id: 'Review' });
+
+export const reviewsResponse = z.object({ items: z.array(reviewView), cursor: z.string().optional() }).meta({ id: 'Reviews' });
+export const decideReviewBody = z.strictObject({ decision: z.enum(['confirm', 'reject']), reason });
+export const decideReviewResponse = z.object({ review: reviewView, caseId: caseIdParam.optional() });
+export const mergeBody = z.strictObject({ otherCaseId: caseIdParam, reason });
+export const mergeResponse = z.object({ caseId: caseIdParam, recordIds: z.array(recordIdParam) });
+export const splitBody = z.strictObject({ recordIds: z.array(recordIdParam).min(1).max(50), reason });
+export const splitResponse = z.object({ caseId: caseIdParam, newCaseId: caseIdParam });
+export const caseHistoryResponse = z.object({
+  caseId: caseIdParam,
+  status: z.enum(['open', 'merged']),
+  mergedInto: caseIdParam.optional(),
+  members: z.array(z.object({ recordId: recordIdParam, agencyType, joinedAt: z.iso.datetime(), how: z.string() })),
+  events: z.array(
+    z.object({
+      at: z.iso.datetime(),
+      type: z.string(),
+      recordIds: z.array(recordIdParam),
+      otherCaseId: caseIdParam.optional(),
+      byAgency: z.string().optional(),
+      reviewId: z.string().optional(),
+    }),
+  ),
+});
