@@ -6,7 +6,7 @@
  */
 import type { RouteKey } from '../schemas/api';
 
-export const ROUTE_GROUPS = ['health', 'meta', 'records', 'cases'] as const;
+export const ROUTE_GROUPS = ['health', 'meta', 'records', 'cases', 'lists'] as const;
 export type RouteGroup = (typeof ROUTE_GROUPS)[number];
 
 export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
@@ -20,18 +20,22 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'POST /v1/cases/{caseId}/merge': 'cases',
   'POST /v1/cases/{caseId}/split': 'cases',
   'GET /v1/cases/{caseId}/history': 'cases',
+  'POST /v1/lists': 'lists',
+  'GET /v1/lists/{jobId}': 'lists',
 };
 
 /** The group that answers requests no route matches (API Gateway's `$default` route). */
 export const DEFAULT_ROUTE_GROUP: RouteGroup = 'meta';
 
-export type DataAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+export type DataAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'BatchWriteItem';
 
 export interface GroupNeeds {
   /** Signed routes also claim request token ids in the nonces table. */
   readonly signed: boolean;
   /** DynamoDB actions per table (and its indexes); the audit table is granted PutItem separately. */
-  readonly tables: Readonly<Partial<Record<'records' | 'cases', readonly DataAction[]>>>;
+  readonly tables: Readonly<Partial<Record<'records' | 'cases' | 'lists', readonly DataAction[]>>>;
+  /** Sends list rows to the worker queue. */
+  readonly sendsToListQueue?: boolean;
   readonly fieldKey: boolean;
   readonly indexKey: boolean;
 }
@@ -56,4 +60,24 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
     fieldKey: true,
     indexKey: false,
   },
+  // Seals rows (field key), derives job ids (index key), queues work; publishing happens in the worker.
+  lists: {
+    signed: true,
+    tables: { lists: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'] },
+    fieldKey: true,
+    indexKey: true,
+    sendsToListQueue: true,
+  },
+};
+
+/** The list worker is not behind the API: it publishes rows, so it needs what `records` needs plus the lists table. */
+export const LIST_WORKER_NEEDS: GroupNeeds = {
+  signed: false,
+  tables: {
+    records: GROUP_NEEDS.records.tables.records!,
+    cases: GROUP_NEEDS.records.tables.cases!,
+    lists: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+  },
+  fieldKey: true,
+  indexKey: true,
 };

@@ -13,6 +13,9 @@ import type { Keyring } from './crypto/keyring';
 import { AuditTable } from './data/audit-table';
 import { NoncesTable } from './data/nonces-table';
 import { CasesTable } from './data/cases-table';
+import type { ListQueue } from './data/list-queue';
+import { ListsTable } from './data/lists-table';
+import type { ListDeps } from './domain/lists/list-jobs';
 import { RecordsTable } from './data/records-table';
 import { DEFAULT_MODEL } from './domain/matching/default-model';
 import type { MatchModel } from './domain/matching/model';
@@ -31,6 +34,8 @@ export interface RuntimeSettings {
   readonly auditRetentionDays: number;
   /** Matching model; the committed default when omitted. */
   readonly model?: MatchModel;
+  /** Where list rows wait for the worker (SQS deployed, in-process locally). */
+  readonly listQueue: ListQueue;
 }
 
 export interface HubRuntime {
@@ -41,6 +46,7 @@ export interface HubRuntime {
   readonly audit: AuditSink;
   readonly records: RecordsDeps;
   readonly cases: CaseAdminDeps & { readonly cases: CasesTable };
+  readonly lists: ListDeps;
 }
 
 export function createRuntime(settings: RuntimeSettings): HubRuntime {
@@ -49,6 +55,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const cipher = new FieldCipher(keyring);
   const recordsTable = new RecordsTable(settings.dynamo, settings.tables.records);
   const casesTable = new CasesTable(settings.dynamo, settings.tables.cases);
+  const index = new BlindIndexer(keyring, province);
   return {
     province,
     hubId: settings.registry.hubId,
@@ -60,7 +67,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       records: recordsTable,
       cases: casesTable,
       cipher,
-      index: new BlindIndexer(keyring, province),
+      index,
       model: settings.model ?? DEFAULT_MODEL,
     },
     cases: {
@@ -70,5 +77,6 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       records: recordsTable,
       cipher,
     },
+    lists: { province, lists: new ListsTable(settings.dynamo, settings.tables.lists), queue: settings.listQueue, cipher, index },
   };
 }

@@ -7,6 +7,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LocalKeyring } from '../lambdas/crypto/local-keyring';
 import { localTableNames, type TableNames } from '../lambdas/data/tables';
 import { createAllGroups } from '../lambdas/groups';
+import { createListWorker } from '../lambdas/groups/list-worker';
+import { InProcessListQueue } from '../lambdas/data/list-queue';
 import type { SignedGroupOptions } from '../lambdas/groups/signed-group';
 import { createRuntime, type HubRuntime } from '../lambdas/runtime';
 import { localDynamoClient } from './dynamodb-local';
@@ -33,6 +35,8 @@ export interface RunningHub {
   readonly tables: TableNames;
   readonly dynamo: DynamoDBClient;
   readonly keyring: LocalKeyring;
+  /** The in-process stand-in for the SQS list queue. */
+  readonly listQueue: InProcessListQueue;
   close(): Promise<void>;
 }
 
@@ -42,13 +46,16 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
   const tables = localTableNames(state.province.provinceCode, options.tablePrefix);
   await ensureTables(dynamo, tables);
   const keyring = options.keyring ?? new LocalKeyring(state.keyMaterial);
+  const listQueue = new InProcessListQueue();
   const runtime = createRuntime({
+    listQueue,
     registry: state.province,
     dynamo,
     tables,
     keyring,
     auditRetentionDays: options.auditRetentionDays ?? 3 * 365,
   });
+  listQueue.attach(createListWorker(runtime));
   const server = createLocalServer(createAllGroups(runtime, options.groupOptions));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -62,12 +69,15 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
     tables,
     dynamo,
     keyring,
+    listQueue,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
-          dynamo.destroy();
-          resolve();
+          void listQueue.drained().then(() => {
+            dynamo.destroy();
+            resolve();
+          });
         });
       }),
   };

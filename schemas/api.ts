@@ -9,6 +9,7 @@ import {
   caseHistoryResponse, caseIdParam, decideReviewBody, decideReviewResponse, ledgerQuery, ledgerResponse, mergeBody, mergeResponse,
   reviewIdParam, reviewsQuery, reviewsResponse, splitBody, splitResponse,
 } from './cases';
+import { jobIdParam, listJobQuery, listJobResponse, submitListResponse } from './lists';
 
 export const recordId = z
   .string()
@@ -58,6 +59,8 @@ export interface RouteContract {
   /** A z.object of query parameters. */
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
+  /** Media types of a raw (non-JSON) body. */
+  readonly rawBody?: readonly string[];
   readonly responses: Readonly<Record<number, { description: string; schema: z.ZodType }>>;
 }
 
@@ -135,6 +138,24 @@ export const API_ROUTES = {
     auth: 'signed',
     pathParams: { caseId: caseIdParam },
     responses: { 200: { description: 'Members and events', schema: caseHistoryResponse } },
+  },
+  'POST /v1/lists': {
+    summary: 'Upload a whole list (body text/csv or application/x-ndjson, at most 5 MB / 50,000 rows); answers 202 with a job id. The same list again answers 200 with the same job',
+    summaryZh: '批量上报名单（CSV 或 JSONL，不超过 5 MB / 5 万行），立即返回任务编号；重复上报同一名单返回原任务',
+    auth: 'signed',
+    rawBody: ['text/csv', 'application/x-ndjson'],
+    responses: {
+      202: { description: 'A new job was queued', schema: submitListResponse },
+      200: { description: 'This list was uploaded before: its job', schema: submitListResponse },
+    },
+  },
+  'GET /v1/lists/{jobId}': {
+    summary: 'Progress and the per-row report of a list job (the uploading agency only)',
+    summaryZh: '名单任务进度及逐行结果（仅限上报机构）',
+    auth: 'signed',
+    pathParams: { jobId: jobIdParam },
+    query: listJobQuery,
+    responses: { 200: { description: 'The job and a page of row reports', schema: listJobResponse } },
   },
 } as const satisfies Record<string, RouteContract>;
 

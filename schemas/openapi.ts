@@ -9,7 +9,7 @@ const ERROR_RESPONSES: Record<number, string> = {
   403: 'AUTH_AGENCY_SUSPENDED, or FORBIDDEN: the route is for another role',
   409: 'CONFLICT or STATE_CONFLICT: retry, or the state changed (already decided, already merged)',
   404: 'NOT_FOUND',
-  413: 'PAYLOAD_TOO_LARGE: body over 256 KB',
+  413: 'PAYLOAD_TOO_LARGE: body over 256 KB (5 MB for lists)',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   503: 'SERVICE_UNAVAILABLE or AUDIT_UNAVAILABLE: retry with a new token',
 };
@@ -38,7 +38,7 @@ function operation(routeKey: string, route: RouteContract, components: Json): Js
   const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
     if (route.auth === 'public' && status !== '503') continue;
-    if (!route.body && (status === '413' || status === '415')) continue;
+    if (!route.body && !route.rawBody && (status === '413' || status === '415')) continue;
     responses[status] = { description, ...errorRef };
   }
   return {
@@ -58,6 +58,9 @@ function operation(routeKey: string, route: RouteContract, components: Json): Js
       ],
     }),
     ...(route.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } }),
+    ...(route.rawBody && {
+      requestBody: { required: true, content: Object.fromEntries(route.rawBody.map((type) => [type, { schema: { type: 'string' } }])) },
+    }),
     responses,
   };
 }

@@ -23,7 +23,7 @@ export interface TableDefinition {
   readonly appendOnly: boolean;
 }
 
-export type TableId = 'records' | 'cases' | 'nonces' | 'audit';
+export type TableId = 'records' | 'cases' | 'lists' | 'nonces' | 'audit';
 
 export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
   records: {
@@ -41,6 +41,15 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     sortKey: 'sk',
     // kind = LEDGER or REVIEW#<status>; sorted by time, for the ledger and the review queue.
     indexes: [{ name: 'byKind', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    appendOnly: false,
+  },
+  lists: {
+    id: 'lists',
+    description: 'Batch list jobs: the job, and one item per row (sealed until processed) with its result; expire after 30 days',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [],
+    ttlAttribute: 'expiresAt',
     appendOnly: false,
   },
   nonces: {

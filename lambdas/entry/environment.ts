@@ -5,6 +5,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsListQueue } from '../data/list-queue';
 import * as z from 'zod';
 import type { AgencyRegistryConfig } from '../../schemas/province-config';
 import { KmsKeyring } from '../crypto/kms-keyring';
@@ -17,6 +19,7 @@ declare const __XQ_REGISTRY__: string;
 export const lambdaEnvironment = z.object({
   XQ_FIELD_KEY_ARN: z.string().default(''),
   XQ_INDEX_KEY_ARN: z.string().default(''),
+  XQ_LIST_QUEUE_URL: z.string().default(''),
   XQ_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(365),
 });
 
@@ -40,5 +43,6 @@ export function runtimeFromEnvironment(env: NodeJS.ProcessEnv = process.env): Hu
       indexKeyId: settings.XQ_INDEX_KEY_ARN,
     }),
     auditRetentionDays: settings.XQ_AUDIT_RETENTION_DAYS,
+    listQueue: new SqsListQueue(new SQSClient({}), settings.XQ_LIST_QUEUE_URL),
   });
 }

@@ -3,6 +3,7 @@ import type { RouteGroup } from '../routes';
 import type { HubRuntime } from '../runtime';
 import { createCasesGroup } from './cases';
 import { createHealthGroup } from './health';
+import { createListsGroup } from './lists';
 import { createMetaGroup } from './meta';
 import { createRecordsGroup } from './records';
 import type { GroupHandler, SignedGroupOptions } from './signed-group';
@@ -13,5 +14,6 @@ export function createAllGroups(runtime: HubRuntime, options?: SignedGroupOption
     meta: createMetaGroup(runtime, options),
     records: createRecordsGroup(runtime, options),
     cases: createCasesGroup(runtime, options),
+    lists: createListsGroup(runtime, options),
   };
 }

@@ -20,6 +20,10 @@ export type GroupHandler = (event: HttpEvent, context: Context) => Promise<HttpR
 export interface SignedGroupOptions {
   /** Clock for signature checks and audit times; tests inject it. */
   now?: () => number;
+  /** Body size limit of the group's routes (default 256 KB). */
+  maxBodyBytes?: number;
+  /** Media types the group's routes read raw (default: JSON only). */
+  rawTypes?: readonly string[];
 }
 
 export function createSignedGroup(
@@ -33,7 +37,7 @@ export function createSignedGroup(
   return middy<HttpEvent, HttpResult, Error, HubContext>(dispatch)
     .use(auditTrail({ sink: runtime.audit, province: runtime.province, now: () => new Date(now()) }))
     .use(errorMapper())
-    .use(requestState())
+    .use(requestState(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}))
     .use(signedRequest({ registry: runtime.registry, nonces: runtime.nonces, now }))
-    .use(jsonBody()) as unknown as GroupHandler;
+    .use(jsonBody(options.rawTypes ? { rawTypes: options.rawTypes } : {})) as unknown as GroupHandler;
 }

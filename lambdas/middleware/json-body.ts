@@ -5,12 +5,19 @@ import type { HttpEvent, HttpResult, HubContext } from '../http/context';
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
-export function jsonBody(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, HubContext> {
+export interface JsonBodyOptions {
+  /** Other media types the group's routes read from the raw body themselves (e.g. text/csv). */
+  rawTypes?: readonly string[];
+}
+
+export function jsonBody(options: JsonBodyOptions = {}): middy.MiddlewareObj<HttpEvent, HttpResult, Error, HubContext> {
+  const raw = new Set(options.rawTypes ?? []);
   return {
     before: async (request) => {
       const { event, context } = request;
       if (!WITH_BODY.has(event.requestContext.http.method)) return;
       const type = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (raw.has(type)) return;
       if (type !== 'application/json') throw new UnsupportedMediaTypeError();
       try {
         context.hub.json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(context.hub.body));

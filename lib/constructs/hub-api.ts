@@ -1,7 +1,8 @@
 /**
  * The stateless half of a province stack: one Lambda per route group, each
  * with its own role granting only what lambdas/routes.ts says the group needs,
- * behind an HTTP API with throttling and JSON access logs.
+ * behind an HTTP API with throttling and JSON access logs; plus the list
+ * worker behind an SQS queue (with a dead-letter queue).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -9,11 +10,15 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { GROUP_NEEDS, ROUTE_GROUP_OF, ROUTE_GROUPS, DEFAULT_ROUTE_GROUP, type RouteGroup } from '../../lambdas/routes';
+import {
+  DEFAULT_ROUTE_GROUP, GROUP_NEEDS, LIST_WORKER_NEEDS, ROUTE_GROUP_OF, ROUTE_GROUPS, type GroupNeeds, type RouteGroup,
+} from '../../lambdas/routes';
 import { TABLES, tableEnvVar, type TableId } from '../../lambdas/data/tables';
 import type { ProvinceConfig } from '../../schemas/province-config';
 import type { StageSettings } from '../config/stages';
@@ -29,64 +34,37 @@ export interface HubApiProps {
 const tableEnvironment = (data: DataStore) =>
   Object.fromEntries((Object.keys(TABLES) as TableId[]).map((id) => [tableEnvVar(id), data.tables[id].tableName]));
 
-const entryOf = (group: RouteGroup) => fileURLToPath(new URL(`../../lambdas/entry/${group}.ts`, import.meta.url));
+const entryOf = (name: string) => fileURLToPath(new URL(`../../lambdas/entry/${name}.ts`, import.meta.url));
 
-/** The esbuild settings every function shares; exported for the bundle-size benchmark. */
+/** The esbuild target every function shares; exported for the bundle-size benchmark. */
 export const BUNDLING_TARGET = 'node22';
 
 export class HubApi extends Construct {
   readonly api: apigw.HttpApi;
-  readonly functions: Readonly<Record<RouteGroup, NodejsFunction>>;
+  readonly functions: Readonly<Record<RouteGroup | 'list-worker', NodejsFunction>>;
+  readonly listQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: HubApiProps) {
     super(scope, id);
-    const { config, data } = props;
-    const registry = { provinceCode: config.provinceCode, hubId: config.hubId, coordinatingAgencyType: config.coordinatingAgencyType, agencies: config.agencies };
-    const dynamoViaService = `dynamodb.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
+    const { config } = props;
 
-    const functions = {} as Record<RouteGroup, NodejsFunction>;
-    for (const group of ROUTE_GROUPS) {
-      const needs = GROUP_NEEDS[group];
-      const logGroup = new logs.LogGroup(this, `${group}Logs`, { retention: config.logRetentionDays });
-      const role = new iam.Role(this, `${group}Role`, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `Xinqiao ${config.provinceCode} route group ${group}: least privilege`,
-      });
-      role.addToPolicy(
-        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-      );
-      const fn = new NodejsFunction(this, `${group}Function`, {
-        entry: entryOf(group),
-        handler: 'handler',
-        runtime: lambda.Runtime.NODEJS_24_X,
-        architecture: lambda.Architecture.ARM_64,
-        memorySize: 512,
-        timeout: Duration.seconds(10),
-        role,
-        logGroup,
-        loggingFormat: lambda.LoggingFormat.JSON,
-        environment: {
-          POWERTOOLS_SERVICE_NAME: `xinqiao-${group}`,
-          POWERTOOLS_LOG_LEVEL: 'INFO',
-          ...tableEnvironment(data),
-          XQ_FIELD_KEY_ARN: needs.fieldKey ? data.fieldKey.keyArn : '',
-          XQ_INDEX_KEY_ARN: needs.indexKey ? data.indexKey.keyArn : '',
-          XQ_AUDIT_RETENTION_DAYS: String(props.stage.auditRetentionDays),
-        },
-        bundling: {
-          format: OutputFormat.ESM,
-          target: BUNDLING_TARGET,
-          minify: true,
-          sourceMap: false,
-          bundleAwsSDK: false,
-          mainFields: ['module', 'main'],
-          define: { __XQ_REGISTRY__: JSON.stringify(JSON.stringify(registry)) },
-          banner: "import { createRequire as __xqCreateRequire } from 'node:module'; const require = __xqCreateRequire(import.meta.url);",
-        },
-      });
-      this.#grant(group, role, props, dynamoViaService);
-      functions[group] = fn;
-    }
+    const deadLetters = new sqs.Queue(this, 'ListDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.listQueue = new sqs.Queue(this, 'ListQueue', {
+      visibilityTimeout: Duration.seconds(180),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
+    });
+
+    const functions = {} as Record<RouteGroup | 'list-worker', NodejsFunction>;
+    for (const group of ROUTE_GROUPS) functions[group] = this.#function(group, GROUP_NEEDS[group], props, Duration.seconds(25));
+    const worker = this.#function('list-worker', LIST_WORKER_NEEDS, props, Duration.seconds(150));
+    worker.addEventSource(new SqsEventSource(this.listQueue, { batchSize: 5, reportBatchItemFailures: true }));
+    functions['list-worker'] = worker;
     this.functions = functions;
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: config.logRetentionDays });
@@ -133,10 +111,53 @@ export class HubApi extends Construct {
     });
   }
 
-  /** Grants exactly what GROUP_NEEDS lists; the audit table only ever gets PutItem. */
-  #grant(group: RouteGroup, role: iam.Role, props: HubApiProps, dynamoViaService: string): void {
+  #function(name: string, needs: GroupNeeds, props: HubApiProps, timeout: Duration): NodejsFunction {
+    const { config, data } = props;
+    const registry = { provinceCode: config.provinceCode, hubId: config.hubId, coordinatingAgencyType: config.coordinatingAgencyType, agencies: config.agencies };
+    const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: config.logRetentionDays });
+    const role = new iam.Role(this, `${name}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Xinqiao ${config.provinceCode} ${name}: least privilege`,
+    });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    const fn = new NodejsFunction(this, `${name}Function`, {
+      entry: entryOf(name),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout,
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: `xinqiao-${name}`,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...tableEnvironment(data),
+        XQ_FIELD_KEY_ARN: needs.fieldKey ? data.fieldKey.keyArn : '',
+        XQ_INDEX_KEY_ARN: needs.indexKey ? data.indexKey.keyArn : '',
+        XQ_LIST_QUEUE_URL: needs.sendsToListQueue ? this.listQueue.queueUrl : '',
+        XQ_AUDIT_RETENTION_DAYS: String(props.stage.auditRetentionDays),
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: BUNDLING_TARGET,
+        minify: true,
+        sourceMap: false,
+        bundleAwsSDK: false,
+        mainFields: ['module', 'main'],
+        define: { __XQ_REGISTRY__: JSON.stringify(JSON.stringify(registry)) },
+        banner: "import { createRequire as __xqCreateRequire } from 'node:module'; const require = __xqCreateRequire(import.meta.url);",
+      },
+    });
+    this.#grant(role, needs, props);
+    return fn;
+  }
+
+  /** Grants exactly what the needs list; the audit table only ever gets PutItem. */
+  #grant(role: iam.Role, needs: GroupNeeds, props: HubApiProps): void {
     const { data, config } = props;
-    const needs = GROUP_NEEDS[group];
+    const stack = Stack.of(this);
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: needs.signed ? 'AppendAuditAndClaimNonces' : 'AppendAudit',
@@ -144,13 +165,13 @@ export class HubApi extends Construct {
         resources: [data.tables.audit.tableArn, ...(needs.signed ? [data.tables.nonces.tableArn] : [])],
       }),
     );
-    // Every group writes at least the audit table, which is encrypted with the storage key.
+    // Every function writes at least the audit table, which is encrypted with the storage key.
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'TableEncryptionViaDynamoDb',
         actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
         resources: [data.storageKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': dynamoViaService } },
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.${stack.urlSuffix}` } },
       }),
     );
     for (const [id, actions] of Object.entries(needs.tables) as [TableId, readonly string[]][]) {
@@ -178,9 +199,10 @@ export class HubApi extends Construct {
       );
     }
     if (needs.indexKey) {
-      role.addToPolicy(
-        new iam.PolicyStatement({ sid: 'BlindIndexKeyDerivation', actions: ['kms:GenerateMac'], resources: [data.indexKey.keyArn] }),
-      );
+      role.addToPolicy(new iam.PolicyStatement({ sid: 'BlindIndexKeyDerivation', actions: ['kms:GenerateMac'], resources: [data.indexKey.keyArn] }));
+    }
+    if (needs.sendsToListQueue) {
+      role.addToPolicy(new iam.PolicyStatement({ sid: 'QueueListRows', actions: ['sqs:SendMessage'], resources: [this.listQueue.queueArn] }));
     }
   }
 }

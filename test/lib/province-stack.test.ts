@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadProvinceConfigs, ProvinceConfigError } from '../../lib/config/load-provinces';
 import { resolveStage } from '../../lib/config/stages';
 import { addProvinceStacks } from '../../lib/hub-app';
-import { ROUTE_GROUP_OF } from '../../lambdas/routes';
+import { ROUTE_GROUP_OF, ROUTE_GROUPS } from '../../lambdas/routes';
+import { TABLES } from '../../lambdas/data/tables';
 
 const CONFIG_DIR = join(import.meta.dirname, '../../config/provinces');
 
@@ -38,7 +39,7 @@ describe('province stack', () => {
 
   it('encrypts every table with the customer-managed key, with PITR and deletion protection, retained', () => {
     const tables = resources('AWS::DynamoDB::Table');
-    expect(tables).toHaveLength(4);
+    expect(tables).toHaveLength(Object.keys(TABLES).length);
     for (const [id, table] of tables) {
       expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: expect.anything() });
       expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
@@ -47,16 +48,16 @@ describe('province stack', () => {
     }
   });
 
-  it('expires replay nonces and audit events by TTL', () => {
+  it('expires list jobs, replay nonces and audit events by TTL', () => {
     const ttl = resources('AWS::DynamoDB::Table').map(([, t]) => t.Properties.TimeToLiveSpecification?.AttributeName);
-    expect(ttl.filter(Boolean)).toEqual(['expiresAt', 'expiresAt']);
+    expect(ttl.filter(Boolean)).toEqual(['expiresAt', 'expiresAt', 'expiresAt']);
   });
 
   it('runs every function on Node.js 22 or newer with its own role and log retention', () => {
     const functions = resources('AWS::Lambda::Function');
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(ROUTE_GROUPS.length + 1); // one per route group, plus the list worker
     const roles = new Set(functions.map(([, f]) => JSON.stringify(f.Properties.Role)));
-    expect(roles.size).toBe(4);
+    expect(roles.size).toBe(functions.length);
     for (const [, fn] of functions) expect(fn.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
     for (const [, lg] of resources('AWS::Logs::LogGroup')) expect(lg.Properties.RetentionInDays).toBeGreaterThan(0);
     template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
@@ -72,6 +73,15 @@ describe('province stack', () => {
     expect(routeKeys).toEqual([...Object.keys(ROUTE_GROUP_OF), '$default'].sort());
   });
 
+  it('feeds the list worker from an encrypted, TLS-only queue with a dead-letter queue and partial batch failures', () => {
+    const queues = resources('AWS::SQS::Queue');
+    expect(queues).toHaveLength(2);
+    for (const [, q] of queues) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(queues.some(([, q]) => q.Properties.RedrivePolicy?.maxReceiveCount === 5)).toBe(true);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 2);
+  });
+
   describe('least privilege', () => {
     const statementsOf = (roleFragment: string) =>
       resources('AWS::IAM::Policy')
@@ -79,12 +89,13 @@ describe('province stack', () => {
         .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Condition?: unknown }[]);
     const actions = (s: { Action: string | string[] }) => [s.Action].flat();
 
-    it('lets no function scan or batch-write, updates only records and cases, and the audit table only receives PutItem', () => {
+    it('lets no function scan, batch-writes only list rows, never updates or deletes audit or nonces, and the audit table only receives PutItem', () => {
       const all = resources('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
       const every = all.flatMap(actions);
-      for (const forbidden of ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:*', 'kms:*']) expect(every).not.toContain(forbidden);
+      for (const forbidden of ['dynamodb:Scan', 'dynamodb:*', 'kms:*', 'sqs:*']) expect(every).not.toContain(forbidden);
+      for (const s of all.filter((st) => actions(st).includes('dynamodb:BatchWriteItem'))) expect(JSON.stringify(s.Resource)).toMatch(/ListsTable/);
       for (const s of all.filter((st) => actions(st).some((a: string) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:DeleteItem'))) {
-        expect(JSON.stringify(s.Resource)).toMatch(/RecordsTable|CasesTable/);
+        expect(JSON.stringify(s.Resource)).toMatch(/RecordsTable|CasesTable|ListsTable/);
         expect(JSON.stringify(s.Resource)).not.toMatch(/AuditTable|NoncesTable/);
       }
       const auditId = resources('AWS::DynamoDB::Table').find(([id]) => id.includes('Audit'))![0];

@@ -1,0 +1,95 @@
+/** Batch list upload through the local hub: parse report, async processing, idempotent re-upload. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signRequest } from '../../client/sign-request';
+import { startTestHub, type TestHub } from '../support/hub';
+import { idNumberFor } from '../support/records';
+
+let t: TestHub;
+beforeAll(async () => {
+  t = await startTestHub();
+});
+afterAll(async () => {
+  await t.hub.close();
+});
+
+async function upload(agency: string, body: string, contentType: string) {
+  const authorization = await signRequest(t.province.agencies[agency]!.credentials, { hubId: 'xinqiao-540000', method: 'POST', pathWithQuery: '/v1/lists', body });
+  const res = await fetch(new URL('/v1/lists', t.hub.baseUrl), { method: 'POST', headers: { authorization, 'content-type': contentType }, body });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+const goodId = idNumberFor('540102', '2012-03-04', 11);
+const badCheck = `${goodId.slice(0, 17)}${goodId[17] === '0' ? '1' : '0'}`;
+const CSV = [
+  '\uFEFF原系统编号,姓名,性别,出生日期,身份证号,户籍地,现居住地,现住址,监护人姓名,监护人电话,与儿童关系,就读学校,儿童类别,风险等级',
+  `MZ-L1,白玛央宗,女,2012年3月4日,${goodId},540102,540102,城关区幸福路1号,白玛,13800001111,母亲,城关区第一小学,留守儿童;孤儿,高`,
+  'MZ-L2,尼玛次仁,男,2011/7/8,,540103,540103,,尼玛,13800002222,父亲,,事实无人抚养儿童,中',
+  `MZ-L3,平措卓玛,女,20100909,${badCheck},540104,,,,,,,,低`,
+  'MZ-L4,洛桑,男,2009-01-01,,5401,,,,,,,,',
+  '',
+].join('\r\n');
+
+describe('list upload', () => {
+  it('accepts a Chinese-header CSV with BOM, reports bad rows, flags a bad check digit, and processes the rest', async () => {
+    const submitted = await upload('xz-civil-affairs', CSV, 'text/csv; charset=utf-8');
+    expect(submitted.status).toBe(202);
+    expect(submitted.body).toMatchObject({ created: true, job: { total: 4, rejected: 1, format: 'csv' } });
+    await t.hub.listQueue.drained();
+
+    const report = await t.client('xz-civil-affairs').get<any>(`/v1/lists/${submitted.body.job.jobId}`);
+    expect(report.body.job).toMatchObject({ status: 'done', processed: 3, outcomes: { new: 3, auto: 0, review: 0, failed: 0 } });
+    const byRow = Object.fromEntries(report.body.rows.map((r: any) => [r.row, r]));
+    expect(byRow[1]).toMatchObject({ state: 'done', flags: [], result: { status: 'created', link: 'new' } });
+    expect(byRow[3]).toMatchObject({ state: 'done', flags: ['ID_CHECK_DIGIT'] });
+    expect(byRow[4]).toMatchObject({ state: 'rejected', details: [{ path: 'householdRegion', message: expect.any(String) }] });
+
+    const record = await t.client('xz-civil-affairs').get<any>(`/v1/records/${byRow[1].result.recordId}`);
+    expect(record.body.record).toMatchObject({ name: '白玛央宗', sex: 'F', birthDate: '2012-03-04', categories: ['left_behind', 'orphan'], riskLevel: 'high', guardian: { relation: 'mother' } });
+    const flagged = await t.client('xz-civil-affairs').get<any>(`/v1/records/${byRow[3].result.recordId}`);
+    expect(flagged.body.record.idNumber).toBeUndefined();
+  });
+
+  it('changes nothing when the same list is uploaded again', async () => {
+    const before = (await t.scan('records')).length;
+    const again = await upload('xz-civil-affairs', CSV, 'text/csv');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ created: false, job: { status: 'done', processed: 3 } });
+    await t.hub.listQueue.drained();
+    expect((await t.scan('records')).length).toBe(before);
+  });
+
+  it('takes JSONL of child records, and links them to existing cases', async () => {
+    const lines = [
+      JSON.stringify({ externalId: 'JY-L1', name: '白玛央宗', sex: 'F', birthDate: '2012-03-04', idNumber: goodId, householdRegion: '540102', categories: [] }),
+      '{not json',
+      JSON.stringify({ externalId: 'JY-L2', name: 'x', sex: 'F', nickname: 'y', categories: [] }),
+    ].join('\n');
+    const submitted = await upload('xz-education', lines, 'application/x-ndjson');
+    expect(submitted.body.job).toMatchObject({ total: 3, rejected: 2, format: 'jsonl' });
+    await t.hub.listQueue.drained();
+    const report = await t.client('xz-education').get<any>(`/v1/lists/${submitted.body.job.jobId}`);
+    expect(report.body.job.outcomes).toMatchObject({ auto: 1 });
+    expect(report.body.rows.map((r: any) => r.state)).toEqual(['done', 'rejected', 'rejected']);
+    expect(report.body.rows[2].details).toEqual([{ path: 'nickname', message: 'unknown field' }]);
+  });
+
+  it('shows a job to the uploading agency only', async () => {
+    const submitted = await upload('xz-health', 'externalId,name\nWJ-1,测试\n', 'text/csv');
+    const other = await t.client('xz-education').get<any>(`/v1/lists/${submitted.body.job.jobId}`);
+    expect(other.status).toBe(404);
+  });
+
+  it('refuses other media types and unreadable lists', async () => {
+    expect((await upload('xz-health', 'a', 'application/pdf')).status).toBe(415);
+    const bad = await upload('xz-health', 'foo,bar\n1,2\n', 'text/csv');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ message: 'Unknown columns: foo, bar' }] });
+  });
+
+  it('audits the worker with the records it wrote', async () => {
+    const events = (await t.scan('audit')).filter((e: any) => e.route.S === 'WORKER lists');
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e: any) => e.outcome.S === 'allow')).toBe(true);
+    expect(events.some((e: any) => e.agencyId?.S === 'xz-civil-affairs' && (e.recordIds?.SS?.length ?? 0) === 3)).toBe(true);
+  });
+});
