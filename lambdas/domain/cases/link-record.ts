@@ -14,6 +14,7 @@ import { randomId } from '../../shared/ids';
 import { blockingKeys } from '../matching/blocking';
 import type { MatchRecord } from '../matching/match-record';
 import type { MatchModel, NameFrequencies } from '../matching/model';
+import { MIN_RECORDS_FOR_FREQUENCIES } from '../matching/merge';
 import { Scorer, type PairScore } from '../matching/scorer';
 import { ledgerRowOf } from './ledger-row';
 import { matchRecordOf, openForMatching } from './match-view';
@@ -82,7 +83,7 @@ async function nameFrequencies(deps: LinkDeps, view: MatchRecord): Promise<{ tf?
   const [n, t, p] = await deps.records.counts([total, text, pinyin]);
   const name = view.name;
   const tf: NameFrequencies | undefined =
-    n! >= 1000
+    n! >= MIN_RECORDS_FOR_FREQUENCIES
       ? { text: (v) => (v === name.text ? (t! + 1) / n! : undefined), pinyin: (v) => (v === name.pinyin ? (p! + 1) / n! : undefined) }
       : undefined; // too few records yet for frequencies to mean anything
   return { ...(tf && { tf }), counterKeys: [total, text, pinyin] };

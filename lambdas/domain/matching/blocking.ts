@@ -28,7 +28,6 @@ export function blockingKeys(r: MatchRecord): string[] {
     // Whole name + year + month + sex: a wrong day.
     if (r.sex) keys.push(`ny:${r.name.pinyin}|${r.birthDate.slice(0, 7)}|${r.sex}`);
   }
-  if (r.name && r.birthDate === undefined && r.regions[0]) keys.push(`nr:${r.name.pinyin}|${r.regions[0]}`);
   if (r.guardianPhone) keys.push(`gp:${r.guardianPhone}`);
   if (r.guardianName && r.birthDate) keys.push(`gd:${r.guardianName.pinyin}|${r.birthDate}`);
   if (r.name && r.guardianName) keys.push(`ng:${r.name.pinyin}|${r.guardianName.pinyin}`);

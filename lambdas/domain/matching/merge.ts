@@ -120,6 +120,9 @@ function candidatePairs(records: readonly MatchRecord[], maxBlock: number, progr
   return { pairs: sorted.slice(0, unique), skipped };
 }
 
+/** Below this many records, name frequencies are noise (a name seen twice in five records is not common). */
+export const MIN_RECORDS_FOR_FREQUENCIES = 1000;
+
 const VETO_CODES: Record<Veto, number> = { ID_CONFLICT: 1, NAME_CONFLICT: 2, BIRTHDATE_CONFLICT: 3, SEX_CONFLICT: 4, WEAK_EVIDENCE: 5 };
 
 /** One review per pair of final cases: the best-scoring pair between them. */
@@ -165,7 +168,8 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
   const start = options.model ?? initialModel();
   const model = options.estimate === false ? start : estimateEm(counts, estimateU(start, randomPairs(records, options.seed ?? 1)), 30, true);
   progress?.('estimate', 1, 1);
-  const scorer = new Scorer(model, countNameFrequencies(records));
+  // Name frequencies mean something only over enough records (the hub uses the same floor).
+  const scorer = new Scorer(model, records.length >= MIN_RECORDS_FOR_FREQUENCIES ? countNameFrequencies(records) : undefined);
   const { upper, lower } = model.thresholds;
 
   const weight = new Float32Array(m);
@@ -181,10 +185,10 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
     for (const r of [left[p]!, right[p]!]) if (!(bestWeight[r]! >= s.weight)) bestWeight[r] = s.weight;
   }
 
-  // Candidates at or above the lower threshold, per record (for the ambiguity check).
+  // Unvetoed candidates at or above the lower threshold, per record (competitors in the ambiguity check).
   const adjacency: { other: number; w: number }[][] = Array.from({ length: n }, () => []);
   for (let p = 0; p < m; p++) {
-    if (weight[p]! < lower) continue;
+    if (weight[p]! < lower || veto[p]) continue;
     adjacency[left[p]!]!.push({ other: right[p]!, w: weight[p]! });
     adjacency[right[p]!]!.push({ other: left[p]!, w: weight[p]! });
   }

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ListFormatError, parseList } from '../../../../lambdas/domain/lists/parse-list';
+import { idNumberFor } from '../../../support/records';
+
+const ZH_HEADER = '原系统编号,姓名,性别,出生日期,身份证号,户籍地,现居住地,现住址,监护人姓名,监护人电话,与儿童关系,就读学校,儿童类别,风险等级';
+
+describe('list parsing', () => {
+  it('reads Chinese headers with a BOM, Chinese values and every date format', () => {
+    const csv = [
+      `\uFEFF${ZH_HEADER}`,
+      'A1,次仁,男,2012-05-06,,540102,,,,,,,留守儿童;孤儿,高',
+      'A2,次仁,女,2012/5/6,,540102,,,,,,,,',
+      'A3,次仁,女,20120506,,540102,,,,,,,,',
+      'A4,次仁,女,2012年5月6日,,540102,,,卓玛,13800000000,母亲,,,',
+    ].join('\r\n');
+    const rows = parseList(csv, 'csv');
+    expect(rows.map((r) => r.record?.birthDate)).toEqual(['2012-05-06', '2012-05-06', '2012-05-06', '2012-05-06']);
+    expect(rows[0]!.record).toMatchObject({ sex: 'M', categories: ['left_behind', 'orphan'], riskLevel: 'high' });
+    expect(rows[3]!.record?.guardian).toEqual({ name: '卓玛', phone: '13800000000', relation: 'mother' });
+  });
+
+  it('reads English headers without a BOM, and quoted cells', () => {
+    const rows = parseList('externalId,name,address\nE1,王伟,"拉萨市, 城关区"\n', 'csv');
+    expect(rows[0]!.record).toMatchObject({ externalId: 'E1', name: '王伟', address: '拉萨市, 城关区' });
+  });
+
+  it('keeps a row whose ID number fails its check digit, flagged and without the number', () => {
+    const good = idNumberFor('540102', '2012-05-06', 3);
+    const bad = `${good.slice(0, 17)}${good[17] === '0' ? '1' : '0'}`;
+    const [row] = parseList(`externalId,name,idNumber\nE1,王伟,${bad}\n`, 'csv');
+    expect(row).toMatchObject({ flags: ['ID_CHECK_DIGIT'], unverifiedIdNumber: bad });
+    expect(row!.record?.idNumber).toBeUndefined();
+  });
+
+  it('reports bad rows with reasons and keeps going', () => {
+    const rows = parseList('externalId,name,sex,householdRegion\nE1,王伟,X,540102\n,李娜,女,540102\nE3,刘洋,男,5401\nE4,陈静,女,540102\nE4,陈静,女,540102\n', 'csv');
+    expect(rows.map((r) => (r.record ? 'ok' : r.error!.details.map((d) => d.path).join('+')))).toEqual(['sex', 'externalId', 'householdRegion', 'ok', 'externalId']);
+  });
+
+  it('refuses unknown columns and lists without the key columns', () => {
+    expect(() => parseList('externalId,name,wechat\n', 'csv')).toThrow(new ListFormatError('Unknown columns: wechat'));
+    expect(() => parseList('姓名\n王伟\n', 'csv')).toThrow(ListFormatError);
+  });
+
+  it('reads JSONL records, with bad lines reported by number', () => {
+    const rows = parseList('\uFEFF{"externalId":"J1","name":"王伟","categories":[]}\n\n[1]\n{"externalId":"J2","name":"李娜","x":1}\n', 'jsonl');
+    expect(rows.map((r) => [r.row, r.record ? 'ok' : r.error!.details[0]!.message])).toEqual([
+      [1, 'ok'],
+      [3, 'line is not a JSON object'],
+      [4, 'unknown field'],
+    ]);
+  });
+});

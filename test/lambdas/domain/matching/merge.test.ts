@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL } from '../../../../lambdas/domain/matching/default-model';
+import { toMatchRecord, type MatchInput } from '../../../../lambdas/domain/matching/match-record';
+import { mergeRecords } from '../../../../lambdas/domain/matching/merge';
+import { generateLists } from '../../../../scripts/synthetic/generate';
+import { idNumberFor } from '../../../support/records';
+
+const child: Omit<MatchInput, 'agency' | 'externalId'> = {
+  name: '格桑曲珍',
+  sex: 'F',
+  birthDate: '2012-08-14',
+  idNumber: idNumberFor('540221', '2012-08-14', 128),
+  householdRegion: '540221',
+  guardianName: '巴桑次仁',
+  guardianPhone: '13908901234',
+  school: '南木林县第一小学',
+};
+
+describe('list merge engine', () => {
+  it('puts one child’s noisy records into one case and keeps the twin and a namesake apart', () => {
+    const records = [
+      toMatchRecord({ agency: 'civil_affairs', externalId: 'MZ-1', ...child }),
+      toMatchRecord({ agency: 'education', externalId: 'JY-1', ...child, name: '格桑曲珎', idNumber: undefined, birthDate: '2012/8/14' }),
+      toMatchRecord({ agency: 'youth_league', externalId: 'TW-1', name: '格桑·曲珍', birthDate: '20120814', guardianPhone: '13908901234' }),
+      toMatchRecord({ agency: 'health', externalId: 'WJ-1', ...child, name: '格桑卓玛', idNumber: idNumberFor('540221', '2012-08-14', 130) }),
+      toMatchRecord({ agency: 'education', externalId: 'JY-2', name: '格桑曲珍', sex: 'F', birthDate: '2012-08-14', householdRegion: '540102', guardianName: '多吉', guardianPhone: '13700000000' }),
+    ];
+    const result = mergeRecords(records, { model: DEFAULT_MODEL, estimate: false });
+    expect(result.caseIds[1]).toBe(result.caseIds[0]);
+    expect(result.caseIds[2]).toBe(result.caseIds[0]);
+    expect(result.caseIds[3]).not.toBe(result.caseIds[0]);
+    expect(result.caseIds[4]).not.toBe(result.caseIds[0]);
+    expect(result.decisions.slice(0, 4)).toEqual(['new', 'auto', 'auto', 'new']);
+    expect(result.caseIds[0]).toMatch(/^case_[0-9A-Z]{20}$/);
+  });
+
+  it('never links two records of one agency with different valid ID numbers', () => {
+    const records = [
+      toMatchRecord({ agency: 'civil_affairs', externalId: 'A', ...child }),
+      toMatchRecord({ agency: 'civil_affairs', externalId: 'B', ...child, idNumber: idNumberFor('540221', '2012-08-14', 132) }),
+    ];
+    const result = mergeRecords(records, { model: DEFAULT_MODEL, estimate: false });
+    expect(result.caseIds[0]).not.toBe(result.caseIds[1]);
+  });
+
+  it('is deterministic and links generated lists far better than exact IDs alone', () => {
+    const { lists } = generateLists({ perAgency: 1500, seed: 7 });
+    const records = lists.flatMap((l) =>
+      l.rows.map((r) =>
+        toMatchRecord({
+          agency: l.profile.type, externalId: r.externalId, name: r.name, sex: r.sex, birthDate: r.birthDate, idNumber: r.idNumber,
+          householdRegion: r.householdRegion, currentRegion: r.currentRegion, guardianName: r.guardianName, guardianPhone: r.guardianPhone, school: r.school,
+        }),
+      ),
+    );
+    const truth = lists.flatMap((l) => l.truth);
+    const first = mergeRecords(records);
+    const second = mergeRecords(records);
+    expect(Array.from(second.cluster)).toEqual(Array.from(first.cluster));
+    let tp = 0;
+    let fp = 0;
+    let actual = 0;
+    for (let i = 0; i < records.length; i++) {
+      for (let j = i + 1; j < records.length; j++) {
+        const same = truth[i] === truth[j];
+        const linked = first.cluster[i] === first.cluster[j];
+        if (same) actual++;
+        if (linked && same) tp++;
+        if (linked && !same) fp++;
+      }
+    }
+    expect(tp / actual).toBeGreaterThan(0.95);
+    expect(fp).toBeLessThanOrEqual(1);
+  });
+});

@@ -1,0 +1,73 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { normaliseId, normaliseName, normalisePhone, parseDate } from '../../../../lambdas/domain/matching/normalise';
+import { checkCharacter } from '../../../../schemas/id-number';
+
+const isoDate = fc.date({ min: new Date('1990-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+
+describe('name normalisation', () => {
+  it('folds traditional characters, full-width letters, spaces and middle dots', () => {
+    expect(normaliseName('扎西 · 卓瑪')).toEqual({ text: '扎西卓玛', pinyin: 'zhaxizhuoma', first: 'zha' });
+    expect(normaliseName('張偉')?.text).toBe('张伟');
+    expect(normaliseName('ＷＡＮＧ　ＷＥＩ')?.text).toBe('WANGWEI');
+    expect(normaliseName('阿依古丽・买买提')?.text).toBe('阿依古丽买买提');
+  });
+
+  it('gives homophones and transliteration variants the same toneless pinyin', () => {
+    expect(normaliseName('旦增')?.pinyin).toBe(normaliseName('丹增')?.pinyin);
+    expect(normaliseName('张伟')?.pinyin).toBe(normaliseName('张玮')?.pinyin);
+  });
+
+  it('is idempotent (property)', () => {
+    const hanName = fc.string({ unit: fc.constantFrom(...'扎西卓玛次仁旦增張偉王李刘陈·　 '.split('')), minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(hanName, (raw) => {
+        const once = normaliseName(raw);
+        if (!once) return true;
+        const twice = normaliseName(once.text);
+        return twice?.text === once.text && twice.pinyin === once.pinyin;
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('treats empty and separator-only names as missing', () => {
+    expect(normaliseName('')).toBeUndefined();
+    expect(normaliseName(' · ')).toBeUndefined();
+  });
+});
+
+describe('dates', () => {
+  it('reads every accepted format of the same date the same way (property)', () => {
+    fc.assert(
+      fc.property(isoDate, (iso) => {
+        const [y, m, d] = iso.split('-');
+        const forms = [iso, `${y}/${Number(m)}/${Number(d)}`, `${y}${m}${d}`, `${y}年${Number(m)}月${Number(d)}日`, `${y}-${Number(m)}-${Number(d)}`];
+        return forms.every((f) => parseDate(f) === iso);
+      }),
+    );
+  });
+
+  it('refuses impossible and unknown dates', () => {
+    expect(parseDate('2013-02-30')).toBeUndefined();
+    expect(parseDate('13/05/2013')).toBeUndefined();
+    expect(parseDate('二〇一三年')).toBeUndefined();
+  });
+});
+
+describe('identity numbers and phones', () => {
+  it('keeps a mistyped 18-character number as invalid, and converts legacy numbers', () => {
+    const first17 = '54010220130504002';
+    const valid = first17 + checkCharacter(first17);
+    expect(normaliseId(valid)).toEqual({ value: valid, valid: true });
+    expect(normaliseId(`${first17}${checkCharacter(first17) === '1' ? '2' : '1'}`)).toMatchObject({ valid: false });
+    expect(normaliseId('110105491231002')).toEqual({ value: '11010519491231002X', valid: true });
+    expect(normaliseId('12345')).toBeUndefined();
+  });
+
+  it('strips separators and the country code from phones', () => {
+    expect(normalisePhone('+86 138-0013-8000')).toBe('13800138000');
+    expect(normalisePhone('0891-6321234')).toBe('08916321234');
+    expect(normalisePhone('12')).toBeUndefined();
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { compareRecords, FIELDS } from '../../../../lambdas/domain/matching/compare';
+import { DEFAULT_MODEL } from '../../../../lambdas/domain/matching/default-model';
+import { toMatchRecord, type MatchInput } from '../../../../lambdas/domain/matching/match-record';
+import { Scorer } from '../../../../lambdas/domain/matching/scorer';
+import { idNumberFor } from '../../../support/records';
+
+const base: MatchInput = {
+  agency: 'civil_affairs',
+  externalId: 'A',
+  name: '格桑曲珍',
+  sex: 'F',
+  birthDate: '2012-08-14',
+  idNumber: idNumberFor('540221', '2012-08-14', 128),
+  householdRegion: '540221',
+  guardianName: '巴桑次仁',
+  guardianPhone: '13908901234',
+  school: '南木林县第一小学',
+};
+const rec = (overrides: Partial<MatchInput>) => toMatchRecord({ ...base, ...overrides });
+const scorer = new Scorer(DEFAULT_MODEL);
+
+describe('scoring', () => {
+  it('explains every field, and the explained weights add up to the score', () => {
+    const a = rec({});
+    const b = rec({ agency: 'education', externalId: 'B', name: '格桑曲珍', idNumber: undefined });
+    const e = scorer.explain(a, b);
+    expect(e.fields.map((f) => f.field)).toEqual(FIELDS.map((f) => f.field));
+    expect(e.fields.find((f) => f.field === 'idNumber')).toEqual({ field: 'idNumber', level: 'missing', weight: 0 });
+    expect(e.weight).toBeCloseTo(e.fields.reduce((s, f) => s + f.weight, 0), 1);
+    expect(e).toMatchObject({ decision: 'auto', modelVersion: DEFAULT_MODEL.version });
+  });
+
+  it('recognises typos at their own level: same pinyin, one character, swapped day and month, one digit', () => {
+    const a = rec({});
+    const levels = (o: Partial<MatchInput>) => compareRecords(a, rec(o));
+    expect(levels({ name: '格桑曲真' })[0]).toBe(1); // homophone: same pinyin
+    expect(levels({ name: '格桑由珍' })[0]).toBe(2); // look-alike: one character
+    expect(compareRecords(rec({ birthDate: '2012-03-04' }), rec({ birthDate: '2012-04-03' }))[1]).toBe(1);
+    expect(levels({ birthDate: '2012-08-24' })[1]).toBe(2);
+  });
+
+  it('counts a common name for less than a rare one (term frequencies)', () => {
+    const a = rec({});
+    const b = rec({ agency: 'education', idNumber: undefined });
+    const common = new Scorer(DEFAULT_MODEL, { text: () => 0.01, pinyin: () => 0.01 });
+    const rare = new Scorer(DEFAULT_MODEL, { text: () => 0.00001, pinyin: () => 0.00001 });
+    expect(common.score(a, b).weight).toBeLessThan(rare.score(a, b).weight);
+  });
+
+  describe('hard negatives never link automatically', () => {
+    it('twins: same guardian, birthday, surname and school, different given name and ID', () => {
+      const a = rec({});
+      const twin = rec({ agency: 'health', name: '格桑卓玛', idNumber: idNumberFor('540221', '2012-08-14', 130) });
+      const s = scorer.score(a, twin);
+      expect(s.veto).toBe('ID_CONFLICT');
+      expect(scorer.decide(s)).not.toBe('auto');
+      const twinNoIds = scorer.score(rec({ idNumber: undefined }), rec({ agency: 'health', name: '格桑卓玛', idNumber: undefined }));
+      expect(twinNoIds.veto).toBe('NAME_CONFLICT');
+      expect(scorer.decide(twinNoIds)).not.toBe('auto');
+    });
+
+    it('different children with the same common name and birthday', () => {
+      const a = rec({ name: '扎西卓玛', idNumber: undefined, guardianName: undefined, guardianPhone: undefined, school: undefined, householdRegion: undefined });
+      const b = rec({ agency: 'education', name: '扎西卓玛', idNumber: undefined, guardianName: '次仁', guardianPhone: '13700000000', school: '拉萨市第一小学', householdRegion: '540102' });
+      const s = scorer.score(a, b);
+      expect(s.veto).toBe('WEAK_EVIDENCE');
+      expect(scorer.decide(s)).not.toBe('auto');
+    });
+
+    it('two records with different valid ID numbers, even from one agency with everything else equal', () => {
+      const s = scorer.score(rec({}), rec({ externalId: 'A2', idNumber: idNumberFor('540221', '2012-08-14', 132) }));
+      expect(s.veto).toBe('ID_CONFLICT');
+      expect(scorer.decide(s)).toBe('review');
+    });
+  });
+});
