@@ -169,8 +169,8 @@ export type Veto = 'ID_CONFLICT' | 'NAME_CONFLICT' | 'BIRTHDATE_CONFLICT' | 'SEX
  * Pairs that must never link automatically, whatever their score (they may
  * still be reviewed): two valid, different identity numbers; without an
  * identity-number match, an entirely different name (the twin pattern: same
- * guardian, birthday, surname), a different birth date or sex; and pairs whose
- * only evidence is name and birth date, which different children with a
+ * guardian, birthday, surname), a different birth date or sex; and pairs with
+ * no evidence beyond name and birth date, which different children with a
  * common name share (扎西卓玛 born the same day).
  */
 export function hardNegative(levels: readonly number[]): Veto | undefined {
@@ -179,6 +179,16 @@ export function hardNegative(levels: readonly number[]): Veto | undefined {
   if (levels[0] === NAME.different) return 'NAME_CONFLICT';
   if (levels[1] === 3) return 'BIRTHDATE_CONFLICT';
   if (levels[3] === 1) return 'SEX_CONFLICT';
-  const corroborated = levels[2] === ID.near || levels[4] === 0 || levels[5] === 0 || levels[6] === 0 || levels[7] === 0;
-  return corroborated ? undefined : 'WEAK_EVIDENCE';
+  return corroboration(levels) === 'none' ? 'WEAK_EVIDENCE' : undefined;
+}
+
+/**
+ * Evidence beyond name and birth date. Strong: a nearly equal ID number, the
+ * guardian's phone, the school, or the guardian's name in the same county.
+ * County only: the same county and nothing else, which a province with few
+ * counties shares among many children; the Scorer accepts it for rare names only.
+ */
+export function corroboration(levels: readonly number[]): 'strong' | 'county' | 'none' {
+  if (levels[2] === ID.near || levels[6] === 0 || levels[7] === 0 || (levels[5] === 0 && levels[4] === 0)) return 'strong';
+  return levels[4] === 0 || levels[5] === 0 ? 'county' : 'none';
 }

@@ -93,6 +93,6 @@ export function initialModel(): MatchModel {
       guardianPhone: { m: [0.6, 0.15, 0.25], u: [0.001, 0.749, 0.25] },
       school: { m: [0.5, 0.1, 0.4], u: [0.05, 0.55, 0.4] },
     },
-    thresholds: { upper: 16, lower: 12 },
+    thresholds: { upper: 20, lower: 12 },
   });
 }

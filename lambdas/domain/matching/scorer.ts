@@ -1,5 +1,12 @@
 /** Scores a pair of records with a model: weight, vetoes and a field-by-field explanation. */
-import { compareRecords, encodePattern, hardNegative, type Veto } from './compare';
+import { compareRecords, corroboration, encodePattern, hardNegative, ID, type Veto } from './compare';
+
+/**
+ * A name agreeing is worth at least this many bits when it is rare (about 1 in
+ * 1,500 records or rarer with the default model): then name, birth date and
+ * county together may link.
+ */
+export const RARE_NAME_BITS = 6;
 import type { MatchRecord } from './match-record';
 import { explain, levelWeights, nameWeight, type ExplainedLevel, type MatchModel, type NameFrequencies } from './model';
 
@@ -53,8 +60,11 @@ export class Scorer {
 
   scoreLevels(levels: number[], a: MatchRecord): PairScore {
     const pattern = encodePattern(levels);
-    const weight = this.#restWeight(levels, pattern) + this.nameWeight(levels, a);
-    const veto = hardNegative(levels);
+    const nameW = this.nameWeight(levels, a);
+    const weight = this.#restWeight(levels, pattern) + nameW;
+    let veto = hardNegative(levels);
+    // Name, birth date and county only: enough for a rare name, not for a common one.
+    if (!veto && levels[2] !== ID.exact && nameW < RARE_NAME_BITS && corroboration(levels) === 'county') veto = 'WEAK_EVIDENCE';
     return { levels, pattern, weight, ...(veto && { veto }) };
   }
 

@@ -1,0 +1,68 @@
+/** The offline list merge and the generator, as a province would run them: real processes, real files. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const run = (script: string, args: string[]) =>
+  execFileSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+let lists: string;
+beforeAll(() => {
+  lists = mkdtempSync(join(tmpdir(), 'xq-lists-'));
+  run('scripts/gen-lists.ts', ['--out', lists, '--per-agency', '400', '--seed', '11']);
+}, 60_000);
+
+const AGENCIES = ['civil_affairs', 'education', 'health', 'womens_federation', 'youth_league'];
+
+describe('gen:lists', () => {
+  it('writes five agencies’ lists, each in its own style, and the ground truth', () => {
+    const civil = readFileSync(join(lists, 'civil_affairs.csv'), 'utf8');
+    const education = readFileSync(join(lists, 'education.csv'), 'utf8');
+    expect(civil.startsWith('\uFEFF原系统编号,姓名,')).toBe(true);
+    expect(education.startsWith('externalId,name,')).toBe(true);
+    const truth = readFileSync(join(lists, 'truth.csv'), 'utf8').trim().split('\n');
+    expect(truth[0]).toBe('agency,externalId,childId');
+    expect(truth).toHaveLength(5 * 400 + 1);
+  });
+
+  it('is deterministic for a seed', () => {
+    const again = mkdtempSync(join(tmpdir(), 'xq-lists-'));
+    run('scripts/gen-lists.ts', ['--out', again, '--per-agency', '400', '--seed', '11']);
+    expect(readFileSync(join(again, 'youth_league.csv'), 'utf8')).toBe(readFileSync(join(lists, 'youth_league.csv'), 'utf8'));
+  });
+});
+
+describe('list-merge', () => {
+  it('writes one line per input row, review pairs with explanations, bad rows and a summary', () => {
+    // A bad row appended to one list: it must be listed and skipped, not stop the merge.
+    const civil = join(lists, 'civil_affairs.csv');
+    writeFileSync(civil, `${readFileSync(civil, 'utf8')}MZ-BAD,,男,2012-01-01,,540102,,,,,,,,\n`);
+    const out = mkdtempSync(join(tmpdir(), 'xq-merge-'));
+    const stdout = run('scripts/list-merge.ts', [...AGENCIES.flatMap((a) => ['--in', `${a}=${join(lists, `${a}.csv`)}`]), '--out', out]);
+
+    const cases = readFileSync(join(out, 'cases.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(cases).toHaveLength(5 * 400);
+    for (const c of cases) {
+      expect(Object.keys(c).filter((k) => k !== 'flags')).toEqual(['agency', 'externalId', 'caseId', 'decision', 'score']);
+      expect(['auto', 'review', 'new']).toContain(c.decision);
+    }
+    expect(cases.filter((c) => c.decision === 'auto').length).toBeGreaterThan(500);
+
+    const reviews = readFileSync(join(out, 'reviews.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    for (const r of reviews) expect(r.explanation.fields).toHaveLength(8);
+
+    const bad = readFileSync(join(out, 'bad-rows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(bad).toEqual([{ agency: 'civil_affairs', row: 401, externalId: 'MZ-BAD', reasons: ['name: Invalid input: expected string, received undefined'] }]);
+    expect(stdout).toContain('bad row civil_affairs#401 (MZ-BAD)');
+
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ records: 2000, badRows: 1, model: { version: expect.stringMatching(/^fs-v1-/) } });
+  }, 120_000);
+
+  it('explains how to call it', () => {
+    expect(() => run('scripts/list-merge.ts', [])).toThrow(/usage: npm run list-merge/);
+  });
+});
