@@ -12,7 +12,6 @@ import { DecryptCommand, GenerateDataKeyCommand, GenerateMacCommand, KMSClient }
 import { buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
 import { mockClient } from 'aws-sdk-client-mock';
 import { build } from 'esbuild';
-import { createServer } from 'node:net';
 import { childRecordV1, type ChildRecordV1 } from '../schemas/child-record';
 import { BlindIndexer } from '../lambdas/crypto/blind-index';
 import { CachingKeyring } from '../lambdas/crypto/caching-keyring';
@@ -27,6 +26,7 @@ import { publishRecord } from '../lambdas/domain/records/records-service';
 import { ROUTE_GROUPS } from '../lambdas/routes';
 import { BUNDLING_TARGET } from '../lib/constructs/hub-api';
 import { localDynamoClient, startDynamoDbLocal } from '../local/dynamodb-local';
+import { freePort } from '../local/free-port';
 import { ensureTables } from '../local/tables';
 import { sampleRecord, idNumberFor } from '../test/support/records';
 
@@ -137,15 +137,6 @@ async function cryptoCost(): Promise<void> {
   );
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function kmsCallsPerThousand(): Promise<void> {
   const kms = mockClient(KMSClient);

@@ -24,3 +24,15 @@ export function sampleRecord(overrides: Record<string, unknown> = {}): Record<st
     ...overrides,
   };
 }
+
+/** One child's identity as matching sees it (a left-behind girl in Namling county). */
+export const MATCH_CHILD = {
+  name: '格桑曲珍',
+  sex: 'F',
+  birthDate: '2012-08-14',
+  idNumber: idNumberFor('540221', '2012-08-14', 128),
+  householdRegion: '540221',
+  guardianName: '巴桑次仁',
+  guardianPhone: '13908901234',
+  school: '南木林县第一小学',
+} as const;

@@ -3,18 +3,9 @@ import { DEFAULT_MODEL } from '../../../../lambdas/domain/matching/default-model
 import { toMatchRecord, type MatchInput } from '../../../../lambdas/domain/matching/match-record';
 import { mergeRecords } from '../../../../lambdas/domain/matching/merge';
 import { generateLists } from '../../../../scripts/synthetic/generate';
-import { idNumberFor } from '../../../support/records';
+import { idNumberFor, MATCH_CHILD } from '../../../support/records';
 
-const child: Omit<MatchInput, 'agency' | 'externalId'> = {
-  name: '格桑曲珍',
-  sex: 'F',
-  birthDate: '2012-08-14',
-  idNumber: idNumberFor('540221', '2012-08-14', 128),
-  householdRegion: '540221',
-  guardianName: '巴桑次仁',
-  guardianPhone: '13908901234',
-  school: '南木林县第一小学',
-};
+const child: Omit<MatchInput, 'agency' | 'externalId'> = MATCH_CHILD;
 
 describe('list merge engine', () => {
   it('puts one child’s noisy records into one case and keeps the twin and a namesake apart', () => {

@@ -3,20 +3,9 @@ import { compareRecords, FIELDS } from '../../../../lambdas/domain/matching/comp
 import { DEFAULT_MODEL } from '../../../../lambdas/domain/matching/default-model';
 import { toMatchRecord, type MatchInput } from '../../../../lambdas/domain/matching/match-record';
 import { Scorer } from '../../../../lambdas/domain/matching/scorer';
-import { idNumberFor } from '../../../support/records';
+import { idNumberFor, MATCH_CHILD } from '../../../support/records';
 
-const base: MatchInput = {
-  agency: 'civil_affairs',
-  externalId: 'A',
-  name: '格桑曲珍',
-  sex: 'F',
-  birthDate: '2012-08-14',
-  idNumber: idNumberFor('540221', '2012-08-14', 128),
-  householdRegion: '540221',
-  guardianName: '巴桑次仁',
-  guardianPhone: '13908901234',
-  school: '南木林县第一小学',
-};
+const base: MatchInput = { agency: 'civil_affairs', externalId: 'A', ...MATCH_CHILD };
 const rec = (overrides: Partial<MatchInput>) => toMatchRecord({ ...base, ...overrides });
 const scorer = new Scorer(DEFAULT_MODEL);
 
