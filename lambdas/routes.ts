@@ -6,7 +6,7 @@
  */
 import type { RouteKey } from '../schemas/api';
 
-export const ROUTE_GROUPS = ['health', 'meta', 'records', 'cases', 'lists'] as const;
+export const ROUTE_GROUPS = ['health', 'meta', 'records', 'cases', 'lists', 'consent'] as const;
 export type RouteGroup = (typeof ROUTE_GROUPS)[number];
 
 export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
@@ -22,6 +22,12 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'GET /v1/cases/{caseId}/history': 'cases',
   'POST /v1/lists': 'lists',
   'GET /v1/lists/{jobId}': 'lists',
+  'POST /v1/consents': 'consent',
+  'GET /v1/consents': 'consent',
+  'POST /v1/consents/{consentId}/withdraw': 'consent',
+  'GET /v1/cases/{caseId}': 'consent',
+  'POST /v1/cases/{caseId}/emergency': 'consent',
+  'GET /v1/notifications': 'consent',
 };
 
 /** The group that answers requests no route matches (API Gateway's `$default` route). */
@@ -33,7 +39,7 @@ export interface GroupNeeds {
   /** Signed routes also claim request token ids in the nonces table. */
   readonly signed: boolean;
   /** DynamoDB actions per table (and its indexes); the audit table is granted PutItem separately. */
-  readonly tables: Readonly<Partial<Record<'records' | 'cases' | 'lists', readonly DataAction[]>>>;
+  readonly tables: Readonly<Partial<Record<'records' | 'cases' | 'lists' | 'notifications', readonly DataAction[]>>>;
   /** Sends list rows to the worker queue. */
   readonly sendsToListQueue?: boolean;
   readonly fieldKey: boolean;
@@ -49,7 +55,11 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   meta: { signed: true, tables: {}, fieldKey: false, indexKey: false },
   records: {
     signed: true,
-    tables: { records: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'], cases: ['GetItem', 'Query', 'PutItem'] },
+    tables: {
+      records: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+      cases: ['GetItem', 'Query', 'PutItem'],
+      notifications: ['PutItem'],
+    },
     fieldKey: true,
     indexKey: true,
   },
@@ -68,6 +78,13 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
     indexKey: true,
     sendsToListQueue: true,
   },
+  // Reads records only to disclose what consent allows (field key for those fields), writes consents and grants.
+  consent: {
+    signed: true,
+    tables: { records: ['GetItem'], cases: ['GetItem', 'Query', 'PutItem', 'ConditionCheckItem'], notifications: ['PutItem', 'Query'] },
+    fieldKey: true,
+    indexKey: false,
+  },
 };
 
 /** The list worker is not behind the API: it publishes rows, so it needs what `records` needs plus the lists table. */
@@ -76,6 +93,7 @@ export const LIST_WORKER_NEEDS: GroupNeeds = {
   tables: {
     records: GROUP_NEEDS.records.tables.records!,
     cases: GROUP_NEEDS.records.tables.cases!,
+    notifications: GROUP_NEEDS.records.tables.notifications!,
     lists: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
   },
   fieldKey: true,

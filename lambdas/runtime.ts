@@ -13,6 +13,9 @@ import type { Keyring } from './crypto/keyring';
 import { AuditTable } from './data/audit-table';
 import { NoncesTable } from './data/nonces-table';
 import { CasesTable } from './data/cases-table';
+import { ConsentsTable } from './data/consents-table';
+import { NotificationsTable } from './data/notifications-table';
+import type { ConsentDeps } from './domain/consent/consent-service';
 import type { ListQueue } from './data/list-queue';
 import { ListsTable } from './data/lists-table';
 import type { ListDeps } from './domain/lists/list-jobs';
@@ -47,6 +50,7 @@ export interface HubRuntime {
   readonly records: RecordsDeps;
   readonly cases: CaseAdminDeps & { readonly cases: CasesTable };
   readonly lists: ListDeps;
+  readonly consent: ConsentDeps;
 }
 
 export function createRuntime(settings: RuntimeSettings): HubRuntime {
@@ -56,6 +60,8 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const recordsTable = new RecordsTable(settings.dynamo, settings.tables.records);
   const casesTable = new CasesTable(settings.dynamo, settings.tables.cases);
   const index = new BlindIndexer(keyring, province);
+  const notifications = new NotificationsTable(settings.dynamo, settings.tables.notifications);
+  const coordinatingAgencyType = settings.registry.coordinatingAgencyType ?? 'civil_affairs';
   return {
     province,
     hubId: settings.registry.hubId,
@@ -69,14 +75,25 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       cipher,
       index,
       model: settings.model ?? DEFAULT_MODEL,
+      notifications,
     },
     cases: {
       province,
-      coordinatingAgencyType: settings.registry.coordinatingAgencyType ?? 'civil_affairs',
+      coordinatingAgencyType,
       cases: casesTable,
       records: recordsTable,
       cipher,
     },
     lists: { province, lists: new ListsTable(settings.dynamo, settings.tables.lists), queue: settings.listQueue, cipher, index },
+    consent: {
+      province,
+      coordinatingAgencyType,
+      emergencyHours: settings.registry.emergencyAccessHours ?? 72,
+      consents: new ConsentsTable(settings.dynamo, settings.tables.cases),
+      cases: casesTable,
+      records: recordsTable,
+      notifications,
+      cipher,
+    },
   };
 }

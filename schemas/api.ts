@@ -10,6 +10,7 @@ import {
   reviewIdParam, reviewsQuery, reviewsResponse, splitBody, splitResponse,
 } from './cases';
 import { jobIdParam, listJobQuery, listJobResponse, submitListResponse } from './lists';
+import { caseViewResponse, consentBody, consentIdParam, consentsQuery, consentView, emergencyBody, withdrawBody } from './consent';
 
 export const recordId = z
   .string()
@@ -31,6 +32,7 @@ export const publishRecordResponse = z
     caseId: caseId.meta({ description: 'The case (个案) this child belongs to; stable once assigned' }),
     link: linkStatus,
     reviewId: z.string().optional().meta({ description: 'Set when a possible link waits for the coordinating role' }),
+    otherHolders: z.boolean().meta({ description: 'Whether other agencies hold records in this case (never who or what, unless consent allows)' }),
   })
   .meta({ id: 'PublishRecordResponse' });
 
@@ -156,6 +158,50 @@ export const API_ROUTES = {
     pathParams: { jobId: jobIdParam },
     query: listJobQuery,
     responses: { 200: { description: 'The job and a page of row reports', schema: listJobResponse } },
+  },
+  'POST /v1/consents': {
+    summary: "Record a guardian's (or the child's, or civil affairs as guardian) consent for a case. Only an agency holding a record in the case",
+    summaryZh: '记录监护人（或年满十四周岁儿童、民政监护）对个案信息共享的同意；仅限在该个案中有记录的机构',
+    auth: 'signed',
+    body: consentBody,
+    responses: { 201: { description: 'The consent (immutable)', schema: consentView } },
+  },
+  'GET /v1/consents': {
+    summary: 'Consents (with status) and emergency grants of a case',
+    summaryZh: '个案的同意记录（含状态）及紧急访问记录',
+    auth: 'signed',
+    query: consentsQuery,
+    responses: { 200: { description: 'Consents and emergency grants', schema: z.object({ consents: z.array(consentView), emergencies: z.array(z.unknown()) }) } },
+  },
+  'POST /v1/consents/{consentId}/withdraw': {
+    summary: 'Withdraw a consent; takes effect on the next request',
+    summaryZh: '撤回同意，下一次请求即生效',
+    auth: 'signed',
+    pathParams: { consentId: consentIdParam },
+    body: withdrawBody,
+    responses: { 200: { description: 'Withdrawn', schema: z.object({ consentId: consentIdParam, status: z.literal('withdrawn'), caseId: z.string(), withdrawnAt: z.iso.datetime() }) } },
+  },
+  'GET /v1/cases/{caseId}': {
+    summary: 'The case for a declared purpose (claim "purpose"): own records in full, others only as consent or emergency access allows, with what was withheld and why',
+    summaryZh: '按声明目的读取个案：本机构记录完整可见，其他机构记录仅按同意或紧急访问披露，并列明未披露项及原因',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    responses: { 200: { description: 'The gated case view', schema: caseViewResponse } },
+  },
+  'POST /v1/cases/{caseId}/emergency': {
+    summary: 'Open emergency access to a case without consent, for a crisis: bounded in time, this agency only, audited at high severity, privacy officers notified',
+    summaryZh: '危机情况下无同意开启紧急访问：限时、仅限本机构、高等级审计并通知隐私官',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    body: emergencyBody,
+    responses: { 201: { description: 'The emergency grant', schema: z.object({ grantId: z.string(), caseId: z.string(), agencyId: z.string(), openedAt: z.iso.datetime(), expiresAt: z.iso.datetime() }) } },
+  },
+  'GET /v1/notifications': {
+    summary: "This agency's notifications: another agency linked a record to a case it holds",
+    summaryZh: '本机构的通知：其他机构的记录已关联至本机构持有的个案',
+    auth: 'signed',
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+    responses: { 200: { description: 'Newest first', schema: z.object({ items: z.array(z.object({ notificationId: z.string(), at: z.iso.datetime(), kind: z.string(), caseId: z.string(), severity: z.string() })) }) } },
   },
 } as const satisfies Record<string, RouteContract>;
 

@@ -48,6 +48,7 @@ export const provinceConfig = z
       region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region such as cn-northwest-1' }),
     }),
     coordinatingAgencyType: agencyType.default('civil_affairs'),
+    emergencyAccessHours: z.number().int().min(1).max(168).default(72).meta({ description: 'How long emergency access lasts unless the request asks for less' }),
     api: z
       .strictObject({
         rateLimitPerSecond: z.number().int().min(1).max(10_000).default(50),
@@ -83,7 +84,7 @@ export type ProvinceConfigInput = z.input<typeof provinceConfig>;
 
 /** The part of the province config that the Lambdas need at run time (public keys, no secrets). */
 export type AgencyRegistryConfig = Pick<ProvinceConfig, 'provinceCode' | 'hubId' | 'agencies'> &
-  Partial<Pick<ProvinceConfig, 'coordinatingAgencyType'>>;
+  Partial<Pick<ProvinceConfig, 'coordinatingAgencyType' | 'emergencyAccessHours'>>;
 
 /** Formats zod issues as `path: message` lines, naming the field. */
 export function describeIssues(error: z.ZodError): string {

@@ -23,7 +23,7 @@ export interface TableDefinition {
   readonly appendOnly: boolean;
 }
 
-export type TableId = 'records' | 'cases' | 'lists' | 'nonces' | 'audit';
+export type TableId = 'records' | 'cases' | 'lists' | 'notifications' | 'nonces' | 'audit';
 
 export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
   records: {
@@ -36,7 +36,7 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
   },
   cases: {
     id: 'cases',
-    description: 'Cases (same case, 个案同案): members, history, the ledger row, and review items',
+    description: 'Cases (same case, 个案同案): members, history, the ledger row, consents and their withdrawals, emergency grants, review items',
     partitionKey: 'pk',
     sortKey: 'sk',
     // kind = LEDGER or REVIEW#<status>; sorted by time, for the ledger and the review queue.
@@ -46,6 +46,15 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
   lists: {
     id: 'lists',
     description: 'Batch list jobs: the job, and one item per row (sealed until processed) with its result; expire after 30 days',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+    appendOnly: false,
+  },
+  notifications: {
+    id: 'notifications',
+    description: 'Notifications to agencies (a record was linked to a case they hold) and to privacy officers (emergency access); codes only, kept a year',
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [],

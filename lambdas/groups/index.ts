@@ -2,6 +2,7 @@
 import type { RouteGroup } from '../routes';
 import type { HubRuntime } from '../runtime';
 import { createCasesGroup } from './cases';
+import { createConsentGroup } from './consent';
 import { createHealthGroup } from './health';
 import { createListsGroup } from './lists';
 import { createMetaGroup } from './meta';
@@ -15,5 +16,6 @@ export function createAllGroups(runtime: HubRuntime, options?: SignedGroupOption
     records: createRecordsGroup(runtime, options),
     cases: createCasesGroup(runtime, options),
     lists: createListsGroup(runtime, options),
+    consent: createConsentGroup(runtime, options),
   };
 }

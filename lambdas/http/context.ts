@@ -13,6 +13,9 @@ export interface RequestState {
   json?: unknown;
   /** Record ids this request touched, for its audit event. */
   readonly recordIds: string[];
+  /** Set by routes that disclose another agency's data: the gate's decision, for the audit event. */
+  disclosure?: unknown;
+  severity?: 'high';
 }
 
 export interface HubContext extends Context {

@@ -49,6 +49,8 @@ export function auditTrail(options: AuditTrailOptions): middy.MiddlewareObj<Http
       outcome: outcomeOf(status),
       status,
       ...(errorCode && { errorCode }),
+      ...(hub.severity && { severity: hub.severity }),
+      ...(hub.disclosure !== undefined && { disclosure: hub.disclosure }),
     };
   };
 

@@ -113,7 +113,13 @@ export class HubApi extends Construct {
 
   #function(name: string, needs: GroupNeeds, props: HubApiProps, timeout: Duration): NodejsFunction {
     const { config, data } = props;
-    const registry = { provinceCode: config.provinceCode, hubId: config.hubId, coordinatingAgencyType: config.coordinatingAgencyType, agencies: config.agencies };
+    const registry = {
+      provinceCode: config.provinceCode,
+      hubId: config.hubId,
+      coordinatingAgencyType: config.coordinatingAgencyType,
+      emergencyAccessHours: config.emergencyAccessHours,
+      agencies: config.agencies,
+    };
     const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: config.logRetentionDays });
     const role = new iam.Role(this, `${name}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

@@ -22,6 +22,10 @@ export interface AuditEvent {
   readonly outcome: AuditOutcome;
   readonly status: number;
   readonly errorCode?: string;
+  /** high: emergency access and other events officers must see at once. */
+  readonly severity?: 'high';
+  /** What the consent gate decided: purpose, legal bases, consent ids, categories disclosed and withheld (codes only). */
+  readonly disclosure?: unknown;
 }
 
 /** allow for 2xx/3xx, deny for 4xx (the caller was refused), error for 5xx. */

@@ -9,6 +9,7 @@ import type { AgencyType, ChildRecordV1 } from '../../../schemas/child-record';
 import type { BlindIndexer } from '../../crypto/blind-index';
 import type { FieldCipher } from '../../crypto/field-cipher';
 import type { CaseMember, CasesTable, ReviewItem } from '../../data/cases-table';
+import type { NotificationsTable } from '../../data/notifications-table';
 import type { RecordsTable } from '../../data/records-table';
 import { randomId } from '../../shared/ids';
 import { blockingKeys } from '../matching/blocking';
@@ -26,6 +27,8 @@ export interface LinkDeps {
   readonly cipher: FieldCipher;
   readonly index: BlindIndexer;
   readonly model: MatchModel;
+  /** Tells the other holders of a case that a record joined it (without saying whose). */
+  readonly notifications?: Pick<NotificationsTable, 'notify'>;
   readonly now?: () => Date;
 }
 
@@ -173,13 +176,17 @@ export async function linkNewRecord(deps: LinkDeps, input: LinkInput): Promise<L
 
 async function joinCase(deps: LinkDeps, input: LinkInput, caseId: string, now: string): Promise<LinkResult> {
   const member = memberOf(caseId, input, 'auto', now);
-  const members = [...(await deps.cases.members(caseId)), member];
+  const existingMembers = await deps.cases.members(caseId);
+  const members = [...existingMembers, member];
   const existing = await deps.cases.ledgerRow(caseId);
   await deps.cases.write({
     put: [member],
     ledger: [ledgerRowOf(caseId, members, existing?.createdAt ?? now, now)],
     events: [{ caseId, at: now, type: 'linked', recordIds: [input.recordId], byAgency: input.agencyId }],
   });
+  // Hit / no-hit: the holders learn that another agency linked a record, so they can seek the guardian's consent.
+  const holders = new Set(existingMembers.map((m) => m.agencyId).filter((a) => a !== input.agencyId));
+  for (const recipient of holders) await deps.notifications?.notify({ recipient, at: now, kind: 'record_linked', caseId, severity: 'info' });
   return { caseId, link: 'auto' };
 }
 

@@ -31,6 +31,8 @@ export interface PublishResult {
   readonly link: LinkStatus | 'merged' | 'split';
   /** Set when the link waits for the coordinating role's review. */
   readonly reviewId?: string;
+  /** Hit / no-hit: whether other agencies hold records in this case (never who, nor what). */
+  readonly otherHolders: boolean;
 }
 
 export interface OwnRecord {
@@ -59,13 +61,16 @@ export async function publishRecord(
   const { agencyId } = publisher;
   const stored = await storeRecord(deps, agencyId, record);
   const input: LinkInput = { recordId: stored.recordId, agencyId, agencyType: publisher.agencyType, record, ...options };
+  const otherHolders = async (caseId: string) => (await deps.cases.members(caseId)).some((m) => m.agencyId !== agencyId);
   if (!stored.caseId) {
     // New, or an earlier publish stored the record but failed before linking: link now.
     const link = await linkNewRecord(deps, input);
-    return { ...stored, caseId: link.caseId, link: link.link, ...(link.reviewId && { reviewId: link.reviewId }) };
+    const { caseId: _c, linkStatus: _l, ...rest } = stored;
+    return { ...rest, caseId: link.caseId, link: link.link, ...(link.reviewId && { reviewId: link.reviewId }), otherHolders: await otherHolders(link.caseId) };
   }
   if (stored.status === 'updated') await refreshMember(deps, input, stored.caseId);
-  return { ...stored, caseId: stored.caseId, link: stored.linkStatus ?? 'new' };
+  const { caseId, linkStatus, ...rest } = stored;
+  return { ...rest, caseId, link: linkStatus ?? 'new', otherHolders: await otherHolders(caseId) };
 }
 
 interface Stored {

@@ -1,0 +1,158 @@
+/**
+ * Consents and emergency grants, stored in the cases table beside their case:
+ * - consent    `CASE#<caseId>` / `CONSENT#<consentId>`: immutable; the grantor and evidence reference sealed;
+ * - withdrawal `CASE#<caseId>` / `CONSENTW#<consentId>`: written once, when and by whom;
+ * - emergency  `CASE#<caseId>` / `EMERG#<openedAt>#<grantId>`: kept forever (the access report needs it);
+ * - pointer    `CONSENTID#<consentId>` / `PTR`: consent id -> case id.
+ * One query on the case partition reads them all, on every request (no cache).
+ */
+import { GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Consent, EmergencyGrant } from '../domain/consent/gate';
+import { guard, isConditionFailure, type Item, S, str, optStr } from './dynamo';
+
+export interface StoredConsent extends Consent {
+  /** Sealed grantor identity and evidence reference (JSON of SealedFields). */
+  readonly sealed: string;
+}
+
+export interface StoredEmergency extends EmergencyGrant {
+  readonly sealedReason: string;
+}
+
+const L = (values: readonly string[]) => ({ L: values.map((v) => S(v)) });
+const list = (item: Item, name: string) => (item[name]?.L ?? []).map((v) => v.S ?? '');
+
+function consentItem(c: StoredConsent): Item {
+  return {
+    pk: S(`CASE#${c.caseId}`),
+    sk: S(`CONSENT#${c.consentId}`),
+    consentId: S(c.consentId),
+    caseId: S(c.caseId),
+    grantorType: S(c.grantorType),
+    purposes: L(c.purposes),
+    dataCategories: L(c.dataCategories),
+    recipients: S(JSON.stringify(c.recipients)),
+    validFrom: S(c.validFrom),
+    validUntil: S(c.validUntil),
+    evidenceSha256: S(c.evidenceSha256),
+    recordedBy: S(c.recordedBy),
+    recordedAt: S(c.recordedAt),
+    sealed: S(c.sealed),
+  };
+}
+
+export class ConsentsTable {
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly tableName: string,
+  ) {}
+
+  async put(consent: StoredConsent): Promise<void> {
+    await guard(
+      this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: consentItem(consent), ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: S(`CONSENTID#${consent.consentId}`), sk: S('PTR'), caseId: S(consent.caseId) },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      ),
+    );
+  }
+
+  async caseOf(consentId: string): Promise<string | undefined> {
+    const out = await guard(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: S(`CONSENTID#${consentId}`), sk: S('PTR') }, ConsistentRead: true })));
+    return out.Item ? str(out.Item, 'caseId') : undefined;
+  }
+
+  /** Records a withdrawal once; false when it was already withdrawn. */
+  async withdraw(caseId: string, consentId: string, at: string, by: string, sealedReason?: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { pk: S(`CASE#${caseId}`), sk: S(`CONSENTW#${consentId}`), withdrawnAt: S(at), withdrawnBy: S(by), ...(sealedReason && { sealedReason: S(sealedReason) }) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async putEmergency(e: StoredEmergency): Promise<void> {
+    await guard(
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: S(`CASE#${e.caseId}`),
+            sk: S(`EMERG#${e.openedAt}#${e.grantId}`),
+            grantId: S(e.grantId),
+            caseId: S(e.caseId),
+            agencyId: S(e.agencyId),
+            openedAt: S(e.openedAt),
+            expiresAt: S(e.expiresAt),
+            sealedReason: S(e.sealedReason),
+          },
+        }),
+      ),
+    );
+  }
+
+  /** Every consent (with its withdrawal, if any) and every emergency grant of a case, read consistently. */
+  async forCase(caseId: string): Promise<{ consents: StoredConsent[]; emergencies: EmergencyGrant[] }> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await guard(
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': S(`CASE#${caseId}`), ':from': S('CONSENT#'), ':to': S('EMERG#~') },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    const withdrawals = new Map(
+      items.filter((i) => str(i, 'sk').startsWith('CONSENTW#')).map((i) => [str(i, 'sk').slice('CONSENTW#'.length), { at: str(i, 'withdrawnAt'), by: str(i, 'withdrawnBy') }]),
+    );
+    const consents = items
+      .filter((i) => str(i, 'sk').startsWith('CONSENT#'))
+      .map((i): StoredConsent => {
+        const w = withdrawals.get(str(i, 'consentId'));
+        return {
+          consentId: str(i, 'consentId'),
+          caseId: str(i, 'caseId'),
+          grantorType: str(i, 'grantorType') as StoredConsent['grantorType'],
+          purposes: list(i, 'purposes') as StoredConsent['purposes'],
+          dataCategories: list(i, 'dataCategories') as StoredConsent['dataCategories'],
+          recipients: JSON.parse(str(i, 'recipients')) as StoredConsent['recipients'],
+          validFrom: str(i, 'validFrom'),
+          validUntil: str(i, 'validUntil'),
+          evidenceSha256: str(i, 'evidenceSha256'),
+          recordedBy: str(i, 'recordedBy'),
+          recordedAt: str(i, 'recordedAt'),
+          sealed: optStr(i, 'sealed') ?? '',
+          ...(w && { withdrawnAt: w.at, withdrawnBy: w.by }),
+        };
+      });
+    const emergencies = items
+      .filter((i) => str(i, 'sk').startsWith('EMERG#'))
+      .map((i) => ({ grantId: str(i, 'grantId'), caseId: str(i, 'caseId'), agencyId: str(i, 'agencyId'), openedAt: str(i, 'openedAt'), expiresAt: str(i, 'expiresAt') }));
+    return { consents, emergencies };
+  }
+}
