@@ -48,9 +48,10 @@ describe('province stack', () => {
     }
   });
 
-  it('expires list jobs, replay nonces and audit events by TTL', () => {
-    const ttl = resources('AWS::DynamoDB::Table').map(([, t]) => t.Properties.TimeToLiveSpecification?.AttributeName);
-    expect(ttl.filter(Boolean)).toEqual(['expiresAt', 'expiresAt', 'expiresAt']);
+  it('expires by TTL exactly the tables the shared definitions say (lists, notifications, nonces, audit)', () => {
+    const ttl = resources('AWS::DynamoDB::Table').map(([, t]) => t.Properties.TimeToLiveSpecification?.AttributeName).filter(Boolean);
+    expect(ttl).toEqual(Object.values(TABLES).flatMap((d) => (d.ttlAttribute ? [d.ttlAttribute] : [])));
+    expect(ttl).toHaveLength(4);
   });
 
   it('runs every function on Node.js 22 or newer with its own role and log retention', () => {

@@ -1,0 +1,125 @@
+/**
+ * The consent gate at the domain level, with in-memory stand-ins for the tables
+ * and the real field cipher: a property test that no field outside an active
+ * covering consent is ever returned, and a count of what gets decrypted.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FieldCipher } from '../../../lambdas/crypto/field-cipher';
+import { generateLocalKeyMaterial, LocalKeyring } from '../../../lambdas/crypto/local-keyring';
+import type { CaseMember } from '../../../lambdas/data/cases-table';
+import type { StoredConsent } from '../../../lambdas/data/consents-table';
+import type { StoredRecord } from '../../../lambdas/data/records-table';
+import { viewCase, type ConsentDeps } from '../../../lambdas/domain/consent/consent-service';
+import { consentStatus, type Consent, type Purpose } from '../../../lambdas/domain/consent/gate';
+import { encryptionContext } from '../../../lambdas/domain/records/record-crypto';
+import { childRecordV1, DATA_CATEGORIES, FIELD_CATEGORIES, type ChildRecordField } from '../../../schemas/child-record';
+import { PURPOSES } from '../../../schemas/signed-request';
+import { sampleRecord } from '../../support/records';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+const reader = { agencyId: 'xz-education', agencyType: 'education' as const };
+const holders = [
+  { agencyId: 'xz-civil-affairs', agencyType: 'civil_affairs' },
+  { agencyId: 'xz-health', agencyType: 'health' },
+] as const;
+
+async function fixture() {
+  const keyring = new LocalKeyring(generateLocalKeyMaterial());
+  const cipher = new FieldCipher(keyring);
+  const record = childRecordV1.parse(sampleRecord({ treatment: { institution: '医院', diagnosis: '诊断' }, hotline: { contactedAt: '2025-01-01T00:00:00Z', channel: 'phone_12355' }, family: { situation: '单亲' } }));
+  const heads = new Map<string, StoredRecord>();
+  const members: CaseMember[] = [];
+  for (const [i, h] of [...holders, reader].entries()) {
+    const recordId = `rec_${String(i).padStart(26, '0')}`;
+    const sealed = await cipher.seal(encryptionContext('540000', h.agencyId), { table: 'records', recordId, schemaVersion: 1 }, record);
+    heads.set(recordId, { recordId, agencyId: h.agencyId, version: 1, schemaVersion: 1, contentMac: 'x', sealed, createdAt: '', updatedAt: '', caseId: 'case_X' });
+    members.push({ caseId: 'case_X', recordId, agencyId: h.agencyId, agencyType: h.agencyType, joinedAt: '', how: 'auto', categories: [], regions: [] });
+  }
+  const opened: string[][] = [];
+  const counting = Object.create(cipher) as FieldCipher;
+  counting.open = (async (...args: Parameters<FieldCipher['open']>) => {
+    opened.push([...(args[3] ?? Object.keys(args[2].fields))]);
+    return cipher.open(...args);
+  }) as FieldCipher['open'];
+  const deps = (consents: StoredConsent[]): ConsentDeps => ({
+    province: '540000',
+    coordinatingAgencyType: 'civil_affairs',
+    emergencyHours: 72,
+    consents: { forCase: async () => ({ consents, emergencies: [] }) } as unknown as ConsentDeps['consents'],
+    cases: { members: async () => members, ledgerRow: async () => undefined },
+    records: { getHead: async (id: string) => heads.get(id) },
+    notifications: { notify: async () => undefined, forRecipient: async () => [] },
+    cipher: counting,
+    now: () => NOW,
+  });
+  return { deps, keyring, opened, heads };
+}
+
+const day = 86_400_000;
+const consentArb = fc.record({
+  purposes: fc.subarray([...PURPOSES], { minLength: 1 }),
+  dataCategories: fc.subarray([...DATA_CATEGORIES], { minLength: 1 }),
+  recipients: fc.subarray([{ agencyType: 'education' as const }, { agencyType: 'health' as const }, { agencyId: 'xz-education' }, { agencyId: 'xz-womens-federation' }], { minLength: 1 }),
+  fromDays: fc.integer({ min: -30, max: 5 }),
+  lengthDays: fc.integer({ min: 1, max: 60 }),
+  withdrawnDaysAgo: fc.option(fc.integer({ min: -3, max: 10 }), { nil: undefined }),
+});
+
+function toConsent(c: fc.TypeOf<typeof consentArb>, i: number): StoredConsent {
+  const from = NOW.getTime() + c.fromDays * day;
+  return {
+    consentId: `cns_${String(i).padStart(26, '0')}`,
+    caseId: 'case_X',
+    grantorType: 'guardian',
+    purposes: c.purposes,
+    dataCategories: c.dataCategories,
+    recipients: c.recipients,
+    validFrom: new Date(from).toISOString(),
+    validUntil: new Date(from + c.lengthDays * day).toISOString(),
+    evidenceSha256: 'a'.repeat(64),
+    recordedBy: 'xz-civil-affairs',
+    recordedAt: NOW.toISOString(),
+    sealed: '',
+    ...(c.withdrawnDaysAgo !== undefined && { withdrawnAt: new Date(NOW.getTime() - c.withdrawnDaysAgo * day).toISOString(), withdrawnBy: 'xz-civil-affairs' }),
+  };
+}
+
+const covers = (c: Consent) => c.recipients.some((r) => ('agencyId' in r ? r.agencyId === reader.agencyId : r.agencyType === reader.agencyType));
+
+describe('consent gate (domain)', () => {
+  it('never returns a field of another agency outside an active consent for this reader and purpose (property)', async () => {
+    const { deps } = await fixture();
+    await fc.assert(
+      fc.asyncProperty(fc.array(consentArb, { maxLength: 4 }), fc.constantFrom(...PURPOSES), async (raw, purpose: Purpose) => {
+        const consents = raw.map(toConsent);
+        const { view } = await viewCase(deps(consents), reader, 'case_X', purpose);
+        const allowed = new Set(
+          consents.filter((c) => consentStatus(c, NOW) === 'active' && covers(c) && c.purposes.includes(purpose)).flatMap((c) => c.dataCategories),
+        );
+        for (const r of view.records) {
+          if (r.own) continue;
+          for (const field of Object.keys(r.fields)) expect(allowed.has(FIELD_CATEGORIES[field as ChildRecordField])).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('decrypts only allowed fields, and unwraps no key for a record that is withheld entirely', async () => {
+    const { deps, keyring, opened } = await fixture();
+    const identityOnly = toConsent({ purposes: ['assessment'], dataCategories: ['identity'], recipients: [{ agencyType: 'education' }], fromDays: -1, lengthDays: 10, withdrawnDaysAgo: undefined }, 1);
+    const { view } = await viewCase(deps([identityOnly]), reader, 'case_X', 'assessment');
+    // Two holders' identity fields and the reader's own record: three opens, nothing else.
+    const identityFields = (Object.keys(FIELD_CATEGORIES) as ChildRecordField[]).filter((f) => FIELD_CATEGORIES[f] === 'identity');
+    expect(opened.filter((o) => o.every((f) => identityFields.includes(f as ChildRecordField)))).toHaveLength(2);
+    expect(opened).toHaveLength(3);
+    expect(view.withheld.some((w) => w.category === 'diagnosis_treatment')).toBe(true);
+
+    opened.length = 0;
+    const unwrapsBefore = keyring.calls.decryptDataKey;
+    await viewCase(deps([]), reader, 'case_X', 'assessment');
+    expect(opened).toHaveLength(1); // own record only
+    expect(keyring.calls.decryptDataKey - unwrapsBefore).toBe(1);
+  });
+});
