@@ -48,7 +48,7 @@ export interface HubRuntime {
   readonly nonces: NonceStore;
   readonly audit: AuditSink;
   readonly records: RecordsDeps;
-  readonly cases: CaseAdminDeps & { readonly cases: CasesTable };
+  readonly cases: CaseAdminDeps & { readonly cases: CasesTable; readonly consents: ConsentsTable };
   readonly lists: ListDeps;
   readonly consent: ConsentDeps;
 }
@@ -61,6 +61,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const casesTable = new CasesTable(settings.dynamo, settings.tables.cases);
   const index = new BlindIndexer(keyring, province);
   const notifications = new NotificationsTable(settings.dynamo, settings.tables.notifications);
+  const consentsTable = new ConsentsTable(settings.dynamo, settings.tables.cases);
   const coordinatingAgencyType = settings.registry.coordinatingAgencyType ?? 'civil_affairs';
   return {
     province,
@@ -81,6 +82,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       province,
       coordinatingAgencyType,
       cases: casesTable,
+      consents: consentsTable,
       records: recordsTable,
       cipher,
     },
@@ -89,7 +91,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       province,
       coordinatingAgencyType,
       emergencyHours: settings.registry.emergencyAccessHours ?? 72,
-      consents: new ConsentsTable(settings.dynamo, settings.tables.cases),
+      consents: consentsTable,
       cases: casesTable,
       records: recordsTable,
       notifications,

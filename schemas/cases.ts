@@ -30,6 +30,7 @@ export const ledgerRow = z
     highestRisk: riskLevel.optional(),
     agencyTypes: z.record(z.string(), z.iso.datetime()).meta({ description: 'Agency type -> since when it holds a record in the case' }),
     regions: z.array(regionCode),
+    partial: z.boolean().meta({ description: 'Some of the case’s data is left out: no case_coordination consent covers it for the coordinating agency' }),
   })
   .meta({ id: 'LedgerRow' });
 

@@ -101,7 +101,7 @@ export function memberItem(m: CaseMember): Item {
   return item;
 }
 
-function toMember(item: Item): CaseMember {
+export function toMember(item: Item): CaseMember {
   const risk = optStr(item, 'riskLevel');
   return {
     caseId: str(item, 'caseId'),

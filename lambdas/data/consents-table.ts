@@ -8,6 +8,7 @@
  */
 import { GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Consent, EmergencyGrant } from '../domain/consent/gate';
+import { toMember, type CaseMember } from './cases-table';
 import { guard, isConditionFailure, type Item, S, str, optStr } from './dynamo';
 
 export interface StoredConsent extends Consent {
@@ -110,6 +111,16 @@ export class ConsentsTable {
 
   /** Every consent (with its withdrawal, if any) and every emergency grant of a case, read consistently. */
   async forCase(caseId: string): Promise<{ consents: StoredConsent[]; emergencies: EmergencyGrant[] }> {
+    return this.#parse(await this.#query(caseId, 'CONSENT#', 'EMERG#~'));
+  }
+
+  /** Members, consents and emergency grants of a case in one partition read (for the ledger). */
+  async bundle(caseId: string): Promise<{ members: CaseMember[]; consents: StoredConsent[]; emergencies: EmergencyGrant[] }> {
+    const items = await this.#query(caseId, 'CONSENT#', 'MEM#~');
+    return { ...this.#parse(items), members: items.filter((i) => str(i, 'sk').startsWith('MEM#')).map(toMember) };
+  }
+
+  async #query(caseId: string, from: string, to: string): Promise<Item[]> {
     const items: Item[] = [];
     let start: Item | undefined;
     do {
@@ -118,7 +129,7 @@ export class ConsentsTable {
           new QueryCommand({
             TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': S(`CASE#${caseId}`), ':from': S('CONSENT#'), ':to': S('EMERG#~') },
+            ExpressionAttributeValues: { ':pk': S(`CASE#${caseId}`), ':from': S(from), ':to': S(to) },
             ConsistentRead: true,
             ExclusiveStartKey: start,
           }),
@@ -127,6 +138,10 @@ export class ConsentsTable {
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
     } while (start);
+    return items;
+  }
+
+  #parse(items: Item[]): { consents: StoredConsent[]; emergencies: EmergencyGrant[] } {
     const withdrawals = new Map(
       items.filter((i) => str(i, 'sk').startsWith('CONSENTW#')).map((i) => [str(i, 'sk').slice('CONSENTW#'.length), { at: str(i, 'withdrawnAt'), by: str(i, 'withdrawnBy') }]),
     );

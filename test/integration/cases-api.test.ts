@@ -44,9 +44,27 @@ describe('coordinating role', () => {
       externalId: 'L-2', name: '王晨', sex: 'M', birthDate: '2015-06-06', idNumber: idNumberFor('540402', '2015-06-06', 31), householdRegion: '540402', categories: ['migrant'], riskLevel: 'low',
     });
 
+    // Without consent the coordinator sees only what its own record says; the rest is marked partial.
+    const gated = (await civil().get<any>('/v1/ledger')).body.items.find((r: any) => r.caseId === a.caseId);
+    expect(gated).toMatchObject({ memberCount: 2, highestRisk: 'high', categories: ['orphan'], regions: ['540102'], partial: true });
+    expect(Object.keys(gated.agencyTypes)).toEqual(['civil_affairs']);
+    expect((await civil().get<any>('/v1/ledger?riskLevel=crisis')).body.items).toEqual([]);
+
+    // With the guardian's case_coordination consent it sees the whole case ...
+    const consent = await civil().post<any>('/v1/consents', {
+      caseId: a.caseId,
+      grantor: { type: 'guardian', name: '达瓦', relation: 'father' },
+      purposes: ['case_coordination'],
+      dataCategories: ['identity', 'assessment'],
+      recipients: [{ agencyType: 'civil_affairs' }],
+      validFrom: new Date(Date.now() - 60_000).toISOString(),
+      validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+      evidence: { documentRef: 'doc-1', sha256: 'b'.repeat(64), collectedBy: 'w1', collectedAt: new Date().toISOString() },
+    });
+    expect(consent.status).toBe(201);
     const all = await civil().get<any>('/v1/ledger');
     const row = all.body.items.find((r: any) => r.caseId === a.caseId);
-    expect(row).toMatchObject({ memberCount: 2, highestRisk: 'crisis', categories: ['left_behind', 'orphan'], regions: ['540102'] });
+    expect(row).toMatchObject({ memberCount: 2, highestRisk: 'crisis', categories: ['left_behind', 'orphan'], regions: ['540102'], partial: false });
     expect(Object.keys(row.agencyTypes).sort()).toEqual(['civil_affairs', 'education']);
 
     const lhasa = await civil().get<any>('/v1/ledger?region=540100&category=orphan');
@@ -64,6 +82,10 @@ describe('coordinating role', () => {
     expect(text.startsWith('caseId(个案编号),')).toBe(true);
     expect(text).toContain(`${a.caseId},`);
     expect(text).not.toContain('达瓦');
+
+    // ... until the consent is withdrawn: the very next view and export are cut down again.
+    await civil().post<any>(`/v1/consents/${consent.body.consentId}/withdraw`, {});
+    expect((await civil().get<any>('/v1/ledger?riskLevel=crisis')).body.items).toEqual([]);
   });
 
   it('refuses unknown ledger filters by name', async () => {

@@ -26,12 +26,13 @@ const CSV_HEADER = [
   'highestRisk(最高风险等级)',
   'agencies(参与部门及起始时间)',
   'regions(地区)',
+  'partial(部分信息因未获同意未显示)',
 ];
 
 const cell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
 /** UTF-8 with BOM so that spreadsheet programs show the Chinese header correctly. */
-export function ledgerCsv(rows: readonly LedgerRow[]): string {
+export function ledgerCsv(rows: readonly (LedgerRow & { partial?: boolean })[]): string {
   const lines = [CSV_HEADER.join(',')];
   for (const r of rows) {
     lines.push(
@@ -47,6 +48,7 @@ export function ledgerCsv(rows: readonly LedgerRow[]): string {
           .map(([t, since]) => `${t}@${since}`)
           .join(';'),
         r.regions.join(';'),
+        r.partial ? 'yes' : 'no',
       ]
         .map(cell)
         .join(','),

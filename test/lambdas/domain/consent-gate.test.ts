@@ -66,7 +66,9 @@ const consentArb = fc.record({
   withdrawnDaysAgo: fc.option(fc.integer({ min: -3, max: 10 }), { nil: undefined }),
 });
 
-function toConsent(c: fc.TypeOf<typeof consentArb>, i: number): StoredConsent {
+type ConsentShape = typeof consentArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toConsent(c: ConsentShape, i: number): StoredConsent {
   const from = NOW.getTime() + c.fromDays * day;
   return {
     consentId: `cns_${String(i).padStart(26, '0')}`,
