@@ -198,6 +198,22 @@ describe('consent gate', () => {
     expect((await t.client('xz-youth-league').get<any>(`/v1/consents?caseId=${c.caseId}`)).status).toBe(404);
   });
 
+  it('accepts the child’s own consent only from 14, by the recording agency’s birth date', async () => {
+    const c = await makeCase();
+    const young = await t.client('xz-civil-affairs').post<any>('/v1/records', {
+      externalId: 'MZ-YOUNG', name: '小孩', sex: 'M', birthDate: '2019-01-01', householdRegion: '540102', categories: [],
+    });
+    const childGrantor = { type: 'child', name: '本人' };
+    const tooYoung = await t.client('xz-civil-affairs').post<any>('/v1/consents', consent(young.body.caseId, { grantor: childGrantor }));
+    expect(tooYoung.status).toBe(400);
+    expect(tooYoung.body.error.details[0].path).toBe('grantor.type');
+    const older = await t.client('xz-civil-affairs').post<any>('/v1/records', {
+      externalId: 'MZ-OLDER', name: '青少年', sex: 'F', birthDate: '2009-01-01', householdRegion: '540102', categories: [],
+    });
+    await record('xz-civil-affairs', consent(older.body.caseId, { grantor: childGrantor }));
+    expect(c.caseId).toMatch(/^case_/);
+  });
+
   it('lets only civil affairs record consent as guardian', async () => {
     const c = await makeCase();
     const res = await t.client('xz-health').post<any>('/v1/consents', consent(c.caseId, { grantor: { type: 'civil_affairs_guardian', institution: '拉萨市儿童福利院' } }));

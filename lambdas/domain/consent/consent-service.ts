@@ -11,7 +11,7 @@ import type { CasesTable } from '../../data/cases-table';
 import type { ConsentsTable, StoredConsent } from '../../data/consents-table';
 import { PRIVACY_OFFICERS, type NotificationsTable } from '../../data/notifications-table';
 import type { RecordsTable } from '../../data/records-table';
-import { ForbiddenError, NotFoundError, StateConflictError } from '../../shared/errors';
+import { ForbiddenError, NotFoundError, StateConflictError, ValidationError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
 import { encryptionContext, RECORDS_TABLE_CONTEXT } from '../records/record-crypto';
 import { activeEmergency, consentStatus, decideCategories, mayIdentifyHolders, type LegalBasis, type Purpose, type Reader, type WithheldReason } from './gate';
@@ -37,10 +37,35 @@ async function requireHolder(deps: ConsentDeps, reader: Reader, caseId: string) 
   return members;
 }
 
+/** PIPL: a child under 14 cannot consent alone; from 14 the child may, where the law allows. */
+export const CHILD_CONSENT_AGE = 14;
+
+/** Age in whole years on `at`, from a YYYY-MM-DD birth date. */
+export function ageOn(birthDate: string, at: Date): number {
+  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+  let age = at.getUTCFullYear() - y;
+  if (at.getUTCMonth() + 1 < m || (at.getUTCMonth() + 1 === m && at.getUTCDate() < d)) age--;
+  return age;
+}
+
 export async function recordConsent(deps: ConsentDeps, reader: Reader, input: ConsentInput): Promise<StoredConsent> {
-  await requireHolder(deps, reader, input.caseId);
+  const members = await requireHolder(deps, reader, input.caseId);
   if (input.grantor.type === 'civil_affairs_guardian' && reader.agencyType !== 'civil_affairs') {
     throw new ForbiddenError('Only civil affairs records consent as the guardian of a child in its care', '仅民政部门可作为监护人记录同意');
+  }
+  if (input.grantor.type === 'child') {
+    // The recording agency's own record says how old the child is; its other fields stay sealed.
+    const own = await deps.records.getHead(members.find((m) => m.agencyId === reader.agencyId)!.recordId);
+    const fields = own
+      ? await deps.cipher.open(encryptionContext(deps.province, own.agencyId), { table: RECORDS_TABLE_CONTEXT, recordId: own.recordId, schemaVersion: own.schemaVersion }, own.sealed, ['birthDate'])
+      : {};
+    const birthDate = fields.birthDate as string | undefined;
+    if (!birthDate || ageOn(birthDate, nowOf(deps)) < CHILD_CONSENT_AGE) {
+      throw new ValidationError(
+        [{ path: 'grantor.type', message: `the child can consent alone only from ${CHILD_CONSENT_AGE}, and your record must give the birth date` }],
+        'This child cannot consent alone; the guardian must',
+      );
+    }
   }
   const consentId = randomId('cns');
   const { grantor, evidence } = input;
