@@ -68,7 +68,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
     hubId: settings.registry.hubId,
     registry: new AgencyRegistry(settings.registry),
     nonces: new NoncesTable(settings.dynamo, settings.tables.nonces),
-    audit: new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400),
+    audit: new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400, settings.tables.seals),
     records: {
       province,
       records: recordsTable,

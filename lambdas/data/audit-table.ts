@@ -1,7 +1,19 @@
-/** The append-only audit table: one event per request, written with a put that never overwrites. */
-import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+/**
+ * The append-only audit table: one event per request, never overwritten, each
+ * event chained (lambdas/domain/audit/chain.ts). The chain heads live in the
+ * seals table, so that no role ever needs to update or delete in this one.
+ */
+import {
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteItemsCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import type { AuditEvent } from '../domain/audit/audit-event';
-import { type Item, N, S, SS } from './dynamo';
+import { chainOf, contentHash, GENESIS, linkHash, type ChainedEvent, type ChainHead, type Digest } from '../domain/audit/chain';
+import { isConditionFailure, itemToPlain, guard, type Item, N, S, SS, str, num } from './dynamo';
 
 /** Builds the stored item; pure, so tests can assert it. Absent optional fields are left out. */
 export function auditItem(event: AuditEvent, expiresAt: number): Item {
@@ -29,21 +41,109 @@ export function auditItem(event: AuditEvent, expiresAt: number): Item {
   return item;
 }
 
+export const sealKeys = {
+  head: (chain: number) => ({ pk: S(`HEAD#${chain}`), sk: S('HEAD') }),
+  digest: (at: string, id: string) => ({ pk: S('DIGEST'), sk: S(`${at}#${id}`) }),
+};
+
+const MAX_ATTEMPTS = 12;
+
 export class AuditTable {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly retentionSeconds: number,
+    private readonly sealsTable: string,
   ) {}
 
+  /** Appends an event to its chain: the event and the new chain head in one conditional transaction. */
   async append(event: AuditEvent): Promise<void> {
     const expiresAt = Math.floor(Date.parse(event.time) / 1000) + this.retentionSeconds;
-    await this.client.send(
-      new PutItemCommand({
-        TableName: this.tableName,
-        Item: auditItem(event, expiresAt),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+    const chain = chainOf(event.eventId);
+    const base = auditItem(event, expiresAt);
+    const content = contentHash(itemToPlain(base));
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const head = await this.head(chain);
+      const seq = head.seq + 1;
+      const hash = linkHash(chain, seq, head.hash, content);
+      try {
+        await this.client.send(
+          new TransactWriteItemsCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { ...base, chain: N(chain), seq: N(seq), prevHash: S(head.hash), hash: S(hash), contentHash: S(content) },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: this.sealsTable,
+                  Item: { ...sealKeys.head(chain), seq: N(seq), hash: S(hash) },
+                  ConditionExpression: head.seq === 0 ? 'attribute_not_exists(pk)' : 'seq = :seq',
+                  ...(head.seq > 0 && { ExpressionAttributeValues: { ':seq': N(head.seq) } }),
+                },
+              },
+            ],
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        // Another writer moved this chain's head: read it again.
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+      }
+    }
+    throw new Error(`audit chain ${chain} stayed contended`);
+  }
+
+  async head(chain: number): Promise<ChainHead> {
+    const out = await guard(this.client.send(new GetItemCommand({ TableName: this.sealsTable, Key: sealKeys.head(chain), ConsistentRead: true })));
+    return out.Item ? { seq: num(out.Item, 'seq'), hash: str(out.Item, 'hash') } : { seq: 0, hash: GENESIS };
+  }
+
+  /** Every event, for verification and officers' queries (officer and sealer roles only may Scan). */
+  async *scan(): AsyncGenerator<ChainedEvent[]> {
+    let start: Item | undefined;
+    do {
+      const out = await guard(this.client.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: start })));
+      yield (out.Items ?? []).map((i) => itemToPlain(i) as ChainedEvent);
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
+  async putDigest(d: Digest): Promise<void> {
+    await guard(
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.sealsTable,
+          Item: { ...sealKeys.digest(d.at, d.digestId), body: S(JSON.stringify(d)) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
     );
+  }
+
+  /** All digests, oldest first. */
+  async digests(): Promise<Digest[]> {
+    const out: Digest[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await guard(
+        this.client.send(
+          new QueryCommand({
+            TableName: this.sealsTable,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': S('DIGEST') },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      out.push(...(page.Items ?? []).map((i) => JSON.parse(str(i, 'body')) as Digest));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 }

@@ -58,3 +58,17 @@ export async function guard<T>(call: Promise<T>): Promise<T> {
     throw mapDynamoError(error);
   }
 }
+
+/** A stored item as plain JSON (S, N, BOOL, SS sorted, L, M): what the audit chain hashes. */
+export function itemToPlain(item: Item): Record<string, unknown> {
+  const value = (v: AttributeValue): unknown => {
+    if (v.S !== undefined) return v.S;
+    if (v.N !== undefined) return Number(v.N);
+    if (v.BOOL !== undefined) return v.BOOL;
+    if (v.SS !== undefined) return [...v.SS].sort();
+    if (v.L !== undefined) return v.L.map(value);
+    if (v.M !== undefined) return itemToPlain(v.M);
+    return null;
+  };
+  return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, value(v)]));
+}

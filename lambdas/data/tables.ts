@@ -23,7 +23,7 @@ export interface TableDefinition {
   readonly appendOnly: boolean;
 }
 
-export type TableId = 'records' | 'cases' | 'lists' | 'notifications' | 'nonces' | 'audit';
+export type TableId = 'records' | 'cases' | 'lists' | 'notifications' | 'nonces' | 'audit' | 'seals';
 
 export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
   records: {
@@ -76,6 +76,14 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     ttlAttribute: 'expiresAt',
     indexes: [],
     appendOnly: true,
+  },
+  seals: {
+    id: 'seals',
+    description: 'Tamper evidence of the audit trail: the head of each hash chain, and the signed digests (kept without expiry)',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [],
+    appendOnly: false,
   },
 };
 

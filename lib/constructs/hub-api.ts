@@ -171,6 +171,10 @@ export class HubApi extends Construct {
         resources: [data.tables.audit.tableArn, ...(needs.signed ? [data.tables.nonces.tableArn] : [])],
       }),
     );
+    // Appending an audit event also moves its hash chain's head (seals table; never the audit table).
+    role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'AuditChainHeads', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [data.tables.seals.tableArn] }),
+    );
     // Every function writes at least the audit table, which is encrypted with the storage key.
     role.addToPolicy(
       new iam.PolicyStatement({
