@@ -4,6 +4,7 @@ import { type AgencyCredentials, signRequest } from './sign-request';
 export interface HubResponse<T = unknown> {
   readonly status: number;
   readonly headers: Headers;
+  /** Parsed JSON, or the text itself for other types (CSV exports). */
   readonly body: T;
 }
 
@@ -59,6 +60,7 @@ export class HubClient {
       ...(body !== undefined && { body }),
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+    const isJson = (res.headers.get('content-type') ?? '').includes('json');
+    return { status: res.status, headers: res.headers, body: (isJson && text ? JSON.parse(text) : text) as T };
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { RouteKey } from '../schemas/api';
 
-export const ROUTE_GROUPS = ['health', 'meta', 'records', 'cases', 'lists', 'consent'] as const;
+export const ROUTE_GROUPS = ['health', 'meta', 'records', 'cases', 'lists', 'consent', 'audit'] as const;
 export type RouteGroup = (typeof ROUTE_GROUPS)[number];
 
 export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
@@ -28,18 +28,25 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'GET /v1/cases/{caseId}': 'consent',
   'POST /v1/cases/{caseId}/emergency': 'consent',
   'GET /v1/notifications': 'consent',
+  'GET /v1/audit/verify': 'audit',
+  'POST /v1/audit/digests': 'audit',
+  'GET /v1/audit/events': 'audit',
+  'GET /v1/audit/cases/{caseId}/access-report': 'audit',
+  'GET /v1/audit/notifications': 'audit',
 };
 
 /** The group that answers requests no route matches (API Gateway's `$default` route). */
 export const DEFAULT_ROUTE_GROUP: RouteGroup = 'meta';
 
-export type DataAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'BatchWriteItem';
+export type DataAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'BatchWriteItem' | 'Scan';
 
 export interface GroupNeeds {
   /** Signed routes also claim request token ids in the nonces table. */
   readonly signed: boolean;
   /** DynamoDB actions per table (and its indexes); the audit table is granted PutItem separately. */
-  readonly tables: Readonly<Partial<Record<'records' | 'cases' | 'lists' | 'notifications', readonly DataAction[]>>>;
+  readonly tables: Readonly<Partial<Record<'records' | 'cases' | 'lists' | 'notifications' | 'audit' | 'seals', readonly DataAction[]>>>;
+  /** Signs (sealer) or verifies (officers) audit digests with the KMS signing key. */
+  readonly auditSigning?: 'sign' | 'sign-and-verify';
   /** Sends list rows to the worker queue. */
   readonly sendsToListQueue?: boolean;
   readonly fieldKey: boolean;
@@ -85,6 +92,23 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
     fieldKey: true,
     indexKey: false,
   },
+  // Privacy officers: read the whole trail (Scan on audit: the only role that may), seal and verify digests.
+  audit: {
+    signed: true,
+    tables: { audit: ['Scan'], seals: ['GetItem', 'Query', 'PutItem'], cases: ['GetItem', 'Query'], notifications: ['Query'] },
+    fieldKey: false,
+    indexKey: false,
+    auditSigning: 'sign-and-verify',
+  },
+};
+
+/** The scheduled sealer: reads chain heads and digests, writes a signed digest. */
+export const AUDIT_SEALER_NEEDS: GroupNeeds = {
+  signed: false,
+  tables: { seals: ['GetItem', 'Query', 'PutItem'] },
+  fieldKey: false,
+  indexKey: false,
+  auditSigning: 'sign',
 };
 
 /** The list worker is not behind the API: it publishes rows, so it needs what `records` needs plus the lists table. */

@@ -16,6 +16,8 @@ import { CasesTable } from './data/cases-table';
 import { ConsentsTable } from './data/consents-table';
 import { NotificationsTable } from './data/notifications-table';
 import type { ConsentDeps } from './domain/consent/consent-service';
+import type { DigestSigner } from './crypto/digest-signer';
+import type { OfficerDeps } from './domain/audit/officer-queries';
 import type { ListQueue } from './data/list-queue';
 import { ListsTable } from './data/lists-table';
 import type { ListDeps } from './domain/lists/list-jobs';
@@ -39,6 +41,8 @@ export interface RuntimeSettings {
   readonly model?: MatchModel;
   /** Where list rows wait for the worker (SQS deployed, in-process locally). */
   readonly listQueue: ListQueue;
+  /** Signs audit digests (KMS asymmetric key deployed, a local P-256 key locally). */
+  readonly signer: DigestSigner;
 }
 
 export interface HubRuntime {
@@ -51,6 +55,7 @@ export interface HubRuntime {
   readonly cases: CaseAdminDeps & { readonly cases: CasesTable; readonly consents: ConsentsTable };
   readonly lists: ListDeps;
   readonly consent: ConsentDeps;
+  readonly officers: OfficerDeps;
 }
 
 export function createRuntime(settings: RuntimeSettings): HubRuntime {
@@ -63,12 +68,13 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const notifications = new NotificationsTable(settings.dynamo, settings.tables.notifications);
   const consentsTable = new ConsentsTable(settings.dynamo, settings.tables.cases);
   const coordinatingAgencyType = settings.registry.coordinatingAgencyType ?? 'civil_affairs';
+  const auditTable = new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400, settings.tables.seals);
   return {
     province,
     hubId: settings.registry.hubId,
     registry: new AgencyRegistry(settings.registry),
     nonces: new NoncesTable(settings.dynamo, settings.tables.nonces),
-    audit: new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400, settings.tables.seals),
+    audit: auditTable,
     records: {
       province,
       records: recordsTable,
@@ -97,5 +103,6 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       notifications,
       cipher,
     },
+    officers: { audit: auditTable, signer: settings.signer, cases: casesTable, notifications },
   };
 }

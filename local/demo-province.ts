@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { type AgencyType } from '../schemas/child-record';
 import { provinceConfig, type ProvinceConfig, describeIssues } from '../schemas/province-config';
-import { generateLocalKeyMaterial, type LocalKeyMaterial } from '../lambdas/crypto/local-keyring';
+import { generateAuditSigningKey, generateLocalKeyMaterial, type LocalKeyMaterial } from '../lambdas/crypto/local-keyring';
 
 export const DEMO_PROVINCE_CODE = '540000';
 export const DEMO_HUB_ID = `xinqiao-${DEMO_PROVINCE_CODE}`;
@@ -61,6 +61,8 @@ export async function ensureDemoProvince(dir: string): Promise<LocalHubState> {
     };
     writeFileSync(provincePath, `${JSON.stringify(config, null, 2)}\n`);
   }
+  const material = JSON.parse(readFileSync(keyringPath, 'utf8')) as LocalKeyMaterial;
+  if (!material.auditSigningKey) writeSecret(keyringPath, { ...material, auditSigningKey: generateAuditSigningKey() });
   const parsed = provinceConfig.safeParse(JSON.parse(readFileSync(provincePath, 'utf8')));
   if (!parsed.success) throw new Error(`${provincePath} is not a valid province config:\n${describeIssues(parsed.error)}`);
   return { dir, province: parsed.data, keyMaterial: JSON.parse(readFileSync(keyringPath, 'utf8')) as LocalKeyMaterial };

@@ -4,7 +4,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LocalKeyring } from '../lambdas/crypto/local-keyring';
+import { generateAuditSigningKey, LocalKeyring } from '../lambdas/crypto/local-keyring';
+import { LocalDigestSigner } from '../lambdas/crypto/digest-signer';
 import { localTableNames, type TableNames } from '../lambdas/data/tables';
 import { createAllGroups } from '../lambdas/groups';
 import { createListWorker } from '../lambdas/groups/list-worker';
@@ -49,6 +50,7 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
   const listQueue = new InProcessListQueue();
   const runtime = createRuntime({
     listQueue,
+    signer: new LocalDigestSigner(state.keyMaterial.auditSigningKey ?? generateAuditSigningKey()),
     registry: state.province,
     dynamo,
     tables,

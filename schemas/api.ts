@@ -10,6 +10,7 @@ import {
   reviewIdParam, reviewsQuery, reviewsResponse, splitBody, splitResponse,
 } from './cases';
 import { jobIdParam, listJobQuery, listJobResponse, submitListResponse } from './lists';
+import { accessReportQuery, auditEventsQuery, verifyResponse } from './audit';
 import { caseViewResponse, consentBody, consentIdParam, consentsQuery, consentView, emergencyBody, withdrawBody } from './consent';
 
 export const recordId = z
@@ -202,6 +203,39 @@ export const API_ROUTES = {
     auth: 'signed',
     query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
     responses: { 200: { description: 'Newest first', schema: z.object({ items: z.array(z.object({ notificationId: z.string(), at: z.iso.datetime(), kind: z.string(), caseId: z.string(), severity: z.string() })) }) } },
+  },
+  'GET /v1/audit/verify': {
+    summary: 'Verify the whole audit trail (hash chains, heads, signed digests); names the first changed, deleted, reordered or cut-off event. Privacy officers only',
+    summaryZh: '校验全部审计记录（哈希链、链头、签名摘要），指出第一处被篡改、删除、重排或截断的记录。仅限隐私官',
+    auth: 'signed',
+    responses: { 200: { description: 'The verification result', schema: verifyResponse } },
+  },
+  'POST /v1/audit/digests': {
+    summary: 'Seal a signed digest of the chain heads now (the stack also seals on a schedule). Privacy officers only',
+    summaryZh: '立即生成签名摘要（系统亦定时生成）。仅限隐私官',
+    auth: 'signed',
+    responses: { 201: { description: 'The digest', schema: z.record(z.string(), z.unknown()) } },
+  },
+  'GET /v1/audit/events': {
+    summary: 'Audit events filtered by case, agency, staff member, action, outcome and time; JSON or CSV. Privacy officers only',
+    summaryZh: '按个案、机构、经办人、操作、结果、时间筛选审计记录；支持 CSV 导出。仅限隐私官',
+    auth: 'signed',
+    query: auditEventsQuery,
+    responses: { 200: { description: 'Events, oldest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
+  },
+  'GET /v1/audit/cases/{caseId}/access-report': {
+    summary: "A case's access report: every disclosure of the child's data with time, agency, staff member, purpose and legal basis; JSON or CSV. Privacy officers only",
+    summaryZh: '个案访问报告：儿童信息每次披露的时间、机构、经办人、目的及法律依据；支持 CSV。仅限隐私官',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    query: accessReportQuery,
+    responses: { 200: { description: 'The access report', schema: z.object({ caseId: z.string(), entries: z.array(z.record(z.string(), z.unknown())) }) } },
+  },
+  'GET /v1/audit/notifications': {
+    summary: "Privacy officers' notifications (emergency access). Privacy officers only",
+    summaryZh: '隐私官通知（紧急访问等）。仅限隐私官',
+    auth: 'signed',
+    responses: { 200: { description: 'Newest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
   },
 } as const satisfies Record<string, RouteContract>;
 

@@ -38,6 +38,14 @@ export const agencySystemConfig = z.strictObject({
 });
 export type AgencySystemConfig = z.infer<typeof agencySystemConfig>;
 
+/** A privacy officer's key pair: officers read audit data and reports, and are not agency systems. */
+export const officerConfig = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/, { message: 'lower-case letters, digits and -, 3 to 64 characters' }),
+  name: z.strictObject({ zh: z.string().min(1), en: z.string().min(1) }),
+  status: z.enum(['active', 'suspended']).default('active'),
+  keys: z.array(agencyKeyConfig).min(1),
+});
+
 export const provinceConfig = z
   .strictObject({
     provinceCode: regionCode.refine((c) => c.endsWith('0000'), { message: 'must be a province-level code ending in 0000' }),
@@ -48,6 +56,7 @@ export const provinceConfig = z
       region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region such as cn-northwest-1' }),
     }),
     coordinatingAgencyType: agencyType.default('civil_affairs'),
+    auditDigestMinutes: z.number().int().min(1).max(1440).default(15).meta({ description: 'How often a signed digest of the audit chain heads is sealed' }),
     emergencyAccessHours: z.number().int().min(1).max(168).default(72).meta({ description: 'How long emergency access lasts unless the request asks for less' }),
     api: z
       .strictObject({
@@ -59,6 +68,7 @@ export const provinceConfig = z
       .union([z.literal(30), z.literal(90), z.literal(180), z.literal(365), z.literal(731), z.literal(1827), z.literal(3653)])
       .default(365),
     agencies: z.array(agencySystemConfig).min(1),
+    officers: z.array(officerConfig).default([]),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.hubId !== `xinqiao-${cfg.provinceCode}`) {
@@ -66,6 +76,14 @@ export const provinceConfig = z
     }
     const ids = new Set<string>();
     const kids = new Set<string>();
+    cfg.officers.forEach((officer, i) => {
+      if (ids.has(officer.id)) ctx.addIssue({ code: 'custom', path: ['officers', i, 'id'], message: 'duplicate id' });
+      ids.add(officer.id);
+      officer.keys.forEach((key, j) => {
+        if (kids.has(key.kid)) ctx.addIssue({ code: 'custom', path: ['officers', i, 'keys', j, 'kid'], message: 'duplicate kid' });
+        kids.add(key.kid);
+      });
+    });
     cfg.agencies.forEach((agency, i) => {
       if (ids.has(agency.id)) ctx.addIssue({ code: 'custom', path: ['agencies', i, 'id'], message: 'duplicate agency id' });
       ids.add(agency.id);
@@ -84,7 +102,7 @@ export type ProvinceConfigInput = z.input<typeof provinceConfig>;
 
 /** The part of the province config that the Lambdas need at run time (public keys, no secrets). */
 export type AgencyRegistryConfig = Pick<ProvinceConfig, 'provinceCode' | 'hubId' | 'agencies'> &
-  Partial<Pick<ProvinceConfig, 'coordinatingAgencyType' | 'emergencyAccessHours'>>;
+  Partial<Pick<ProvinceConfig, 'coordinatingAgencyType' | 'emergencyAccessHours' | 'officers'>>;
 
 /** Formats zod issues as `path: message` lines, naming the field. */
 export function describeIssues(error: z.ZodError): string {

@@ -11,8 +11,12 @@ export interface RegisteredKey {
   readonly kid: string;
   readonly alg: 'EdDSA' | 'ES256';
   readonly revoked: boolean;
+  /** An agency system, or a privacy officer (who reads audit data and is no agency). */
+  readonly role: 'agency' | 'officer';
+  /** The agency system id, or the officer id. */
   readonly agencyId: string;
-  readonly agencyType: AgencyType;
+  /** For agency systems only. */
+  readonly agencyType?: AgencyType;
   readonly agencySuspended: boolean;
   key(): Promise<CryptoKey | Uint8Array>;
 }
@@ -26,17 +30,22 @@ export class AgencyRegistry {
   constructor(config: AgencyRegistryConfig) {
     this.provinceCode = config.provinceCode;
     this.hubId = config.hubId;
-    for (const agency of config.agencies) {
-      this.#agencies.set(agency.id, { type: agency.type, suspended: agency.status === 'suspended' });
-      for (const k of agency.keys) {
+    const principals = [
+      ...config.agencies.map((a) => ({ ...a, role: 'agency' as const })),
+      ...(config.officers ?? []).map((o) => ({ ...o, role: 'officer' as const, type: undefined })),
+    ];
+    for (const p of principals) {
+      if (p.type) this.#agencies.set(p.id, { type: p.type, suspended: p.status === 'suspended' });
+      for (const k of p.keys) {
         let imported: Promise<CryptoKey | Uint8Array> | undefined;
         this.#keys.set(k.kid, {
           kid: k.kid,
           alg: k.alg,
           revoked: k.status === 'revoked',
-          agencyId: agency.id,
-          agencyType: agency.type,
-          agencySuspended: agency.status === 'suspended',
+          role: p.role,
+          agencyId: p.id,
+          ...(p.type && { agencyType: p.type }),
+          agencySuspended: p.status === 'suspended',
           key: () => (imported ??= importJWK(k.publicJwk as JWK, k.alg)),
         });
       }

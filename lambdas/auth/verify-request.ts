@@ -38,16 +38,28 @@ export interface RequestBinding {
   readonly body: Uint8Array;
 }
 
-/** A caller whose signature, key and bindings all verified. */
-export interface VerifiedCaller {
+interface VerifiedBase {
+  /** The agency system id, or the officer id. */
   readonly agencyId: string;
-  readonly agencyType: AgencyType;
   readonly kid: string;
   readonly jti: string;
   readonly exp: number;
   readonly sub?: string;
   readonly purpose?: RequestTokenClaims['purpose'];
 }
+
+/** An agency system whose signature, key and bindings all verified. */
+export interface VerifiedAgency extends VerifiedBase {
+  readonly role: 'agency';
+  readonly agencyType: AgencyType;
+}
+
+/** A privacy officer whose signature, key and bindings all verified. */
+export interface VerifiedOfficer extends VerifiedBase {
+  readonly role: 'officer';
+}
+
+export type VerifiedCaller = VerifiedAgency | VerifiedOfficer;
 
 /**
  * What is known about the caller so far, filled in as verification proceeds,
@@ -138,9 +150,11 @@ export async function verifyRequest(
   if (claims.htu !== binding.pathWithQuery) throw new AuthBindingMismatchError('htu');
   if (claims.bsh !== bodyHash(binding.body)) throw new AuthBindingMismatchError('bsh');
 
+  const principal =
+    registered.role === 'agency' ? { role: 'agency' as const, agencyType: registered.agencyType! } : { role: 'officer' as const };
   return {
+    ...principal,
     agencyId: registered.agencyId,
-    agencyType: registered.agencyType,
     kid,
     jti: claims.jti,
     exp: claims.exp,

@@ -3,7 +3,7 @@
  * index root key stand in for the KMS keys. Same contract as KmsKeyring,
  * including failure on a wrong encryption context.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { DecryptionFailedError } from '../shared/errors';
 import { canonicalContext, type DataKey, type EncryptionContext, type Keyring } from './keyring';
 
@@ -12,10 +12,16 @@ export interface LocalKeyMaterial {
   wrappingKey: string;
   /** 32 bytes, base64: root of the blind-index keys (stands in for the KMS HMAC key). */
   indexRootKey: string;
+  /** P-256 private key, PKCS#8 PEM: signs audit digests (stands in for the KMS signing key). */
+  auditSigningKey?: string;
+}
+
+export function generateAuditSigningKey(): string {
+  return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
 export function generateLocalKeyMaterial(): LocalKeyMaterial {
-  return { wrappingKey: randomBytes(32).toString('base64'), indexRootKey: randomBytes(32).toString('base64') };
+  return { wrappingKey: randomBytes(32).toString('base64'), indexRootKey: randomBytes(32).toString('base64'), auditSigningKey: generateAuditSigningKey() };
 }
 
 const IV_BYTES = 12;

@@ -10,6 +10,7 @@ import { SqsListQueue } from '../data/list-queue';
 import * as z from 'zod';
 import type { AgencyRegistryConfig } from '../../schemas/province-config';
 import { KmsKeyring } from '../crypto/kms-keyring';
+import { KmsDigestSigner } from '../crypto/digest-signer';
 import { TABLES, tableEnvVar, type TableId, type TableNames } from '../data/tables';
 import { createRuntime, type HubRuntime } from '../runtime';
 
@@ -20,6 +21,7 @@ export const lambdaEnvironment = z.object({
   XQ_FIELD_KEY_ARN: z.string().default(''),
   XQ_INDEX_KEY_ARN: z.string().default(''),
   XQ_LIST_QUEUE_URL: z.string().default(''),
+  XQ_AUDIT_SIGNING_KEY_ARN: z.string().default(''),
   XQ_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(365),
 });
 
@@ -33,16 +35,18 @@ export function runtimeFromEnvironment(env: NodeJS.ProcessEnv = process.env): Hu
     }),
   ) as TableNames;
   const registry = JSON.parse(__XQ_REGISTRY__) as AgencyRegistryConfig;
+  const kms = new KMSClient({});
   return createRuntime({
     registry,
     dynamo: new DynamoDBClient({}),
     tables,
     keyring: new KmsKeyring({
-      client: new KMSClient({}),
+      client: kms,
       fieldKeyId: settings.XQ_FIELD_KEY_ARN,
       indexKeyId: settings.XQ_INDEX_KEY_ARN,
     }),
     auditRetentionDays: settings.XQ_AUDIT_RETENTION_DAYS,
     listQueue: new SqsListQueue(new SQSClient({}), settings.XQ_LIST_QUEUE_URL),
+    signer: new KmsDigestSigner(kms, settings.XQ_AUDIT_SIGNING_KEY_ARN),
   });
 }

@@ -1,6 +1,7 @@
 /** Every route group by name, for the local hub and the tests. */
 import type { RouteGroup } from '../routes';
 import type { HubRuntime } from '../runtime';
+import { createAuditGroup } from './audit';
 import { createCasesGroup } from './cases';
 import { createConsentGroup } from './consent';
 import { createHealthGroup } from './health';
@@ -17,5 +18,6 @@ export function createAllGroups(runtime: HubRuntime, options?: SignedGroupOption
     cases: createCasesGroup(runtime, options),
     lists: createListsGroup(runtime, options),
     consent: createConsentGroup(runtime, options),
+    audit: createAuditGroup(runtime, options),
   };
 }

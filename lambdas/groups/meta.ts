@@ -4,5 +4,6 @@ import type { HubRuntime } from '../runtime';
 import { createSignedGroup, type GroupHandler, type SignedGroupOptions } from './signed-group';
 
 export function createMetaGroup(runtime: HubRuntime, options?: SignedGroupOptions): GroupHandler {
-  return createSignedGroup(runtime, { 'GET /v1/openapi.json': getOpenApi({ hubId: runtime.hubId }) }, options);
+  // Agency systems and privacy officers alike may read the API description.
+  return createSignedGroup(runtime, { 'GET /v1/openapi.json': getOpenApi({ hubId: runtime.hubId }) }, { ...options, role: 'any' });
 }

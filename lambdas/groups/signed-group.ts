@@ -13,6 +13,7 @@ import { requestState } from '../middleware/request-state';
 import { signedRequest } from '../middleware/signed-request';
 import type { HubRuntime } from '../runtime';
 import { unmatchedRoute } from '../handlers/meta/unmatched';
+import { ForbiddenError } from '../shared/errors';
 
 /** A route group as Lambda sees it. */
 export type GroupHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
@@ -24,6 +25,8 @@ export interface SignedGroupOptions {
   maxBodyBytes?: number;
   /** Media types the group's routes read raw (default: JSON only). */
   rawTypes?: readonly string[];
+  /** Who may call the group: agency systems (default) or privacy officers; the other gets 403. */
+  role?: 'agency' | 'officer' | 'any';
 }
 
 export function createSignedGroup(
@@ -31,8 +34,16 @@ export function createSignedGroup(
   routes: Readonly<Record<string, RouteHandler>>,
   options: SignedGroupOptions = {},
 ): GroupHandler {
-  const dispatch = async (event: HttpEvent, context: HubContext): Promise<HttpResult> =>
-    (routes[event.routeKey] ?? unmatchedRoute)(event, context);
+  const role = options.role ?? 'agency';
+  const dispatch = async (event: HttpEvent, context: HubContext): Promise<HttpResult> => {
+    const handler = routes[event.routeKey];
+    if (handler && role !== 'any' && context.hub.caller?.role !== role) {
+      throw role === 'officer'
+        ? new ForbiddenError('This route is for privacy officers', '此接口仅供隐私官使用')
+        : new ForbiddenError('This route is for agency systems', '此接口仅供业务部门系统调用');
+    }
+    return (handler ?? unmatchedRoute)(event, context);
+  };
   const now = options.now ?? Date.now;
   return middy<HttpEvent, HttpResult, Error, HubContext>(dispatch)
     .use(auditTrail({ sink: runtime.audit, province: runtime.province, now: () => new Date(now()) }))

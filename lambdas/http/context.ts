@@ -1,6 +1,7 @@
 /** What the middlewares learn about one request and hand to the route handler. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { AuthAttempt, VerifiedCaller } from '../auth/verify-request';
+import type { AuthAttempt, VerifiedAgency, VerifiedCaller, VerifiedOfficer } from '../auth/verify-request';
+import { ForbiddenError } from '../shared/errors';
 
 export interface RequestState {
   readonly requestId: string;
@@ -28,10 +29,19 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 /** A route handler: parse, authorize, call domain code, shape the response. */
 export type RouteHandler = (event: HttpEvent, context: HubContext) => Promise<HttpResult>;
 
-/** The caller, which the signed-request middleware guarantees on signed routes. */
-export function callerOf(context: HubContext): VerifiedCaller {
+/** The agency system calling; the signed group guarantees the role on agency routes. */
+export function callerOf(context: HubContext): VerifiedAgency {
   const caller = context.hub.caller;
   if (!caller) throw new TypeError('route is not behind the signed-request middleware');
+  if (caller.role !== 'agency') throw new ForbiddenError('This route is for agency systems', '此接口仅供业务部门系统调用');
+  return caller;
+}
+
+/** The privacy officer calling; the signed group guarantees the role on officer routes. */
+export function officerOf(context: HubContext): VerifiedOfficer {
+  const caller = context.hub.caller;
+  if (!caller) throw new TypeError('route is not behind the signed-request middleware');
+  if (caller.role !== 'officer') throw new ForbiddenError('This route is for privacy officers', '此接口仅供隐私官使用');
   return caller;
 }
 

@@ -21,6 +21,8 @@ export class DataStore extends Construct {
   readonly fieldKey: kms.Key;
   /** HMAC key from which blind-index keys are derived; never encrypts. */
   readonly indexKey: kms.Key;
+  /** Asymmetric key that signs the audit digests (tamper evidence). */
+  readonly auditSigningKey: kms.Key;
   readonly tables: Readonly<Record<TableId, dynamodb.Table>>;
 
   constructor(scope: Construct, id: string, props: DataStoreProps) {
@@ -41,6 +43,13 @@ export class DataStore extends Construct {
       keySpec: kms.KeySpec.HMAC_256,
       keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
       description: `Xinqiao ${props.provinceCode}: blind-index HMAC root (separate from encryption keys)`,
+    });
+
+    this.auditSigningKey = new kms.Key(this, 'AuditSigningKey', {
+      ...keyDefaults,
+      keySpec: kms.KeySpec.ECC_NIST_P256,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      description: `Xinqiao ${props.provinceCode}: signs audit digests`,
     });
 
     const tables = {} as Record<TableId, dynamodb.Table>;

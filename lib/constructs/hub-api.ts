@@ -8,6 +8,8 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -17,7 +19,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import {
-  DEFAULT_ROUTE_GROUP, GROUP_NEEDS, LIST_WORKER_NEEDS, ROUTE_GROUP_OF, ROUTE_GROUPS, type GroupNeeds, type RouteGroup,
+  AUDIT_SEALER_NEEDS, DEFAULT_ROUTE_GROUP, GROUP_NEEDS, LIST_WORKER_NEEDS, ROUTE_GROUP_OF, ROUTE_GROUPS, type GroupNeeds, type RouteGroup,
 } from '../../lambdas/routes';
 import { TABLES, tableEnvVar, type TableId } from '../../lambdas/data/tables';
 import type { ProvinceConfig } from '../../schemas/province-config';
@@ -41,7 +43,7 @@ export const BUNDLING_TARGET = 'node22';
 
 export class HubApi extends Construct {
   readonly api: apigw.HttpApi;
-  readonly functions: Readonly<Record<RouteGroup | 'list-worker', NodejsFunction>>;
+  readonly functions: Readonly<Record<RouteGroup | 'list-worker' | 'audit-sealer', NodejsFunction>>;
   readonly listQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: HubApiProps) {
@@ -60,11 +62,18 @@ export class HubApi extends Construct {
       deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
     });
 
-    const functions = {} as Record<RouteGroup | 'list-worker', NodejsFunction>;
+    const functions = {} as Record<RouteGroup | 'list-worker' | 'audit-sealer', NodejsFunction>;
     for (const group of ROUTE_GROUPS) functions[group] = this.#function(group, GROUP_NEEDS[group], props, Duration.seconds(25));
+    const sealer = this.#function('audit-sealer', AUDIT_SEALER_NEEDS, props, Duration.seconds(60));
+    new events.Rule(this, 'AuditSealSchedule', {
+      description: `Seal a signed digest of the audit chain heads every ${config.auditDigestMinutes} minutes`,
+      schedule: events.Schedule.rate(Duration.minutes(config.auditDigestMinutes)),
+      targets: [new targets.LambdaFunction(sealer)],
+    });
     const worker = this.#function('list-worker', LIST_WORKER_NEEDS, props, Duration.seconds(150));
     worker.addEventSource(new SqsEventSource(this.listQueue, { batchSize: 5, reportBatchItemFailures: true }));
     functions['list-worker'] = worker;
+    functions['audit-sealer'] = sealer;
     this.functions = functions;
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: config.logRetentionDays });
@@ -143,6 +152,7 @@ export class HubApi extends Construct {
         XQ_FIELD_KEY_ARN: needs.fieldKey ? data.fieldKey.keyArn : '',
         XQ_INDEX_KEY_ARN: needs.indexKey ? data.indexKey.keyArn : '',
         XQ_LIST_QUEUE_URL: needs.sendsToListQueue ? this.listQueue.queueUrl : '',
+        XQ_AUDIT_SIGNING_KEY_ARN: needs.auditSigning ? data.auditSigningKey.keyArn : '',
         XQ_AUDIT_RETENTION_DAYS: String(props.stage.auditRetentionDays),
       },
       bundling: {
@@ -210,6 +220,15 @@ export class HubApi extends Construct {
     }
     if (needs.indexKey) {
       role.addToPolicy(new iam.PolicyStatement({ sid: 'BlindIndexKeyDerivation', actions: ['kms:GenerateMac'], resources: [data.indexKey.keyArn] }));
+    }
+    if (needs.auditSigning) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'AuditDigestSigning',
+          actions: needs.auditSigning === 'sign' ? ['kms:Sign'] : ['kms:Sign', 'kms:Verify'],
+          resources: [data.auditSigningKey.keyArn],
+        }),
+      );
     }
     if (needs.sendsToListQueue) {
       role.addToPolicy(new iam.PolicyStatement({ sid: 'QueueListRows', actions: ['sqs:SendMessage'], resources: [this.listQueue.queueArn] }));

@@ -21,6 +21,6 @@ export function acknowledgeProvinceStackFindings(stack: IConstruct): void {
   v.acknowledge({
     id: 'AwsSolutions-KMS5',
     reason:
-      'The blind-index key is an HMAC_256 key: KMS cannot rotate HMAC keys automatically, and rotating it would break exact lookups of existing records; the symmetric keys rotate yearly.',
+      'The blind-index key is an HMAC_256 key and the audit signing key is an ECC_NIST_P256 key: KMS rotates neither automatically (rotating the HMAC key would break exact lookups of existing records; a new signing key is introduced by a deploy, and old digests keep their key id); the symmetric keys rotate yearly.',
   });
 }

@@ -63,7 +63,15 @@ export async function makeTestProvince(): Promise<TestProvince> {
     type: 'civil_affairs',
     credentials: { agencyId: 'xz-civil-affairs', privateJwk: rotated.privateJwk as AgencyCredentials['privateJwk'] },
   };
+  // A privacy officer: not an agency system.
+  const officer = await keyPair('officer-zhang-k1', 'EdDSA');
+  agencies['officer-zhang'] = {
+    id: 'officer-zhang',
+    type: 'civil_affairs',
+    credentials: { agencyId: 'officer-zhang', privateJwk: officer.privateJwk as AgencyCredentials['privateJwk'] },
+  };
   const config = provinceConfig.parse({
+    officers: [{ id: 'officer-zhang', name: { zh: '张隐私官', en: 'Officer Zhang' }, keys: [{ ...officer.publicEntry, status: 'active' }] }],
     provinceCode: '540000',
     name: { zh: '西藏自治区（测试）', en: 'Tibet (test)' },
     hubId: 'xinqiao-540000',

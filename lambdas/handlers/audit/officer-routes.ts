@@ -1,0 +1,74 @@
+/**
+ * The privacy officers' routes: verify the trail, seal a digest now, search
+ * events, a case's access report (JSON or CSV), and officers' notifications.
+ * Officers' own queries are audited like every request.
+ */
+import { accessReportQuery, auditEventsQuery, caseIdPath } from '../../../schemas/audit';
+import { PRIVACY_OFFICERS } from '../../data/notifications-table';
+import { sealDigest, verifyAudit } from '../../domain/audit/seal';
+import { accessReport, findEvents, type OfficerDeps } from '../../domain/audit/officer-queries';
+import { officerOf, type RouteHandler } from '../../http/context';
+import { BASE_HEADERS, json } from '../../http/responses';
+import { parseQuery, parseWith } from '../../http/validate';
+
+const cell = (v: unknown) => {
+  const s = v === undefined || v === null ? '' : Array.isArray(v) ? v.join(';') : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+function csv(requestId: string, name: string, header: string[], rows: unknown[][]) {
+  const body = `\uFEFF${[header.join(','), ...rows.map((r) => r.map(cell).join(','))].join('\r\n')}\r\n`;
+  return {
+    statusCode: 200,
+    headers: { ...BASE_HEADERS, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"`, 'x-request-id': requestId },
+    body,
+  };
+}
+
+export function verifyHandler(deps: OfficerDeps): RouteHandler {
+  return async (_event, context) => {
+    officerOf(context);
+    return json(200, await verifyAudit(deps), context.hub.requestId);
+  };
+}
+
+export function sealHandler(deps: OfficerDeps): RouteHandler {
+  return async (_event, context) => {
+    officerOf(context);
+    return json(201, await sealDigest(deps), context.hub.requestId);
+  };
+}
+
+export function eventsHandler(deps: OfficerDeps): RouteHandler {
+  return async (event, context) => {
+    officerOf(context);
+    const { limit, format, ...filter } = parseQuery(auditEventsQuery, event.queryStringParameters);
+    const events = await findEvents(deps, filter, limit);
+    if (format === 'csv') {
+      const header = ['time(时间)', 'agencyId(机构)', 'sub(经办人)', 'route(操作)', 'outcome(结果)', 'status', 'errorCode', 'purpose(目的)', 'recordIds', 'requestId', 'eventId'];
+      return csv(context.hub.requestId, 'audit-events', header, events.map((e) => [e.time, e.agencyId, e.sub, e.route, e.outcome, e.status, e.errorCode, e.purpose, e.recordIds, e.requestId, e.eventId]));
+    }
+    return json(200, { items: events }, context.hub.requestId);
+  };
+}
+
+export function accessReportHandler(deps: OfficerDeps): RouteHandler {
+  return async (event, context) => {
+    officerOf(context);
+    const { caseId } = parseWith(caseIdPath, event.pathParameters ?? {});
+    const { format } = parseQuery(accessReportQuery, event.queryStringParameters);
+    const entries = await accessReport(deps, caseId);
+    if (format === 'csv') {
+      const header = ['time(时间)', 'agencyId(机构)', 'sub(经办人)', 'purpose(目的)', 'legalBasis(法律依据)', 'consentIds(同意编号)', 'categories(信息类别)', 'route(操作)', 'eventId'];
+      return csv(context.hub.requestId, `access-report-${caseId}`, header, entries.map((e) => [e.time, e.agencyId, e.sub, e.purpose, e.legalBasis, e.consentIds, e.categories, e.route, e.eventId]));
+    }
+    return json(200, { caseId, entries }, context.hub.requestId);
+  };
+}
+
+export function officerNotificationsHandler(deps: OfficerDeps): RouteHandler {
+  return async (_event, context) => {
+    officerOf(context);
+    return json(200, { items: await deps.notifications.forRecipient(PRIVACY_OFFICERS, 200) }, context.hub.requestId);
+  };
+}
