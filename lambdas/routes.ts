@@ -33,6 +33,7 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'GET /v1/audit/events': 'audit',
   'GET /v1/audit/cases/{caseId}/access-report': 'audit',
   'GET /v1/audit/notifications': 'audit',
+  'POST /v1/audit/alerts/run': 'audit',
 };
 
 /** The group that answers requests no route matches (API Gateway's `$default` route). */
@@ -95,17 +96,18 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   // Privacy officers: read the whole trail (Scan on audit: the only role that may), seal and verify digests.
   audit: {
     signed: true,
-    tables: { audit: ['Scan'], seals: ['GetItem', 'Query', 'PutItem'], cases: ['GetItem', 'Query'], notifications: ['Query'] },
+    tables: { audit: ['Scan', 'Query'], seals: ['GetItem', 'Query', 'PutItem'], cases: ['GetItem', 'Query'], notifications: ['Query', 'PutItem'] },
     fieldKey: false,
     indexKey: false,
     auditSigning: 'sign-and-verify',
   },
 };
 
-/** The scheduled sealer: reads chain heads and digests, writes a signed digest. */
+/** The scheduled audit jobs: a signed digest of the chain heads, and the alerts. */
 export const AUDIT_SEALER_NEEDS: GroupNeeds = {
   signed: false,
-  tables: { seals: ['GetItem', 'Query', 'PutItem'] },
+  // Also runs the alerts: reads recent events by day, notifies officers.
+  tables: { seals: ['GetItem', 'Query', 'PutItem'], audit: ['Query'], notifications: ['PutItem'] },
   fieldKey: false,
   indexKey: false,
   auditSigning: 'sign',

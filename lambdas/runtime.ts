@@ -58,6 +58,9 @@ export interface HubRuntime {
   readonly officers: OfficerDeps;
 }
 
+/** The province config's defaults, for runtimes built without a full config. */
+const DEFAULT_ALERTS = { windowMinutes: 5, readsPerAgency: 500, readsPerStaff: 60, deniedPerAgency: 30, failedSignatures: 3 };
+
 export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const keyring = new CachingKeyring(settings.keyring);
   const province = settings.registry.provinceCode;
@@ -103,6 +106,6 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       notifications,
       cipher,
     },
-    officers: { audit: auditTable, signer: settings.signer, cases: casesTable, notifications },
+    officers: { audit: auditTable, signer: settings.signer, cases: casesTable, notifications, thresholds: settings.registry.alerts ?? DEFAULT_ALERTS },
   };
 }

@@ -237,6 +237,12 @@ export const API_ROUTES = {
     auth: 'signed',
     responses: { 200: { description: 'Newest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
   },
+  'POST /v1/audit/alerts/run': {
+    summary: 'Evaluate the alert thresholds over the current window now (the stack also does it on a schedule); new alerts notify officers once. Privacy officers only',
+    summaryZh: '立即按阈值评估当前时间窗口的异常访问（系统亦定时评估）；新告警只通知一次。仅限隐私官',
+    auth: 'signed',
+    responses: { 200: { description: 'Alerts in the current window', schema: z.object({ alerts: z.array(z.record(z.string(), z.unknown())) }) } },
+  },
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteKey = keyof typeof API_ROUTES;

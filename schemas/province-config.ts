@@ -56,6 +56,16 @@ export const provinceConfig = z
       region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region such as cn-northwest-1' }),
     }),
     coordinatingAgencyType: agencyType.default('civil_affairs'),
+    alerts: z
+      .strictObject({
+        windowMinutes: z.number().int().min(1).max(60).default(5),
+        readsPerAgency: z.number().int().min(1).default(500).meta({ description: 'Case and record reads by one agency system within the window' }),
+        readsPerStaff: z.number().int().min(1).default(60).meta({ description: 'Case and record reads by one staff member (sub) within the window' }),
+        deniedPerAgency: z.number().int().min(1).default(30),
+        failedSignatures: z.number().int().min(1).default(3).meta({ description: 'Failed signatures presenting a known agency key within the window' }),
+      })
+      .prefault({}),
+    auditRetentionDays: z.number().int().min(1095).default(1095).meta({ description: 'Audit events expire after this (at least 3 years); digests never do' }),
     auditDigestMinutes: z.number().int().min(1).max(1440).default(15).meta({ description: 'How often a signed digest of the audit chain heads is sealed' }),
     emergencyAccessHours: z.number().int().min(1).max(168).default(72).meta({ description: 'How long emergency access lasts unless the request asks for less' }),
     api: z
@@ -102,7 +112,7 @@ export type ProvinceConfigInput = z.input<typeof provinceConfig>;
 
 /** The part of the province config that the Lambdas need at run time (public keys, no secrets). */
 export type AgencyRegistryConfig = Pick<ProvinceConfig, 'provinceCode' | 'hubId' | 'agencies'> &
-  Partial<Pick<ProvinceConfig, 'coordinatingAgencyType' | 'emergencyAccessHours' | 'officers'>>;
+  Partial<Pick<ProvinceConfig, 'coordinatingAgencyType' | 'emergencyAccessHours' | 'officers' | 'alerts'>>;
 
 /** Formats zod issues as `path: message` lines, naming the field. */
 export function describeIssues(error: z.ZodError): string {

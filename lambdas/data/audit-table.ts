@@ -21,6 +21,7 @@ export function auditItem(event: AuditEvent, expiresAt: number): Item {
     pk: S(event.eventId),
     eventId: S(event.eventId),
     time: S(event.time),
+    day: S(event.time.slice(0, 10)),
     requestId: S(event.requestId),
     province: S(event.province),
     route: S(event.route),
@@ -101,6 +102,29 @@ export class AuditTable {
   async head(chain: number): Promise<ChainHead> {
     const out = await guard(this.client.send(new GetItemCommand({ TableName: this.sealsTable, Key: sealKeys.head(chain), ConsistentRead: true })));
     return out.Item ? { seq: num(out.Item, 'seq'), hash: str(out.Item, 'hash') } : { seq: 0, hash: GENESIS };
+  }
+
+  /** Events of one UTC day from `fromTime` on (the byDay index), for the alerts job. */
+  async since(day: string, fromTime: string): Promise<ChainedEvent[]> {
+    const out: ChainedEvent[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await guard(
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'byDay',
+            KeyConditionExpression: '#d = :d AND #t >= :t',
+            ExpressionAttributeNames: { '#d': 'day', '#t': 'time' },
+            ExpressionAttributeValues: { ':d': S(day), ':t': S(fromTime) },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      out.push(...(page.Items ?? []).map((i) => itemToPlain(i) as ChainedEvent));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   /** Every event, for verification and officers' queries (officer and sealer roles only may Scan). */

@@ -1,7 +1,7 @@
 /** Notifications: `NOTE#<recipient>` / `<time>#<id>`, codes and ids only, expiring after a year. */
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomId } from '../shared/ids';
-import { guard, type Item, N, S, str, optStr } from './dynamo';
+import { guard, isConditionFailure, type Item, N, S, str, optStr } from './dynamo';
 
 /** The recipient id of the province's privacy officers. */
 export const PRIVACY_OFFICERS = 'privacy-officers';
@@ -10,11 +10,13 @@ export interface Notification {
   readonly notificationId: string;
   readonly recipient: string;
   readonly at: string;
-  readonly kind: 'record_linked' | 'emergency_access';
+  readonly kind: 'record_linked' | 'emergency_access' | 'alert';
   readonly caseId: string;
   readonly severity: 'info' | 'high';
   /** For emergency access: which agency opened it. Never set for record_linked (who linked stays hidden). */
   readonly byAgency?: string;
+  /** For alerts: what was unusual (codes and counts only). */
+  readonly alert?: { kind: string; agencyId: string; sub?: string; count: number; threshold: number; window: string };
 }
 
 export class NotificationsTable {
@@ -37,7 +39,26 @@ export class NotificationsTable {
       expiresAt: N(Math.floor(Date.parse(n.at) / 1000) + 365 * 86_400),
     };
     if (n.byAgency) item.byAgency = S(n.byAgency);
+    if (n.alert) item.alert = S(JSON.stringify(n.alert));
     await guard(this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item })));
+  }
+
+  /** Notifies once per `key` (an alert for one burst is raised once, however often the job runs). */
+  async notifyOnce(key: string, n: Omit<Notification, 'notificationId'>): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { pk: S(`ONCE#${key}`), sk: S('ONCE'), expiresAt: N(Math.floor(Date.parse(n.at) / 1000) + 7 * 86_400) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    await this.notify(n);
+    return true;
   }
 
   /** Newest first. */
@@ -61,6 +82,7 @@ export class NotificationsTable {
       caseId: str(i, 'caseId'),
       severity: str(i, 'severity') as Notification['severity'],
       ...(optStr(i, 'byAgency') && { byAgency: optStr(i, 'byAgency') }),
+      ...(optStr(i, 'alert') && { alert: JSON.parse(optStr(i, 'alert')!) }),
     }));
   }
 }

@@ -71,10 +71,10 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
   },
   audit: {
     id: 'audit',
-    description: 'Append-only audit events, one per request',
+    description: 'Append-only audit events, one per request, hash-chained; by day for alerts',
     partitionKey: 'pk',
     ttlAttribute: 'expiresAt',
-    indexes: [],
+    indexes: [{ name: 'byDay', partitionKey: 'day', sortKey: 'time', include: ['agencyId', 'agencyVerified', 'sub', 'route', 'outcome', 'errorCode'] }],
     appendOnly: true,
   },
   seals: {

@@ -1,11 +1,19 @@
-/** Lambda entry for the audit sealer: a scheduled signed digest of every chain head. */
-import { sealDigest } from '../domain/audit/seal';
+/**
+ * Lambda entry for the scheduled audit jobs: `{"task":"seal"}` seals a signed
+ * digest of every chain head; `{"task":"alerts"}` evaluates the alert thresholds.
+ */
+import { runAlerts, sealDigest } from '../domain/audit/seal';
 import { logger } from '../shared/logger';
 import { runtimeFromEnvironment } from './environment';
 
 const runtime = runtimeFromEnvironment();
 
-export const handler = async (): Promise<void> => {
+export const handler = async (event: { task?: 'seal' | 'alerts' }): Promise<void> => {
+  if (event.task === 'alerts') {
+    const alerts = await runAlerts(runtime.officers);
+    logger.info('audit alerts evaluated', { alerts: alerts.length });
+    return;
+  }
   const digest = await sealDigest(runtime.officers);
   logger.info('audit digest sealed', { digestId: digest.digestId, at: digest.at });
 };

@@ -9,6 +9,7 @@ import { type AuditEvent, outcomeOf } from '../domain/audit/audit-event';
 import { AuditUnavailableError } from '../shared/errors';
 import { timeOrderedId } from '../shared/ids';
 import { logger } from '../shared/logger';
+import { emitAuditMetrics } from '../shared/metrics';
 import type { HttpEvent, HttpResult, HubContext } from '../http/context';
 import { errorResponse, toHubError } from './error-mapper';
 
@@ -58,6 +59,7 @@ export function auditTrail(options: AuditTrailOptions): middy.MiddlewareObj<Http
     const event = eventFor(request);
     (request.internal as Record<symbol, boolean>)[WRITTEN] = true;
     await options.sink.append(event);
+    emitAuditMetrics(event);
     logger.info('audited', { eventId: event.eventId, route: event.route, outcome: event.outcome, status: event.status, errorCode: event.errorCode });
   };
 

@@ -8,6 +8,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -23,6 +24,7 @@ import {
 } from '../../lambdas/routes';
 import { TABLES, tableEnvVar, type TableId } from '../../lambdas/data/tables';
 import type { ProvinceConfig } from '../../schemas/province-config';
+import { AUDIT_METRICS, METRICS_NAMESPACE } from '../../lambdas/shared/metrics';
 import type { StageSettings } from '../config/stages';
 import type { DataStore } from './data-store';
 
@@ -68,13 +70,20 @@ export class HubApi extends Construct {
     new events.Rule(this, 'AuditSealSchedule', {
       description: `Seal a signed digest of the audit chain heads every ${config.auditDigestMinutes} minutes`,
       schedule: events.Schedule.rate(Duration.minutes(config.auditDigestMinutes)),
-      targets: [new targets.LambdaFunction(sealer)],
+      targets: [new targets.LambdaFunction(sealer, { event: events.RuleTargetInput.fromObject({ task: 'seal' }) })],
+    });
+    new events.Rule(this, 'AuditAlertsSchedule', {
+      description: `Evaluate the alert thresholds every ${config.alerts.windowMinutes} minutes`,
+      schedule: events.Schedule.rate(Duration.minutes(config.alerts.windowMinutes)),
+      targets: [new targets.LambdaFunction(sealer, { event: events.RuleTargetInput.fromObject({ task: 'alerts' }) })],
     });
     const worker = this.#function('list-worker', LIST_WORKER_NEEDS, props, Duration.seconds(150));
     worker.addEventSource(new SqsEventSource(this.listQueue, { batchSize: 5, reportBatchItemFailures: true }));
     functions['list-worker'] = worker;
     functions['audit-sealer'] = sealer;
     this.functions = functions;
+
+    this.#alarms(config);
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: config.logRetentionDays });
     this.api = new apigw.HttpApi(this, 'HttpApi', {
@@ -120,6 +129,24 @@ export class HubApi extends Construct {
     });
   }
 
+  /** Province-wide alarms on the audit metrics; per-agency and per-staff alerts come from the alerts job. */
+  #alarms(config: ProvinceConfig): void {
+    const metric = (name: (typeof AUDIT_METRICS)[number]) =>
+      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { Province: config.provinceCode }, statistic: 'Sum', period: Duration.minutes(config.alerts.windowMinutes) });
+    const alarm = (id: string, name: (typeof AUDIT_METRICS)[number], threshold: number, description: string) =>
+      new cloudwatch.Alarm(this, id, {
+        metric: metric(name),
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+    alarm('FailedSignaturesAlarm', 'FailedSignatures', config.alerts.failedSignatures, 'Failed signatures presenting registered keys (隐私官告警: 签名验证失败)');
+    alarm('DeniedBurstAlarm', 'Denied', config.alerts.deniedPerAgency, 'A burst of denied requests (隐私官告警: 大量被拒请求)');
+    alarm('EmergencyAccessAlarm', 'EmergencyAccess', 1, 'Emergency access was opened (隐私官告警: 紧急访问)');
+  }
+
   #function(name: string, needs: GroupNeeds, props: HubApiProps, timeout: Duration): NodejsFunction {
     const { config, data } = props;
     const registry = {
@@ -127,6 +154,7 @@ export class HubApi extends Construct {
       hubId: config.hubId,
       coordinatingAgencyType: config.coordinatingAgencyType,
       emergencyAccessHours: config.emergencyAccessHours,
+      alerts: config.alerts,
       agencies: config.agencies,
     };
     const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: config.logRetentionDays });
@@ -148,12 +176,13 @@ export class HubApi extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: `xinqiao-${name}`,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        XQ_METRICS: 'emf',
         ...tableEnvironment(data),
         XQ_FIELD_KEY_ARN: needs.fieldKey ? data.fieldKey.keyArn : '',
         XQ_INDEX_KEY_ARN: needs.indexKey ? data.indexKey.keyArn : '',
         XQ_LIST_QUEUE_URL: needs.sendsToListQueue ? this.listQueue.queueUrl : '',
         XQ_AUDIT_SIGNING_KEY_ARN: needs.auditSigning ? data.auditSigningKey.keyArn : '',
-        XQ_AUDIT_RETENTION_DAYS: String(props.stage.auditRetentionDays),
+        XQ_AUDIT_RETENTION_DAYS: String(Math.max(props.stage.auditRetentionDays, config.auditRetentionDays)),
       },
       bundling: {
         format: OutputFormat.ESM,

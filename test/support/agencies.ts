@@ -71,6 +71,8 @@ export async function makeTestProvince(): Promise<TestProvince> {
     credentials: { agencyId: 'officer-zhang', privateJwk: officer.privateJwk as AgencyCredentials['privateJwk'] },
   };
   const config = provinceConfig.parse({
+    // Low thresholds so that tests can cross them with a few requests.
+    alerts: { windowMinutes: 5, readsPerAgency: 8, readsPerStaff: 4, deniedPerAgency: 4, failedSignatures: 2 },
     officers: [{ id: 'officer-zhang', name: { zh: '张隐私官', en: 'Officer Zhang' }, keys: [{ ...officer.publicEntry, status: 'active' }] }],
     provinceCode: '540000',
     name: { zh: '西藏自治区（测试）', en: 'Tibet (test)' },

@@ -8,12 +8,14 @@ import type { CasesTable } from '../../data/cases-table';
 import type { NotificationsTable } from '../../data/notifications-table';
 import type { DigestSigner } from '../../crypto/digest-signer';
 import type { ChainedEvent } from './chain';
+import type { AlertThresholds } from './alerts';
 
 export interface OfficerDeps {
-  readonly audit: Pick<AuditTable, 'head' | 'digests' | 'putDigest' | 'scan'>;
+  readonly audit: Pick<AuditTable, 'head' | 'digests' | 'putDigest' | 'scan' | 'since'>;
   readonly signer: DigestSigner;
   readonly cases: Pick<CasesTable, 'members' | 'history'>;
-  readonly notifications: Pick<NotificationsTable, 'forRecipient'>;
+  readonly notifications: Pick<NotificationsTable, 'forRecipient' | 'notifyOnce'>;
+  readonly thresholds: AlertThresholds;
 }
 
 export interface EventFilter {
@@ -117,7 +119,7 @@ export async function accessReport(deps: OfficerDeps, caseId: string): Promise<A
     const d = e.disclosure as { legalBasis?: string[]; consentIds?: string[]; disclosed?: { categories: string[] }[] } | undefined;
     const base = { time: e.time, agencyId: e.agencyId ?? '', route: e.route, eventId: e.eventId, ...(e.sub && { sub: e.sub }), ...(e.purpose && { purpose: e.purpose }) };
     if (e.route === 'GET /v1/cases/{caseId}' && d) {
-      entries.push({ ...base, legalBasis: d.legalBasis ?? [], consentIds: d.consentIds ?? [], categories: [...new Set((d.disclosed ?? []).flatMap((x) => x.categories))] });
+      entries.push({ ...base, legalBasis: [...(d.legalBasis ?? [])].sort(), consentIds: d.consentIds ?? [], categories: [...new Set((d.disclosed ?? []).flatMap((x) => x.categories))] });
     } else if (e.route === 'GET /v1/records/{recordId}') {
       entries.push({ ...base, legalBasis: ['own_record'], consentIds: [], categories: ['all'] });
     } else if (e.route === 'POST /v1/cases/{caseId}/emergency') {

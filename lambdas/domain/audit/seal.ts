@@ -6,6 +6,8 @@
 import type { DigestSigner } from '../../crypto/digest-signer';
 import type { AuditTable } from '../../data/audit-table';
 import { randomId } from '../../shared/ids';
+import { PRIVACY_OFFICERS, type NotificationsTable } from '../../data/notifications-table';
+import { evaluateAlerts, windowStart, type Alert, type AlertThresholds } from './alerts';
 import { CHAIN_COUNT, digestHashOf, GENESIS, verifyTrail, type ChainedEvent, type ChainHead, type Digest, type VerifyResult } from './chain';
 
 export interface SealDeps {
@@ -35,4 +37,35 @@ export async function verifyAudit(deps: SealDeps): Promise<VerifyResult> {
   const valid = new Set<string>();
   for (const d of digests) if (await deps.signer.verify(d.digestHash, d.signature)) valid.add(d.digestId);
   return verifyTrail(events, heads, digests, (d) => valid.has(d.digestId));
+}
+
+export interface AlertDeps {
+  readonly audit: Pick<AuditTable, 'since'>;
+  readonly notifications: Pick<NotificationsTable, 'notifyOnce'>;
+  readonly thresholds: AlertThresholds;
+  readonly now?: () => Date;
+}
+
+/**
+ * Evaluates the last `windowMinutes` (a sliding window) and notifies officers
+ * once per alert and window bucket, however often the job runs.
+ */
+export async function runAlerts(deps: AlertDeps): Promise<Alert[]> {
+  const now = (deps.now ?? (() => new Date()))();
+  const window = windowStart(now, deps.thresholds.windowMinutes);
+  const from = new Date(now.getTime() - deps.thresholds.windowMinutes * 60_000).toISOString();
+  const days = [...new Set([from.slice(0, 10), now.toISOString().slice(0, 10)])];
+  const events = (await Promise.all(days.map((d) => deps.audit.since(d, from)))).flat();
+  const alerts = evaluateAlerts(events, deps.thresholds, window);
+  for (const a of alerts) {
+    await deps.notifications.notifyOnce(`${a.kind}|${a.agencyId}|${a.sub ?? ''}|${a.window}`, {
+      recipient: PRIVACY_OFFICERS,
+      at: now.toISOString(),
+      kind: 'alert',
+      caseId: '-',
+      severity: 'high',
+      alert: { kind: a.kind, agencyId: a.agencyId, ...(a.sub && { sub: a.sub }), count: a.count, threshold: a.threshold, window: a.window },
+    });
+  }
+  return alerts;
 }

@@ -5,7 +5,7 @@
  */
 import { accessReportQuery, auditEventsQuery, caseIdPath } from '../../../schemas/audit';
 import { PRIVACY_OFFICERS } from '../../data/notifications-table';
-import { sealDigest, verifyAudit } from '../../domain/audit/seal';
+import { runAlerts, sealDigest, verifyAudit } from '../../domain/audit/seal';
 import { accessReport, findEvents, type OfficerDeps } from '../../domain/audit/officer-queries';
 import { officerOf, type RouteHandler } from '../../http/context';
 import { BASE_HEADERS, json } from '../../http/responses';
@@ -70,5 +70,12 @@ export function officerNotificationsHandler(deps: OfficerDeps): RouteHandler {
   return async (_event, context) => {
     officerOf(context);
     return json(200, { items: await deps.notifications.forRecipient(PRIVACY_OFFICERS, 200) }, context.hub.requestId);
+  };
+}
+
+export function runAlertsHandler(deps: OfficerDeps): RouteHandler {
+  return async (_event, context) => {
+    officerOf(context);
+    return json(200, { alerts: await runAlerts(deps) }, context.hub.requestId);
   };
 }
