@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HubClient } from './hub-client';
 import type { AgencyCredentials } from './sign-request';
+import { loadAgencyJwk } from '../local/demo-province';
 
 const USAGE = 'usage: npm run hub -- <get|post> <path> --as <agencyId> [--file body.json] [--sub staffId] [--purpose purpose]';
 
@@ -29,10 +30,7 @@ async function main(): Promise<void> {
   }
   const dir = resolve(values.dir!);
   const hub = JSON.parse(readFileSync(join(dir, 'hub.json'), 'utf8')) as { hubId: string; baseUrl: string };
-  const credentials: AgencyCredentials = {
-    agencyId: values.as,
-    privateJwk: JSON.parse(readFileSync(join(dir, 'agencies', `${values.as}.jwk.json`), 'utf8')),
-  };
+  const credentials: AgencyCredentials = { agencyId: values.as, privateJwk: loadAgencyJwk(dir, values.as) };
   const client = new HubClient({ baseUrl: hub.baseUrl, hubId: hub.hubId, credentials });
   const call = { ...(values.sub && { sub: values.sub }), ...(values.purpose && { purpose: values.purpose }) };
   const res =

@@ -21,6 +21,17 @@ export const DEMO_AGENCIES: readonly { id: string; type: AgencyType; zh: string;
   { id: 'xz-womens-federation', type: 'womens_federation', zh: '西藏自治区妇女联合会', en: "Tibet Women's Federation", alg: 'EdDSA' },
 ];
 
+export const DEMO_OFFICER = { id: 'xz-privacy-officer', zh: '西藏自治区数据隐私官（演示）', en: 'Tibet privacy officer (demo)' };
+
+async function demoKeyPair(id: string, alg: 'EdDSA' | 'ES256', dir: string) {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' && { crv: 'Ed25519' }) });
+  const kid = `${id}-${new Date().toISOString().slice(0, 10)}`;
+  const privateJwk: PrivateAgencyJwk = { ...(await exportJWK(privateKey)), kid, alg };
+  writeSecret(join(dir, `${id}.jwk.json`), privateJwk);
+  const { kty, crv, x, y } = await exportJWK(publicKey);
+  return { kid, alg, publicJwk: { kty, crv, x, ...(y && { y }) } };
+}
+
 export interface LocalHubState {
   readonly dir: string;
   readonly province: ProvinceConfig;
@@ -40,17 +51,8 @@ export async function ensureDemoProvince(dir: string): Promise<LocalHubState> {
   if (!existsSync(provincePath)) {
     const agencies = [];
     for (const agency of DEMO_AGENCIES) {
-      const { publicKey, privateKey } = await generateKeyPair(agency.alg, { extractable: true, ...(agency.alg === 'EdDSA' && { crv: 'Ed25519' }) });
-      const kid = `${agency.id}-${new Date().toISOString().slice(0, 10)}`;
-      const privateJwk: PrivateAgencyJwk = { ...(await exportJWK(privateKey)), kid, alg: agency.alg };
-      writeSecret(join(dir, 'agencies', `${agency.id}.jwk.json`), privateJwk);
-      const { kty, crv, x, y } = await exportJWK(publicKey);
-      agencies.push({
-        id: agency.id,
-        type: agency.type,
-        name: { zh: agency.zh, en: agency.en },
-        keys: [{ kid, alg: agency.alg, publicJwk: { kty, crv, x, ...(y && { y }) } }],
-      });
+      const key = await demoKeyPair(agency.id, agency.alg, join(dir, 'agencies'));
+      agencies.push({ id: agency.id, type: agency.type, name: { zh: agency.zh, en: agency.en }, keys: [key] });
     }
     const config = {
       provinceCode: DEMO_PROVINCE_CODE,
@@ -60,6 +62,14 @@ export async function ensureDemoProvince(dir: string): Promise<LocalHubState> {
       agencies,
     };
     writeFileSync(provincePath, `${JSON.stringify(config, null, 2)}\n`);
+  }
+  const raw = JSON.parse(readFileSync(provincePath, 'utf8')) as { officers?: unknown[] };
+  if (!raw.officers?.length) {
+    // Hubs set up before officers existed get their demo officer now.
+    mkdirSync(join(dir, 'officers'), { recursive: true, mode: 0o700 });
+    const key = await demoKeyPair(DEMO_OFFICER.id, 'EdDSA', join(dir, 'officers'));
+    raw.officers = [{ id: DEMO_OFFICER.id, name: { zh: DEMO_OFFICER.zh, en: DEMO_OFFICER.en }, keys: [key] }];
+    writeFileSync(provincePath, `${JSON.stringify(raw, null, 2)}\n`);
   }
   const material = JSON.parse(readFileSync(keyringPath, 'utf8')) as LocalKeyMaterial;
   if (!material.auditSigningKey) writeSecret(keyringPath, { ...material, auditSigningKey: generateAuditSigningKey() });
@@ -72,11 +82,22 @@ export async function ensureDemoProvince(dir: string): Promise<LocalHubState> {
 export function writeHubInfo(state: LocalHubState, baseUrl: string): void {
   writeFileSync(
     join(state.dir, 'hub.json'),
-    `${JSON.stringify({ hubId: state.province.hubId, baseUrl, agencies: state.province.agencies.map((a) => ({ id: a.id, type: a.type })) }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        hubId: state.province.hubId,
+        baseUrl,
+        agencies: state.province.agencies.map((a) => ({ id: a.id, type: a.type })),
+        officers: state.province.officers.map((o) => ({ id: o.id })),
+      },
+      null,
+      2,
+    )}\n`,
   );
 }
 
-/** Loads an agency's private JWK written by `ensureDemoProvince`. */
-export function loadAgencyJwk(dir: string, agencyId: string): PrivateAgencyJwk {
-  return JSON.parse(readFileSync(join(dir, 'agencies', `${agencyId}.jwk.json`), 'utf8')) as PrivateAgencyJwk;
+/** Loads an agency system's (or a demo officer's) private JWK written by `ensureDemoProvince`. */
+export function loadAgencyJwk(dir: string, id: string): PrivateAgencyJwk {
+  const agencyPath = join(dir, 'agencies', `${id}.jwk.json`);
+  const path = existsSync(agencyPath) ? agencyPath : join(dir, 'officers', `${id}.jwk.json`);
+  return JSON.parse(readFileSync(path, 'utf8')) as PrivateAgencyJwk;
 }

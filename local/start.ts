@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDbLocalError, startDynamoDbLocal } from './dynamodb-local';
 import { ensureDemoProvince, writeHubInfo } from './demo-province';
 import { startHubServer } from './hub';
+import { runAlerts, sealDigest } from '../lambdas/domain/audit/seal';
 
 function portFrom(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -44,11 +45,20 @@ async function main(): Promise<void> {
   }
   writeHubInfo(state, hub.baseUrl);
 
+  // As the stack's scheduled jobs do: seal a signed digest of the audit chains, and evaluate alerts.
+  const digestMs = Number(process.env.HUB_AUDIT_DIGEST_SECONDS ?? state.province.auditDigestMinutes * 60) * 1000;
+  const alertsMs = state.province.alerts.windowMinutes * 60_000;
+  const jobs = [
+    setInterval(() => void sealDigest(hub.runtime.officers).catch(() => undefined), digestMs),
+    setInterval(() => void runAlerts(hub.runtime.officers).catch(() => undefined), alertsMs),
+  ];
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the hub and DynamoDB Local...`);
+    jobs.forEach(clearInterval);
     await hub.close();
     await dynamo.stop();
     process.exit(0);
@@ -64,6 +74,7 @@ async function main(): Promise<void> {
       `  Agencies:       ${state.province.agencies.map((a) => a.id).join(', ')}`,
       `  Private keys:   ${join(dir, 'agencies')}/<agencyId>.jwk.json`,
       `  Try:            npm run hub -- get /v1/openapi.json --as xz-education`,
+      `  Officers:       ${state.province.officers.map((o) => o.id).join(', ') || '(none)'}; console at ${hub.baseUrl}/console/ ; npm run audit:verify`,
       'Press Ctrl-C to stop.',
     ].join('\n'),
   );

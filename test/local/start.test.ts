@@ -3,7 +3,7 @@
  * demo province files, persistence across restarts, and no orphan JVM after
  * SIGINT or SIGTERM.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -74,6 +74,7 @@ describe('npm start', () => {
         { id: 'xz-youth-league', type: 'youth_league' },
         { id: 'xz-womens-federation', type: 'womens_federation' },
       ],
+      officers: [{ id: 'xz-privacy-officer' }],
     });
     const jwkPath = join(dir, 'agencies', 'xz-education.jwk.json');
     expect(statSync(jwkPath).mode & 0o077).toBe(0);
@@ -83,6 +84,11 @@ describe('npm start', () => {
     const client = new HubClient({ baseUrl: hub.baseUrl, hubId: hub.hubId, credentials: { agencyId: 'xz-education', privateJwk: jwk } });
     const published = await client.post<any>('/v1/records', sampleRecord({ externalId: 'START-1' }));
     expect(published.status).toBe(201);
+
+    // npm run audit:verify reads the running hub's trail.
+    const verify = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts'], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+    expect(verify.stdout).toContain('intact');
 
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);

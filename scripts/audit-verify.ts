@@ -1,0 +1,34 @@
+/**
+ * `npm run audit:verify`: verifies the local hub's whole audit trail (hash
+ * chains, chain heads, signed digests) and names the first event that was
+ * changed, deleted, reordered or cut off the end. Exit code 0 when intact,
+ * 1 when tampered, 2 when the hub's database cannot be reached.
+ * For a deployed stack, privacy officers call GET /v1/audit/verify.
+ */
+import { resolve } from 'node:path';
+import { LocalDigestSigner } from '../lambdas/crypto/digest-signer';
+import { AuditTable } from '../lambdas/data/audit-table';
+import { localTableNames } from '../lambdas/data/tables';
+import { verifyAudit } from '../lambdas/domain/audit/seal';
+import { ensureDemoProvince } from '../local/demo-province';
+import { localDynamoClient } from '../local/dynamodb-local';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const state = await ensureDemoProvince(resolve(process.env.HUB_LOCAL_DIR ?? '.hub-local'));
+const dynamo = localDynamoClient(`http://127.0.0.1:${process.env.HUB_DYNAMODB_PORT ?? '8000'}`);
+const tables = localTableNames(state.province.provinceCode);
+const audit = new AuditTable(dynamo, tables.audit, 0, tables.seals);
+try {
+  const result = await verifyAudit({ audit, signer: new LocalDigestSigner(state.keyMaterial.auditSigningKey!) });
+  console.log(`audit trail of ${state.province.hubId}: ${result.events} events in ${result.chains} chains, ${result.digests} signed digests`);
+  if (result.ok) {
+    console.log('intact: every chain, head and digest verifies (审计记录完整)');
+    process.exit(0);
+  }
+  console.log(`TAMPERED (审计记录被篡改): ${result.problems.length} problem(s); first: ${result.first!.kind} — ${result.first!.detail}`);
+  console.log(JSON.stringify(result.first, null, 2));
+  process.exit(1);
+} catch (error) {
+  console.error(`Cannot read the audit trail (is the hub running? npm start): ${(error as Error).message}`);
+  process.exit(2);
+}
