@@ -3,6 +3,7 @@
  * route-group handlers the Lambdas run, and the local API Gateway server.
  */
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { generateAuditSigningKey, LocalKeyring } from '../lambdas/crypto/local-keyring';
 import { LocalDigestSigner } from '../lambdas/crypto/digest-signer';
@@ -58,7 +59,8 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
     auditRetentionDays: options.auditRetentionDays ?? 3 * 365,
   });
   listQueue.attach(createListWorker(runtime));
-  const server = createLocalServer(createAllGroups(runtime, options.groupOptions));
+  const consoleDir = fileURLToPath(new URL('../console', import.meta.url));
+  const server = createLocalServer(createAllGroups(runtime, options.groupOptions), { dir: consoleDir, hubId: state.province.hubId });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
