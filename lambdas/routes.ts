@@ -6,7 +6,7 @@
  */
 import type { RouteKey } from '../schemas/api';
 
-export const ROUTE_GROUPS = ['health', 'meta', 'records', 'cases', 'lists', 'consent', 'audit'] as const;
+export const ROUTE_GROUPS = ['health', 'meta', 'records', 'cases', 'lists', 'consent', 'audit', 'console'] as const;
 export type RouteGroup = (typeof ROUTE_GROUPS)[number];
 
 export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
@@ -34,6 +34,8 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'GET /v1/audit/cases/{caseId}/access-report': 'audit',
   'GET /v1/audit/notifications': 'audit',
   'POST /v1/audit/alerts/run': 'audit',
+  'GET /console': 'console',
+  'GET /console/{file}': 'console',
 };
 
 /** The group that answers requests no route matches (API Gateway's `$default` route). */
@@ -60,6 +62,7 @@ export interface GroupNeeds {
  */
 export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   health: { signed: false, tables: {}, fieldKey: false, indexKey: false },
+  console: { signed: false, tables: {}, fieldKey: false, indexKey: false },
   meta: { signed: true, tables: {}, fieldKey: false, indexKey: false },
   records: {
     signed: true,

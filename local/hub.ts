@@ -3,7 +3,6 @@
  * route-group handlers the Lambdas run, and the local API Gateway server.
  */
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { generateAuditSigningKey, LocalKeyring } from '../lambdas/crypto/local-keyring';
 import { LocalDigestSigner } from '../lambdas/crypto/digest-signer';
@@ -15,6 +14,7 @@ import type { SignedGroupOptions } from '../lambdas/groups/signed-group';
 import { createRuntime, type HubRuntime } from '../lambdas/runtime';
 import { localDynamoClient } from './dynamodb-local';
 import type { LocalHubState } from './demo-province';
+import { readConsoleFiles } from './console-files';
 import { createLocalServer } from './server';
 import { ensureTables } from './tables';
 
@@ -59,8 +59,7 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
     auditRetentionDays: options.auditRetentionDays ?? 3 * 365,
   });
   listQueue.attach(createListWorker(runtime));
-  const consoleDir = fileURLToPath(new URL('../console', import.meta.url));
-  const server = createLocalServer(createAllGroups(runtime, options.groupOptions), { dir: consoleDir, hubId: state.province.hubId });
+  const server = createLocalServer(createAllGroups(runtime, readConsoleFiles(), options.groupOptions));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

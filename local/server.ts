@@ -4,9 +4,7 @@
  * handler. Route matching uses lambdas/routes.ts, like the CDK stack.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { GroupHandler } from '../lambdas/groups/signed-group';
 import type { HttpEvent } from '../lambdas/http/context';
@@ -133,56 +131,11 @@ function lambdaContext(group: RouteGroup, requestId: string): Context {
   };
 }
 
-/** The privacy officers' console (static files), served beside the API. */
-export interface ConsoleOptions {
-  readonly dir: string;
-  readonly hubId: string;
-}
-
-const CONSOLE_FILES: Readonly<Record<string, string>> = {
-  'index.html': 'text/html; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8',
-  'style.css': 'text/css; charset=utf-8',
-};
-const CONSOLE_HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
-
-/** Serves /console/ files; false when the path is not the console's. */
-function serveConsole(path: string, res: import('node:http').ServerResponse, options: ConsoleOptions): boolean {
-  if (path === '/console') {
-    res.writeHead(301, { location: '/console/' });
-    res.end();
-    return true;
-  }
-  if (!path.startsWith('/console/')) return false;
-  const name = path.slice('/console/'.length) || 'index.html';
-  if (name === 'config.json') {
-    res.writeHead(200, { ...CONSOLE_HEADERS, 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ hubId: options.hubId }));
-    return true;
-  }
-  const type = CONSOLE_FILES[name];
-  if (!type) {
-    res.writeHead(404, CONSOLE_HEADERS);
-    res.end();
-    return true;
-  }
-  res.writeHead(200, { ...CONSOLE_HEADERS, 'content-type': type });
-  res.end(readFileSync(join(options.dir, name)));
-  return true;
-}
-
-export function createLocalServer(groups: Readonly<Record<RouteGroup, GroupHandler>>, consoleOptions?: ConsoleOptions): Server {
+export function createLocalServer(groups: Readonly<Record<RouteGroup, GroupHandler>>): Server {
   const routes = compileRoutes();
   return createServer(async (req, res) => {
     const requestId = randomUUID();
     try {
-      const path = new URL(req.url ?? '/', 'http://local').pathname;
-      if (consoleOptions && (req.method === 'GET' || req.method === 'HEAD') && serveConsole(path, res, consoleOptions)) return;
       const body = await readBody(req);
       if (body === 'too-large') {
         res.writeHead(413, { ...BASE_HEADERS, 'x-request-id': requestId });

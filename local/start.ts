@@ -74,7 +74,7 @@ async function main(): Promise<void> {
       `  Agencies:       ${state.province.agencies.map((a) => a.id).join(', ')}`,
       `  Private keys:   ${join(dir, 'agencies')}/<agencyId>.jwk.json`,
       `  Try:            npm run hub -- get /v1/openapi.json --as xz-education`,
-      `  Officers:       ${state.province.officers.map((o) => o.id).join(', ') || '(none)'}; console at ${hub.baseUrl}/console/ ; npm run audit:verify`,
+      `  Officers:       ${state.province.officers.map((o) => o.id).join(', ') || '(none)'}; console at ${hub.baseUrl}/console ; npm run audit:verify`,
       'Press Ctrl-C to stop.',
     ].join('\n'),
   );

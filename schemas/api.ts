@@ -243,6 +243,19 @@ export const API_ROUTES = {
     auth: 'signed',
     responses: { 200: { description: 'Alerts in the current window', schema: z.object({ alerts: z.array(z.record(z.string(), z.unknown())) }) } },
   },
+  'GET /console': {
+    summary: "The privacy officers' console (redirects to /console/index.html); it signs its own API requests in the browser",
+    summaryZh: '隐私官控制台（跳转至 /console/index.html）',
+    auth: 'public',
+    responses: { 301: { description: 'Redirect', schema: z.string() } },
+  },
+  'GET /console/{file}': {
+    summary: "The privacy officers' console files (index.html, app.js, style.css, config.json)",
+    summaryZh: '隐私官控制台文件',
+    auth: 'public',
+    pathParams: { file: z.enum(['index.html', 'app.js', 'style.css', 'config.json']) },
+    responses: { 200: { description: 'The file', schema: z.string() } },
+  },
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteKey = keyof typeof API_ROUTES;

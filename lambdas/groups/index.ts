@@ -4,13 +4,14 @@ import type { HubRuntime } from '../runtime';
 import { createAuditGroup } from './audit';
 import { createCasesGroup } from './cases';
 import { createConsentGroup } from './consent';
+import { createConsoleGroup } from './console';
 import { createHealthGroup } from './health';
 import { createListsGroup } from './lists';
 import { createMetaGroup } from './meta';
 import { createRecordsGroup } from './records';
 import type { GroupHandler, SignedGroupOptions } from './signed-group';
 
-export function createAllGroups(runtime: HubRuntime, options?: SignedGroupOptions): Record<RouteGroup, GroupHandler> {
+export function createAllGroups(runtime: HubRuntime, consoleFiles: Readonly<Record<string, string>>, options?: SignedGroupOptions): Record<RouteGroup, GroupHandler> {
   return {
     health: createHealthGroup(runtime, options),
     meta: createMetaGroup(runtime, options),
@@ -19,5 +20,6 @@ export function createAllGroups(runtime: HubRuntime, options?: SignedGroupOption
     lists: createListsGroup(runtime, options),
     consent: createConsentGroup(runtime, options),
     audit: createAuditGroup(runtime, options),
+    console: createConsoleGroup(runtime, consoleFiles, options),
   };
 }

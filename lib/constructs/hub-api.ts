@@ -27,6 +27,7 @@ import type { ProvinceConfig } from '../../schemas/province-config';
 import { AUDIT_METRICS, METRICS_NAMESPACE } from '../../lambdas/shared/metrics';
 import type { StageSettings } from '../config/stages';
 import type { DataStore } from './data-store';
+import { readConsoleFiles } from '../../local/console-files';
 
 export interface HubApiProps {
   readonly config: ProvinceConfig;
@@ -191,7 +192,10 @@ export class HubApi extends Construct {
         sourceMap: false,
         bundleAwsSDK: false,
         mainFields: ['module', 'main'],
-        define: { __XQ_REGISTRY__: JSON.stringify(JSON.stringify(registry)) },
+        define: {
+          __XQ_REGISTRY__: JSON.stringify(JSON.stringify(registry)),
+          ...(name === 'console' && { __XQ_CONSOLE__: JSON.stringify(JSON.stringify(readConsoleFiles())) }),
+        },
         banner: "import { createRequire as __xqCreateRequire } from 'node:module'; const require = __xqCreateRequire(import.meta.url);",
       },
     });

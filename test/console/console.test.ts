@@ -41,7 +41,7 @@ describe('privacy officers console', () => {
   it('loads an officer key and verifies the audit trail', async () => {
     const keyFile = join(mkdtempSync(join(tmpdir(), 'xq-key-')), 'officer.jwk.json');
     writeFileSync(keyFile, JSON.stringify(t.province.agencies['officer-zhang']!.credentials.privateJwk));
-    await page.goto(`${t.hub.baseUrl}/console/`);
+    await page.goto(`${t.hub.baseUrl}/console`); // redirects to /console/index.html
     await expect.poll(() => page.textContent('#hub')).toBe('xinqiao-540000');
     await page.setInputFiles('#key-file', keyFile);
     await page.fill('#officer-id', 'officer-zhang');
