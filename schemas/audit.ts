@@ -12,6 +12,7 @@ export const auditEventsQuery = z.strictObject({
   from: z.iso.datetime().optional(),
   to: z.iso.datetime().optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(500),
+  cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
   format: z.enum(['json', 'csv']).default('json'),
 });
 

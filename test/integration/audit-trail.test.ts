@@ -54,6 +54,11 @@ describe('privacy officer role', () => {
     const t = await hubWithTraffic();
     const res = await officer(t).get<any>('/v1/audit/events?agencyId=xz-education&sub=teacher-1&route=POST%20%2Fv1%2Frecords&outcome=allow');
     expect(res.body.items).toHaveLength(40);
+    const first = await officer(t).get<any>('/v1/audit/events?agencyId=xz-education&limit=15');
+    const second = await officer(t).get<any>(`/v1/audit/events?agencyId=xz-education&limit=15&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    expect(first.body.items).toHaveLength(15);
+    expect(second.body.items[0].time >= first.body.items[14].time).toBe(true);
+    expect(new Set([...first.body.items, ...second.body.items].map((e: any) => e.eventId)).size).toBe(30);
     const denied = await officer(t).get<any>('/v1/audit/events?outcome=deny');
     expect(denied.body.items.map((e: any) => e.errorCode)).toContain('AUTH_MALFORMED');
     const own = await officer(t).get<any>('/v1/audit/events?agencyId=officer-zhang');

@@ -75,6 +75,21 @@ export async function caseRecordIds(deps: Pick<OfficerDeps, 'cases'>, caseId: st
   return new Set([...members.map((m) => m.recordId), ...history.flatMap((e) => e.recordIds)]);
 }
 
+/** Cursor of a page: the sort position (time, event id) of its last event. */
+const positionOf = (e: Pick<EventView, 'time' | 'eventId'>) => `${e.time}|${e.eventId}`;
+
+/** Matching events, oldest first, `limit` at a time; `cursor` continues after a previous page. */
+export async function findEventsPage(
+  deps: OfficerDeps,
+  filter: EventFilter,
+  limit: number,
+  cursor?: string,
+): Promise<{ items: EventView[]; nextCursor?: string }> {
+  const all = (await findEvents(deps, filter, Number.MAX_SAFE_INTEGER)).filter((e) => !cursor || positionOf(e) > cursor);
+  const items = all.slice(0, limit);
+  return { items, ...(all.length > limit && { nextCursor: positionOf(items.at(-1)!) }) };
+}
+
 export async function findEvents(deps: OfficerDeps, filter: EventFilter, limit: number): Promise<EventView[]> {
   const ids = filter.caseId ? await caseRecordIds(deps, filter.caseId) : undefined;
   const out: EventView[] = [];
@@ -91,7 +106,7 @@ export async function findEvents(deps: OfficerDeps, filter: EventFilter, limit: 
       out.push(v);
     }
   }
-  return out.sort((a, b) => (a.time < b.time ? -1 : 1)).slice(-limit);
+  return out.sort((a, b) => (positionOf(a) < positionOf(b) ? -1 : 1)).slice(-limit);
 }
 
 export interface AccessEntry {

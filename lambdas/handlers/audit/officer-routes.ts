@@ -6,7 +6,7 @@
 import { accessReportQuery, auditEventsQuery, caseIdPath } from '../../../schemas/audit';
 import { PRIVACY_OFFICERS } from '../../data/notifications-table';
 import { runAlerts, sealDigest, verifyAudit } from '../../domain/audit/seal';
-import { accessReport, findEvents, type OfficerDeps } from '../../domain/audit/officer-queries';
+import { accessReport, findEventsPage, type OfficerDeps } from '../../domain/audit/officer-queries';
 import { officerOf, type RouteHandler } from '../../http/context';
 import { BASE_HEADERS, json } from '../../http/responses';
 import { parseQuery, parseWith } from '../../http/validate';
@@ -42,13 +42,14 @@ export function sealHandler(deps: OfficerDeps): RouteHandler {
 export function eventsHandler(deps: OfficerDeps): RouteHandler {
   return async (event, context) => {
     officerOf(context);
-    const { limit, format, ...filter } = parseQuery(auditEventsQuery, event.queryStringParameters);
-    const events = await findEvents(deps, filter, limit);
+    const { limit, format, cursor, ...filter } = parseQuery(auditEventsQuery, event.queryStringParameters);
+    const page = await findEventsPage(deps, filter, limit, cursor);
+    const events = page.items;
     if (format === 'csv') {
       const header = ['time(时间)', 'agencyId(机构)', 'sub(经办人)', 'route(操作)', 'outcome(结果)', 'status', 'errorCode', 'purpose(目的)', 'recordIds', 'requestId', 'eventId'];
       return csv(context.hub.requestId, 'audit-events', header, events.map((e) => [e.time, e.agencyId, e.sub, e.route, e.outcome, e.status, e.errorCode, e.purpose, e.recordIds, e.requestId, e.eventId]));
     }
-    return json(200, { items: events }, context.hub.requestId);
+    return json(200, { items: events, ...(page.nextCursor && { nextCursor: page.nextCursor }) }, context.hub.requestId);
   };
 }
 
