@@ -6,14 +6,13 @@
 import {
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   ScanCommand,
   TransactWriteItemsCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { AuditEvent } from '../domain/audit/audit-event';
 import { chainOf, contentHash, GENESIS, linkHash, type ChainedEvent, type ChainHead, type Digest } from '../domain/audit/chain';
-import { isConditionFailure, itemToPlain, guard, type Item, N, S, SS, str, num } from './dynamo';
+import { isConditionFailure, itemToPlain, guard, queryAll, type Item, N, S, SS, str, num } from './dynamo';
 
 /** Builds the stored item; pure, so tests can assert it. Absent optional fields are left out. */
 export function auditItem(event: AuditEvent, expiresAt: number): Item {
@@ -106,25 +105,14 @@ export class AuditTable {
 
   /** Events of one UTC day from `fromTime` on (the byDay index), for the alerts job. */
   async since(day: string, fromTime: string): Promise<ChainedEvent[]> {
-    const out: ChainedEvent[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await guard(
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: 'byDay',
-            KeyConditionExpression: '#d = :d AND #t >= :t',
-            ExpressionAttributeNames: { '#d': 'day', '#t': 'time' },
-            ExpressionAttributeValues: { ':d': S(day), ':t': S(fromTime) },
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      out.push(...(page.Items ?? []).map((i) => itemToPlain(i) as ChainedEvent));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'byDay',
+      KeyConditionExpression: '#d = :d AND #t >= :t',
+      ExpressionAttributeNames: { '#d': 'day', '#t': 'time' },
+      ExpressionAttributeValues: { ':d': S(day), ':t': S(fromTime) },
+    });
+    return items.map((i) => itemToPlain(i) as ChainedEvent);
   }
 
   /** Every event, for verification and officers' queries (officer and sealer roles only may Scan). */
@@ -151,23 +139,12 @@ export class AuditTable {
 
   /** All digests, oldest first. */
   async digests(): Promise<Digest[]> {
-    const out: Digest[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await guard(
-        this.client.send(
-          new QueryCommand({
-            TableName: this.sealsTable,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': S('DIGEST') },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      out.push(...(page.Items ?? []).map((i) => JSON.parse(str(i, 'body')) as Digest));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.client, {
+      TableName: this.sealsTable,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': S('DIGEST') },
+      ConsistentRead: true,
+    });
+    return items.map((i) => JSON.parse(str(i, 'body')) as Digest);
   }
 }

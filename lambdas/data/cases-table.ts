@@ -16,7 +16,7 @@ import {
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import { guard, isConditionFailure, type Item, N, num, optStr, S, str } from './dynamo';
+import { guard, isConditionFailure, type Item, N, num, optStr, queryAll, S, str } from './dynamo';
 
 export interface CaseMember {
   readonly caseId: string;
@@ -242,24 +242,13 @@ export class CasesTable {
   ) {}
 
   async members(caseId: string): Promise<CaseMember[]> {
-    const out: CaseMember[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await guard(
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
-            ExpressionAttributeValues: { ':pk': S(`CASE#${caseId}`), ':m': S('MEM#') },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      out.push(...(page.Items ?? []).map(toMember));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+      ExpressionAttributeValues: { ':pk': S(`CASE#${caseId}`), ':m': S('MEM#') },
+      ConsistentRead: true,
+    });
+    return items.map(toMember);
   }
 
   async history(caseId: string): Promise<CaseEvent[]> {

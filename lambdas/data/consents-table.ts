@@ -6,10 +6,10 @@
  * - pointer    `CONSENTID#<consentId>` / `PTR`: consent id -> case id.
  * One query on the case partition reads them all, on every request (no cache).
  */
-import { GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Consent, EmergencyGrant } from '../domain/consent/gate';
 import { toMember, type CaseMember } from './cases-table';
-import { guard, isConditionFailure, type Item, S, str, optStr } from './dynamo';
+import { guard, isConditionFailure, type Item, queryAll, S, str, optStr } from './dynamo';
 
 export interface StoredConsent extends Consent {
   /** Sealed grantor identity and evidence reference (JSON of SealedFields). */
@@ -120,25 +120,13 @@ export class ConsentsTable {
     return { ...this.#parse(items), members: items.filter((i) => str(i, 'sk').startsWith('MEM#')).map(toMember) };
   }
 
-  async #query(caseId: string, from: string, to: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await guard(
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': S(`CASE#${caseId}`), ':from': S(from), ':to': S(to) },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+  #query(caseId: string, from: string, to: string): Promise<Item[]> {
+    return queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': S(`CASE#${caseId}`), ':from': S(from), ':to': S(to) },
+      ConsistentRead: true,
+    });
   }
 
   #parse(items: Item[]): { consents: StoredConsent[]; emergencies: EmergencyGrant[] } {

@@ -1,5 +1,5 @@
 /** Small helpers shared by the table modules: attribute values and error mapping. */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { ServiceUnavailableError } from '../shared/errors';
 
 export type Item = Record<string, AttributeValue>;
@@ -71,4 +71,16 @@ export function itemToPlain(item: Item): Record<string, unknown> {
     return null;
   };
   return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, value(v)]));
+}
+
+/** Every item a query returns, following LastEvaluatedKey page by page. */
+export async function queryAll(client: DynamoDBClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const out = await guard(client.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
 }
