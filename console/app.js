@@ -5,6 +5,8 @@ const enc = new TextEncoder();
 const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const json64 = (value) => b64url(enc.encode(JSON.stringify(value)));
 const config = await (await fetch('config.json')).json();
+// Served by the API itself, the console calls it on the same origin; deployed as a static site, config.json names the API.
+const apiBase = config.apiBaseUrl ?? '';
 $('hub').textContent = `${config.hubId}`;
 let identity = null;
 
@@ -31,7 +33,7 @@ async function call(method, pathWithQuery, body) {
   const text = body === undefined ? '' : JSON.stringify(body);
   const headers = { authorization: await authorization(method, pathWithQuery, text) };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(pathWithQuery, { method, headers, ...(body !== undefined && { body: text }) });
+  const res = await fetch(`${apiBase}${pathWithQuery}`, { method, headers, ...(body !== undefined && { body: text }) });
   const type = res.headers.get('content-type') ?? '';
   const payload = type.includes('json') ? await res.json() : await res.text();
   if (!res.ok) throw new Error(payload?.error ? `${payload.error.code}: ${payload.error.message_zh} ${payload.error.message}` : `HTTP ${res.status}`);

@@ -5,6 +5,7 @@ import type { ProvinceConfig } from '../schemas/province-config';
 import type { StageSettings } from './config/stages';
 import { DataStore } from './constructs/data-store';
 import { HubApi } from './constructs/hub-api';
+import { OfficerConsoleSite } from './constructs/officer-console-site';
 import { acknowledgeProvinceStackFindings } from './nag/acknowledgements';
 
 export interface ProvinceStackProps extends StackProps {
@@ -22,6 +23,10 @@ export class ProvinceStack extends Stack {
     Tags.of(this).add('xinqiao:stage', props.stage.name);
     this.data = new DataStore(this, 'Data', { provinceCode: props.config.provinceCode });
     this.hub = new HubApi(this, 'Hub', { config: props.config, stage: props.stage, data: this.data });
+    if (props.config.console.staticSite) {
+      const site = new OfficerConsoleSite(this, 'OfficerConsole', { hubId: props.config.hubId, apiUrl: this.hub.api.apiEndpoint });
+      this.hub.allowConsoleOrigin(`https://${site.distribution.distributionDomainName}`);
+    }
     acknowledgeProvinceStackFindings(this);
   }
 }

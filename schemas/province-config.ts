@@ -65,6 +65,14 @@ export const provinceConfig = z
         failedSignatures: z.number().int().min(1).default(3).meta({ description: 'Failed signatures presenting a known agency key within the window' }),
       })
       .prefault({}),
+    console: z
+      .strictObject({
+        staticSite: z.boolean().default(false).meta({
+          description:
+            'Also deploy the officers console as a static site (private S3 bucket behind CloudFront, CORS on the API). Off by default: the console is always served by the API at /console, and CloudFront in China regions needs an ICP filing.',
+        }),
+      })
+      .prefault({}),
     auditRetentionDays: z.number().int().min(1095).default(1095).meta({ description: 'Audit events expire after this (at least 3 years); digests never do' }),
     auditDigestMinutes: z.number().int().min(1).max(1440).default(15).meta({ description: 'How often a signed digest of the audit chain heads is sealed' }),
     emergencyAccessHours: z.number().int().min(1).max(168).default(72).meta({ description: 'How long emergency access lasts unless the request asks for less' }),

@@ -130,6 +130,17 @@ export class HubApi extends Construct {
     });
   }
 
+  /** Lets the officers console, deployed as a static site, call the API from its origin (CORS). */
+  allowConsoleOrigin(origin: string): void {
+    (this.api.node.defaultChild as apigw.CfnApi).corsConfiguration = {
+      allowOrigins: [origin],
+      allowHeaders: ['authorization', 'content-type'],
+      allowMethods: ['GET', 'POST'],
+      exposeHeaders: ['x-request-id'],
+      maxAge: 600,
+    };
+  }
+
   /** Province-wide alarms on the audit metrics; per-agency and per-staff alerts come from the alerts job. */
   #alarms(config: ProvinceConfig): void {
     const metric = (name: (typeof AUDIT_METRICS)[number]) =>

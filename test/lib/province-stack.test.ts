@@ -170,3 +170,33 @@ describe('configuration', () => {
     expect(loadProvinceConfigs(CONFIG_DIR).map((c) => c.provinceCode)).toEqual(['310000', '540000']);
   });
 });
+
+describe('officers console as a static site (optional)', () => {
+  it('is off by default, and when on: private bucket behind CloudFront with OAC, CN only, strict CSP, CORS for that origin only, cdk-nag clean', () => {
+    const [config] = loadProvinceConfigs(CONFIG_DIR, ['540000']);
+    expect(config!.console.staticSite).toBe(false);
+    expect(Object.keys(template.findResources('AWS::CloudFront::Distribution'))).toHaveLength(0);
+
+    const siteApp = new App({ outdir: mkdtempSync(join(tmpdir(), 'xq-site-')) });
+    const [stack] = addProvinceStacks(siteApp, [{ ...config!, console: { staticSite: true } }], resolveStage('dev'));
+    expect(() => siteApp.synth()).not.toThrow();
+    const site = Template.fromStack(stack!);
+    site.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Restrictions: { GeoRestriction: { Locations: ['CN'], RestrictionType: 'whitelist' } },
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+      }),
+    });
+    site.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const csp = JSON.stringify(Object.values(site.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0]);
+    expect(csp).toContain("default-src 'none'; script-src 'self'");
+    expect(csp).toContain('execute-api');
+    site.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    site.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowHeaders: ['authorization', 'content-type'], AllowMethods: ['GET', 'POST'] }),
+    });
+  }, 120_000);
+});
