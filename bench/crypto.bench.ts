@@ -40,7 +40,10 @@ function records(): ChildRecordV1[] {
       sampleRecord({
         externalId: `EDU-${i}`,
         name: `测试儿童${i}`,
-        idNumber: idNumberFor('540102', '2013-05-04', i % 1000),
+        // Distinct children: different birth dates, ID numbers and guardians' phones.
+        birthDate: `20${10 + (i % 8)}-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')}`,
+        idNumber: idNumberFor('540102', `20${10 + (i % 8)}-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')}`, i % 1000),
+        guardian: { name: `监护人${i}`, phone: `139${String(i).padStart(8, '0')}`, relation: 'mother' },
         address: `拉萨市城关区北京中路${i}号`,
       }),
     ),

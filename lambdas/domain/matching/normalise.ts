@@ -2,16 +2,32 @@
  * Normalisation for matching: names (NFKC, full-width to half-width, spaces
  * and middle dots removed, traditional to simplified, toneless pinyin),
  * identity numbers, dates in the formats agencies use, and phones.
- * Pure and deterministic; caches keep repeated names cheap.
+ * Pure and deterministic; caches keep repeated names cheap. The character
+ * tables come from pinyin-pro and OpenCC (scripts/build-han-tables.ts).
  */
-import * as OpenCC from 'opencc-js/t2cn';
-import { pinyin } from 'pinyin-pro';
 import { normaliseIdNumber } from '../../../schemas/id-number';
+import tables from './han-tables.json';
 
-const toSimplified: (text: string) => string = (OpenCC as unknown as { Converter: (o: object) => (t: string) => string }).Converter({
-  from: 't',
-  to: 'cn',
-});
+const PINYIN = new Map<string, string>();
+for (const [syllable, chars] of Object.entries(tables.pinyin as Record<string, string>)) for (const c of chars) PINYIN.set(c, syllable);
+const SIMPLIFIED = new Map<string, string>();
+{
+  const t = [...tables.traditional];
+  const s = [...tables.simplified];
+  t.forEach((c, i) => SIMPLIFIED.set(c, s[i]!));
+}
+
+/** Traditional characters to simplified, character by character. */
+export function toSimplified(text: string): string {
+  let out = '';
+  for (const c of text) out += SIMPLIFIED.get(c) ?? c;
+  return out;
+}
+
+/** Toneless pinyin syllables, one per character (other characters kept, lower-cased). */
+export function toPinyin(text: string): string[] {
+  return [...text].map((c) => PINYIN.get(c) ?? c.toLowerCase());
+}
 
 export interface NormalisedName {
   /** Simplified Chinese characters (or upper-case Latin letters), no spaces or dots. */
@@ -36,9 +52,7 @@ export function normaliseName(raw: string | undefined | null): NormalisedName | 
   let result: NormalisedName | undefined;
   if (cleaned.length > 0) {
     const text = HAN.test(cleaned) ? toSimplified(cleaned) : cleaned.toUpperCase();
-    const syllables = HAN.test(text)
-      ? (pinyin(text, { toneType: 'none', type: 'array', v: true }) as string[]).map((s) => s.toLowerCase())
-      : [text.toLowerCase()];
+    const syllables = HAN.test(text) ? toPinyin(text) : [text.toLowerCase()];
     result = { text, pinyin: syllables.join(''), first: syllables[0] ?? '' };
   }
   if (nameCache.size > 200_000) nameCache.clear();
