@@ -8,25 +8,32 @@
 import { normaliseIdNumber } from '../../../schemas/id-number';
 import tables from './han-tables.json';
 
-const PINYIN = new Map<string, string>();
-for (const [syllable, chars] of Object.entries(tables.pinyin as Record<string, string>)) for (const c of chars) PINYIN.set(c, syllable);
-const SIMPLIFIED = new Map<string, string>();
-{
-  const t = [...tables.traditional];
-  const s = [...tables.simplified];
-  t.forEach((c, i) => SIMPLIFIED.set(c, s[i]!));
+// Built on first use, so that Lambdas that never match names do not pay for it at cold start.
+let maps: { pinyin: Map<string, string>; simplified: Map<string, string> } | undefined;
+function charMaps() {
+  if (!maps) {
+    const pinyin = new Map<string, string>();
+    for (const [syllable, chars] of Object.entries(tables.pinyin as Record<string, string>)) for (const c of chars) pinyin.set(c, syllable);
+    const simplified = new Map<string, string>();
+    const s = [...tables.simplified];
+    [...tables.traditional].forEach((c, i) => simplified.set(c, s[i]!));
+    maps = { pinyin, simplified };
+  }
+  return maps;
 }
 
 /** Traditional characters to simplified, character by character. */
 export function toSimplified(text: string): string {
+  const { simplified } = charMaps();
   let out = '';
-  for (const c of text) out += SIMPLIFIED.get(c) ?? c;
+  for (const c of text) out += simplified.get(c) ?? c;
   return out;
 }
 
 /** Toneless pinyin syllables, one per character (other characters kept, lower-cased). */
 export function toPinyin(text: string): string[] {
-  return [...text].map((c) => PINYIN.get(c) ?? c.toLowerCase());
+  const { pinyin } = charMaps();
+  return [...text].map((c) => pinyin.get(c) ?? c.toLowerCase());
 }
 
 export interface NormalisedName {
