@@ -100,6 +100,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       province,
       coordinatingAgencyType,
       emergencyHours: settings.registry.emergencyAccessHours ?? 72,
+      agencyName: (agencyId: string) => settings.registry.agencies.find((a) => a.id === agencyId)?.name,
       consents: consentsTable,
       cases: casesTable,
       records: recordsTable,

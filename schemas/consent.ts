@@ -79,6 +79,7 @@ export const caseViewResponse = z
         recordId: z.string(),
         holder: z.string(),
         agencyType: agencyType.optional(),
+        holderName: z.object({ zh: z.string(), en: z.string() }).optional().meta({ description: 'The holding agency system, by its registered name (contact point), once holders may be identified' }),
         own: z.boolean(),
         legalBasis: z.enum(['own_record', 'consent', 'emergency']),
         consentIds: z.array(consentIdParam),

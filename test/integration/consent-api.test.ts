@@ -180,6 +180,8 @@ describe('consent gate', () => {
     await record('xz-civil-affairs', consent(c.caseId, { purposes: ['case_coordination'], dataCategories: ['identity', 'contact'] }));
     const after = await read(c.caseId, 'case_coordination');
     expect(after.records.map((r: any) => r.holder).sort()).toEqual(['xz-civil-affairs', 'xz-education', 'xz-health']);
+    expect(after.records.find((r: any) => r.holder === 'xz-health')).toMatchObject({ agencyType: 'health', holderName: { zh: 'xz-health', en: 'xz-health' } });
+    expect(before.records.every((r: any) => r.own || r.holderName === undefined)).toBe(true);
   });
 
   it('tells holders that another agency linked a record, without saying who', async () => {

@@ -26,6 +26,8 @@ export interface ConsentDeps {
   readonly records: Pick<RecordsTable, 'getHead'>;
   readonly notifications: Pick<NotificationsTable, 'notify' | 'forRecipient'>;
   readonly cipher: FieldCipher;
+  /** The registered name of an agency system: its contact point, shown once holders may be identified. */
+  readonly agencyName?: (agencyId: string) => { zh: string; en: string } | undefined;
   readonly now?: () => Date;
 }
 
@@ -186,10 +188,12 @@ export async function viewCase(deps: ConsentDeps, reader: Reader, caseId: string
     bases.add(basis);
     consentIds.forEach((id) => used.add(id));
     disclosed.push({ agency: holder, categories: [...allowed] });
+    const name = holder === head.agencyId ? deps.agencyName?.(head.agencyId) : undefined;
     records.push({
       recordId: head.recordId,
       holder,
       ...(holder === head.agencyId && { agencyType: member.agencyType as AgencyType }),
+      ...(name && { holderName: name }),
       own: head.agencyId === reader.agencyId,
       legalBasis: basis,
       consentIds,
