@@ -6,18 +6,15 @@
 import * as z from 'zod';
 import { childRecordV1 } from './child-record';
 import {
-  caseHistoryResponse, caseIdParam, decideReviewBody, decideReviewResponse, ledgerQuery, ledgerResponse, mergeBody, mergeResponse,
-  reviewIdParam, reviewsQuery, reviewsResponse, splitBody, splitResponse,
+  caseHistoryResponse, decideReviewBody, decideReviewResponse, ledgerQuery, ledgerResponse, mergeBody, mergeResponse,
+  reviewsQuery, reviewsResponse, splitBody, splitResponse,
 } from './cases';
+import { caseIdParam, consentIdParam, recordIdParam, reviewIdParam } from './common';
 import { jobIdParam, listJobQuery, listJobResponse, submitListResponse } from './lists';
 import { accessReportQuery, auditEventsQuery, verifyResponse } from './audit';
-import { caseViewResponse, consentBody, consentIdParam, consentsQuery, consentView, emergencyBody, withdrawBody } from './consent';
+import { caseViewResponse, consentBody, consentsQuery, consentView, emergencyBody, withdrawBody } from './consent';
 
-export const recordId = z
-  .string()
-  .regex(/^rec_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a record id (rec_ followed by 26 characters)' });
 
-export const caseId = z.string().regex(/^case_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a case id' });
 export const linkStatus = z.enum(['auto', 'review', 'new', 'merged', 'split']).meta({
   description:
     'auto: joined an existing case; review: opened its own case, a possible link awaits review; new: no other agency holds this child yet; merged/split: moved by the coordinating role',
@@ -25,12 +22,12 @@ export const linkStatus = z.enum(['auto', 'review', 'new', 'merged', 'split']).m
 
 export const publishRecordResponse = z
   .object({
-    recordId,
+    recordId: recordIdParam,
     version: z.number().int().min(1),
     status: z.enum(['created', 'updated', 'unchanged']).meta({
       description: 'created: first publish; updated: content changed, a new version was kept; unchanged: same content as the current version',
     }),
-    caseId: caseId.meta({ description: 'The case (个案) this child belongs to; stable once assigned' }),
+    caseId: caseIdParam.meta({ description: 'The case (个案) this child belongs to; stable once assigned' }),
     link: linkStatus,
     reviewId: z.string().optional().meta({ description: 'Set when a possible link waits for the coordinating role' }),
     otherHolders: z.boolean().meta({ description: 'Whether other agencies hold records in this case (never who or what, unless consent allows)' }),
@@ -39,11 +36,11 @@ export const publishRecordResponse = z
 
 export const recordResponse = z
   .object({
-    recordId,
+    recordId: recordIdParam,
     version: z.number().int().min(1),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
-    caseId: caseId.optional(),
+    caseId: caseIdParam.optional(),
     link: linkStatus.optional(),
     record: childRecordV1,
   })
@@ -94,7 +91,7 @@ export const API_ROUTES = {
     summary: 'Read a record; only the publishing agency gets it, anyone else gets 404',
     summaryZh: '读取本机构发布的记录（其他机构一律返回 404）',
     auth: 'signed',
-    pathParams: { recordId },
+    pathParams: { recordId: recordIdParam },
     responses: { 200: { description: 'The current version of the record', schema: recordResponse } },
   },
   'GET /v1/ledger': {
@@ -259,4 +256,3 @@ export const API_ROUTES = {
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteKey = keyof typeof API_ROUTES;
-export const ROUTE_KEYS = Object.keys(API_ROUTES) as RouteKey[];

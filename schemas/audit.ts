@@ -1,7 +1,8 @@
 /** Schemas of the privacy officers' routes. */
 import * as z from 'zod';
+import { caseIdParam } from './common';
 
-const caseId = z.string().regex(/^case_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a case id' });
+const caseId = caseIdParam;
 
 export const auditEventsQuery = z.strictObject({
   caseId: caseId.optional(),

@@ -1,11 +1,8 @@
 /** Schemas of the cases routes: ledger, reviews, merge, split, history. */
 import * as z from 'zod';
 import { agencyType, childCategory, riskLevel } from './child-record';
-import { regionCode } from './common';
+import { caseIdParam, recordIdParam, regionCode, reviewIdParam } from './common';
 
-export const caseIdParam = z.string().regex(/^case_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a case id' });
-export const reviewIdParam = z.string().regex(/^rev_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a review id' });
-export const recordIdParam = z.string().regex(/^rec_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a record id' });
 const reason = z.string().trim().min(1).max(500).meta({ description: 'Why (kept sealed; shown only to officers)' });
 const limit = z.coerce.number().int().min(1).max(500).default(100);
 

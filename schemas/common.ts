@@ -46,3 +46,12 @@ export const phone = z
 
 /** Short free text: trimmed, non-empty, bounded. */
 export const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** An identifier the hub makes (lambdas/shared/ids.ts): `<prefix>_` and 26 Crockford base32 characters. */
+const hubIdentifier = (prefix: string, noun: string) =>
+  z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), { message: `must be a ${noun} id (${prefix}_ followed by 26 characters)` });
+
+export const recordIdParam = hubIdentifier('rec', 'record');
+export const caseIdParam = hubIdentifier('case', 'case');
+export const reviewIdParam = hubIdentifier('rev', 'review');
+export const consentIdParam = hubIdentifier('cns', 'consent');

@@ -2,9 +2,9 @@
 import * as z from 'zod';
 import { agencyType, DATA_CATEGORIES, GUARDIAN_RELATIONS } from './child-record';
 import { PURPOSES } from './signed-request';
+import { caseIdParam, consentIdParam } from './common';
 
-export const consentIdParam = z.string().regex(/^cns_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a consent id' });
-const caseId = z.string().regex(/^case_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a case id' });
+const caseId = caseIdParam;
 export const purpose = z.enum(PURPOSES);
 export const dataCategory = z.enum(DATA_CATEGORIES);
 

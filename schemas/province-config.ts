@@ -116,7 +116,6 @@ export const provinceConfig = z
     });
   });
 export type ProvinceConfig = z.output<typeof provinceConfig>;
-export type ProvinceConfigInput = z.input<typeof provinceConfig>;
 
 /** The part of the province config that the Lambdas need at run time (public keys, no secrets). */
 export type AgencyRegistryConfig = Pick<ProvinceConfig, 'provinceCode' | 'hubId' | 'agencies'> &

@@ -35,8 +35,3 @@ export function timeOrderedId(prefix: string, nowMs: number = Date.now()): strin
   }
   return `${prefix}_${time}${base32(randomBytes(10), 16)}`;
 }
-
-/** Whether `value` looks like an id made by `randomId(prefix)`. */
-export function isRandomId(prefix: string, value: string): boolean {
-  return new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`).test(value);
-}

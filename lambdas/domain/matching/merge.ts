@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { blockingKeys } from './blocking';
-import { compareRecords, decodePattern, encodePattern, ID, type Veto } from './compare';
+import { compareRecords, decodePattern, encodePattern, type Veto } from './compare';
 import { estimateEm, estimateU } from './estimate';
 import type { MatchRecord } from './match-record';
 import { initialModel, type MatchModel } from './model';
@@ -305,6 +305,3 @@ export function caseIdFor(r: Pick<MatchRecord, 'agency' | 'externalId'>): string
   const digest = createHash('sha256').update(`${r.agency}\u0000${r.externalId}`).digest('base64url').replace(/[-_]/g, '').toUpperCase();
   return `case_${digest.slice(0, 20)}`;
 }
-
-/** Whether the pair agrees on a valid identity number; exported for tests and reports. */
-export const agreesOnId = (a: MatchRecord, b: MatchRecord) => compareRecords(a, b)[2] === ID.exact;

@@ -1,6 +1,7 @@
 /** POST /v1/cases/{caseId}/merge, POST /v1/cases/{caseId}/split, GET /v1/cases/{caseId}/history (coordinating role). */
 import * as z from 'zod';
-import { caseIdParam, mergeBody, splitBody } from '../../../schemas/cases';
+import { mergeBody, splitBody } from '../../../schemas/cases';
+import { caseIdParam } from '../../../schemas/common';
 import { mergeCases, requireCoordinator, splitCase, type CaseAdminDeps } from '../../domain/cases/case-admin';
 import { NotFoundError } from '../../shared/errors';
 import { callerOf, type RouteHandler } from '../../http/context';

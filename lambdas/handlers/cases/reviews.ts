@@ -1,6 +1,7 @@
 /** GET /v1/reviews and POST /v1/reviews/{reviewId}: the coordinating role's review queue. */
 import * as z from 'zod';
-import { decideReviewBody, reviewIdParam, reviewsQuery } from '../../../schemas/cases';
+import { decideReviewBody, reviewsQuery } from '../../../schemas/cases';
+import { reviewIdParam } from '../../../schemas/common';
 import type { CasesTable, ReviewItem } from '../../data/cases-table';
 import { decideReview, requireCoordinator, type CaseAdminDeps } from '../../domain/cases/case-admin';
 import { callerOf, type RouteHandler } from '../../http/context';

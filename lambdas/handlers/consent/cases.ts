@@ -1,6 +1,6 @@
 /** GET /v1/cases/{caseId} (consent-gated), POST /v1/cases/{caseId}/emergency, GET /v1/notifications. */
 import * as z from 'zod';
-import { caseIdParam } from '../../../schemas/cases';
+import { caseIdParam } from '../../../schemas/common';
 import { emergencyBody } from '../../../schemas/consent';
 import { openEmergency, viewCase, type ConsentDeps } from '../../domain/consent/consent-service';
 import { ValidationError } from '../../shared/errors';

@@ -1,6 +1,7 @@
 /** POST /v1/consents, GET /v1/consents?caseId=, POST /v1/consents/{consentId}/withdraw. */
 import * as z from 'zod';
-import { consentBody, consentIdParam, consentsQuery, withdrawBody } from '../../../schemas/consent';
+import { consentIdParam } from '../../../schemas/common';
+import { consentBody, consentsQuery, withdrawBody } from '../../../schemas/consent';
 import { listConsents, recordConsent, withdrawConsent, type ConsentDeps } from '../../domain/consent/consent-service';
 import { callerOf, type RouteHandler } from '../../http/context';
 import { json } from '../../http/responses';

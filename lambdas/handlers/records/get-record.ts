@@ -1,12 +1,13 @@
 /** GET /v1/records/{recordId}: the publishing agency reads its record; anyone else gets 404. */
 import * as z from 'zod';
-import { recordId as recordIdSchema, type recordResponse } from '../../../schemas/api';
+import type { recordResponse } from '../../../schemas/api';
+import { recordIdParam } from '../../../schemas/common';
 import { readOwnRecord, type RecordsDeps } from '../../domain/records/records-service';
 import { callerOf, type RouteHandler } from '../../http/context';
 import { json } from '../../http/responses';
 import { parseWith } from '../../http/validate';
 
-const pathParams = z.object({ recordId: recordIdSchema });
+const pathParams = z.object({ recordId: recordIdParam });
 
 export function getRecordHandler(deps: RecordsDeps): RouteHandler {
   return async (event, context) => {
