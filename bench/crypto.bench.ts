@@ -141,7 +141,6 @@ async function cryptoCost(): Promise<void> {
   );
 }
 
-
 async function kmsCallsPerThousand(): Promise<void> {
   const kms = mockClient(KMSClient);
   kms.on(GenerateDataKeyCommand).callsFake(() => ({ Plaintext: new Uint8Array(randomBytes(32)), CiphertextBlob: new Uint8Array(randomBytes(64)) }));
@@ -169,7 +168,9 @@ async function kmsCallsPerThousand(): Promise<void> {
     for (const record of data.slice(1)) await publishRecord(deps, publisher, record);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const warm = kms.calls().length - cold;
-    console.log(`\n2. KMS calls: ${cold} on the cold first publish, ${warm} per 1,000 warm publishes (target <= 1); 1,000 publishes to DynamoDB Local in ${seconds.toFixed(1)} s`);
+    console.log(
+      `\n2. KMS calls: ${cold} on the cold first publish, ${warm} per 1,000 warm publishes (target <= 1); 1,000 publishes to DynamoDB Local in ${seconds.toFixed(1)} s`,
+    );
     client.destroy();
   } finally {
     kms.restore();
@@ -201,7 +202,9 @@ async function bundleSizes(): Promise<void> {
       sizes.push(out.outputFiles[0]!.contents.length);
     }
     const [lean, full] = sizes as [number, number];
-    console.log(`   ${group.padEnd(12)} ${(lean / 1024).toFixed(1).padStart(6)} KB  (${lean <= 500 * 1024 ? 'ok' : 'OVER'} <= 500 KB; with the AWS SDK bundled: ${(full / 1024).toFixed(1)} KB)`);
+    console.log(
+      `   ${group.padEnd(12)} ${(lean / 1024).toFixed(1).padStart(6)} KB  (${lean <= 500 * 1024 ? 'ok' : 'OVER'} <= 500 KB; with the AWS SDK bundled: ${(full / 1024).toFixed(1)} KB)`,
+    );
   }
 }
 

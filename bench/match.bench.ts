@@ -62,7 +62,9 @@ function pairwise(cluster: ArrayLike<number>) {
 function blockingRecall(records: readonly MatchRecord[], candidates: Float64Array): number {
   const n = records.length;
   const byChild = new Map<number, number[]>();
-  truth.forEach((c, i) => (byChild.get(c) ?? byChild.set(c, []).get(c)!).push(i));
+  truth.forEach((c, i) => {
+    (byChild.get(c) ?? byChild.set(c, []).get(c)!).push(i);
+  });
   let total = 0;
   let found = 0;
   const has = (code: number) => {
@@ -77,10 +79,11 @@ function blockingRecall(records: readonly MatchRecord[], candidates: Float64Arra
     return false;
   };
   for (const members of byChild.values()) {
-    for (let x = 0; x < members.length; x++) for (let y = x + 1; y < members.length; y++) {
-      total++;
-      if (has(members[x]! * n + members[y]!)) found++;
-    }
+    for (let x = 0; x < members.length; x++)
+      for (let y = x + 1; y < members.length; y++) {
+        total++;
+        if (has(members[x]! * n + members[y]!)) found++;
+      }
   }
   return total ? found / total : 1;
 }
@@ -100,11 +103,23 @@ const engine = pairwise(run.result.cluster);
 const baseline = pairwise(exactIdBaseline(run.records));
 const fmt = (x: number) => x.toFixed(4);
 const perTenThousand = (m: ReturnType<typeof pairwise>) => (m.trueLinks ? (m.falseLinks / m.trueLinks) * 10_000 : 0).toFixed(2);
-console.log(`records ${run.records.length} (bad rows ${run.badRows.length}, flagged ID numbers ${run.flagged.size}); true pairs ${engine.actual}; candidate pairs ${run.result.stats.candidatePairs}`);
+console.log(
+  `records ${run.records.length} (bad rows ${run.badRows.length}, flagged ID numbers ${run.flagged.size}); true pairs ${engine.actual}; candidate pairs ${run.result.stats.candidatePairs}`,
+);
 console.log(`model ${run.result.model.version} (${run.result.model.source}), thresholds ${JSON.stringify(run.result.model.thresholds)}`);
-console.log(`time: parse ${run.seconds.parse.toFixed(1)} s, merge ${run.seconds.merge.toFixed(1)} s, total ${seconds.toFixed(1)} s; peak RSS ${peakGb.toFixed(2)} GB`);
+console.log(
+  `time: parse ${run.seconds.parse.toFixed(1)} s, merge ${run.seconds.merge.toFixed(1)} s, total ${seconds.toFixed(1)} s; peak RSS ${peakGb.toFixed(2)} GB`,
+);
 console.log(`blocking recall ${fmt(blockingRecall(run.records, run.result.candidates))}; review pairs ${run.result.reviews.length}`);
-console.log(`baseline exact-ID: precision ${fmt(baseline.precision)} recall ${fmt(baseline.recall)} f1 ${fmt(baseline.f1)} false_links ${baseline.falseLinks} (${perTenThousand(baseline)} per 10,000 true links)`);
-console.log(`engine:            precision ${fmt(engine.precision)} recall ${fmt(engine.recall)} f1 ${fmt(engine.f1)} false_links ${engine.falseLinks} (${perTenThousand(engine)} per 10,000 true links)`);
-console.log(`ratio engine/baseline: recall ${(engine.recall / baseline.recall).toFixed(2)}x, f1 ${(engine.f1 / baseline.f1).toFixed(2)}x; records/s ${Math.round(run.records.length / seconds)}`);
-console.log(`match: records=${run.records.length} precision=${fmt(engine.precision)} recall=${fmt(engine.recall)} f1=${fmt(engine.f1)} false_links=${engine.falseLinks} seconds=${seconds.toFixed(1)}`);
+console.log(
+  `baseline exact-ID: precision ${fmt(baseline.precision)} recall ${fmt(baseline.recall)} f1 ${fmt(baseline.f1)} false_links ${baseline.falseLinks} (${perTenThousand(baseline)} per 10,000 true links)`,
+);
+console.log(
+  `engine:            precision ${fmt(engine.precision)} recall ${fmt(engine.recall)} f1 ${fmt(engine.f1)} false_links ${engine.falseLinks} (${perTenThousand(engine)} per 10,000 true links)`,
+);
+console.log(
+  `ratio engine/baseline: recall ${(engine.recall / baseline.recall).toFixed(2)}x, f1 ${(engine.f1 / baseline.f1).toFixed(2)}x; records/s ${Math.round(run.records.length / seconds)}`,
+);
+console.log(
+  `match: records=${run.records.length} precision=${fmt(engine.precision)} recall=${fmt(engine.recall)} f1=${fmt(engine.f1)} false_links=${engine.falseLinks} seconds=${seconds.toFixed(1)}`,
+);

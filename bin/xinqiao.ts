@@ -12,9 +12,6 @@ import { addProvinceStacks } from '../lib/hub-app';
 const app = new App();
 const stage = resolveStage(app.node.tryGetContext('stage'));
 const only = app.node.tryGetContext('provinces') as string | undefined;
-const configs = loadProvinceConfigs(
-  fileURLToPath(new URL('../config/provinces', import.meta.url)),
-  only ? String(only).split(',') : undefined,
-);
+const configs = loadProvinceConfigs(fileURLToPath(new URL('../config/provinces', import.meta.url)), only ? String(only).split(',') : undefined);
 addProvinceStacks(app, configs, stage);
 app.synth();

@@ -2,7 +2,11 @@
 // browser with WebCrypto. The private key is read from a file and kept in memory only.
 const $ = (id) => document.getElementById(id);
 const enc = new TextEncoder();
-const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const b64url = (bytes) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 const json64 = (value) => b64url(enc.encode(JSON.stringify(value)));
 const config = await (await fetch('config.json')).json();
 // Served by the API itself, the console calls it on the same origin; deployed as a static site, config.json names the API.
@@ -20,8 +24,15 @@ async function authorization(method, pathWithQuery, body) {
   const iat = Math.floor(Date.now() / 1000);
   const header = { alg: identity.alg, kid: identity.kid, typ: 'xinqiao-req+jwt' };
   const claims = {
-    iss: identity.id, aud: config.hubId, iat, exp: iat + 60, jti: crypto.randomUUID(), htm: method, htu: pathWithQuery,
-    bsh: b64url(await crypto.subtle.digest('SHA-256', enc.encode(body))), sub: identity.id,
+    iss: identity.id,
+    aud: config.hubId,
+    iat,
+    exp: iat + 60,
+    jti: crypto.randomUUID(),
+    htm: method,
+    htu: pathWithQuery,
+    bsh: b64url(await crypto.subtle.digest('SHA-256', enc.encode(body))),
+    sub: identity.id,
   };
   const input = `${json64(header)}.${json64(claims)}`;
   const algorithm = identity.alg === 'EdDSA' ? { name: 'Ed25519' } : { name: 'ECDSA', hash: 'SHA-256' };
@@ -41,18 +52,23 @@ async function call(method, pathWithQuery, body) {
 }
 
 function rows(tbody, items, cells) {
-  tbody.replaceChildren(...items.map((item) => {
-    const tr = document.createElement('tr');
-    for (const value of cells(item)) {
-      const td = document.createElement('td');
-      td.textContent = Array.isArray(value) ? value.join(', ') : (value ?? '');
-      tr.append(td);
-    }
-    return tr;
-  }));
+  tbody.replaceChildren(
+    ...items.map((item) => {
+      const tr = document.createElement('tr');
+      for (const value of cells(item)) {
+        const td = document.createElement('td');
+        td.textContent = Array.isArray(value) ? value.join(', ') : (value ?? '');
+        tr.append(td);
+      }
+      return tr;
+    }),
+  );
 }
 
-const report = (element, error) => { element.className = 'bad'; element.textContent = String(error.message ?? error); };
+const report = (element, error) => {
+  element.className = 'bad';
+  element.textContent = String(error.message ?? error);
+};
 
 $('load-key').addEventListener('click', async () => {
   try {
@@ -94,7 +110,13 @@ $('seal').addEventListener('click', async () => {
 
 $('search').addEventListener('click', async () => {
   const q = new URLSearchParams();
-  for (const [param, id] of [['caseId', 'f-case'], ['agencyId', 'f-agency'], ['sub', 'f-sub'], ['route', 'f-route'], ['outcome', 'f-outcome']]) {
+  for (const [param, id] of [
+    ['caseId', 'f-case'],
+    ['agencyId', 'f-agency'],
+    ['sub', 'f-sub'],
+    ['route', 'f-route'],
+    ['outcome', 'f-outcome'],
+  ]) {
     const v = $(id).value.trim();
     if (v) q.set(param, v);
   }
@@ -130,14 +152,17 @@ $('report-csv').addEventListener('click', async () => {
 
 async function refreshAlerts() {
   const r = await call('GET', '/v1/audit/notifications');
-  $('alerts').replaceChildren(...r.items.map((n) => {
-    const li = document.createElement('li');
-    li.className = n.severity === 'high' ? 'high' : '';
-    li.textContent = n.kind === 'alert'
-      ? `${n.at} 告警 alert: ${n.alert.kind} ${n.alert.agencyId}${n.alert.sub ? ` / ${n.alert.sub}` : ''} (${n.alert.count} > ${n.alert.threshold})`
-      : `${n.at} 紧急访问 emergency access: ${n.byAgency} → ${n.caseId}`;
-    return li;
-  }));
+  $('alerts').replaceChildren(
+    ...r.items.map((n) => {
+      const li = document.createElement('li');
+      li.className = n.severity === 'high' ? 'high' : '';
+      li.textContent =
+        n.kind === 'alert'
+          ? `${n.at} 告警 alert: ${n.alert.kind} ${n.alert.agencyId}${n.alert.sub ? ` / ${n.alert.sub}` : ''} (${n.alert.count} > ${n.alert.threshold})`
+          : `${n.at} 紧急访问 emergency access: ${n.byAgency} → ${n.caseId}`;
+      return li;
+    }),
+  );
 }
 
 $('run-alerts').addEventListener('click', async () => {

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { type AgencyType } from '../schemas/child-record';
+import type { AgencyType } from '../schemas/child-record';
 import { provinceConfig, type ProvinceConfig, describeIssues } from '../schemas/province-config';
 import { generateAuditSigningKey, generateLocalKeyMaterial, type LocalKeyMaterial } from '../lambdas/crypto/local-keyring';
 

@@ -39,7 +39,10 @@ export function assertJava(): void {
 function portInUse(port: number): Promise<boolean> {
   return new Promise((done) => {
     const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => (socket.destroy(), done(true)));
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
     socket.once('error', () => done(false));
   });
 }
@@ -106,7 +109,10 @@ export async function startDynamoDbLocal(options: StartOptions): Promise<DynamoD
         process.removeListener('exit', killOnExit);
         if (child.exitCode !== null || child.signalCode !== null) return done();
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.once('exit', () => (clearTimeout(timer), done()));
+        child.once('exit', () => {
+          clearTimeout(timer);
+          done();
+        });
         child.kill('SIGTERM');
       }),
   };

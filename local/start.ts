@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   if (!inMemory) mkdirSync(dbPath, { recursive: true });
 
   const dynamo = await startDynamoDbLocal({ port: dynamoPort, ...(!inMemory && { dbPath }) });
-  let hub;
+  let hub: Awaited<ReturnType<typeof startHubServer>>;
   try {
     hub = await startHubServer({ state, dynamoEndpoint: dynamo.endpoint, port: hubPort });
   } catch (error) {

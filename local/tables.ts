@@ -1,11 +1,5 @@
 /** Creates the hub's tables in DynamoDB Local from the same definitions the CDK stack uses. */
-import {
-  CreateTableCommand,
-  type DynamoDBClient,
-  type GlobalSecondaryIndex,
-  ResourceInUseException,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type DynamoDBClient, type GlobalSecondaryIndex, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { TABLES, type TableDefinition, type TableNames } from '../lambdas/data/tables';
 
 export function createTableInput(def: TableDefinition, tableName: string) {
@@ -16,16 +10,12 @@ export function createTableInput(def: TableDefinition, tableName: string) {
       { AttributeName: index.partitionKey, KeyType: 'HASH' },
       ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
     ],
-    Projection: index.include?.length
-      ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] }
-      : { ProjectionType: 'KEYS_ONLY' },
+    Projection: index.include?.length ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'KEYS_ONLY' },
   }));
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
-    AttributeDefinitions: [...keyNames]
-      .filter((n): n is string => n !== undefined)
-      .map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+    AttributeDefinitions: [...keyNames].filter((n): n is string => n !== undefined).map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
     KeySchema: [
       { AttributeName: def.partitionKey, KeyType: 'HASH' as const },
       ...(def.sortKey ? [{ AttributeName: def.sortKey, KeyType: 'RANGE' as const }] : []),

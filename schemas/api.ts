@@ -6,14 +6,22 @@
 import * as z from 'zod';
 import { childRecordV1 } from './child-record';
 import {
-  caseHistoryResponse, decideReviewBody, decideReviewResponse, ledgerQuery, ledgerResponse, mergeBody, mergeResponse,
-  reviewsQuery, reviewsResponse, splitBody, splitResponse,
+  caseHistoryResponse,
+  decideReviewBody,
+  decideReviewResponse,
+  ledgerQuery,
+  ledgerResponse,
+  mergeBody,
+  mergeResponse,
+  reviewsQuery,
+  reviewsResponse,
+  splitBody,
+  splitResponse,
 } from './cases';
 import { caseIdParam, consentIdParam, recordIdParam, reviewIdParam } from './common';
 import { jobIdParam, listJobQuery, listJobResponse, submitListResponse } from './lists';
 import { accessReportQuery, auditEventsQuery, verifyResponse } from './audit';
 import { caseViewResponse, consentBody, consentsQuery, consentView, emergencyBody, withdrawBody } from './consent';
-
 
 export const linkStatus = z.enum(['auto', 'review', 'new', 'merged', 'split']).meta({
   description:
@@ -140,7 +148,8 @@ export const API_ROUTES = {
     responses: { 200: { description: 'Members and events', schema: caseHistoryResponse } },
   },
   'POST /v1/lists': {
-    summary: 'Upload a whole list (body text/csv or application/x-ndjson, at most 5 MB / 50,000 rows); answers 202 with a job id. The same list again answers 200 with the same job',
+    summary:
+      'Upload a whole list (body text/csv or application/x-ndjson, at most 5 MB / 50,000 rows); answers 202 with a job id. The same list again answers 200 with the same job',
     summaryZh: '批量上报名单（CSV 或 JSONL，不超过 5 MB / 5 万行），立即返回任务编号；重复上报同一名单返回原任务',
     auth: 'signed',
     rawBody: ['text/csv', 'application/x-ndjson'],
@@ -169,7 +178,9 @@ export const API_ROUTES = {
     summaryZh: '个案的同意记录（含状态）及紧急访问记录',
     auth: 'signed',
     query: consentsQuery,
-    responses: { 200: { description: 'Consents and emergency grants', schema: z.object({ consents: z.array(consentView), emergencies: z.array(z.unknown()) }) } },
+    responses: {
+      200: { description: 'Consents and emergency grants', schema: z.object({ consents: z.array(consentView), emergencies: z.array(z.unknown()) }) },
+    },
   },
   'POST /v1/consents/{consentId}/withdraw': {
     summary: 'Withdraw a consent; takes effect on the next request',
@@ -177,32 +188,52 @@ export const API_ROUTES = {
     auth: 'signed',
     pathParams: { consentId: consentIdParam },
     body: withdrawBody,
-    responses: { 200: { description: 'Withdrawn', schema: z.object({ consentId: consentIdParam, status: z.literal('withdrawn'), caseId: z.string(), withdrawnAt: z.iso.datetime() }) } },
+    responses: {
+      200: {
+        description: 'Withdrawn',
+        schema: z.object({ consentId: consentIdParam, status: z.literal('withdrawn'), caseId: z.string(), withdrawnAt: z.iso.datetime() }),
+      },
+    },
   },
   'GET /v1/cases/{caseId}': {
-    summary: 'The case for a declared purpose (claim "purpose"): own records in full, others only as consent or emergency access allows, with what was withheld and why',
+    summary:
+      'The case for a declared purpose (claim "purpose"): own records in full, others only as consent or emergency access allows, with what was withheld and why',
     summaryZh: '按声明目的读取个案：本机构记录完整可见，其他机构记录仅按同意或紧急访问披露，并列明未披露项及原因',
     auth: 'signed',
     pathParams: { caseId: caseIdParam },
     responses: { 200: { description: 'The gated case view', schema: caseViewResponse } },
   },
   'POST /v1/cases/{caseId}/emergency': {
-    summary: 'Open emergency access to a case without consent, for a crisis: bounded in time, this agency only, audited at high severity, privacy officers notified',
+    summary:
+      'Open emergency access to a case without consent, for a crisis: bounded in time, this agency only, audited at high severity, privacy officers notified',
     summaryZh: '危机情况下无同意开启紧急访问：限时、仅限本机构、高等级审计并通知隐私官',
     auth: 'signed',
     pathParams: { caseId: caseIdParam },
     body: emergencyBody,
-    responses: { 201: { description: 'The emergency grant', schema: z.object({ grantId: z.string(), caseId: z.string(), agencyId: z.string(), openedAt: z.iso.datetime(), expiresAt: z.iso.datetime() }) } },
+    responses: {
+      201: {
+        description: 'The emergency grant',
+        schema: z.object({ grantId: z.string(), caseId: z.string(), agencyId: z.string(), openedAt: z.iso.datetime(), expiresAt: z.iso.datetime() }),
+      },
+    },
   },
   'GET /v1/notifications': {
     summary: "This agency's notifications: another agency linked a record to a case it holds",
     summaryZh: '本机构的通知：其他机构的记录已关联至本机构持有的个案',
     auth: 'signed',
     query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-    responses: { 200: { description: 'Newest first', schema: z.object({ items: z.array(z.object({ notificationId: z.string(), at: z.iso.datetime(), kind: z.string(), caseId: z.string(), severity: z.string() })) }) } },
+    responses: {
+      200: {
+        description: 'Newest first',
+        schema: z.object({
+          items: z.array(z.object({ notificationId: z.string(), at: z.iso.datetime(), kind: z.string(), caseId: z.string(), severity: z.string() })),
+        }),
+      },
+    },
   },
   'GET /v1/audit/verify': {
-    summary: 'Verify the whole audit trail (hash chains, heads, signed digests); names the first changed, deleted, reordered or cut-off event. Privacy officers only',
+    summary:
+      'Verify the whole audit trail (hash chains, heads, signed digests); names the first changed, deleted, reordered or cut-off event. Privacy officers only',
     summaryZh: '校验全部审计记录（哈希链、链头、签名摘要），指出第一处被篡改、删除、重排或截断的记录。仅限隐私官',
     auth: 'signed',
     responses: { 200: { description: 'The verification result', schema: verifyResponse } },
@@ -221,7 +252,8 @@ export const API_ROUTES = {
     responses: { 200: { description: 'Events, oldest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
   },
   'GET /v1/audit/cases/{caseId}/access-report': {
-    summary: "A case's access report: every disclosure of the child's data with time, agency, staff member, purpose and legal basis; JSON or CSV. Privacy officers only",
+    summary:
+      "A case's access report: every disclosure of the child's data with time, agency, staff member, purpose and legal basis; JSON or CSV. Privacy officers only",
     summaryZh: '个案访问报告：儿童信息每次披露的时间、机构、经办人、目的及法律依据；支持 CSV。仅限隐私官',
     auth: 'signed',
     pathParams: { caseId: caseIdParam },
@@ -235,7 +267,8 @@ export const API_ROUTES = {
     responses: { 200: { description: 'Newest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
   },
   'POST /v1/audit/alerts/run': {
-    summary: 'Evaluate the alert thresholds over the current window now (the stack also does it on a schedule); new alerts notify officers once. Privacy officers only',
+    summary:
+      'Evaluate the alert thresholds over the current window now (the stack also does it on a schedule); new alerts notify officers once. Privacy officers only',
     summaryZh: '立即按阈值评估当前时间窗口的异常访问（系统亦定时评估）；新告警只通知一次。仅限隐私官',
     auth: 'signed',
     responses: { 200: { description: 'Alerts in the current window', schema: z.object({ alerts: z.array(z.record(z.string(), z.unknown())) }) } },

@@ -26,7 +26,9 @@ export const verifyResponse = z
     events: z.number().int(),
     chains: z.number().int(),
     digests: z.number().int(),
-    first: z.object({ kind: z.string(), chain: z.number(), seq: z.number(), eventId: z.string().optional(), time: z.string().optional(), detail: z.string() }).optional(),
+    first: z
+      .object({ kind: z.string(), chain: z.number(), seq: z.number(), eventId: z.string().optional(), time: z.string().optional(), detail: z.string() })
+      .optional(),
     problems: z.array(z.unknown()),
   })
   .meta({ id: 'AuditVerification' });

@@ -31,16 +31,7 @@ export const childCategory = z.enum(CHILD_CATEGORIES);
 export const RISK_LEVELS = ['none', 'low', 'medium', 'high', 'crisis'] as const;
 export const riskLevel = z.enum(RISK_LEVELS);
 
-export const GUARDIAN_RELATIONS = [
-  'father',
-  'mother',
-  'grandparent',
-  'sibling',
-  'other_relative',
-  'entrusted_carer',
-  'institution',
-  'other',
-] as const;
+export const GUARDIAN_RELATIONS = ['father', 'mother', 'grandparent', 'sibling', 'other_relative', 'entrusted_carer', 'institution', 'other'] as const;
 
 const guardian = z.strictObject({
   name: text(64),
@@ -53,17 +44,7 @@ const assessment = z.strictObject({
   instrument: text(64).optional(),
   riskLevel: riskLevel.optional(),
   riskFactors: z
-    .array(
-      z.enum([
-        'academic_pressure',
-        'economic_hardship',
-        'family_change',
-        'rights_infringed',
-        'lack_of_companionship',
-        'migration_adaptation',
-        'other',
-      ]),
-    )
+    .array(z.enum(['academic_pressure', 'economic_hardship', 'family_change', 'rights_infringed', 'lack_of_companionship', 'migration_adaptation', 'other']))
     .max(16)
     .optional(),
   summary: text(4000).optional(),
@@ -98,7 +79,7 @@ export const childRecordV1 = z
       .string()
       .min(1)
       .max(64)
-      .regex(/^[A-Za-z0-9._:\-]+$/, { message: 'may contain letters, digits and . _ : - only' })
+      .regex(/^[A-Za-z0-9._:-]+$/, { message: 'may contain letters, digits and . _ : - only' })
       .meta({ description: "The agency's own identifier for this child; publishing twice with the same id updates the record" }),
     name: text(64).meta({ description: 'Full name as registered (Chinese characters or transliteration)' }),
     // Optional: hotline (12355) records often carry only partial identity.
@@ -124,15 +105,7 @@ export type ChildRecordV1 = z.output<typeof childRecordV1>;
 export type ChildRecordField = keyof ChildRecordV1;
 
 /** Data categories that consent is given for. */
-export const DATA_CATEGORIES = [
-  'identity',
-  'contact',
-  'family',
-  'school',
-  'assessment',
-  'diagnosis_treatment',
-  'hotline',
-] as const;
+export const DATA_CATEGORIES = ['identity', 'contact', 'family', 'school', 'assessment', 'diagnosis_treatment', 'hotline'] as const;
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
 
 /** Which consent category each field belongs to; exhaustive by type. */

@@ -11,7 +11,10 @@ export const dataCategory = z.enum(DATA_CATEGORIES);
 export const grantor = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('guardian'), name: z.string().trim().min(1).max(64), relation: z.enum(GUARDIAN_RELATIONS) }),
   z.strictObject({ type: z.literal('child'), name: z.string().trim().min(1).max(64).meta({ description: 'The child, 14 or older, where the law allows' }) }),
-  z.strictObject({ type: z.literal('civil_affairs_guardian'), institution: z.string().trim().min(1).max(128).meta({ description: 'Civil affairs acting as guardian (child in its institution)' }) }),
+  z.strictObject({
+    type: z.literal('civil_affairs_guardian'),
+    institution: z.string().trim().min(1).max(128).meta({ description: 'Civil affairs acting as guardian (child in its institution)' }),
+  }),
 ]);
 
 export const recipient = z.union([z.strictObject({ agencyType }), z.strictObject({ agencyId: z.string().min(3).max(64) })]);
@@ -79,7 +82,10 @@ export const caseViewResponse = z
         recordId: z.string(),
         holder: z.string(),
         agencyType: agencyType.optional(),
-        holderName: z.object({ zh: z.string(), en: z.string() }).optional().meta({ description: 'The holding agency system, by its registered name (contact point), once holders may be identified' }),
+        holderName: z
+          .object({ zh: z.string(), en: z.string() })
+          .optional()
+          .meta({ description: 'The holding agency system, by its registered name (contact point), once holders may be identified' }),
         own: z.boolean(),
         legalBasis: z.enum(['own_record', 'consent', 'emergency']),
         consentIds: z.array(consentIdParam),

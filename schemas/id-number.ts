@@ -32,9 +32,7 @@ function isRealDate(yyyymmdd: string): boolean {
 /** Why an identity number was refused; stable values for reports and error details. */
 export type IdNumberProblem = 'FORMAT' | 'BIRTH_DATE' | 'CHECK_DIGIT';
 
-export type IdNumberResult =
-  | { ok: true; value: string; legacy: boolean }
-  | { ok: false; problem: IdNumberProblem };
+export type IdNumberResult = { ok: true; value: string; legacy: boolean } | { ok: false; problem: IdNumberProblem };
 
 /**
  * Validates and normalises an identity number: trims, upper-cases `x`,

@@ -4,7 +4,7 @@
  * A row becomes a child record v1; only the identity number is lenient: a
  * number that fails its check digit is dropped from the record and flagged.
  */
-import { CHILD_CATEGORIES, GUARDIAN_RELATIONS, RISK_LEVELS } from './child-record';
+import type { CHILD_CATEGORIES, GUARDIAN_RELATIONS, RISK_LEVELS } from './child-record';
 
 export const LIST_COLUMNS = [
   ['externalId', '原系统编号'],
@@ -49,11 +49,29 @@ export const CATEGORY_NAMES_ZH: Readonly<Record<string, (typeof CHILD_CATEGORIES
 };
 
 export const RELATION_NAMES_ZH: Readonly<Record<string, (typeof GUARDIAN_RELATIONS)[number]>> = {
-  父亲: 'father', 母亲: 'mother', 祖父母: 'grandparent', 外祖父母: 'grandparent', 爷爷: 'grandparent', 奶奶: 'grandparent',
-  外公: 'grandparent', 外婆: 'grandparent', 兄弟姐妹: 'sibling', 其他亲属: 'other_relative', 受委托照护人: 'entrusted_carer',
-  机构: 'institution', 其他: 'other',
+  父亲: 'father',
+  母亲: 'mother',
+  祖父母: 'grandparent',
+  外祖父母: 'grandparent',
+  爷爷: 'grandparent',
+  奶奶: 'grandparent',
+  外公: 'grandparent',
+  外婆: 'grandparent',
+  兄弟姐妹: 'sibling',
+  其他亲属: 'other_relative',
+  受委托照护人: 'entrusted_carer',
+  机构: 'institution',
+  其他: 'other',
 };
 
 export const RISK_NAMES_ZH: Readonly<Record<string, (typeof RISK_LEVELS)[number]>> = {
-  无: 'none', 低: 'low', 低风险: 'low', 中: 'medium', 中风险: 'medium', 高: 'high', 高风险: 'high', 危机: 'crisis', 紧急: 'crisis',
+  无: 'none',
+  低: 'low',
+  低风险: 'low',
+  中: 'medium',
+  中风险: 'medium',
+  高: 'high',
+  高风险: 'high',
+  危机: 'crisis',
+  紧急: 'crisis',
 };

@@ -30,12 +30,12 @@ export const listRowReport = z
   .object({
     row: z.number().int().meta({ description: 'Data row number in the uploaded list (header not counted)' }),
     state: z.enum(['queued', 'rejected', 'done', 'failed']),
-    flags: z.array(z.string()).meta({ description: 'ID_CHECK_DIGIT or ID_INVALID: the identity number was kept out of the record; the row was matched on its other fields' }),
+    flags: z
+      .array(z.string())
+      .meta({ description: 'ID_CHECK_DIGIT or ID_INVALID: the identity number was kept out of the record; the row was matched on its other fields' }),
     details: z.array(z.object({ path: z.string().optional(), message: z.string() })).optional(),
     errorCode: z.string().optional(),
-    result: z
-      .object({ recordId: z.string(), caseId: z.string(), link: z.string(), status: z.string(), reviewId: z.string().optional() })
-      .optional(),
+    result: z.object({ recordId: z.string(), caseId: z.string(), link: z.string(), status: z.string(), reviewId: z.string().optional() }).optional(),
   })
   .meta({ id: 'ListRowReport' });
 

@@ -23,8 +23,7 @@ type Json = Record<string, unknown>;
 function toSchema(schema: z.ZodType, components: Json): Json {
   const out = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Json;
   const { $schema: _dialect, $defs, ...rest } = out;
-  const rewrite = (json: Json): Json =>
-    JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
+  const rewrite = (json: Json): Json => JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
   for (const [name, def] of Object.entries(($defs ?? {}) as Record<string, Json>)) components[name] = rewrite(def);
   return rewrite(rest);
 }
@@ -71,7 +70,8 @@ export function buildOpenApi(info: { hubId: string; version: string }): Json {
   const components: Json = {};
   for (const [routeKey, route] of Object.entries(API_ROUTES) as [string, RouteContract][]) {
     const [method, path] = routeKey.split(' ') as [string, string];
-    (paths[path] ??= {})[method.toLowerCase()] = operation(routeKey, route, components);
+    paths[path] ??= {};
+    paths[path][method.toLowerCase()] = operation(routeKey, route, components);
   }
   return {
     openapi: '3.1.0',

@@ -52,7 +52,10 @@ export const provinceConfig = z
     name: z.strictObject({ zh: z.string().min(1), en: z.string().min(1) }),
     hubId: z.string().regex(/^xinqiao-\d{6}$/, { message: 'must be xinqiao-<provinceCode>' }),
     deployment: z.strictObject({
-      account: z.string().regex(/^\d{12}$/).optional(),
+      account: z
+        .string()
+        .regex(/^\d{12}$/)
+        .optional(),
       region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region such as cn-northwest-1' }),
     }),
     coordinatingAgencyType: agencyType.default('civil_affairs'),
@@ -75,16 +78,20 @@ export const provinceConfig = z
       .prefault({}),
     auditRetentionDays: z.number().int().min(1095).default(1095).meta({ description: 'Audit events expire after this (at least 3 years); digests never do' }),
     auditDigestMinutes: z.number().int().min(1).max(1440).default(15).meta({ description: 'How often a signed digest of the audit chain heads is sealed' }),
-    emergencyAccessHours: z.number().int().min(1).max(168).default(72).meta({ description: 'How long emergency access lasts unless the request asks for less' }),
+    emergencyAccessHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(168)
+      .default(72)
+      .meta({ description: 'How long emergency access lasts unless the request asks for less' }),
     api: z
       .strictObject({
         rateLimitPerSecond: z.number().int().min(1).max(10_000).default(50),
         burstLimit: z.number().int().min(1).max(5_000).default(100),
       })
       .prefault({}),
-    logRetentionDays: z
-      .union([z.literal(30), z.literal(90), z.literal(180), z.literal(365), z.literal(731), z.literal(1827), z.literal(3653)])
-      .default(365),
+    logRetentionDays: z.union([z.literal(30), z.literal(90), z.literal(180), z.literal(365), z.literal(731), z.literal(1827), z.literal(3653)]).default(365),
     agencies: z.array(agencySystemConfig).min(1),
     officers: z.array(officerConfig).default([]),
   })

@@ -33,4 +33,6 @@ const tables = {
   simplified,
 };
 writeFileSync(new URL('../lambdas/domain/matching/han-tables.json', import.meta.url), `${JSON.stringify(tables)}\n`);
-console.log(`${[...bySyllable.values()].reduce((n, c) => n + c.length, 0)} characters in ${bySyllable.size} syllables; ${traditional.length} traditional forms`);
+console.log(
+  `${[...bySyllable.values()].reduce((n, c) => n + c.length, 0)} characters in ${bySyllable.size} syllables; ${traditional.length} traditional forms`,
+);

@@ -40,6 +40,7 @@ const run = runMerge(inputs, { onProgress });
 if (tty) process.stderr.write('\n');
 writeOutputs(resolve(values.out), run);
 const summary = summarise(run);
-for (const bad of run.badRows.slice(0, 20)) console.log(`bad row ${bad.agency}#${bad.row}${bad.externalId ? ` (${bad.externalId})` : ''}: ${bad.reasons.join('; ')}`);
+for (const bad of run.badRows.slice(0, 20))
+  console.log(`bad row ${bad.agency}#${bad.row}${bad.externalId ? ` (${bad.externalId})` : ''}: ${bad.reasons.join('; ')}`);
 if (run.badRows.length > 20) console.log(`... ${run.badRows.length - 20} more in bad-rows.jsonl`);
 console.log(JSON.stringify(summary, null, 2));

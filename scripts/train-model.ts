@@ -23,7 +23,10 @@ const { values } = parseArgs({
     labels: { type: 'string' },
   },
 });
-let inputs: MergeInputFile[] = (values.in ?? []).map((spec) => ({ agency: spec.slice(0, spec.indexOf('=')), path: resolve(spec.slice(spec.indexOf('=') + 1)) }));
+let inputs: MergeInputFile[] = (values.in ?? []).map((spec) => ({
+  agency: spec.slice(0, spec.indexOf('=')),
+  path: resolve(spec.slice(spec.indexOf('=') + 1)),
+}));
 if (inputs.length === 0) {
   const dir = join(tmpdir(), 'xinqiao-train');
   writeLists(dir, generateLists({ perAgency: 20_000 }).lists);

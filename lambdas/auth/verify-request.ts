@@ -76,8 +76,7 @@ export function bodyHash(body: Uint8Array): string {
   return createHash('sha256').update(body).digest('base64url');
 }
 
-const isAllowedAlg = (alg: string): alg is (typeof ALLOWED_ALGORITHMS)[number] =>
-  (ALLOWED_ALGORITHMS as readonly string[]).includes(alg);
+const isAllowedAlg = (alg: string): alg is (typeof ALLOWED_ALGORITHMS)[number] => (ALLOWED_ALGORITHMS as readonly string[]).includes(alg);
 
 /**
  * @example
@@ -150,8 +149,7 @@ export async function verifyRequest(
   if (claims.htu !== binding.pathWithQuery) throw new AuthBindingMismatchError('htu');
   if (claims.bsh !== bodyHash(binding.body)) throw new AuthBindingMismatchError('bsh');
 
-  const principal =
-    registered.role === 'agency' ? { role: 'agency' as const, agencyType: registered.agencyType! } : { role: 'officer' as const };
+  const principal = registered.role === 'agency' ? { role: 'agency' as const, agencyType: registered.agencyType! } : { role: 'officer' as const };
   return {
     ...principal,
     agencyId: registered.agencyId,

@@ -78,12 +78,7 @@ export class FieldCipher {
    * Opens the named fields only (all when `only` is omitted). Fields not asked
    * for are never decrypted, and the data key is not unwrapped when none are.
    */
-  async open(
-    context: EncryptionContext,
-    binding: FieldBinding,
-    sealed: SealedFields,
-    only?: readonly string[],
-  ): Promise<Record<string, unknown>> {
+  async open(context: EncryptionContext, binding: FieldBinding, sealed: SealedFields, only?: readonly string[]): Promise<Record<string, unknown>> {
     const names = (only ?? Object.keys(sealed.fields)).filter((f) => Object.hasOwn(sealed.fields, f));
     const out: Record<string, unknown> = {};
     if (names.length === 0) return out;

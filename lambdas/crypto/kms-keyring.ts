@@ -1,10 +1,5 @@
 /** Keyring backed by AWS KMS: envelope keys from GenerateDataKey, index keys from GenerateMac. */
-import {
-  DecryptCommand,
-  GenerateDataKeyCommand,
-  GenerateMacCommand,
-  type KMSClient,
-} from '@aws-sdk/client-kms';
+import { DecryptCommand, GenerateDataKeyCommand, GenerateMacCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { DecryptionFailedError, InternalError, ServiceUnavailableError } from '../shared/errors';
 import { kmsContext, type DataKey, type EncryptionContext, type Keyring } from './keyring';
 
@@ -16,13 +11,7 @@ export interface KmsKeyringOptions {
   indexKeyId: string;
 }
 
-const RETRYABLE = new Set([
-  'ThrottlingException',
-  'KMSInternalException',
-  'DependencyTimeoutException',
-  'KeyUnavailableException',
-  'LimitExceededException',
-]);
+const RETRYABLE = new Set(['ThrottlingException', 'KMSInternalException', 'DependencyTimeoutException', 'KeyUnavailableException', 'LimitExceededException']);
 const BAD_CIPHERTEXT = new Set(['InvalidCiphertextException', 'IncorrectKeyException', 'InvalidKeyUsageException']);
 
 /** Maps KMS failures onto the hub's errors: retryable -> 503, bad ciphertext -> DECRYPTION_FAILED, the rest -> 500. */
@@ -69,7 +58,7 @@ export class KmsKeyring implements Keyring {
           EncryptionContext: kmsContext(context),
         }),
       );
-      if (!out.Plaintext || out.Plaintext.length !== 32) throw new DecryptionFailedError();
+      if (out.Plaintext?.length !== 32) throw new DecryptionFailedError();
       return out.Plaintext;
     } catch (error) {
       if (error instanceof DecryptionFailedError) throw error;
@@ -86,7 +75,7 @@ export class KmsKeyring implements Keyring {
           Message: new TextEncoder().encode(`xinqiao/blind-index/v1/${indexName}`),
         }),
       );
-      if (!out.Mac || out.Mac.length !== 32) throw new InternalError({ cause: new Error('KMS returned no MAC') });
+      if (out.Mac?.length !== 32) throw new InternalError({ cause: new Error('KMS returned no MAC') });
       return out.Mac;
     } catch (error) {
       if (error instanceof InternalError) throw error;

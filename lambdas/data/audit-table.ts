@@ -3,13 +3,7 @@
  * event chained (lambdas/domain/audit/chain.ts). The chain heads live in the
  * seals table, so that no role ever needs to update or delete in this one.
  */
-import {
-  GetItemCommand,
-  PutItemCommand,
-  ScanCommand,
-  TransactWriteItemsCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, ScanCommand, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AuditEvent } from '../domain/audit/audit-event';
 import { chainOf, contentHash, GENESIS, linkHash, type ChainedEvent, type ChainHead, type Digest } from '../domain/audit/chain';
 import { isConditionFailure, itemToPlain, guard, queryAll, type Item, N, S, SS, str, num } from './dynamo';

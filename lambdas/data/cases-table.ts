@@ -8,14 +8,7 @@
  * GSI byKind: `LEDGER` or `REVIEW#<status>`, sorted by time. No names, numbers or notes are stored
  * here: free-text reasons are sealed.
  */
-import {
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  TransactWriteItemsCommand,
-  type DynamoDBClient,
-  type TransactWriteItem,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { guard, isConditionFailure, type Item, N, num, optStr, queryAll, S, str } from './dynamo';
 
 export interface CaseMember {

@@ -68,7 +68,9 @@ export class ConsentsTable {
   }
 
   async caseOf(consentId: string): Promise<string | undefined> {
-    const out = await guard(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: S(`CONSENTID#${consentId}`), sk: S('PTR') }, ConsistentRead: true })));
+    const out = await guard(
+      this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: S(`CONSENTID#${consentId}`), sk: S('PTR') }, ConsistentRead: true })),
+    );
     return out.Item ? str(out.Item, 'caseId') : undefined;
   }
 
@@ -78,7 +80,13 @@ export class ConsentsTable {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: { pk: S(`CASE#${caseId}`), sk: S(`CONSENTW#${consentId}`), withdrawnAt: S(at), withdrawnBy: S(by), ...(sealedReason && { sealedReason: S(sealedReason) }) },
+          Item: {
+            pk: S(`CASE#${caseId}`),
+            sk: S(`CONSENTW#${consentId}`),
+            withdrawnAt: S(at),
+            withdrawnBy: S(by),
+            ...(sealedReason && { sealedReason: S(sealedReason) }),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -131,7 +139,9 @@ export class ConsentsTable {
 
   #parse(items: Item[]): { consents: StoredConsent[]; emergencies: EmergencyGrant[] } {
     const withdrawals = new Map(
-      items.filter((i) => str(i, 'sk').startsWith('CONSENTW#')).map((i) => [str(i, 'sk').slice('CONSENTW#'.length), { at: str(i, 'withdrawnAt'), by: str(i, 'withdrawnBy') }]),
+      items
+        .filter((i) => str(i, 'sk').startsWith('CONSENTW#'))
+        .map((i) => [str(i, 'sk').slice('CONSENTW#'.length), { at: str(i, 'withdrawnAt'), by: str(i, 'withdrawnBy') }]),
     );
     const consents = items
       .filter((i) => str(i, 'sk').startsWith('CONSENT#'))
@@ -155,7 +165,13 @@ export class ConsentsTable {
       });
     const emergencies = items
       .filter((i) => str(i, 'sk').startsWith('EMERG#'))
-      .map((i) => ({ grantId: str(i, 'grantId'), caseId: str(i, 'caseId'), agencyId: str(i, 'agencyId'), openedAt: str(i, 'openedAt'), expiresAt: str(i, 'expiresAt') }));
+      .map((i) => ({
+        grantId: str(i, 'grantId'),
+        caseId: str(i, 'caseId'),
+        agencyId: str(i, 'agencyId'),
+        openedAt: str(i, 'openedAt'),
+        expiresAt: str(i, 'expiresAt'),
+      }));
     return { consents, emergencies };
   }
 }

@@ -4,14 +4,7 @@
  * - row `JOB#<jobId>` / `ROW#<8 digits>`: the row sealed until processed, then its result.
  * Everything expires 30 days after upload (TTL): the records themselves live in the records table.
  */
-import {
-  BatchWriteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { guard, isConditionFailure, type Item, N, num, optStr, S, str } from './dynamo';
 
 export const LIST_RETENTION_SECONDS = 30 * 86_400;

@@ -100,16 +100,12 @@ export class RecordsTable {
 
   /** The record id registered for a blind (agency, externalId), if any. */
   async findByExternal(externalIndex: string): Promise<string | undefined> {
-    const out = await guard(
-      this.client.send(new GetItemCommand({ TableName: this.tableName, Key: recordKeys.external(externalIndex), ConsistentRead: true })),
-    );
+    const out = await guard(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: recordKeys.external(externalIndex), ConsistentRead: true })));
     return out.Item ? str(out.Item, 'recordId') : undefined;
   }
 
   async getHead(recordId: string): Promise<StoredRecord | undefined> {
-    const out = await guard(
-      this.client.send(new GetItemCommand({ TableName: this.tableName, Key: recordKeys.head(recordId), ConsistentRead: true })),
-    );
+    const out = await guard(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: recordKeys.head(recordId), ConsistentRead: true })));
     return out.Item ? fromItem(out.Item) : undefined;
   }
 
@@ -167,7 +163,6 @@ export class RecordsTable {
       throw mapDynamoError(error);
     }
   }
-
 
   /** Files a record under its blind blocking keys. */
   async putBlockingKeys(recordId: string, blindKeys: readonly string[]): Promise<void> {

@@ -1,5 +1,12 @@
 /** Route group `audit`: privacy officers only (agency systems get 403). */
-import { accessReportHandler, eventsHandler, officerNotificationsHandler, runAlertsHandler, sealHandler, verifyHandler } from '../handlers/audit/officer-routes';
+import {
+  accessReportHandler,
+  eventsHandler,
+  officerNotificationsHandler,
+  runAlertsHandler,
+  sealHandler,
+  verifyHandler,
+} from '../handlers/audit/officer-routes';
 import type { HubRuntime } from '../runtime';
 import { createSignedGroup, type GroupHandler, type SignedGroupOptions } from './signed-group';
 

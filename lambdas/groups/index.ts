@@ -11,7 +11,11 @@ import { createMetaGroup } from './meta';
 import { createRecordsGroup } from './records';
 import type { GroupHandler, SignedGroupOptions } from './signed-group';
 
-export function createAllGroups(runtime: HubRuntime, consoleFiles: Readonly<Record<string, string>>, options?: SignedGroupOptions): Record<RouteGroup, GroupHandler> {
+export function createAllGroups(
+  runtime: HubRuntime,
+  consoleFiles: Readonly<Record<string, string>>,
+  options?: SignedGroupOptions,
+): Record<RouteGroup, GroupHandler> {
   return {
     health: createHealthGroup(runtime, options),
     meta: createMetaGroup(runtime, options),

@@ -33,7 +33,8 @@ export function createListWorker(runtime: HubRuntime, now: () => Date = () => ne
         logger.error('list message failed; SQS will retry it', { code: hub.code });
       }
       const job = work ? await runtime.lists.lists.job(work.jobId).catch(() => undefined) : undefined;
-      const rows = work && job ? await runtime.lists.lists.rows(work.jobId, { afterRow: Math.min(...work.rows) - 1, limit: work.rows.length }).catch(() => []) : [];
+      const rows =
+        work && job ? await runtime.lists.lists.rows(work.jobId, { afterRow: Math.min(...work.rows) - 1, limit: work.rows.length }).catch(() => []) : [];
       const time = now();
       await runtime.audit.append({
         eventId: timeOrderedId('evt', time.getTime()),

@@ -15,7 +15,9 @@ export function parseProvinceConfig(source: string, json: unknown): ProvinceConf
 
 /** Every `*.json` in `dir`, sorted by file name; `only` restricts to some province codes. */
 export function loadProvinceConfigs(dir: string, only?: readonly string[]): ProvinceConfig[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const configs = files.map((file) => {
     const path = join(dir, file);
     let json: unknown;

@@ -20,11 +20,18 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import {
-  AUDIT_SEALER_NEEDS, DEFAULT_ROUTE_GROUP, GROUP_NEEDS, LIST_WORKER_NEEDS, ROUTE_GROUP_OF, ROUTE_GROUPS, type GroupNeeds, type RouteGroup,
+  AUDIT_SEALER_NEEDS,
+  DEFAULT_ROUTE_GROUP,
+  GROUP_NEEDS,
+  LIST_WORKER_NEEDS,
+  ROUTE_GROUP_OF,
+  ROUTE_GROUPS,
+  type GroupNeeds,
+  type RouteGroup,
 } from '../../lambdas/routes';
 import { TABLES, tableEnvVar, type TableId } from '../../lambdas/data/tables';
 import type { ProvinceConfig } from '../../schemas/province-config';
-import { AUDIT_METRICS, METRICS_NAMESPACE } from '../../lambdas/shared/metrics';
+import { type AUDIT_METRICS, METRICS_NAMESPACE } from '../../lambdas/shared/metrics';
 import type { StageSettings } from '../config/stages';
 import type { DataStore } from './data-store';
 import { readConsoleFiles } from '../../local/console-files';
@@ -36,8 +43,7 @@ export interface HubApiProps {
 }
 
 /** XQ_TABLE_<ID> for every table in lambdas/data/tables.ts. */
-const tableEnvironment = (data: DataStore) =>
-  Object.fromEntries((Object.keys(TABLES) as TableId[]).map((id) => [tableEnvVar(id), data.tables[id].tableName]));
+const tableEnvironment = (data: DataStore) => Object.fromEntries((Object.keys(TABLES) as TableId[]).map((id) => [tableEnvVar(id), data.tables[id].tableName]));
 
 const entryOf = (name: string) => fileURLToPath(new URL(`../../lambdas/entry/${name}.ts`, import.meta.url));
 
@@ -115,9 +121,10 @@ export class HubApi extends Construct {
       },
     });
 
-    const integrations = Object.fromEntries(
-      ROUTE_GROUPS.map((group) => [group, new HttpLambdaIntegration(`${group}Integration`, functions[group])]),
-    ) as Record<RouteGroup, HttpLambdaIntegration>;
+    const integrations = Object.fromEntries(ROUTE_GROUPS.map((group) => [group, new HttpLambdaIntegration(`${group}Integration`, functions[group])])) as Record<
+      RouteGroup,
+      HttpLambdaIntegration
+    >;
     for (const [routeKey, group] of Object.entries(ROUTE_GROUP_OF)) {
       const [method, path] = routeKey.split(' ') as [string, string];
       this.api.addRoutes({ path, methods: [method as apigw.HttpMethod], integration: integrations[group] });
@@ -144,7 +151,13 @@ export class HubApi extends Construct {
   /** Province-wide alarms on the audit metrics; per-agency and per-staff alerts come from the alerts job. */
   #alarms(config: ProvinceConfig): void {
     const metric = (name: (typeof AUDIT_METRICS)[number]) =>
-      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { Province: config.provinceCode }, statistic: 'Sum', period: Duration.minutes(config.alerts.windowMinutes) });
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { Province: config.provinceCode },
+        statistic: 'Sum',
+        period: Duration.minutes(config.alerts.windowMinutes),
+      });
     const alarm = (id: string, name: (typeof AUDIT_METRICS)[number], threshold: number, description: string) =>
       new cloudwatch.Alarm(this, id, {
         metric: metric(name),
@@ -154,7 +167,12 @@ export class HubApi extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       });
-    alarm('FailedSignaturesAlarm', 'FailedSignatures', config.alerts.failedSignatures, 'Failed signatures presenting registered keys (隐私官告警: 签名验证失败)');
+    alarm(
+      'FailedSignaturesAlarm',
+      'FailedSignatures',
+      config.alerts.failedSignatures,
+      'Failed signatures presenting registered keys (隐私官告警: 签名验证失败)',
+    );
     alarm('DeniedBurstAlarm', 'Denied', config.alerts.deniedPerAgency, 'A burst of denied requests (隐私官告警: 大量被拒请求)');
     alarm('EmergencyAccessAlarm', 'EmergencyAccess', 1, 'Emergency access was opened (隐私官告警: 紧急访问)');
   }

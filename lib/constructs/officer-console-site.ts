@@ -70,11 +70,13 @@ export class OfficerConsoleSite extends Construct {
     const v = Validations.of(this.distribution);
     v.acknowledge({
       id: 'AwsSolutions-CFR2',
-      reason: 'The site serves three static files and no data; every data request goes to the API, which authenticates each request by signature and is throttled.',
+      reason:
+        'The site serves three static files and no data; every data request goes to the API, which authenticates each request by signature and is throttled.',
     });
     v.acknowledge({
       id: 'AwsSolutions-CFR4',
-      reason: "The default CloudFront certificate is used until the province attaches its own domain and certificate (TLSv1.2_2021 is set and applies then); the page holds no data.",
+      reason:
+        'The default CloudFront certificate is used until the province attaches its own domain and certificate (TLSv1.2_2021 is set and applies then); the page holds no data.',
     });
     const files = new deploy.BucketDeployment(this, 'Files', {
       destinationBucket: site,
@@ -85,7 +87,8 @@ export class OfficerConsoleSite extends Construct {
     const stack = Stack.of(this);
     for (const child of stack.node.children.filter((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'))) {
       const ack = Validations.of(child);
-      const reason = 'CDK-managed BucketDeployment handler that copies the console files at deploy time; its runtime, managed policy and S3 wildcard grants are set by aws-cdk-lib, scoped to the asset and site buckets.';
+      const reason =
+        'CDK-managed BucketDeployment handler that copies the console files at deploy time; its runtime, managed policy and S3 wildcard grants are set by aws-cdk-lib, scoped to the asset and site buckets.';
       const findings = [
         'AwsSolutions-L1',
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

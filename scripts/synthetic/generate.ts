@@ -11,8 +11,16 @@ import * as OpenCC from 'opencc-js/cn2t';
 import { checkCharacter } from '../../schemas/id-number';
 import type { AgencyType } from '../../schemas/child-record';
 import {
-  HAN_GIVEN, HAN_SURNAMES, HOMOPHONES, LOOKALIKES, MIGRANT_DESTINATIONS, PLACE_NAMES, SCHOOL_SUFFIXES, TIBET_COUNTIES,
-  TIBETAN_PARTS, TIBETAN_VARIANTS,
+  HAN_GIVEN,
+  HAN_SURNAMES,
+  HOMOPHONES,
+  LOOKALIKES,
+  MIGRANT_DESTINATIONS,
+  PLACE_NAMES,
+  SCHOOL_SUFFIXES,
+  TIBET_COUNTIES,
+  TIBETAN_PARTS,
+  TIBETAN_VARIANTS,
 } from './names';
 
 const toTraditional: (s: string) => string = (OpenCC as unknown as { Converter: (o: object) => (t: string) => string }).Converter({ from: 'cn', to: 't' });
@@ -69,17 +77,120 @@ export interface AgencyProfile {
 }
 
 export const PROFILES: readonly AgencyProfile[] = [
-  { type: 'civil_affairs', prefix: 'MZ', header: 'zh', bom: true, sexStyle: 'zh', dateFormat: 'iso', idMissing: 0.03, idTypo: 0.01, homophone: 0.01, lookalike: 0.005, traditional: 0.005, variant: 0.03, dateSwap: 0.003, dateDigit: 0.003, dateMissing: 0, sexMissing: 0, phoneChanged: 0.05, guardianMissing: 0.02, schoolMissing: 0.2 },
-  { type: 'education', prefix: 'JY', header: 'en', bom: false, sexStyle: 'MF', dateFormat: 'slash', idMissing: 0.08, idTypo: 0.02, homophone: 0.02, lookalike: 0.01, traditional: 0.01, variant: 0.05, dateSwap: 0.01, dateDigit: 0.01, dateMissing: 0, sexMissing: 0, phoneChanged: 0.1, guardianMissing: 0.05, schoolMissing: 0.02 },
-  { type: 'health', prefix: 'WJ', header: 'en', bom: true, sexStyle: 'MF', dateFormat: 'compact', idMissing: 0.1, idTypo: 0.02, homophone: 0.03, lookalike: 0.01, traditional: 0.02, variant: 0.05, dateSwap: 0.01, dateDigit: 0.01, dateMissing: 0.01, sexMissing: 0.01, phoneChanged: 0.15, guardianMissing: 0.1, schoolMissing: 0.6 },
-  { type: 'womens_federation', prefix: 'FL', header: 'zh', bom: false, sexStyle: 'zh', dateFormat: 'zh', idMissing: 0.3, idTypo: 0.03, homophone: 0.03, lookalike: 0.01, traditional: 0.02, variant: 0.06, dateSwap: 0.015, dateDigit: 0.015, dateMissing: 0.02, sexMissing: 0.02, phoneChanged: 0.15, guardianMissing: 0.05, schoolMissing: 0.5 },
-  { type: 'youth_league', prefix: 'TW', header: 'zh', bom: true, sexStyle: 'zh', dateFormat: 'mixed', idMissing: 0.7, idTypo: 0.05, homophone: 0.06, lookalike: 0.02, traditional: 0.03, variant: 0.1, dateSwap: 0.02, dateDigit: 0.02, dateMissing: 0.08, sexMissing: 0.1, phoneChanged: 0.25, guardianMissing: 0.4, schoolMissing: 0.5 },
+  {
+    type: 'civil_affairs',
+    prefix: 'MZ',
+    header: 'zh',
+    bom: true,
+    sexStyle: 'zh',
+    dateFormat: 'iso',
+    idMissing: 0.03,
+    idTypo: 0.01,
+    homophone: 0.01,
+    lookalike: 0.005,
+    traditional: 0.005,
+    variant: 0.03,
+    dateSwap: 0.003,
+    dateDigit: 0.003,
+    dateMissing: 0,
+    sexMissing: 0,
+    phoneChanged: 0.05,
+    guardianMissing: 0.02,
+    schoolMissing: 0.2,
+  },
+  {
+    type: 'education',
+    prefix: 'JY',
+    header: 'en',
+    bom: false,
+    sexStyle: 'MF',
+    dateFormat: 'slash',
+    idMissing: 0.08,
+    idTypo: 0.02,
+    homophone: 0.02,
+    lookalike: 0.01,
+    traditional: 0.01,
+    variant: 0.05,
+    dateSwap: 0.01,
+    dateDigit: 0.01,
+    dateMissing: 0,
+    sexMissing: 0,
+    phoneChanged: 0.1,
+    guardianMissing: 0.05,
+    schoolMissing: 0.02,
+  },
+  {
+    type: 'health',
+    prefix: 'WJ',
+    header: 'en',
+    bom: true,
+    sexStyle: 'MF',
+    dateFormat: 'compact',
+    idMissing: 0.1,
+    idTypo: 0.02,
+    homophone: 0.03,
+    lookalike: 0.01,
+    traditional: 0.02,
+    variant: 0.05,
+    dateSwap: 0.01,
+    dateDigit: 0.01,
+    dateMissing: 0.01,
+    sexMissing: 0.01,
+    phoneChanged: 0.15,
+    guardianMissing: 0.1,
+    schoolMissing: 0.6,
+  },
+  {
+    type: 'womens_federation',
+    prefix: 'FL',
+    header: 'zh',
+    bom: false,
+    sexStyle: 'zh',
+    dateFormat: 'zh',
+    idMissing: 0.3,
+    idTypo: 0.03,
+    homophone: 0.03,
+    lookalike: 0.01,
+    traditional: 0.02,
+    variant: 0.06,
+    dateSwap: 0.015,
+    dateDigit: 0.015,
+    dateMissing: 0.02,
+    sexMissing: 0.02,
+    phoneChanged: 0.15,
+    guardianMissing: 0.05,
+    schoolMissing: 0.5,
+  },
+  {
+    type: 'youth_league',
+    prefix: 'TW',
+    header: 'zh',
+    bom: true,
+    sexStyle: 'zh',
+    dateFormat: 'mixed',
+    idMissing: 0.7,
+    idTypo: 0.05,
+    homophone: 0.06,
+    lookalike: 0.02,
+    traditional: 0.03,
+    variant: 0.1,
+    dateSwap: 0.02,
+    dateDigit: 0.02,
+    dateMissing: 0.08,
+    sexMissing: 0.1,
+    phoneChanged: 0.25,
+    guardianMissing: 0.4,
+    schoolMissing: 0.5,
+  },
 ];
 
 function weighted<T>(r: () => number, items: readonly (readonly [T, number])[]): T {
   const total = items.reduce((s, [, w]) => s + w, 0);
   let x = r() * total;
-  for (const [v, w] of items) if ((x -= w) < 0) return v;
+  for (const [v, w] of items) {
+    x -= w;
+    if (x < 0) return v;
+  }
   return items[items.length - 1]![0];
 }
 const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;

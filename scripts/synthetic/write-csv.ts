@@ -22,7 +22,7 @@ export function writeLists(dir: string, lists: readonly GeneratedList[]): string
     const file = join(dir, `${list.profile.type}.csv`);
     writeFileSync(file, listToCsv(list));
     files.push(file);
-    list.rows.forEach((row, i) => truth.push(`${list.profile.type},${row.externalId},${list.truth[i]}`));
+    for (const [i, row] of list.rows.entries()) truth.push(`${list.profile.type},${row.externalId},${list.truth[i]}`);
   }
   writeFileSync(join(dir, 'truth.csv'), `${truth.join('\n')}\n`);
   return files;

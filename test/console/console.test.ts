@@ -20,14 +20,29 @@ let caseId: string;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error('Chromium is missing: apt-get install -y chromium (.ci/run does this)');
   t = await startTestHub();
-  const child = { name: '格桑卓嘎', sex: 'F', birthDate: '2013-03-13', idNumber: idNumberFor('540102', '2013-03-13', 8), householdRegion: '540102', categories: [] };
+  const child = {
+    name: '格桑卓嘎',
+    sex: 'F',
+    birthDate: '2013-03-13',
+    idNumber: idNumberFor('540102', '2013-03-13', 8),
+    householdRegion: '540102',
+    categories: [],
+  };
   const published = await t.client('xz-civil-affairs', 'worker-9').post<any>('/v1/records', { externalId: 'CON-1', ...child });
   caseId = published.body.caseId;
   await t.client('xz-education', 'teacher-9').post('/v1/records', { externalId: 'CON-1E', ...child });
   await t.client('xz-education', 'teacher-9').post(`/v1/cases/${caseId}/emergency`, { reason: '学生在校出现危机，需要立即协调' });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage();
 }, 120_000);

@@ -16,7 +16,14 @@ const officer = () => t.client('officer-zhang', 'officer-zhang');
 
 describe('access report', () => {
   it('lists every disclosure of the child’s data with agency, staff member, purpose and legal basis, in JSON and CSV', async () => {
-    const child = { name: '旦增曲珍', sex: 'F', birthDate: '2011-11-11', idNumber: idNumberFor('540102', '2011-11-11', 44), householdRegion: '540102', categories: [] };
+    const child = {
+      name: '旦增曲珍',
+      sex: 'F',
+      birthDate: '2011-11-11',
+      idNumber: idNumberFor('540102', '2011-11-11', 44),
+      householdRegion: '540102',
+      categories: [],
+    };
     const civil = await t.client('xz-civil-affairs', 'worker-1').post<any>('/v1/records', { externalId: 'AR-1', ...child });
     await t.client('xz-education', 'teacher-2').post<any>('/v1/records', { externalId: 'AR-1E', ...child });
     const caseId = civil.body.caseId;
@@ -48,7 +55,9 @@ describe('access report', () => {
     expect(viaConsent.categories).toContain('identity');
 
     const csv = await officer().get<string>(`/v1/audit/cases/${caseId}/access-report?format=csv`);
-    expect(csv.body.split('\r\n')[0]).toBe('time(时间),agencyId(机构),sub(经办人),purpose(目的),legalBasis(法律依据),consentIds(同意编号),categories(信息类别),route(操作),eventId');
+    expect(csv.body.split('\r\n')[0]).toBe(
+      'time(时间),agencyId(机构),sub(经办人),purpose(目的),legalBasis(法律依据),consentIds(同意编号),categories(信息类别),route(操作),eventId',
+    );
     expect(csv.body).toContain(consent.body.consentId);
   });
 });
@@ -56,9 +65,15 @@ describe('access report', () => {
 describe('alerts', () => {
   it('notifies officers once of failed signatures for a known agency, a staff member reading too much, emergency access and denied bursts', async () => {
     // Failed signatures presenting women's federation's key id: signed with education's key.
-    const wrong = { ...t.province.agencies['xz-education']!.credentials.privateJwk, kid: t.province.agencies['xz-womens-federation']!.credentials.privateJwk.kid };
+    const wrong = {
+      ...t.province.agencies['xz-education']!.credentials.privateJwk,
+      kid: t.province.agencies['xz-womens-federation']!.credentials.privateJwk.kid,
+    };
     for (let i = 0; i < 2; i++) {
-      const authorization = await signRequest({ agencyId: 'xz-womens-federation', privateJwk: wrong }, { hubId: 'xinqiao-540000', method: 'GET', pathWithQuery: '/v1/notifications' });
+      const authorization = await signRequest(
+        { agencyId: 'xz-womens-federation', privateJwk: wrong },
+        { hubId: 'xinqiao-540000', method: 'GET', pathWithQuery: '/v1/notifications' },
+      );
       expect((await t.raw('GET', '/v1/notifications', { authorization })).status).toBe(401);
     }
     // A staff member reading many records.
@@ -69,7 +84,9 @@ describe('alerts', () => {
 
     const run = await officer().post<any>('/v1/audit/alerts/run', {});
     const kinds = run.body.alerts.map((a: any) => `${a.kind}:${a.agencyId}${a.sub ? `:${a.sub}` : ''}`);
-    expect(kinds).toEqual(expect.arrayContaining(['failed_signatures:xz-womens-federation', 'read_rate_staff:xz-womens-federation:curious-7', 'denied_burst:xz-youth-league']));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['failed_signatures:xz-womens-federation', 'read_rate_staff:xz-womens-federation:curious-7', 'denied_burst:xz-youth-league']),
+    );
 
     await officer().post<any>('/v1/audit/alerts/run', {});
     const notes = (await officer().get<any>('/v1/audit/notifications')).body.items;

@@ -65,7 +65,9 @@ describe('privacy officer role', () => {
     expect(own.body.items.map((e: any) => e.route)).toContain('GET /v1/audit/events');
     const csv = await officer(t).get<string>('/v1/audit/events?format=csv&agencyId=xz-education');
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(csv.body.split('\r\n')[0]).toBe('time(时间),agencyId(机构),sub(经办人),route(操作),outcome(结果),status,errorCode,purpose(目的),recordIds,requestId,eventId');
+    expect(csv.body.split('\r\n')[0]).toBe(
+      'time(时间),agencyId(机构),sub(经办人),route(操作),outcome(结果),status,errorCode,purpose(目的),recordIds,requestId,eventId',
+    );
     expect(csv.body.trim().split('\r\n')).toHaveLength(41);
   });
 });

@@ -33,15 +33,34 @@ describe('coordinating role', () => {
 
   it('lists the ledger with filters, one row per case, and exports CSV', async () => {
     const a = await publish('xz-civil-affairs', {
-      externalId: 'L-1', name: '达瓦央金', sex: 'F', birthDate: '2011-02-02', idNumber: idNumberFor('540102', '2011-02-02', 20),
-      householdRegion: '540102', categories: ['orphan'], riskLevel: 'high',
+      externalId: 'L-1',
+      name: '达瓦央金',
+      sex: 'F',
+      birthDate: '2011-02-02',
+      idNumber: idNumberFor('540102', '2011-02-02', 20),
+      householdRegion: '540102',
+      categories: ['orphan'],
+      riskLevel: 'high',
     });
     await publish('xz-education', {
-      externalId: 'L-1E', name: '达瓦央金', sex: 'F', birthDate: '2011-02-02', idNumber: idNumberFor('540102', '2011-02-02', 20),
-      householdRegion: '540102', categories: ['left_behind'], riskLevel: 'crisis',
+      externalId: 'L-1E',
+      name: '达瓦央金',
+      sex: 'F',
+      birthDate: '2011-02-02',
+      idNumber: idNumberFor('540102', '2011-02-02', 20),
+      householdRegion: '540102',
+      categories: ['left_behind'],
+      riskLevel: 'crisis',
     });
     await publish('xz-civil-affairs', {
-      externalId: 'L-2', name: '王晨', sex: 'M', birthDate: '2015-06-06', idNumber: idNumberFor('540402', '2015-06-06', 31), householdRegion: '540402', categories: ['migrant'], riskLevel: 'low',
+      externalId: 'L-2',
+      name: '王晨',
+      sex: 'M',
+      birthDate: '2015-06-06',
+      idNumber: idNumberFor('540402', '2015-06-06', 31),
+      householdRegion: '540402',
+      categories: ['migrant'],
+      riskLevel: 'low',
     });
 
     // Without consent the coordinator sees only what its own record says; the rest is marked partial.
@@ -73,7 +92,13 @@ describe('coordinating role', () => {
     expect(crisis.body.items.map((r: any) => r.caseId)).toEqual([a.caseId]);
 
     const csv = await fetch(new URL('/v1/ledger?format=csv&region=540000', t.hub.baseUrl), {
-      headers: { authorization: await (await import('../../client/sign-request')).signRequest(t.province.agencies['xz-civil-affairs']!.credentials, { hubId: 'xinqiao-540000', method: 'GET', pathWithQuery: '/v1/ledger?format=csv&region=540000' }) },
+      headers: {
+        authorization: await (await import('../../client/sign-request')).signRequest(t.province.agencies['xz-civil-affairs']!.credentials, {
+          hubId: 'xinqiao-540000',
+          method: 'GET',
+          pathWithQuery: '/v1/ledger?format=csv&region=540000',
+        }),
+      },
     });
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const bytes = Buffer.from(await csv.arrayBuffer());
@@ -95,7 +120,14 @@ describe('coordinating role', () => {
   });
 
   it('confirms a review: the two cases merge and the decision is kept as a label', async () => {
-    const a = await publish('xz-civil-affairs', { externalId: 'R-1', name: '索朗卓嘎', sex: 'F', birthDate: '2013-09-09', householdRegion: '540102', guardian: { name: '平措', phone: '13800000099', relation: 'father' } });
+    const a = await publish('xz-civil-affairs', {
+      externalId: 'R-1',
+      name: '索朗卓嘎',
+      sex: 'F',
+      birthDate: '2013-09-09',
+      householdRegion: '540102',
+      guardian: { name: '平措', phone: '13800000099', relation: 'father' },
+    });
     const b = await publish('xz-youth-league', { externalId: 'R-1T', name: '索朗卓嘎', sex: 'F', birthDate: '2013-09-09' });
     expect(b.link).toBe('review');
     const queue = await civil().get<any>('/v1/reviews');
@@ -116,8 +148,22 @@ describe('coordinating role', () => {
   });
 
   it('splits a wrong link, keeps both histories, and can merge back', async () => {
-    const a = await publish('xz-civil-affairs', { externalId: 'S-1', name: '次仁多吉', sex: 'M', birthDate: '2010-01-20', idNumber: idNumberFor('540103', '2010-01-20', 41), householdRegion: '540103' });
-    const b = await publish('xz-health', { externalId: 'S-1H', name: '次仁多吉', sex: 'M', birthDate: '2010-01-20', idNumber: idNumberFor('540103', '2010-01-20', 41), householdRegion: '540103' });
+    const a = await publish('xz-civil-affairs', {
+      externalId: 'S-1',
+      name: '次仁多吉',
+      sex: 'M',
+      birthDate: '2010-01-20',
+      idNumber: idNumberFor('540103', '2010-01-20', 41),
+      householdRegion: '540103',
+    });
+    const b = await publish('xz-health', {
+      externalId: 'S-1H',
+      name: '次仁多吉',
+      sex: 'M',
+      birthDate: '2010-01-20',
+      idNumber: idNumberFor('540103', '2010-01-20', 41),
+      householdRegion: '540103',
+    });
     expect(b).toMatchObject({ link: 'auto', caseId: a.caseId });
 
     const split = await civil().post<any>(`/v1/cases/${a.caseId}/split`, { recordIds: [b.recordId], reason: '经核实为不同儿童' });

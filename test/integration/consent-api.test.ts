@@ -32,8 +32,12 @@ async function makeCase() {
     school: '城关区第一小学',
     categories: ['left_behind'],
   };
-  const civil = await t.client('xz-civil-affairs').post<any>('/v1/records', { externalId: `MZ-C${n}`, ...child, assessment: { assessedOn: '2024-01-01', summary: '情绪低落' } });
-  const health = await t.client('xz-health').post<any>('/v1/records', { externalId: `WJ-C${n}`, ...child, treatment: { institution: '自治区精神卫生中心', diagnosis: '抑郁发作' } });
+  const civil = await t
+    .client('xz-civil-affairs')
+    .post<any>('/v1/records', { externalId: `MZ-C${n}`, ...child, assessment: { assessedOn: '2024-01-01', summary: '情绪低落' } });
+  const health = await t
+    .client('xz-health')
+    .post<any>('/v1/records', { externalId: `WJ-C${n}`, ...child, treatment: { institution: '自治区精神卫生中心', diagnosis: '抑郁发作' } });
   const edu = await t.client('xz-education').post<any>('/v1/records', { externalId: `JY-C${n}`, ...child });
   expect(new Set([civil.body.caseId, health.body.caseId, edu.body.caseId]).size).toBe(1);
   return { caseId: civil.body.caseId as string, civil: civil.body, health: health.body, edu: edu.body };
@@ -98,7 +102,14 @@ describe('consent gate', () => {
           civil: [],
           health: [],
           own: OWN,
-          withheld: ['assessment:NO_CONSENT', 'contact:PURPOSE_NOT_COVERED', 'diagnosis_treatment:NO_CONSENT', 'family:NO_CONSENT', 'identity:PURPOSE_NOT_COVERED', 'school:NO_CONSENT'],
+          withheld: [
+            'assessment:NO_CONSENT',
+            'contact:PURPOSE_NOT_COVERED',
+            'diagnosis_treatment:NO_CONSENT',
+            'family:NO_CONSENT',
+            'identity:PURPOSE_NOT_COVERED',
+            'school:NO_CONSENT',
+          ],
         }),
       },
       {
@@ -108,7 +119,14 @@ describe('consent gate', () => {
           civil: [],
           health: [],
           own: OWN,
-          withheld: ['assessment:NO_CONSENT', 'contact:RECIPIENT_NOT_COVERED', 'diagnosis_treatment:NO_CONSENT', 'family:NO_CONSENT', 'identity:RECIPIENT_NOT_COVERED', 'school:NO_CONSENT'],
+          withheld: [
+            'assessment:NO_CONSENT',
+            'contact:RECIPIENT_NOT_COVERED',
+            'diagnosis_treatment:NO_CONSENT',
+            'family:NO_CONSENT',
+            'identity:RECIPIENT_NOT_COVERED',
+            'school:NO_CONSENT',
+          ],
         }),
       },
       {
@@ -122,24 +140,40 @@ describe('consent gate', () => {
           civil: [],
           health: [],
           own: OWN,
-          withheld: ['assessment:NO_CONSENT', 'contact:WITHDRAWN', 'diagnosis_treatment:NO_CONSENT', 'family:NO_CONSENT', 'identity:WITHDRAWN', 'school:NO_CONSENT'],
+          withheld: [
+            'assessment:NO_CONSENT',
+            'contact:WITHDRAWN',
+            'diagnosis_treatment:NO_CONSENT',
+            'family:NO_CONSENT',
+            'identity:WITHDRAWN',
+            'school:NO_CONSENT',
+          ],
         }),
       },
       {
         name: 'expired',
         setup: async (caseId) =>
-          void (await record('xz-civil-affairs', consent(caseId, { validFrom: new Date(Date.now() - 9e8).toISOString(), validUntil: new Date(Date.now() - 1000).toISOString() }))),
+          void (await record(
+            'xz-civil-affairs',
+            consent(caseId, { validFrom: new Date(Date.now() - 9e8).toISOString(), validUntil: new Date(Date.now() - 1000).toISOString() }),
+          )),
         expect: () => ({
           civil: [],
           health: [],
           own: OWN,
-          withheld: ['assessment:NO_CONSENT', 'contact:EXPIRED', 'diagnosis_treatment:NO_CONSENT', 'family:NO_CONSENT', 'identity:EXPIRED', 'school:NO_CONSENT'],
+          withheld: [
+            'assessment:NO_CONSENT',
+            'contact:EXPIRED',
+            'diagnosis_treatment:NO_CONSENT',
+            'family:NO_CONSENT',
+            'identity:EXPIRED',
+            'school:NO_CONSENT',
+          ],
         }),
       },
       {
         name: 'not yet valid',
-        setup: async (caseId) =>
-          void (await record('xz-civil-affairs', consent(caseId, { validFrom: new Date(Date.now() + 86_400_000).toISOString() }))),
+        setup: async (caseId) => void (await record('xz-civil-affairs', consent(caseId, { validFrom: new Date(Date.now() + 86_400_000).toISOString() }))),
         expect: () => ({ civil: [], health: [], own: OWN, withheld: ALL_WITHHELD('NO_CONSENT') }),
       },
       {
@@ -159,8 +193,34 @@ describe('consent gate', () => {
           expect(e.status).toBe(201);
         },
         expect: () => ({
-          civil: ['assessment', 'birthDate', 'categories', 'currentRegion', 'externalId', 'guardian', 'householdRegion', 'idNumber', 'name', 'address', 'school', 'sex'].sort(),
-          health: ['birthDate', 'categories', 'currentRegion', 'externalId', 'guardian', 'householdRegion', 'idNumber', 'name', 'address', 'school', 'sex', 'treatment'].sort(),
+          civil: [
+            'assessment',
+            'birthDate',
+            'categories',
+            'currentRegion',
+            'externalId',
+            'guardian',
+            'householdRegion',
+            'idNumber',
+            'name',
+            'address',
+            'school',
+            'sex',
+          ].sort(),
+          health: [
+            'birthDate',
+            'categories',
+            'currentRegion',
+            'externalId',
+            'guardian',
+            'householdRegion',
+            'idNumber',
+            'name',
+            'address',
+            'school',
+            'sex',
+            'treatment',
+          ].sort(),
           own: OWN,
           withheld: [],
         }),
@@ -189,7 +249,8 @@ describe('consent gate', () => {
     const notes = await t.client('xz-civil-affairs').get<any>('/v1/notifications');
     const mine = notes.body.items.filter((x: any) => x.caseId === c.caseId);
     expect(mine.length).toBe(2); // health, then education linked
-    for (const note of mine) expect(note).toEqual({ notificationId: expect.any(String), at: expect.any(String), kind: 'record_linked', caseId: c.caseId, severity: 'info' });
+    for (const note of mine)
+      expect(note).toEqual({ notificationId: expect.any(String), at: expect.any(String), kind: 'record_linked', caseId: c.caseId, severity: 'info' });
     expect(c.edu.otherHolders).toBe(true);
   });
 
@@ -203,14 +264,24 @@ describe('consent gate', () => {
   it('accepts the child’s own consent only from 14, by the recording agency’s birth date', async () => {
     const c = await makeCase();
     const young = await t.client('xz-civil-affairs').post<any>('/v1/records', {
-      externalId: 'MZ-YOUNG', name: '小孩', sex: 'M', birthDate: '2019-01-01', householdRegion: '540102', categories: [],
+      externalId: 'MZ-YOUNG',
+      name: '小孩',
+      sex: 'M',
+      birthDate: '2019-01-01',
+      householdRegion: '540102',
+      categories: [],
     });
     const childGrantor = { type: 'child', name: '本人' };
     const tooYoung = await t.client('xz-civil-affairs').post<any>('/v1/consents', consent(young.body.caseId, { grantor: childGrantor }));
     expect(tooYoung.status).toBe(400);
     expect(tooYoung.body.error.details[0].path).toBe('grantor.type');
     const older = await t.client('xz-civil-affairs').post<any>('/v1/records', {
-      externalId: 'MZ-OLDER', name: '青少年', sex: 'F', birthDate: '2009-01-01', householdRegion: '540102', categories: [],
+      externalId: 'MZ-OLDER',
+      name: '青少年',
+      sex: 'F',
+      birthDate: '2009-01-01',
+      householdRegion: '540102',
+      categories: [],
     });
     await record('xz-civil-affairs', consent(older.body.caseId, { grantor: childGrantor }));
     expect(c.caseId).toMatch(/^case_/);
@@ -218,7 +289,9 @@ describe('consent gate', () => {
 
   it('lets only civil affairs record consent as guardian', async () => {
     const c = await makeCase();
-    const res = await t.client('xz-health').post<any>('/v1/consents', consent(c.caseId, { grantor: { type: 'civil_affairs_guardian', institution: '拉萨市儿童福利院' } }));
+    const res = await t
+      .client('xz-health')
+      .post<any>('/v1/consents', consent(c.caseId, { grantor: { type: 'civil_affairs_guardian', institution: '拉萨市儿童福利院' } }));
     expect(res.status).toBe(403);
     await record('xz-civil-affairs', consent(c.caseId, { grantor: { type: 'civil_affairs_guardian', institution: '拉萨市儿童福利院' } }));
   });
@@ -241,7 +314,11 @@ describe('consent gate', () => {
     const event = (await t.scan('audit')).find((x: any) => x.route.S === 'POST /v1/cases/{caseId}/emergency' && x.status.N === '201') as any;
     expect(event.severity.S).toBe('high');
     const notes = await t.scan('notifications');
-    expect(notes.some((x: any) => x.recipient.S === 'privacy-officers' && x.kind.S === 'emergency_access' && x.caseId.S === c.caseId && x.byAgency.S === 'xz-education')).toBe(true);
+    expect(
+      notes.some(
+        (x: any) => x.recipient.S === 'privacy-officers' && x.kind.S === 'emergency_access' && x.caseId.S === c.caseId && x.byAgency.S === 'xz-education',
+      ),
+    ).toBe(true);
     const listed = await t.client('xz-civil-affairs').get<any>(`/v1/consents?caseId=${c.caseId}`);
     expect(listed.body.emergencies).toEqual([expect.objectContaining({ grantId: e.body.grantId, agencyId: 'xz-education' })]);
   });

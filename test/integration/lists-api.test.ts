@@ -13,7 +13,12 @@ afterAll(async () => {
 });
 
 async function upload(agency: string, body: string, contentType: string) {
-  const authorization = await signRequest(t.province.agencies[agency]!.credentials, { hubId: 'xinqiao-540000', method: 'POST', pathWithQuery: '/v1/lists', body });
+  const authorization = await signRequest(t.province.agencies[agency]!.credentials, {
+    hubId: 'xinqiao-540000',
+    method: 'POST',
+    pathWithQuery: '/v1/lists',
+    body,
+  });
   const res = await fetch(new URL('/v1/lists', t.hub.baseUrl), { method: 'POST', headers: { authorization, 'content-type': contentType }, body });
   return { status: res.status, body: (await res.json()) as any };
 }
@@ -44,7 +49,14 @@ describe('list upload', () => {
     expect(byRow[4]).toMatchObject({ state: 'rejected', details: [{ path: 'householdRegion', message: expect.any(String) }] });
 
     const record = await t.client('xz-civil-affairs').get<any>(`/v1/records/${byRow[1].result.recordId}`);
-    expect(record.body.record).toMatchObject({ name: '白玛央宗', sex: 'F', birthDate: '2012-03-04', categories: ['left_behind', 'orphan'], riskLevel: 'high', guardian: { relation: 'mother' } });
+    expect(record.body.record).toMatchObject({
+      name: '白玛央宗',
+      sex: 'F',
+      birthDate: '2012-03-04',
+      categories: ['left_behind', 'orphan'],
+      riskLevel: 'high',
+      guardian: { relation: 'mother' },
+    });
     const flagged = await t.client('xz-civil-affairs').get<any>(`/v1/records/${byRow[3].result.recordId}`);
     expect(flagged.body.record.idNumber).toBeUndefined();
   });

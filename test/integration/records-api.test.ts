@@ -78,7 +78,11 @@ describe('records API', () => {
   it('rejects an unknown field with 400 naming its path', async () => {
     const res = await t.client('xz-education').post<any>('/v1/records', sampleRecord({ guardian: { name: 'a', relation: 'father', wechat: 'x' } }));
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message_zh: '请求内容校验失败', details: [{ path: 'guardian.wechat', message: 'unknown field' }] });
+    expect(res.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message_zh: '请求内容校验失败',
+      details: [{ path: 'guardian.wechat', message: 'unknown field' }],
+    });
   });
 
   it('rejects a malformed record id with 400', async () => {
@@ -193,7 +197,10 @@ describe('records API', () => {
 
   it('logs structured JSON with the request id and no personal data', async () => {
     const chunks: string[] = [];
-    const capture = (chunk: unknown) => (chunks.push(String(chunk)), true);
+    const capture = (chunk: unknown) => {
+      chunks.push(String(chunk));
+      return true;
+    };
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
     logger.setLogLevel('DEBUG');
@@ -207,7 +214,10 @@ describe('records API', () => {
       out.mockRestore();
       err.mockRestore();
     }
-    const lines = chunks.join('').split('\n').filter((l) => l.trim().startsWith('{'));
+    const lines = chunks
+      .join('')
+      .split('\n')
+      .filter((l) => l.trim().startsWith('{'));
     expect(lines.length).toBeGreaterThanOrEqual(3);
     for (const line of lines) {
       const entry = JSON.parse(line);

@@ -74,7 +74,9 @@ describe('same case in the hub', () => {
       guardian: { name: '多吉', phone: '13800000001', relation: 'father' },
       categories: [],
     });
-    const b = await t.client('xz-youth-league').post<any>('/v1/records', { externalId: 'TW-2', name: '次仁拉姆', sex: 'F', birthDate: '2014-03-03', categories: [] });
+    const b = await t
+      .client('xz-youth-league')
+      .post<any>('/v1/records', { externalId: 'TW-2', name: '次仁拉姆', sex: 'F', birthDate: '2014-03-03', categories: [] });
     expect(a.body.link).toBe('new');
     expect(b.body.link).toBe('review');
     expect(b.body.caseId).not.toBe(a.body.caseId);
@@ -83,6 +85,7 @@ describe('same case in the hub', () => {
 
   it('stores blocking keys and counters blind: no name, date or phone in the records table', async () => {
     const dump = JSON.stringify(await t.scan('records')) + JSON.stringify(await t.scan('cases'));
-    for (const secret of ['格桑', '曲珍', '2012-08-14', '13908901234', 'gesangquzhen', 'basangciren', '巴桑']) expect(dump.includes(secret), secret).toBe(false);
+    for (const secret of ['格桑', '曲珍', '2012-08-14', '13908901234', 'gesangquzhen', 'basangciren', '巴桑'])
+      expect(dump.includes(secret), secret).toBe(false);
   });
 });

@@ -49,7 +49,9 @@ describe('province stack', () => {
   });
 
   it('expires by TTL exactly the tables the shared definitions say (lists, notifications, nonces, audit)', () => {
-    const ttl = resources('AWS::DynamoDB::Table').map(([, t]) => t.Properties.TimeToLiveSpecification?.AttributeName).filter(Boolean);
+    const ttl = resources('AWS::DynamoDB::Table')
+      .map(([, t]) => t.Properties.TimeToLiveSpecification?.AttributeName)
+      .filter(Boolean);
     expect(ttl).toEqual(Object.values(TABLES).flatMap((d) => (d.ttlAttribute ? [d.ttlAttribute] : [])));
     expect(ttl).toHaveLength(4);
   });
@@ -70,7 +72,9 @@ describe('province stack', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
     });
-    const routeKeys = resources('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
+    const routeKeys = resources('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties.RouteKey)
+      .sort();
     expect(routeKeys).toEqual([...Object.keys(ROUTE_GROUP_OF), '$default'].sort());
   });
 
@@ -85,11 +89,16 @@ describe('province stack', () => {
 
   it('seals signed audit digests and evaluates alerts on schedules, and alarms on the audit metrics', () => {
     template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
-    const rules = resources('AWS::Events::Rule').map(([, r]) => r.Properties.ScheduleExpression).sort();
+    const rules = resources('AWS::Events::Rule')
+      .map(([, r]) => r.Properties.ScheduleExpression)
+      .sort();
     expect(rules).toEqual(['rate(15 minutes)', 'rate(5 minutes)']);
-    const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName).sort();
+    const alarms = resources('AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties.MetricName)
+      .sort();
     expect(alarms).toEqual(['Denied', 'EmergencyAccess', 'FailedSignatures']);
-    for (const [, fn] of resources('AWS::Lambda::Function')) expect(Number(fn.Properties.Environment.Variables.XQ_AUDIT_RETENTION_DAYS)).toBeGreaterThanOrEqual(1095);
+    for (const [, fn] of resources('AWS::Lambda::Function'))
+      expect(Number(fn.Properties.Environment.Variables.XQ_AUDIT_RETENTION_DAYS)).toBeGreaterThanOrEqual(1095);
   });
 
   describe('least privilege', () => {
@@ -103,7 +112,9 @@ describe('province stack', () => {
       const all = resources('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
       const every = all.flatMap(actions);
       for (const forbidden of ['dynamodb:*', 'kms:*', 'sqs:*']) expect(every).not.toContain(forbidden);
-      const scans = resources('AWS::IAM::Policy').filter(([, p]) => (p.Properties.PolicyDocument.Statement as any[]).some((st) => actions(st).includes('dynamodb:Scan')));
+      const scans = resources('AWS::IAM::Policy').filter(([, p]) =>
+        (p.Properties.PolicyDocument.Statement as any[]).some((st) => actions(st).includes('dynamodb:Scan')),
+      );
       expect(scans.map(([id]) => id)).toEqual([expect.stringMatching(/auditRole/)]);
       for (const s of all.filter((st) => actions(st).includes('dynamodb:BatchWriteItem'))) expect(JSON.stringify(s.Resource)).toMatch(/ListsTable/);
       for (const s of all.filter((st) => actions(st).some((a: string) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:DeleteItem'))) {
@@ -119,7 +130,17 @@ describe('province stack', () => {
     it('gives the health function its own logs and audit appends (event and chain head), nothing else', () => {
       const statements = statementsOf('healthRole');
       expect(statements.flatMap(actions).sort()).toEqual(
-        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:PutItem', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents'].sort(),
+        [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:PutItem',
+          'kms:Decrypt',
+          'kms:DescribeKey',
+          'kms:Encrypt',
+          'kms:GenerateDataKey',
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+        ].sort(),
       );
       const resources = JSON.stringify(statements.filter((s) => actions(s).some((a: string) => a.startsWith('dynamodb:'))).map((s) => s.Resource));
       expect(resources).toContain('AuditTable');

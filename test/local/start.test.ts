@@ -16,13 +16,17 @@ import { sampleRecord } from '../support/records';
 
 const ROOT = join(import.meta.dirname, '../..');
 const children: ChildProcess[] = [];
-afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
-
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+});
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -86,7 +90,11 @@ describe('npm start', () => {
     expect(published.status).toBe(201);
 
     // npm run audit:verify reads the running hub's trail.
-    const verify = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts'], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+    const verify = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
     expect(verify.status, verify.stdout + verify.stderr).toBe(0);
     expect(verify.stdout).toContain('intact');
 

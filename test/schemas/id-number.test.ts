@@ -5,12 +5,10 @@ import { birthDateOf, checkCharacter, normaliseIdNumber } from '../../schemas/id
 const validDate = fc
   .date({ min: new Date('1950-01-01'), max: new Date('2025-12-31'), noInvalidDate: true })
   .map((d) => d.toISOString().slice(0, 10).replaceAll('-', ''));
-const validIdNumber = fc
-  .tuple(fc.integer({ min: 110000, max: 659999 }), validDate, fc.integer({ min: 0, max: 999 }))
-  .map(([region, date, seq]) => {
-    const first17 = `${region}${date}${String(seq).padStart(3, '0')}`;
-    return first17 + checkCharacter(first17);
-  });
+const validIdNumber = fc.tuple(fc.integer({ min: 110000, max: 659999 }), validDate, fc.integer({ min: 0, max: 999 })).map(([region, date, seq]) => {
+  const first17 = `${region}${date}${String(seq).padStart(3, '0')}`;
+  return first17 + checkCharacter(first17);
+});
 
 describe('identity numbers (GB 11643)', () => {
   it('accepts the standard example and upper-cases x', () => {

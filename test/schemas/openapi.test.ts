@@ -30,6 +30,11 @@ describe('OpenAPI description', () => {
       const op = doc.paths[path][method.toLowerCase()];
       expect(Boolean(op.security), key).toBe(route.auth === 'signed');
     }
-    expect(Object.entries(API_ROUTES).filter(([, r]) => r.auth === 'public').map(([k]) => k).sort()).toEqual(['GET /console', 'GET /console/{file}', 'GET /v1/health']);
+    expect(
+      Object.entries(API_ROUTES)
+        .filter(([, r]) => r.auth === 'public')
+        .map(([k]) => k)
+        .sort(),
+    ).toEqual(['GET /console', 'GET /console/{file}', 'GET /v1/health']);
   });
 });

@@ -43,7 +43,10 @@ describe('list-merge', () => {
     const out = mkdtempSync(join(tmpdir(), 'xq-merge-'));
     const stdout = run('scripts/list-merge.ts', [...AGENCIES.flatMap((a) => ['--in', `${a}=${join(lists, `${a}.csv`)}`]), '--out', out]);
 
-    const cases = readFileSync(join(out, 'cases.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const cases = readFileSync(join(out, 'cases.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(cases).toHaveLength(5 * 400);
     for (const c of cases) {
       expect(Object.keys(c).filter((k) => k !== 'flags')).toEqual(['agency', 'externalId', 'caseId', 'decision', 'score']);
@@ -51,10 +54,17 @@ describe('list-merge', () => {
     }
     expect(cases.filter((c) => c.decision === 'auto').length).toBeGreaterThan(500);
 
-    const reviews = readFileSync(join(out, 'reviews.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const reviews = readFileSync(join(out, 'reviews.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     for (const r of reviews) expect(r.explanation.fields).toHaveLength(8);
 
-    const bad = readFileSync(join(out, 'bad-rows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const bad = readFileSync(join(out, 'bad-rows.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(bad).toEqual([{ agency: 'civil_affairs', row: 401, externalId: 'MZ-BAD', reasons: ['name: Invalid input: expected string, received undefined'] }]);
     expect(stdout).toContain('bad row civil_affairs#401 (MZ-BAD)');
 

@@ -13,7 +13,11 @@ export interface TestHub {
   client(agencyId: string, sub?: string): HubClient;
   /** Every item of a table (test inspection only; no Lambda role may Scan). */
   scan(table: keyof RunningHub['tables']): Promise<Record<string, unknown>[]>;
-  raw(method: string, path: string, init?: { authorization?: string; body?: string | Uint8Array; contentType?: string }): Promise<{ status: number; body: any; text: string }>;
+  raw(
+    method: string,
+    path: string,
+    init?: { authorization?: string; body?: string | Uint8Array; contentType?: string },
+  ): Promise<{ status: number; body: any; text: string }>;
 }
 
 export async function startTestHub(options: { now?: () => number } = {}): Promise<TestHub> {

@@ -43,12 +43,15 @@ export function evaluateAlerts(events: readonly ChainedEvent[], t: AlertThreshol
     if (e.errorCode === 'AUTH_BAD_SIGNATURE') count(agency, badSig);
   }
   const alerts: Alert[] = [];
-  for (const [agencyId, n] of reads) if (n > t.readsPerAgency) alerts.push({ kind: 'read_rate_agency', agencyId, count: n, threshold: t.readsPerAgency, window });
+  for (const [agencyId, n] of reads)
+    if (n > t.readsPerAgency) alerts.push({ kind: 'read_rate_agency', agencyId, count: n, threshold: t.readsPerAgency, window });
   for (const [key, n] of staff) {
     const [agencyId, sub] = key.split('\u0000') as [string, string];
     if (n > t.readsPerStaff) alerts.push({ kind: 'read_rate_staff', agencyId, sub, count: n, threshold: t.readsPerStaff, window });
   }
-  for (const [agencyId, n] of denied) if (n > t.deniedPerAgency) alerts.push({ kind: 'denied_burst', agencyId, count: n, threshold: t.deniedPerAgency, window });
-  for (const [agencyId, n] of badSig) if (n >= t.failedSignatures) alerts.push({ kind: 'failed_signatures', agencyId, count: n, threshold: t.failedSignatures, window });
+  for (const [agencyId, n] of denied)
+    if (n > t.deniedPerAgency) alerts.push({ kind: 'denied_burst', agencyId, count: n, threshold: t.deniedPerAgency, window });
+  for (const [agencyId, n] of badSig)
+    if (n >= t.failedSignatures) alerts.push({ kind: 'failed_signatures', agencyId, count: n, threshold: t.failedSignatures, window });
   return alerts;
 }

@@ -141,7 +141,13 @@ export function verifyTrail(
       const chain = Number(c);
       const last = lastOf.get(chain)!;
       if (h.seq > last.seq) {
-        problems.push({ chain, seq: last.seq + 1, kind: 'truncated', time: d.at, detail: `digest of ${d.at} saw chain ${chain} at ${h.seq}; the trail ends at ${last.seq}` });
+        problems.push({
+          chain,
+          seq: last.seq + 1,
+          kind: 'truncated',
+          time: d.at,
+          detail: `digest of ${d.at} saw chain ${chain} at ${h.seq}; the trail ends at ${last.seq}`,
+        });
       } else if (h.seq > 0 && hashAt.get(`${chain}:${h.seq}`) !== h.hash) {
         problems.push({ chain, seq: h.seq, kind: 'digest_mismatch', time: d.at, detail: `chain ${chain} up to ${h.seq} differs from the digest of ${d.at}` });
       }
@@ -150,5 +156,12 @@ export function verifyTrail(
 
   const order = (p: Problem) => `${p.time ?? '9999'}|${String(p.chain).padStart(3, '0')}|${String(p.seq).padStart(12, '0')}`;
   const sorted = [...problems].sort((a, b) => (order(a) < order(b) ? -1 : 1));
-  return { ok: problems.length === 0, events: events.length, chains: byChain.size, digests: digests.length, ...(sorted[0] && { first: sorted[0] }), problems: sorted };
+  return {
+    ok: problems.length === 0,
+    events: events.length,
+    chains: byChain.size,
+    digests: digests.length,
+    ...(sorted[0] && { first: sorted[0] }),
+    problems: sorted,
+  };
 }

@@ -132,9 +132,21 @@ export async function accessReport(deps: OfficerDeps, caseId: string): Promise<A
   const entries: AccessEntry[] = [];
   for (const e of events) {
     const d = e.disclosure as { legalBasis?: string[]; consentIds?: string[]; disclosed?: { categories: string[] }[] } | undefined;
-    const base = { time: e.time, agencyId: e.agencyId ?? '', route: e.route, eventId: e.eventId, ...(e.sub && { sub: e.sub }), ...(e.purpose && { purpose: e.purpose }) };
+    const base = {
+      time: e.time,
+      agencyId: e.agencyId ?? '',
+      route: e.route,
+      eventId: e.eventId,
+      ...(e.sub && { sub: e.sub }),
+      ...(e.purpose && { purpose: e.purpose }),
+    };
     if (e.route === 'GET /v1/cases/{caseId}' && d) {
-      entries.push({ ...base, legalBasis: [...(d.legalBasis ?? [])].sort(), consentIds: d.consentIds ?? [], categories: [...new Set((d.disclosed ?? []).flatMap((x) => x.categories))] });
+      entries.push({
+        ...base,
+        legalBasis: [...(d.legalBasis ?? [])].sort(),
+        consentIds: d.consentIds ?? [],
+        categories: [...new Set((d.disclosed ?? []).flatMap((x) => x.categories))],
+      });
     } else if (e.route === 'GET /v1/records/{recordId}') {
       entries.push({ ...base, legalBasis: ['own_record'], consentIds: [], categories: ['all'] });
     } else if (e.route === 'POST /v1/cases/{caseId}/emergency') {

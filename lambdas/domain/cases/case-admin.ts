@@ -28,15 +28,16 @@ export interface Actor {
 /** Only the province's coordinating agency type (civil affairs by default) administers cases. */
 export function requireCoordinator(deps: Pick<CaseAdminDeps, 'coordinatingAgencyType'>, actor: Actor): void {
   if (actor.agencyType !== deps.coordinatingAgencyType) {
-    throw new ForbiddenError(
-      `Only the coordinating agency (${deps.coordinatingAgencyType}) may do this`,
-      '仅省级统筹部门可执行此操作',
-    );
+    throw new ForbiddenError(`Only the coordinating agency (${deps.coordinatingAgencyType}) may do this`, '仅省级统筹部门可执行此操作');
   }
 }
 
 export async function sealReason(deps: Pick<CaseAdminDeps, 'cipher' | 'province'>, actor: Actor, bindingId: string, reason: string): Promise<string> {
-  const sealed = await deps.cipher.seal({ province: deps.province, agency: actor.agencyId, table: 'cases' }, { table: 'cases', recordId: bindingId, schemaVersion: 1 }, { reason });
+  const sealed = await deps.cipher.seal(
+    { province: deps.province, agency: actor.agencyId, table: 'cases' },
+    { table: 'cases', recordId: bindingId, schemaVersion: 1 },
+    { reason },
+  );
   return JSON.stringify(sealed);
 }
 

@@ -93,7 +93,14 @@ async function nameFrequencies(deps: LinkDeps, view: MatchRecord): Promise<{ tf?
 }
 
 /** Scores a record against every member of a case; false on any conflict. */
-async function compatibleWithCase(deps: LinkDeps, scorer: Scorer, view: MatchRecord, input: LinkInput, caseId: string, known: Map<string, Candidate>): Promise<boolean> {
+async function compatibleWithCase(
+  deps: LinkDeps,
+  scorer: Scorer,
+  view: MatchRecord,
+  input: LinkInput,
+  caseId: string,
+  known: Map<string, Candidate>,
+): Promise<boolean> {
   const members = await deps.cases.members(caseId);
   for (const member of members) {
     let other = known.get(member.recordId)?.view;

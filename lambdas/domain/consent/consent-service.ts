@@ -59,7 +59,12 @@ export async function recordConsent(deps: ConsentDeps, reader: Reader, input: Co
     // The recording agency's own record says how old the child is; its other fields stay sealed.
     const own = await deps.records.getHead(members.find((m) => m.agencyId === reader.agencyId)!.recordId);
     const fields = own
-      ? await deps.cipher.open(encryptionContext(deps.province, own.agencyId), { table: RECORDS_TABLE_CONTEXT, recordId: own.recordId, schemaVersion: own.schemaVersion }, own.sealed, ['birthDate'])
+      ? await deps.cipher.open(
+          encryptionContext(deps.province, own.agencyId),
+          { table: RECORDS_TABLE_CONTEXT, recordId: own.recordId, schemaVersion: own.schemaVersion },
+          own.sealed,
+          ['birthDate'],
+        )
       : {};
     const birthDate = fields.birthDate as string | undefined;
     if (!birthDate || ageOn(birthDate, nowOf(deps)) < CHILD_CONSENT_AGE) {
@@ -100,7 +105,13 @@ export async function withdrawConsent(deps: ConsentDeps, reader: Reader, consent
   await requireHolder(deps, reader, caseId);
   const at = nowOf(deps).toISOString();
   const sealedReason = reason
-    ? JSON.stringify(await deps.cipher.seal({ province: deps.province, agency: reader.agencyId, table: 'consents' }, { table: 'consents', recordId: `${consentId}#withdrawal`, schemaVersion: 1 }, { reason }))
+    ? JSON.stringify(
+        await deps.cipher.seal(
+          { province: deps.province, agency: reader.agencyId, table: 'consents' },
+          { table: 'consents', recordId: `${consentId}#withdrawal`, schemaVersion: 1 },
+          { reason },
+        ),
+      )
     : undefined;
   if (!(await deps.consents.withdraw(caseId, consentId, at, reader.agencyId, sealedReason))) {
     throw new StateConflictError('This consent was already withdrawn', '该同意已撤回');
@@ -126,11 +137,22 @@ export async function openEmergency(deps: ConsentDeps, reader: Reader, caseId: s
   const grantId = randomId('emg');
   const expiresAt = new Date(opened.getTime() + (hours ?? deps.emergencyHours) * 3_600_000).toISOString();
   const sealedReason = JSON.stringify(
-    await deps.cipher.seal({ province: deps.province, agency: reader.agencyId, table: 'consents' }, { table: 'consents', recordId: grantId, schemaVersion: 1 }, { reason }),
+    await deps.cipher.seal(
+      { province: deps.province, agency: reader.agencyId, table: 'consents' },
+      { table: 'consents', recordId: grantId, schemaVersion: 1 },
+      { reason },
+    ),
   );
   const grant = { grantId, caseId, agencyId: reader.agencyId, openedAt: opened.toISOString(), expiresAt, sealedReason };
   await deps.consents.putEmergency(grant);
-  await deps.notifications.notify({ recipient: PRIVACY_OFFICERS, at: grant.openedAt, kind: 'emergency_access', caseId, severity: 'high', byAgency: reader.agencyId });
+  await deps.notifications.notify({
+    recipient: PRIVACY_OFFICERS,
+    at: grant.openedAt,
+    kind: 'emergency_access',
+    caseId,
+    severity: 'high',
+    byAgency: reader.agencyId,
+  });
   const { sealedReason: _s, ...view } = grant;
   return view;
 }
@@ -186,7 +208,7 @@ export async function viewCase(deps: ConsentDeps, reader: Reader, caseId: string
     const basis = decisions.find((d) => d.allowed)!.basis!;
     const consentIds = [...new Set(decisions.flatMap((d) => d.consentIds))].filter((id) => id.startsWith('cns_'));
     bases.add(basis);
-    consentIds.forEach((id) => used.add(id));
+    for (const id of consentIds) used.add(id);
     disclosed.push({ agency: holder, categories: [...allowed] });
     const name = holder === head.agencyId ? deps.agencyName?.(head.agencyId) : undefined;
     records.push({

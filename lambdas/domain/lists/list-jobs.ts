@@ -40,12 +40,7 @@ function workFor(jobId: string, rows: readonly number[]): ListWork[] {
   return work;
 }
 
-export async function submitList(
-  deps: ListDeps,
-  publisher: Publisher,
-  body: Uint8Array,
-  format: ListFormat,
-): Promise<{ job: ListJob; created: boolean }> {
+export async function submitList(deps: ListDeps, publisher: Publisher, body: Uint8Array, format: ListFormat): Promise<{ job: ListJob; created: boolean }> {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
@@ -65,7 +60,7 @@ export async function submitList(
     return { job: existing, created: false };
   }
 
-  let parsed;
+  let parsed: ReturnType<typeof parseList>;
   try {
     parsed = parseList(text, format);
   } catch (error) {
@@ -90,7 +85,12 @@ export async function submitList(
   const rejected = rows.filter((r) => r.state === 'rejected').length;
   const job = { jobId, agencyId: publisher.agencyId, agencyType: publisher.agencyType, format, createdAt, total: rows.length, rejected };
   if (!(await deps.lists.createJob(job))) return { job: (await deps.lists.job(jobId))!, created: false };
-  await deps.queue.enqueue(workFor(jobId, rows.filter((r) => r.state === 'queued').map((r) => r.row)));
+  await deps.queue.enqueue(
+    workFor(
+      jobId,
+      rows.filter((r) => r.state === 'queued').map((r) => r.row),
+    ),
+  );
   return { job: { ...job, processed: 0, outcomes: { auto: 0, review: 0, new: 0, failed: 0 } }, created: true };
 }
 
@@ -106,17 +106,24 @@ export async function processWork(deps: ListDeps & { records: RecordsDeps }, wor
   let done = 0;
   for (const n of work.rows) {
     const row = await deps.lists.row(work.jobId, n);
-    if (!row || row.state !== 'queued' || !row.sealed) continue;
+    if (row?.state !== 'queued' || !row.sealed) continue;
     const opened = await deps.cipher.open(context(deps, job.agencyId), binding(work.jobId, n), JSON.parse(row.sealed) as SealedFields, ['row']);
     const { record, unverifiedIdNumber } = opened.row as SealedRow;
     try {
       const result = await publishRecord(deps.records, publisher, record, unverifiedIdNumber ? { unverifiedIdNumber } : {});
       const outcome = result.link === 'auto' || result.link === 'review' ? result.link : 'new';
       const { recordId, caseId, link, status, reviewId } = result;
-      if (await deps.lists.finishRow({ ...row, state: 'done', result: { recordId, caseId, link, status, ...(reviewId && { reviewId }) } }, job.createdAt, outcome)) done++;
+      if (
+        await deps.lists.finishRow({ ...row, state: 'done', result: { recordId, caseId, link, status, ...(reviewId && { reviewId }) } }, job.createdAt, outcome)
+      )
+        done++;
     } catch (error) {
       if (error instanceof HubError && error.statusCode < 500) {
-        await deps.lists.finishRow({ ...row, state: 'failed', errorCode: error.code, ...(error.details && { details: error.details }) }, job.createdAt, 'failed');
+        await deps.lists.finishRow(
+          { ...row, state: 'failed', errorCode: error.code, ...(error.details && { details: error.details }) },
+          job.createdAt,
+          'failed',
+        );
         continue;
       }
       throw error;

@@ -9,9 +9,7 @@
 import { parse } from 'csv-parse/sync';
 import { childRecordV1, type ChildRecordV1 } from '../../../schemas/child-record';
 import { normaliseIdNumber } from '../../../schemas/id-number';
-import {
-  CATEGORY_NAMES_ZH, HEADER_ALIASES, RELATION_NAMES_ZH, RISK_NAMES_ZH, SEX_VALUES, type ListColumn,
-} from '../../../schemas/list-row';
+import { CATEGORY_NAMES_ZH, HEADER_ALIASES, RELATION_NAMES_ZH, RISK_NAMES_ZH, SEX_VALUES, type ListColumn } from '../../../schemas/list-row';
 import { issueDetails } from '../../http/validate';
 import type { ErrorDetail } from '../../shared/errors';
 import { parseDate } from '../matching/normalise';
@@ -75,7 +73,11 @@ export function csvToRecordShape(cells: Record<string, string>): Record<string, 
     guardian:
       guardianName === undefined && guardianPhone === undefined
         ? undefined
-        : { name: guardianName, phone: guardianPhone, relation: guardianRelation === undefined ? 'other' : (RELATION_NAMES_ZH[guardianRelation] ?? guardianRelation) },
+        : {
+            name: guardianName,
+            phone: guardianPhone,
+            relation: guardianRelation === undefined ? 'other' : (RELATION_NAMES_ZH[guardianRelation] ?? guardianRelation),
+          },
     school: get('school'),
     categories,
     riskLevel: risk === undefined ? undefined : (RISK_NAMES_ZH[risk] ?? risk),
@@ -113,7 +115,12 @@ function rejectDuplicates(rows: ParsedRow[]): ParsedRow[] {
       seen.add(r.record.externalId);
       return r;
     }
-    return { row: r.row, externalId: r.record.externalId, flags: r.flags, error: { code: 'ROW_INVALID', details: [{ path: 'externalId', message: 'duplicate externalId in this list' }] } };
+    return {
+      row: r.row,
+      externalId: r.record.externalId,
+      flags: r.flags,
+      error: { code: 'ROW_INVALID', details: [{ path: 'externalId', message: 'duplicate externalId in this list' }] },
+    };
   });
 }
 

@@ -114,16 +114,19 @@ function compareId(a: MatchRecord['id'], b: MatchRecord['id']): number {
 }
 
 function samePrefecture(x: string, y: string): boolean {
-  return x.charCodeAt(0) === y.charCodeAt(0) && x.charCodeAt(1) === y.charCodeAt(1) && x.charCodeAt(2) === y.charCodeAt(2) && x.charCodeAt(3) === y.charCodeAt(3);
+  return (
+    x.charCodeAt(0) === y.charCodeAt(0) && x.charCodeAt(1) === y.charCodeAt(1) && x.charCodeAt(2) === y.charCodeAt(2) && x.charCodeAt(3) === y.charCodeAt(3)
+  );
 }
 
 function compareRegion(a: readonly string[], b: readonly string[]): number {
   if (a.length === 0 || b.length === 0) return 3;
   let best = 2;
-  for (const x of a) for (const y of b) {
-    if (x === y) return 0;
-    if (samePrefecture(x, y)) best = 1;
-  }
+  for (const x of a)
+    for (const y of b) {
+      if (x === y) return 0;
+      if (samePrefecture(x, y)) best = 1;
+    }
   return best;
 }
 

@@ -178,7 +178,10 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
   const decoded = new Map<number, number[]>();
   for (let p = 0; p < m; p++) {
     let lv = decoded.get(patterns[p]!);
-    if (!lv) decoded.set(patterns[p]!, (lv = decodePattern(patterns[p]!)));
+    if (!lv) {
+      lv = decodePattern(patterns[p]!);
+      decoded.set(patterns[p]!, lv);
+    }
     const s = scorer.scoreLevels(lv, records[left[p]!]!);
     weight[p] = s.weight;
     veto[p] = s.veto ? VETO_CODES[s.veto] : 0;
@@ -253,7 +256,10 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
       continue;
     }
     let ambiguous = false;
-    for (const [x, ry] of [[a, rb], [b, ra]] as const) {
+    for (const [x, ry] of [
+      [a, rb],
+      [b, ra],
+    ] as const) {
       for (const { other: c, w: wc } of adjacency[x]!) {
         if (wc < w - margin) continue;
         const rc = find(c);
@@ -297,7 +303,17 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
       decisions[i] = 'auto';
     }
   }
-  return { cluster, caseIds, decisions, bestWeight, reviews: openReviews, model, scorer, stats: { records: n, candidatePairs: m, skippedBlocks: skipped }, candidates: pairs };
+  return {
+    cluster,
+    caseIds,
+    decisions,
+    bestWeight,
+    reviews: openReviews,
+    model,
+    scorer,
+    stats: { records: n, candidatePairs: m, skippedBlocks: skipped },
+    candidates: pairs,
+  };
 }
 
 /** Deterministic case id for offline runs: derived from the first record's agency and externalId. */

@@ -61,7 +61,13 @@ export function levelWeights(model: MatchModel): number[][] {
  * pinyin agreement, u is the frequency of that very name (never less than
  * the model's u), so 扎西 agreeing is worth less than a rare name agreeing.
  */
-export function nameWeight(model: MatchModel, weights: number[][], level: number, value: { text: string; pinyin: string } | undefined, tf?: NameFrequencies): number {
+export function nameWeight(
+  model: MatchModel,
+  weights: number[][],
+  level: number,
+  value: { text: string; pinyin: string } | undefined,
+  tf?: NameFrequencies,
+): number {
   if (!tf || !value || (level !== NAME.exact && level !== NAME.pinyin)) return weights[0]![level]!;
   const freq = level === NAME.exact ? tf.text(value.text) : tf.pinyin(value.pinyin);
   if (freq === undefined) return weights[0]![level]!;

@@ -16,7 +16,7 @@ function charMaps() {
     for (const [syllable, chars] of Object.entries(tables.pinyin as Record<string, string>)) for (const c of chars) pinyin.set(c, syllable);
     const simplified = new Map<string, string>();
     const s = [...tables.simplified];
-    [...tables.traditional].forEach((c, i) => simplified.set(c, s[i]!));
+    for (const [i, c] of [...tables.traditional].entries()) simplified.set(c, s[i]!);
     maps = { pinyin, simplified };
   }
   return maps;
@@ -71,10 +71,7 @@ export function normaliseName(raw: string | undefined | null): NormalisedName | 
 export function parseDate(raw: string | undefined | null): string | undefined {
   if (!raw) return undefined;
   const s = raw.normalize('NFKC').trim();
-  const m =
-    /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s) ??
-    /^(\d{4})(\d{2})(\d{2})$/.exec(s) ??
-    /^(\d{4})年(\d{1,2})月(\d{1,2})日?$/.exec(s);
+  const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s) ?? /^(\d{4})年(\d{1,2})月(\d{1,2})日?$/.exec(s);
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(y, mo - 1, d));

@@ -96,11 +96,7 @@ async function storeRecord(deps: RecordsDeps, agencyId: string, record: ChildRec
     version,
     schemaVersion: CHILD_RECORD_SCHEMA_VERSION,
     contentMac,
-    sealed: await deps.cipher.seal(
-      context,
-      { table: RECORDS_TABLE_CONTEXT, recordId, schemaVersion: CHILD_RECORD_SCHEMA_VERSION },
-      record,
-    ),
+    sealed: await deps.cipher.seal(context, { table: RECORDS_TABLE_CONTEXT, recordId, schemaVersion: CHILD_RECORD_SCHEMA_VERSION }, record),
     ...(idNumberIndex && { idNumberIndex }),
     createdAt,
     updatedAt: now,

@@ -20,7 +20,12 @@ function csv(requestId: string, name: string, header: string[], rows: unknown[][
   const body = `\uFEFF${[header.join(','), ...rows.map((r) => r.map(cell).join(','))].join('\r\n')}\r\n`;
   return {
     statusCode: 200,
-    headers: { ...BASE_HEADERS, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"`, 'x-request-id': requestId },
+    headers: {
+      ...BASE_HEADERS,
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${name}.csv"`,
+      'x-request-id': requestId,
+    },
     body,
   };
 }
@@ -46,8 +51,25 @@ export function eventsHandler(deps: OfficerDeps): RouteHandler {
     const page = await findEventsPage(deps, filter, limit, cursor);
     const events = page.items;
     if (format === 'csv') {
-      const header = ['time(时间)', 'agencyId(机构)', 'sub(经办人)', 'route(操作)', 'outcome(结果)', 'status', 'errorCode', 'purpose(目的)', 'recordIds', 'requestId', 'eventId'];
-      return csv(context.hub.requestId, 'audit-events', header, events.map((e) => [e.time, e.agencyId, e.sub, e.route, e.outcome, e.status, e.errorCode, e.purpose, e.recordIds, e.requestId, e.eventId]));
+      const header = [
+        'time(时间)',
+        'agencyId(机构)',
+        'sub(经办人)',
+        'route(操作)',
+        'outcome(结果)',
+        'status',
+        'errorCode',
+        'purpose(目的)',
+        'recordIds',
+        'requestId',
+        'eventId',
+      ];
+      return csv(
+        context.hub.requestId,
+        'audit-events',
+        header,
+        events.map((e) => [e.time, e.agencyId, e.sub, e.route, e.outcome, e.status, e.errorCode, e.purpose, e.recordIds, e.requestId, e.eventId]),
+      );
     }
     return json(200, { items: events, ...(page.nextCursor && { nextCursor: page.nextCursor }) }, context.hub.requestId);
   };
@@ -60,8 +82,23 @@ export function accessReportHandler(deps: OfficerDeps): RouteHandler {
     const { format } = parseQuery(accessReportQuery, event.queryStringParameters);
     const entries = await accessReport(deps, caseId);
     if (format === 'csv') {
-      const header = ['time(时间)', 'agencyId(机构)', 'sub(经办人)', 'purpose(目的)', 'legalBasis(法律依据)', 'consentIds(同意编号)', 'categories(信息类别)', 'route(操作)', 'eventId'];
-      return csv(context.hub.requestId, `access-report-${caseId}`, header, entries.map((e) => [e.time, e.agencyId, e.sub, e.purpose, e.legalBasis, e.consentIds, e.categories, e.route, e.eventId]));
+      const header = [
+        'time(时间)',
+        'agencyId(机构)',
+        'sub(经办人)',
+        'purpose(目的)',
+        'legalBasis(法律依据)',
+        'consentIds(同意编号)',
+        'categories(信息类别)',
+        'route(操作)',
+        'eventId',
+      ];
+      return csv(
+        context.hub.requestId,
+        `access-report-${caseId}`,
+        header,
+        entries.map((e) => [e.time, e.agencyId, e.sub, e.purpose, e.legalBasis, e.consentIds, e.categories, e.route, e.eventId]),
+      );
     }
     return json(200, { caseId, entries }, context.hub.requestId);
   };

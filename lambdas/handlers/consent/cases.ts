@@ -15,7 +15,10 @@ export function viewCaseHandler(deps: ConsentDeps): RouteHandler {
     const caller = callerOf(context);
     const { caseId } = parseWith(params, event.pathParameters ?? {});
     if (!caller.purpose) {
-      throw new ValidationError([{ path: 'purpose', message: 'the signed request must declare a purpose (claim "purpose")' }], 'A purpose is required to read a case');
+      throw new ValidationError(
+        [{ path: 'purpose', message: 'the signed request must declare a purpose (claim "purpose")' }],
+        'A purpose is required to read a case',
+      );
     }
     const { view, disclosure, recordIds } = await viewCase(deps, caller, caseId, caller.purpose);
     context.hub.recordIds.push(...recordIds);

@@ -8,7 +8,8 @@ export const CONSOLE_FILES: Readonly<Record<string, string>> = {
 };
 
 export const CONSOLE_HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -20,7 +21,8 @@ export function getConsoleFile(files: Readonly<Record<string, string>>, hubId: s
     const headers = { ...CONSOLE_HEADERS, 'x-request-id': context.hub.requestId };
     if (event.routeKey === 'GET /console') return { statusCode: 301, headers: { ...headers, location: '/console/index.html' }, body: '' };
     const name = event.pathParameters?.file ?? 'index.html';
-    if (name === 'config.json') return { statusCode: 200, headers: { ...headers, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ hubId }) };
+    if (name === 'config.json')
+      return { statusCode: 200, headers: { ...headers, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ hubId }) };
     const type = CONSOLE_FILES[name];
     const body = files[name];
     if (!type || body === undefined) return { statusCode: 404, headers, body: '' };

@@ -119,7 +119,11 @@ describe('signed request verification', () => {
 
   it('never follows an embedded jwk, jku or x5u header', async () => {
     const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-    const attacker = await custom({}, { jwk: await exportJWK(publicKey), jku: 'https://evil.example/jwks', x5u: 'https://evil.example/x5u' }, await exportJWK(privateKey));
+    const attacker = await custom(
+      {},
+      { jwk: await exportJWK(publicKey), jku: 'https://evil.example/jwks', x5u: 'https://evil.example/x5u' },
+      await exportJWK(privateKey),
+    );
     expect(await codeOf(attacker)).toBe('AUTH_BAD_SIGNATURE');
   });
 

@@ -35,11 +35,17 @@ describe('field cipher', () => {
   it('round-trips any JSON value (property)', async () => {
     const { cipher } = setup();
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.string({ minLength: 1 }).filter((k) => k !== '__proto__'), fc.jsonValue()), async (values) => {
-        const sealed = await cipher.seal(context, binding, values);
-        const opened = await cipher.open(context, binding, sealed);
-        expect(opened).toEqual(JSON.parse(JSON.stringify(values)));
-      }),
+      fc.asyncProperty(
+        fc.dictionary(
+          fc.string({ minLength: 1 }).filter((k) => k !== '__proto__'),
+          fc.jsonValue(),
+        ),
+        async (values) => {
+          const sealed = await cipher.seal(context, binding, values);
+          const opened = await cipher.open(context, binding, sealed);
+          expect(opened).toEqual(JSON.parse(JSON.stringify(values)));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -81,9 +87,7 @@ describe('field cipher', () => {
       const { cipher } = setup();
       const sealed = await cipher.seal(context, binding, { name: '扎西卓玛', school: '拉萨一小' });
       // Act / Assess
-      await expectDecryptionFailed(
-        cipher.open({ ...context, ...otherContext }, { ...binding, ...otherBinding }, tamper(sealed), ['name']),
-      );
+      await expectDecryptionFailed(cipher.open({ ...context, ...otherContext }, { ...binding, ...otherBinding }, tamper(sealed), ['name']));
     });
 
     it('a data key from another keyring (wrong key)', async () => {

@@ -1,10 +1,4 @@
-import {
-  DecryptCommand,
-  GenerateDataKeyCommand,
-  GenerateMacCommand,
-  InvalidCiphertextException,
-  KMSClient,
-} from '@aws-sdk/client-kms';
+import { DecryptCommand, GenerateDataKeyCommand, GenerateMacCommand, InvalidCiphertextException, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CachingKeyring } from '../../../lambdas/crypto/caching-keyring';
@@ -46,21 +40,27 @@ describe('KMS keyring', () => {
 
   it('maps throttling to a retryable SERVICE_UNAVAILABLE', async () => {
     kms.on(GenerateDataKeyCommand).rejects(awsError('ThrottlingException'));
-    const error = await keyring().generateDataKey(context).catch((e: unknown) => e);
+    const error = await keyring()
+      .generateDataKey(context)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect((error as ServiceUnavailableError).statusCode).toBe(503);
   });
 
   it('maps AccessDenied to a generic INTERNAL error', async () => {
     kms.on(GenerateDataKeyCommand).rejects(awsError('AccessDeniedException'));
-    const error = await keyring().generateDataKey(context).catch((e: unknown) => e);
+    const error = await keyring()
+      .generateDataKey(context)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InternalError);
     expect((error as InternalError).expose).toBe(false);
   });
 
   it('maps a wrong encryption context (InvalidCiphertext) to DECRYPTION_FAILED', async () => {
     kms.on(DecryptCommand).rejects(new InvalidCiphertextException({ message: 'context mismatch', $metadata: {} }));
-    const error = await keyring().decryptDataKey(edk, { ...context, agency: 'other' }).catch((e: unknown) => e);
+    const error = await keyring()
+      .decryptDataKey(edk, { ...context, agency: 'other' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DecryptionFailedError);
   });
 

@@ -1,9 +1,4 @@
-import {
-  DynamoDBClient,
-  GetItemCommand,
-  TransactWriteItemsCommand,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { headItem, recordKeys, RecordsTable, type StoredRecord } from '../../../lambdas/data/records-table';
@@ -48,9 +43,11 @@ describe('records table', () => {
   });
 
   it('reports a lost creation race as exists', async () => {
-    ddb.on(TransactWriteItemsCommand).rejects(
-      new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }),
-    );
+    ddb
+      .on(TransactWriteItemsCommand)
+      .rejects(
+        new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }),
+      );
     expect(await table().create(record, 'bi')).toBe('exists');
   });
 

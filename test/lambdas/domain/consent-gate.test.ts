@@ -27,13 +27,29 @@ const holders = [
 async function fixture() {
   const keyring = new LocalKeyring(generateLocalKeyMaterial());
   const cipher = new FieldCipher(keyring);
-  const record = childRecordV1.parse(sampleRecord({ treatment: { institution: '医院', diagnosis: '诊断' }, hotline: { contactedAt: '2025-01-01T00:00:00Z', channel: 'phone_12355' }, family: { situation: '单亲' } }));
+  const record = childRecordV1.parse(
+    sampleRecord({
+      treatment: { institution: '医院', diagnosis: '诊断' },
+      hotline: { contactedAt: '2025-01-01T00:00:00Z', channel: 'phone_12355' },
+      family: { situation: '单亲' },
+    }),
+  );
   const heads = new Map<string, StoredRecord>();
   const members: CaseMember[] = [];
   for (const [i, h] of [...holders, reader].entries()) {
     const recordId = `rec_${String(i).padStart(26, '0')}`;
     const sealed = await cipher.seal(encryptionContext('540000', h.agencyId), { table: 'records', recordId, schemaVersion: 1 }, record);
-    heads.set(recordId, { recordId, agencyId: h.agencyId, version: 1, schemaVersion: 1, contentMac: 'x', sealed, createdAt: '', updatedAt: '', caseId: 'case_X' });
+    heads.set(recordId, {
+      recordId,
+      agencyId: h.agencyId,
+      version: 1,
+      schemaVersion: 1,
+      contentMac: 'x',
+      sealed,
+      createdAt: '',
+      updatedAt: '',
+      caseId: 'case_X',
+    });
     members.push({ caseId: 'case_X', recordId, agencyId: h.agencyId, agencyType: h.agencyType, joinedAt: '', how: 'auto', categories: [], regions: [] });
   }
   const opened: string[][] = [];
@@ -60,7 +76,10 @@ const day = 86_400_000;
 const consentArb = fc.record({
   purposes: fc.subarray([...PURPOSES], { minLength: 1 }),
   dataCategories: fc.subarray([...DATA_CATEGORIES], { minLength: 1 }),
-  recipients: fc.subarray([{ agencyType: 'education' as const }, { agencyType: 'health' as const }, { agencyId: 'xz-education' }, { agencyId: 'xz-womens-federation' }], { minLength: 1 }),
+  recipients: fc.subarray(
+    [{ agencyType: 'education' as const }, { agencyType: 'health' as const }, { agencyId: 'xz-education' }, { agencyId: 'xz-womens-federation' }],
+    { minLength: 1 },
+  ),
   fromDays: fc.integer({ min: -30, max: 5 }),
   lengthDays: fc.integer({ min: 1, max: 60 }),
   withdrawnDaysAgo: fc.option(fc.integer({ min: -3, max: 10 }), { nil: undefined }),
@@ -110,7 +129,17 @@ describe('consent gate (domain)', () => {
 
   it('decrypts only allowed fields, and unwraps no key for a record that is withheld entirely', async () => {
     const { deps, keyring, opened } = await fixture();
-    const identityOnly = toConsent({ purposes: ['assessment'], dataCategories: ['identity'], recipients: [{ agencyType: 'education' }], fromDays: -1, lengthDays: 10, withdrawnDaysAgo: undefined }, 1);
+    const identityOnly = toConsent(
+      {
+        purposes: ['assessment'],
+        dataCategories: ['identity'],
+        recipients: [{ agencyType: 'education' }],
+        fromDays: -1,
+        lengthDays: 10,
+        withdrawnDaysAgo: undefined,
+      },
+      1,
+    );
     const { view } = await viewCase(deps([identityOnly]), reader, 'case_X', 'assessment');
     // Two holders' identity fields and the reader's own record: three opens, nothing else.
     const identityFields = (Object.keys(FIELD_CATEGORIES) as ChildRecordField[]).filter((f) => FIELD_CATEGORIES[f] === 'identity');

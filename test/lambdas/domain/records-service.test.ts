@@ -46,7 +46,12 @@ function memoryTable(options: { alwaysConflict?: boolean } = {}) {
 
 function deps(table: RecordsDeps['records']): RecordsDeps {
   const keyring = new LocalKeyring(generateLocalKeyMaterial());
-  const cases: RecordsDeps['cases'] = { members: async () => [], write: async () => undefined, ledgerRow: async () => undefined, putReview: async () => undefined };
+  const cases: RecordsDeps['cases'] = {
+    members: async () => [],
+    write: async () => undefined,
+    ledgerRow: async () => undefined,
+    putReview: async () => undefined,
+  };
   return { province: '540000', records: table, cases, cipher: new FieldCipher(keyring), index: new BlindIndexer(keyring, '540000'), model: DEFAULT_MODEL };
 }
 

@@ -27,7 +27,13 @@ function fakes(options: { auditFails?: boolean } = {}) {
     runtime: {
       province: '540000',
       registry: new AgencyRegistry(province.config),
-      nonces: { claim: async (a: string, j: string) => (seen.has(`${a}#${j}`) ? false : (seen.add(`${a}#${j}`), true)) },
+      nonces: {
+        claim: async (a: string, j: string) => {
+          if (seen.has(`${a}#${j}`)) return false;
+          seen.add(`${a}#${j}`);
+          return true;
+        },
+      },
       audit: {
         append: async (event: AuditEvent) => {
           if (options.auditFails) throw Object.assign(new Error('ProvisionedThroughputExceededException'), { name: 'ProvisionedThroughputExceededException' });
@@ -51,7 +57,10 @@ async function event(method: string, path: string, body?: string, routeKey = `${
     rawPath: path,
     rawQueryString: '',
     headers: { authorization, 'content-type': 'application/json' },
-    requestContext: { requestId: 'req-1', http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as HttpEvent['requestContext'],
+    requestContext: {
+      requestId: 'req-1',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+    } as HttpEvent['requestContext'],
     ...(body !== undefined && { body }),
     isBase64Encoded: false,
   };
@@ -69,7 +78,15 @@ describe('signed route group middleware', () => {
     const res = await handler(await event('GET', '/v1/secret'), context);
     expect(res.statusCode).toBe(200);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ route: 'GET /v1/secret', outcome: 'allow', status: 200, agencyId: 'xz-education', agencyVerified: true, recordIds: ['rec_X'], requestId: 'req-1' });
+    expect(events[0]).toMatchObject({
+      route: 'GET /v1/secret',
+      outcome: 'allow',
+      status: 200,
+      agencyId: 'xz-education',
+      agencyVerified: true,
+      recordIds: ['rec_X'],
+      requestId: 'req-1',
+    });
   });
 
   it('withholds the response when the audit write fails (fail closed)', async () => {
@@ -78,7 +95,12 @@ describe('signed route group middleware', () => {
     const res = await handler(await event('GET', '/v1/secret'), context);
     expect(res.statusCode).toBe(503);
     expect(JSON.parse(res.body!)).toEqual({
-      error: { code: 'AUDIT_UNAVAILABLE', message: 'Service temporarily unavailable; retry later', message_zh: '服务暂时不可用，请稍后重试', requestId: 'req-1' },
+      error: {
+        code: 'AUDIT_UNAVAILABLE',
+        message: 'Service temporarily unavailable; retry later',
+        message_zh: '服务暂时不可用，请稍后重试',
+        requestId: 'req-1',
+      },
     });
     expect(res.body).not.toContain('扎西');
   });
@@ -132,7 +154,10 @@ describe('log keys', () => {
     await handler(await event('GET', '/v1/secret'), context);
     expect(logger.getPersistentLogAttributes()).not.toHaveProperty('agencyId');
     const lines: string[] = [];
-    const spy = (await import('vitest')).vi.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => (lines.push(String(c)), true));
+    const spy = (await import('vitest')).vi.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => {
+      lines.push(String(c));
+      return true;
+    });
     logger.setLogLevel('INFO');
     try {
       await handler({ ...(await event('GET', '/v1/secret')), headers: {} }, context);
@@ -140,7 +165,11 @@ describe('log keys', () => {
       logger.setLogLevel('SILENT');
       spy.mockRestore();
     }
-    const entries = lines.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const entries = lines
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
     expect(entries.length).toBeGreaterThan(0);
     for (const entry of entries) expect(entry.agencyId).toBeUndefined();
   });

@@ -33,8 +33,17 @@ describe('list parsing', () => {
   });
 
   it('reports bad rows with reasons and keeps going', () => {
-    const rows = parseList('externalId,name,sex,householdRegion\nE1,王伟,X,540102\n,李娜,女,540102\nE3,刘洋,男,5401\nE4,陈静,女,540102\nE4,陈静,女,540102\n', 'csv');
-    expect(rows.map((r) => (r.record ? 'ok' : r.error!.details.map((d) => d.path).join('+')))).toEqual(['sex', 'externalId', 'householdRegion', 'ok', 'externalId']);
+    const rows = parseList(
+      'externalId,name,sex,householdRegion\nE1,王伟,X,540102\n,李娜,女,540102\nE3,刘洋,男,5401\nE4,陈静,女,540102\nE4,陈静,女,540102\n',
+      'csv',
+    );
+    expect(rows.map((r) => (r.record ? 'ok' : r.error!.details.map((d) => d.path).join('+')))).toEqual([
+      'sex',
+      'externalId',
+      'householdRegion',
+      'ok',
+      'externalId',
+    ]);
   });
 
   it('refuses unknown columns and lists without the key columns', () => {

@@ -8,7 +8,10 @@ const NON_MATCH = [3, 3, 4, 1, 2, 2, 1, 1];
 
 describe('model estimation', () => {
   it('estimates u from random pairs and m by EM, and versions the result by its parameters', () => {
-    const u = estimateU(initialModel(), Array.from({ length: 1000 }, () => NON_MATCH));
+    const u = estimateU(
+      initialModel(),
+      Array.from({ length: 1000 }, () => NON_MATCH),
+    );
     const counts = new Map([
       [encodePattern(MATCH), 300],
       [encodePattern(NON_MATCH), 700],
@@ -24,7 +27,10 @@ describe('model estimation', () => {
 
   it('moves weights toward reviewed pairs', () => {
     const start = initialModel();
-    const labelled = reestimateWithLabels(start, Array.from({ length: 500 }, () => ({ levels: [2, 0, 4, 0, 0, 0, 0, 2], match: true })));
+    const labelled = reestimateWithLabels(
+      start,
+      Array.from({ length: 500 }, () => ({ levels: [2, 0, 4, 0, 0, 0, 0, 2], match: true })),
+    );
     expect(levelWeights(labelled)[0]![2]!).toBeGreaterThan(levelWeights(start)[0]![2]!); // "close" names confirmed often
     expect(labelled.source).toBe('initial+labels:500');
     expect(labelled.version).not.toBe(start.version);

@@ -14,7 +14,16 @@ describe('list merge engine', () => {
       toMatchRecord({ agency: 'education', externalId: 'JY-1', ...child, name: '格桑曲珎', idNumber: undefined, birthDate: '2012/8/14' }),
       toMatchRecord({ agency: 'youth_league', externalId: 'TW-1', name: '格桑·曲珍', birthDate: '20120814', guardianPhone: '13908901234' }),
       toMatchRecord({ agency: 'health', externalId: 'WJ-1', ...child, name: '格桑卓玛', idNumber: idNumberFor('540221', '2012-08-14', 130) }),
-      toMatchRecord({ agency: 'education', externalId: 'JY-2', name: '格桑曲珍', sex: 'F', birthDate: '2012-08-14', householdRegion: '540102', guardianName: '多吉', guardianPhone: '13700000000' }),
+      toMatchRecord({
+        agency: 'education',
+        externalId: 'JY-2',
+        name: '格桑曲珍',
+        sex: 'F',
+        birthDate: '2012-08-14',
+        householdRegion: '540102',
+        guardianName: '多吉',
+        guardianPhone: '13700000000',
+      }),
     ];
     const result = mergeRecords(records, { model: DEFAULT_MODEL, estimate: false });
     expect(result.caseIds[1]).toBe(result.caseIds[0]);
@@ -39,8 +48,17 @@ describe('list merge engine', () => {
     const records = lists.flatMap((l) =>
       l.rows.map((r) =>
         toMatchRecord({
-          agency: l.profile.type, externalId: r.externalId, name: r.name, sex: r.sex, birthDate: r.birthDate, idNumber: r.idNumber,
-          householdRegion: r.householdRegion, currentRegion: r.currentRegion, guardianName: r.guardianName, guardianPhone: r.guardianPhone, school: r.school,
+          agency: l.profile.type,
+          externalId: r.externalId,
+          name: r.name,
+          sex: r.sex,
+          birthDate: r.birthDate,
+          idNumber: r.idNumber,
+          householdRegion: r.householdRegion,
+          currentRegion: r.currentRegion,
+          guardianName: r.guardianName,
+          guardianPhone: r.guardianPhone,
+          school: r.school,
         }),
       ),
     );

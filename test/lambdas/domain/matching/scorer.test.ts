@@ -16,7 +16,10 @@ describe('scoring', () => {
     const e = scorer.explain(a, b);
     expect(e.fields.map((f) => f.field)).toEqual(FIELDS.map((f) => f.field));
     expect(e.fields.find((f) => f.field === 'idNumber')).toEqual({ field: 'idNumber', level: 'missing', weight: 0 });
-    expect(e.weight).toBeCloseTo(e.fields.reduce((s, f) => s + f.weight, 0), 1);
+    expect(e.weight).toBeCloseTo(
+      e.fields.reduce((s, f) => s + f.weight, 0),
+      1,
+    );
     expect(e).toMatchObject({ decision: 'auto', modelVersion: DEFAULT_MODEL.version });
   });
 
@@ -50,8 +53,23 @@ describe('scoring', () => {
     });
 
     it('different children with the same common name and birthday', () => {
-      const a = rec({ name: '扎西卓玛', idNumber: undefined, guardianName: undefined, guardianPhone: undefined, school: undefined, householdRegion: undefined });
-      const b = rec({ agency: 'education', name: '扎西卓玛', idNumber: undefined, guardianName: '次仁', guardianPhone: '13700000000', school: '拉萨市第一小学', householdRegion: '540102' });
+      const a = rec({
+        name: '扎西卓玛',
+        idNumber: undefined,
+        guardianName: undefined,
+        guardianPhone: undefined,
+        school: undefined,
+        householdRegion: undefined,
+      });
+      const b = rec({
+        agency: 'education',
+        name: '扎西卓玛',
+        idNumber: undefined,
+        guardianName: '次仁',
+        guardianPhone: '13700000000',
+        school: '拉萨市第一小学',
+        householdRegion: '540102',
+      });
       const s = scorer.score(a, b);
       expect(s.veto).toBe('WEAK_EVIDENCE');
       expect(scorer.decide(s)).not.toBe('auto');
