@@ -8,20 +8,13 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DecryptionFailedError, ServiceUnavailableError } from '../shared/errors';
 import type { EncryptionContext, Keyring } from './keyring';
+import type { SealedFields } from '../../schemas/entities/sealed';
 
 /** What a ciphertext is bound to (its AAD). */
 export interface FieldBinding {
   readonly table: string;
   readonly recordId: string;
   readonly schemaVersion: number;
-}
-
-/** A record's sealed fields as stored: the wrapped data key and one ciphertext per field. */
-export interface SealedFields {
-  /** Encrypted data key, base64. */
-  readonly edk: string;
-  /** Field name -> `x1.` + base64url(iv | ciphertext | tag). */
-  readonly fields: Readonly<Record<string, string>>;
 }
 
 const PREFIX = 'x1.';

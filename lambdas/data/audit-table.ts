@@ -4,8 +4,9 @@
  * seals table, so that no role ever needs to update or delete in this one.
  */
 import { GetItemCommand, PutItemCommand, ScanCommand, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { AuditEvent } from '../domain/audit/audit-event';
-import { chainOf, contentHash, GENESIS, linkHash, type ChainedEvent, type ChainHead, type Digest } from '../domain/audit/chain';
+import type { AuditEvent } from '../../schemas/entities/audit';
+import { chainOf, contentHash, GENESIS, linkHash } from '../domain/audit/chain';
+import type { ChainedEvent, ChainHead, Digest } from '../../schemas/entities/audit';
 import { isConditionFailure, itemToPlain, guard, queryAll, type Item, N, S, SS, str, num } from './dynamo';
 
 /** Builds the stored item; pure, so tests can assert it. Absent optional fields are left out. */

@@ -10,62 +10,8 @@
  */
 import { GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { guard, isConditionFailure, type Item, N, num, optStr, queryAll, S, str } from './dynamo';
-
-export interface CaseMember {
-  readonly caseId: string;
-  readonly recordId: string;
-  readonly agencyId: string;
-  readonly agencyType: string;
-  readonly joinedAt: string;
-  /** new (opened the case), auto, review, merge, split */
-  readonly how: string;
-  readonly categories: readonly string[];
-  readonly riskLevel?: string;
-  readonly regions: readonly string[];
-}
-
-export interface LedgerRow {
-  readonly caseId: string;
-  readonly status: 'open' | 'merged';
-  readonly mergedInto?: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly memberCount: number;
-  readonly categories: readonly string[];
-  readonly highestRisk?: string;
-  /** Agency type -> since when (ISO time) it has a record in the case. */
-  readonly agencyTypes: Readonly<Record<string, string>>;
-  readonly regions: readonly string[];
-}
-
-export interface CaseEvent {
-  readonly caseId: string;
-  readonly at: string;
-  readonly type: 'created' | 'linked' | 'merged_in' | 'merged_into' | 'split_off' | 'split_from';
-  readonly recordIds: readonly string[];
-  readonly otherCaseId?: string;
-  readonly byAgency?: string;
-  /** Sealed free text (FieldCipher), when a person gave a reason. */
-  readonly sealedReason?: string;
-  readonly reviewId?: string;
-}
-
-export interface ReviewItem {
-  readonly reviewId: string;
-  readonly status: 'pending' | 'confirmed' | 'rejected';
-  readonly createdAt: string;
-  readonly recordId: string;
-  readonly caseId: string;
-  readonly candidateRecordId: string;
-  readonly candidateCaseId: string;
-  readonly weight: number;
-  readonly levels: readonly number[];
-  readonly explanation: string;
-  readonly modelVersion: string;
-  readonly decidedAt?: string;
-  readonly decidedBy?: string;
-  readonly sealedReason?: string;
-}
+import type { CaseEvent, CaseMember, LedgerRow, ReviewItem } from '../../schemas/entities/cases';
+import type { Page } from '../../schemas/entities/page';
 
 export const caseKeys = {
   meta: (caseId: string) => ({ pk: S(`CASE#${caseId}`), sk: S('META') }),
@@ -211,11 +157,6 @@ function toReview(item: Item): ReviewItem {
     ...(optStr(item, 'decidedBy') && { decidedBy: optStr(item, 'decidedBy') }),
     ...(optStr(item, 'sealedReason') && { sealedReason: optStr(item, 'sealedReason') }),
   };
-}
-
-export interface Page<T> {
-  readonly items: T[];
-  readonly cursor?: string;
 }
 
 const encodeCursor = (key: Item | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);

@@ -7,18 +7,10 @@
  * One query on the case partition reads them all, on every request (no cache).
  */
 import { GetItemCommand, PutItemCommand, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Consent, EmergencyGrant } from '../domain/consent/gate';
-import { toMember, type CaseMember } from './cases-table';
+import { toMember } from './cases-table';
+import type { CaseMember } from '../../schemas/entities/cases';
 import { guard, isConditionFailure, type Item, queryAll, S, str, optStr } from './dynamo';
-
-export interface StoredConsent extends Consent {
-  /** Sealed grantor identity and evidence reference (JSON of SealedFields). */
-  readonly sealed: string;
-}
-
-export interface StoredEmergency extends EmergencyGrant {
-  readonly sealedReason: string;
-}
+import type { EmergencyGrant, StoredConsent, StoredEmergency } from '../../schemas/entities/consents';
 
 const L = (values: readonly string[]) => ({ L: values.map((v) => S(v)) });
 const list = (item: Item, name: string) => (item[name]?.L ?? []).map((v) => v.S ?? '');

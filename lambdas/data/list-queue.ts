@@ -6,14 +6,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { ServiceUnavailableError } from '../shared/errors';
-
-/** One unit of work: up to ROWS_PER_MESSAGE rows of one job. */
-export interface ListWork {
-  readonly jobId: string;
-  readonly rows: readonly number[];
-}
-
-export const ROWS_PER_MESSAGE = 20;
+import type { ListWork } from '../../schemas/entities/lists';
 
 export interface ListQueue {
   enqueue(work: readonly ListWork[]): Promise<void>;

@@ -6,36 +6,9 @@
  */
 import { BatchWriteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { guard, isConditionFailure, type Item, N, num, optStr, S, str } from './dynamo';
+import type { ListJob, ListRowItem, RowState } from '../../schemas/entities/lists';
 
 export const LIST_RETENTION_SECONDS = 30 * 86_400;
-
-export interface ListJob {
-  readonly jobId: string;
-  readonly agencyId: string;
-  readonly agencyType: string;
-  readonly format: 'csv' | 'jsonl';
-  readonly createdAt: string;
-  readonly total: number;
-  /** Rows refused when the list was read (bad rows). */
-  readonly rejected: number;
-  /** Rows processed by the worker so far, and their outcomes. */
-  readonly processed: number;
-  readonly outcomes: Readonly<Record<'auto' | 'review' | 'new' | 'failed', number>>;
-}
-
-export type RowState = 'queued' | 'rejected' | 'done' | 'failed';
-
-export interface ListRowItem {
-  readonly jobId: string;
-  readonly row: number;
-  readonly state: RowState;
-  readonly flags: readonly string[];
-  /** Sealed row (JSON of SealedFields) while queued. */
-  readonly sealed?: string;
-  readonly details?: readonly { path?: string; message: string }[];
-  readonly result?: { recordId: string; caseId: string; link: string; status: string; reviewId?: string };
-  readonly errorCode?: string;
-}
 
 export const listKeys = {
   job: (jobId: string) => ({ pk: S(`JOB#${jobId}`), sk: S('META') }),

@@ -2,22 +2,7 @@
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomId } from '../shared/ids';
 import { guard, isConditionFailure, type Item, N, S, str, optStr } from './dynamo';
-
-/** The recipient id of the province's privacy officers. */
-export const PRIVACY_OFFICERS = 'privacy-officers';
-
-export interface Notification {
-  readonly notificationId: string;
-  readonly recipient: string;
-  readonly at: string;
-  readonly kind: 'record_linked' | 'emergency_access' | 'alert';
-  readonly caseId: string;
-  readonly severity: 'info' | 'high';
-  /** For emergency access: which agency opened it. Never set for record_linked (who linked stays hidden). */
-  readonly byAgency?: string;
-  /** For alerts: what was unusual (codes and counts only). */
-  readonly alert?: { kind: string; agencyId: string; sub?: string; count: number; threshold: number; window: string };
-}
+import type { Notification } from '../../schemas/entities/notifications';
 
 export class NotificationsTable {
   constructor(

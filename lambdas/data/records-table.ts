@@ -14,25 +14,8 @@ import {
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import type { SealedFields } from '../crypto/field-cipher';
 import { guard, isConditionFailure, type Item, M, mapDynamoError, N, num, optStr, S, str, strMap } from './dynamo';
-
-export interface StoredRecord {
-  readonly recordId: string;
-  readonly agencyId: string;
-  readonly version: number;
-  readonly schemaVersion: number;
-  /** Blind index of the canonical content: detects an unchanged republish. */
-  readonly contentMac: string;
-  readonly sealed: SealedFields;
-  /** Blind index of the normalised identity number, when there is one. */
-  readonly idNumberIndex?: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  /** The case the record belongs to, once linked. */
-  readonly caseId?: string;
-  readonly linkStatus?: 'auto' | 'review' | 'new' | 'merged' | 'split';
-}
+import type { StoredRecord } from '../../schemas/entities/records';
 
 export const recordKeys = {
   head: (recordId: string) => ({ pk: S(`REC#${recordId}`), sk: S('HEAD') }),

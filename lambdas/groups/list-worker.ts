@@ -7,7 +7,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { outcomeOf } from '../domain/audit/audit-event';
 import { processWork } from '../domain/lists/list-jobs';
-import type { ListWork } from '../data/list-queue';
+import type { ListWork } from '../../schemas/entities/lists';
 import { toHubError } from '../middleware/error-mapper';
 import { timeOrderedId } from '../shared/ids';
 import { logger } from '../shared/logger';

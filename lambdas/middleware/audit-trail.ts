@@ -5,7 +5,8 @@
  * used (its `after`/`onError` then run last, seeing the final response).
  */
 import type middy from '@middy/core';
-import { type AuditEvent, outcomeOf } from '../domain/audit/audit-event';
+import { outcomeOf } from '../domain/audit/audit-event';
+import type { AuditEvent } from '../../schemas/entities/audit';
 import { AuditUnavailableError } from '../shared/errors';
 import { timeOrderedId } from '../shared/ids';
 import { logger } from '../shared/logger';

@@ -3,7 +3,7 @@
  * request (no SDK call, no extra latency). On only where XQ_METRICS=emf (the
  * stack sets it); the alarms in lib/constructs/hub-api.ts watch these metrics.
  */
-import type { AuditEvent } from '../domain/audit/audit-event';
+import type { AuditEvent } from '../../schemas/entities/audit';
 
 export const METRICS_NAMESPACE = 'Xinqiao';
 export const AUDIT_METRICS = ['Requests', 'Denied', 'FailedSignatures', 'EmergencyAccess'] as const;

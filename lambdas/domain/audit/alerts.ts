@@ -5,7 +5,7 @@
  * (Emergency access notifies officers the moment it is opened.) Pure.
  */
 import type { ProvinceConfig } from '../../../schemas/province-config';
-import type { ChainedEvent } from './chain';
+import type { ChainedEvent } from '../../../schemas/entities/audit';
 
 export type AlertThresholds = ProvinceConfig['alerts'];
 

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../records/canonical-json';
+import type { ChainHead, ChainedEvent, Digest, Plain } from '../../../schemas/entities/audit';
 
 export const CHAIN_COUNT = 16;
 export const GENESIS = '0'.repeat(64);
@@ -22,8 +23,6 @@ export function chainOf(eventId: string): number {
   return createHash('sha256').update(eventId).digest().readUInt32BE(0) % CHAIN_COUNT;
 }
 
-export type Plain = Record<string, unknown>;
-
 export function contentHash(content: Plain): string {
   const copy: Plain = {};
   for (const [k, v] of Object.entries(content)) if (!(CHAIN_FIELDS as readonly string[]).includes(k)) copy[k] = v;
@@ -32,30 +31,6 @@ export function contentHash(content: Plain): string {
 
 export function linkHash(chain: number, seq: number, prevHash: string, content: string): string {
   return sha256(`xinqiao/audit/v1|${chain}|${seq}|${prevHash}|${content}`);
-}
-
-export interface ChainHead {
-  readonly seq: number;
-  readonly hash: string;
-}
-
-export interface ChainedEvent extends Plain {
-  readonly eventId: string;
-  readonly chain: number;
-  readonly seq: number;
-  readonly prevHash: string;
-  readonly hash: string;
-  readonly contentHash: string;
-}
-
-export interface Digest {
-  readonly digestId: string;
-  readonly at: string;
-  readonly heads: Readonly<Record<string, ChainHead>>;
-  readonly prevDigestHash: string;
-  readonly digestHash: string;
-  readonly signature: string;
-  readonly keyId: string;
 }
 
 export type ProblemKind = 'changed' | 'deleted' | 'reordered' | 'truncated' | 'digest_mismatch' | 'bad_signature';

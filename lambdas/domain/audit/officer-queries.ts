@@ -7,7 +7,7 @@ import type { AuditTable } from '../../data/audit-table';
 import type { CasesTable } from '../../data/cases-table';
 import type { NotificationsTable } from '../../data/notifications-table';
 import type { DigestSigner } from '../../crypto/digest-signer';
-import type { ChainedEvent } from './chain';
+import type { ChainedEvent } from '../../../schemas/entities/audit';
 import type { AlertThresholds } from './alerts';
 
 export interface OfficerDeps {

@@ -6,9 +6,11 @@
 import type { DigestSigner } from '../../crypto/digest-signer';
 import type { AuditTable } from '../../data/audit-table';
 import { randomId } from '../../shared/ids';
-import { PRIVACY_OFFICERS, type NotificationsTable } from '../../data/notifications-table';
+import type { NotificationsTable } from '../../data/notifications-table';
+import { PRIVACY_OFFICERS } from '../../../schemas/entities/notifications';
 import { evaluateAlerts, windowStart, type Alert, type AlertThresholds } from './alerts';
-import { CHAIN_COUNT, digestHashOf, GENESIS, verifyTrail, type ChainedEvent, type ChainHead, type Digest, type VerifyResult } from './chain';
+import { CHAIN_COUNT, digestHashOf, GENESIS, verifyTrail, type VerifyResult } from './chain';
+import type { ChainedEvent, ChainHead, Digest } from '../../../schemas/entities/audit';
 
 export interface SealDeps {
   readonly audit: Pick<AuditTable, 'head' | 'digests' | 'putDigest' | 'scan'>;

@@ -5,7 +5,8 @@
  */
 import type { AgencyType } from '../../../schemas/child-record';
 import type { FieldCipher } from '../../crypto/field-cipher';
-import type { CaseEvent, CaseMember, CasesTable, ReviewItem } from '../../data/cases-table';
+import type { CasesTable } from '../../data/cases-table';
+import type { CaseEvent, CaseMember, ReviewItem } from '../../../schemas/entities/cases';
 import type { RecordsTable } from '../../data/records-table';
 import { ForbiddenError, NotFoundError, StateConflictError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';

@@ -1,6 +1,6 @@
 /** The ledger row of a case (重点关爱对象台账), computed from its members: pure. */
 import { RISK_LEVELS } from '../../../schemas/child-record';
-import type { CaseMember, LedgerRow } from '../../data/cases-table';
+import type { CaseMember, LedgerRow } from '../../../schemas/entities/cases';
 
 const rank = (risk: string | undefined) => (risk ? RISK_LEVELS.indexOf(risk as (typeof RISK_LEVELS)[number]) : -1);
 

@@ -1,6 +1,6 @@
 /** The province ledger of key children (重点关爱对象台账): filters and CSV export. Pure. */
 import type { LedgerQuery } from '../../../schemas/cases';
-import type { LedgerRow } from '../../data/cases-table';
+import type { LedgerRow } from '../../../schemas/entities/cases';
 
 /** County code exact; a prefecture (....00) or province (..0000) code matches everything below it. */
 export function regionMatches(filter: string, region: string): boolean {

@@ -8,7 +8,8 @@
 import type { AgencyType, ChildRecordV1 } from '../../../schemas/child-record';
 import type { BlindIndexer } from '../../crypto/blind-index';
 import type { FieldCipher } from '../../crypto/field-cipher';
-import type { CaseMember, CasesTable, ReviewItem } from '../../data/cases-table';
+import type { CasesTable } from '../../data/cases-table';
+import type { CaseMember, ReviewItem } from '../../../schemas/entities/cases';
 import type { NotificationsTable } from '../../data/notifications-table';
 import type { RecordsTable } from '../../data/records-table';
 import { randomId } from '../../shared/ids';

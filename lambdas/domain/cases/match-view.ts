@@ -1,7 +1,7 @@
 /** Decrypts only the fields matching needs from a stored record, and builds its MatchRecord. */
 import type { ChildRecordV1 } from '../../../schemas/child-record';
 import type { FieldCipher } from '../../crypto/field-cipher';
-import type { StoredRecord } from '../../data/records-table';
+import type { StoredRecord } from '../../../schemas/entities/records';
 import { toMatchRecord, type MatchRecord } from '../matching/match-record';
 import { encryptionContext, RECORDS_TABLE_CONTEXT } from '../records/record-crypto';
 

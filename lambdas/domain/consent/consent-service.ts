@@ -8,13 +8,16 @@ import { FIELD_CATEGORIES, type AgencyType, type ChildRecordField, type DataCate
 import type { ConsentInput } from '../../../schemas/consent';
 import type { FieldCipher } from '../../crypto/field-cipher';
 import type { CasesTable } from '../../data/cases-table';
-import type { ConsentsTable, StoredConsent } from '../../data/consents-table';
-import { PRIVACY_OFFICERS, type NotificationsTable } from '../../data/notifications-table';
+import type { ConsentsTable } from '../../data/consents-table';
+import type { StoredConsent } from '../../../schemas/entities/consents';
+import type { NotificationsTable } from '../../data/notifications-table';
+import { PRIVACY_OFFICERS } from '../../../schemas/entities/notifications';
 import type { RecordsTable } from '../../data/records-table';
 import { ForbiddenError, NotFoundError, StateConflictError, ValidationError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
 import { encryptionContext, RECORDS_TABLE_CONTEXT } from '../records/record-crypto';
-import { activeEmergency, consentStatus, decideCategories, mayIdentifyHolders, type LegalBasis, type Purpose, type Reader, type WithheldReason } from './gate';
+import { activeEmergency, consentStatus, decideCategories, mayIdentifyHolders, type LegalBasis, type Reader, type WithheldReason } from './gate';
+import type { Purpose } from '../../../schemas/entities/consents';
 
 export interface ConsentDeps {
   readonly province: string;

@@ -6,37 +6,10 @@
  */
 import type { AgencyType, DataCategory } from '../../../schemas/child-record';
 import type { WITHHELD_REASONS } from '../../../schemas/consent';
-import type { PURPOSES } from '../../../schemas/signed-request';
+import type { Consent, EmergencyGrant, Purpose } from '../../../schemas/entities/consents';
 
-export type Purpose = (typeof PURPOSES)[number];
 export type WithheldReason = (typeof WITHHELD_REASONS)[number];
 export type LegalBasis = 'own_record' | 'consent' | 'emergency';
-
-export type Recipient = { readonly agencyType: AgencyType } | { readonly agencyId: string };
-
-export interface Consent {
-  readonly consentId: string;
-  readonly caseId: string;
-  readonly grantorType: 'guardian' | 'child' | 'civil_affairs_guardian';
-  readonly purposes: readonly Purpose[];
-  readonly dataCategories: readonly DataCategory[];
-  readonly recipients: readonly Recipient[];
-  readonly validFrom: string;
-  readonly validUntil: string;
-  readonly evidenceSha256: string;
-  readonly recordedBy: string;
-  readonly recordedAt: string;
-  readonly withdrawnAt?: string;
-  readonly withdrawnBy?: string;
-}
-
-export interface EmergencyGrant {
-  readonly grantId: string;
-  readonly caseId: string;
-  readonly agencyId: string;
-  readonly openedAt: string;
-  readonly expiresAt: string;
-}
 
 export interface Reader {
   readonly agencyId: string;

@@ -5,9 +5,10 @@
  * covered, agency types only when the holders may be identified. Evaluated on
  * every request, so a withdrawal shows in the next ledger view or export.
  */
-import type { CaseMember, LedgerRow } from '../../data/cases-table';
+import type { CaseMember, LedgerRow } from '../../../schemas/entities/cases';
 import { ledgerRowOf } from '../cases/ledger-row';
-import { decideCategories, mayIdentifyHolders, type Consent, type EmergencyGrant, type Reader } from './gate';
+import { decideCategories, mayIdentifyHolders, type Reader } from './gate';
+import type { Consent, EmergencyGrant } from '../../../schemas/entities/consents';
 
 export interface GatedLedgerRow extends LedgerRow {
   /** True when some of the case's data was left out of this row for lack of consent. */

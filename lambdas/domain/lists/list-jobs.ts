@@ -7,10 +7,13 @@
 import { createHash } from 'node:crypto';
 import type { AgencyType, ChildRecordV1 } from '../../../schemas/child-record';
 import type { BlindIndexer } from '../../crypto/blind-index';
-import type { FieldCipher, SealedFields } from '../../crypto/field-cipher';
-import type { ListQueue, ListWork } from '../../data/list-queue';
-import { ROWS_PER_MESSAGE } from '../../data/list-queue';
-import type { ListJob, ListRowItem, ListsTable } from '../../data/lists-table';
+import type { FieldCipher } from '../../crypto/field-cipher';
+import type { SealedFields } from '../../../schemas/entities/sealed';
+import type { ListQueue } from '../../data/list-queue';
+import type { ListWork } from '../../../schemas/entities/lists';
+import { ROWS_PER_MESSAGE } from '../../../schemas/entities/lists';
+import type { ListsTable } from '../../data/lists-table';
+import type { ListJob, ListRowItem } from '../../../schemas/entities/lists';
 import { HubError, NotFoundError, ValidationError } from '../../shared/errors';
 import { publishRecord, type Publisher, type RecordsDeps } from '../records/records-service';
 import { ListFormatError, parseList, type ListFormat } from './parse-list';

@@ -5,7 +5,8 @@
 import { CHILD_RECORD_SCHEMA_VERSION, FIELD_CATEGORIES, type AgencyType, type ChildRecordV1 } from '../../../schemas/child-record';
 import { linkNewRecord, refreshMember, type LinkDeps, type LinkInput, type LinkStatus } from '../cases/link-record';
 import { encryptionContext, RECORDS_TABLE_CONTEXT } from './record-crypto';
-import type { RecordsTable, StoredRecord } from '../../data/records-table';
+import type { RecordsTable } from '../../data/records-table';
+import type { StoredRecord } from '../../../schemas/entities/records';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
 import { canonicalJson } from './canonical-json';

@@ -4,7 +4,7 @@
  * Officers' own queries are audited like every request.
  */
 import { accessReportQuery, auditEventsQuery, caseIdPath } from '../../../schemas/audit';
-import { PRIVACY_OFFICERS } from '../../data/notifications-table';
+import { PRIVACY_OFFICERS } from '../../../schemas/entities/notifications';
 import { runAlerts, sealDigest, verifyAudit } from '../../domain/audit/seal';
 import { accessReport, findEventsPage, type OfficerDeps } from '../../domain/audit/officer-queries';
 import { officerOf, type RouteHandler } from '../../http/context';

@@ -1,6 +1,7 @@
 /** GET /v1/ledger: the province ledger of key children, for the coordinating role; JSON pages or CSV export. */
 import { ledgerQuery } from '../../../schemas/cases';
-import type { CasesTable, LedgerRow } from '../../data/cases-table';
+import type { CasesTable } from '../../data/cases-table';
+import type { LedgerRow } from '../../../schemas/entities/cases';
 import type { ConsentsTable } from '../../data/consents-table';
 import { gateLedgerRow, type GatedLedgerRow } from '../../domain/consent/gated-ledger';
 import { requireCoordinator, type CaseAdminDeps } from '../../domain/cases/case-admin';

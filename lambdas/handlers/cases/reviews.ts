@@ -2,7 +2,8 @@
 import * as z from 'zod';
 import { decideReviewBody, reviewsQuery } from '../../../schemas/cases';
 import { reviewIdParam } from '../../../schemas/common';
-import type { CasesTable, ReviewItem } from '../../data/cases-table';
+import type { CasesTable } from '../../data/cases-table';
+import type { ReviewItem } from '../../../schemas/entities/cases';
 import { decideReview, requireCoordinator, type CaseAdminDeps } from '../../domain/cases/case-admin';
 import { callerOf, type RouteHandler } from '../../http/context';
 import { json } from '../../http/responses';

@@ -1,5 +1,5 @@
 /** The job as agencies see it. */
-import type { ListJob } from '../../data/lists-table';
+import type { ListJob } from '../../../schemas/entities/lists';
 
 export function jobView(job: ListJob, status?: 'processing' | 'done') {
   return {

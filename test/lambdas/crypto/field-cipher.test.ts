@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CachingKeyring } from '../../../lambdas/crypto/caching-keyring';
-import { FieldCipher, type SealedFields } from '../../../lambdas/crypto/field-cipher';
+import { FieldCipher } from '../../../lambdas/crypto/field-cipher';
+import type { SealedFields } from '../../../schemas/entities/sealed';
 import { generateLocalKeyMaterial, LocalKeyring } from '../../../lambdas/crypto/local-keyring';
 import { DecryptionFailedError } from '../../../lambdas/shared/errors';
 

@@ -1,7 +1,8 @@
 import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { headItem, recordKeys, RecordsTable, type StoredRecord } from '../../../lambdas/data/records-table';
+import { headItem, recordKeys, RecordsTable } from '../../../lambdas/data/records-table';
+import type { StoredRecord } from '../../../schemas/entities/records';
 import { ServiceUnavailableError } from '../../../lambdas/shared/errors';
 
 const ddb = mockClient(DynamoDBClient);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BlindIndexer } from '../../../lambdas/crypto/blind-index';
 import { FieldCipher } from '../../../lambdas/crypto/field-cipher';
 import { generateLocalKeyMaterial, LocalKeyring } from '../../../lambdas/crypto/local-keyring';
-import type { StoredRecord } from '../../../lambdas/data/records-table';
+import type { StoredRecord } from '../../../schemas/entities/records';
 import { publishRecord, readOwnRecord, type RecordsDeps } from '../../../lambdas/domain/records/records-service';
 import { ConflictError, NotFoundError } from '../../../lambdas/shared/errors';
 import { childRecordV1 } from '../../../schemas/child-record';

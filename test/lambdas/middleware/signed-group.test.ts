@@ -6,7 +6,7 @@ import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../../client/sign-request';
 import { AgencyRegistry } from '../../../lambdas/auth/registry';
-import type { AuditEvent } from '../../../lambdas/domain/audit/audit-event';
+import type { AuditEvent } from '../../../schemas/entities/audit';
 import { createSignedGroup } from '../../../lambdas/groups/signed-group';
 import type { HttpEvent, RouteHandler } from '../../../lambdas/http/context';
 import { json } from '../../../lambdas/http/responses';

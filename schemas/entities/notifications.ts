@@ -1,0 +1,15 @@
+/** The recipient id of the province's privacy officers. */
+export const PRIVACY_OFFICERS = 'privacy-officers';
+
+export interface Notification {
+  readonly notificationId: string;
+  readonly recipient: string;
+  readonly at: string;
+  readonly kind: 'record_linked' | 'emergency_access' | 'alert';
+  readonly caseId: string;
+  readonly severity: 'info' | 'high';
+  /** For emergency access: which agency opened it. Never set for record_linked (who linked stays hidden). */
+  readonly byAgency?: string;
+  /** For alerts: what was unusual (codes and counts only). */
+  readonly alert?: { kind: string; agencyId: string; sub?: string; count: number; threshold: number; window: string };
+}

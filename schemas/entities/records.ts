@@ -1,0 +1,19 @@
+/** A child record as stored: sealed fields, blind indexes, and its link to a case. */
+import type { SealedFields } from './sealed';
+
+export interface StoredRecord {
+  readonly recordId: string;
+  readonly agencyId: string;
+  readonly version: number;
+  readonly schemaVersion: number;
+  /** Blind index of the canonical content: detects an unchanged republish. */
+  readonly contentMac: string;
+  readonly sealed: SealedFields;
+  /** Blind index of the normalised identity number, when there is one. */
+  readonly idNumberIndex?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** The case the record belongs to, once linked. */
+  readonly caseId?: string;
+  readonly linkStatus?: 'auto' | 'review' | 'new' | 'merged' | 'split';
+}
