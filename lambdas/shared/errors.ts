@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'AUTH_BINDING_MISMATCH'
   | 'AUTH_REPLAY'
   | 'VALIDATION_FAILED'
+  | 'PATH_MALFORMED'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYLOAD_TOO_LARGE'
   | 'NOT_FOUND'
@@ -175,9 +176,20 @@ export class AuthReplayError extends AuthError {
 export class ValidationError extends HubError {
   readonly code = 'VALIDATION_FAILED';
   readonly statusCode = 400;
-  readonly messageZh = '请求内容校验失败';
-  constructor(details: ErrorDetail[], message = 'The request does not match the schema') {
+  readonly messageZh: string;
+  constructor(details: ErrorDetail[], message = 'The request does not match the schema', messageZh = '请求内容校验失败') {
     super(message, { details });
+    this.messageZh = messageZh;
+  }
+}
+
+/** A path segment's percent-encoding is malformed (`%ZZ`, a lone `%`, bytes that are not UTF-8). */
+export class PathMalformedError extends HubError {
+  readonly code = 'PATH_MALFORMED';
+  readonly statusCode = 400;
+  readonly messageZh = '请求路径的百分号编码无效';
+  constructor() {
+    super('The request path has malformed percent-encoding');
   }
 }
 
