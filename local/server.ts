@@ -9,50 +9,38 @@ import type { Context } from 'aws-lambda';
 import type { GroupHandler } from '../lambdas/groups/signed-group';
 import type { HttpEvent } from '../lambdas/http/context';
 import { BASE_HEADERS } from '../lambdas/http/responses';
+import { decodePath, routeParams } from '../lambdas/http/path';
 import { DEFAULT_ROUTE_GROUP, ROUTE_GROUP_OF, type RouteGroup } from '../lambdas/routes';
+import type { RouteKey } from '../schemas/api';
 import { logger } from '../lambdas/shared/logger';
 
 /** API Gateway HTTP APIs refuse bodies over 10 MB before any Lambda runs. */
 export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-interface CompiledRoute {
-  routeKey: string;
-  method: string;
-  pattern: RegExp;
-  params: string[];
-  group: RouteGroup;
-}
-
-function compileRoutes(): CompiledRoute[] {
-  return Object.entries(ROUTE_GROUP_OF).map(([routeKey, group]) => {
-    const [method, path] = routeKey.split(' ') as [string, string];
-    const params: string[] = [];
-    const source = path
-      .split('/')
-      .map((segment) => {
-        const param = /^\{(\w+)\}$/.exec(segment);
-        if (!param) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-        params.push(param[1]!);
-        return '([^/]+)';
-      })
-      .join('/');
-    return { routeKey, method, pattern: new RegExp(`^${source}$`), params, group };
-  });
-}
-
 export interface MatchedRoute {
   routeKey: string;
   group: RouteGroup;
+  /** As API Gateway hands them over: still percent-encoded. The hub reads them once (lambdas/http/path.ts). */
   pathParameters?: Record<string, string>;
 }
 
-export function matchRoute(routes: CompiledRoute[], method: string, path: string): MatchedRoute {
-  for (const route of routes) {
-    if (route.method !== method) continue;
-    const m = route.pattern.exec(path);
-    if (!m) continue;
-    const pathParameters = Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(m[i + 1]!)]));
-    return { routeKey: route.routeKey, group: route.group, ...(route.params.length > 0 && { pathParameters }) };
+const ROUTE_KEYS = Object.keys(ROUTE_GROUP_OF) as RouteKey[];
+
+/**
+ * Routes on the path read once (each segment decoded, lambdas/http/path.ts),
+ * so `/v1/cases/case%5F…` reaches the same route as `/v1/cases/case_…`. A path
+ * whose encoding is malformed is routed on its raw segments; the route group
+ * then refuses it with 400 PATH_MALFORMED and audits it.
+ */
+export function matchRoute(method: string, rawPath: string): MatchedRoute {
+  const raw = rawPath.split('/');
+  const segments = decodePath(rawPath) ?? raw;
+  for (const routeKey of ROUTE_KEYS) {
+    if (!routeKey.startsWith(`${method} `)) continue;
+    const params = routeParams(routeKey, segments, true);
+    if (!params) continue;
+    const encoded = routeParams(routeKey, raw)!;
+    return { routeKey, group: ROUTE_GROUP_OF[routeKey], ...(Object.keys(encoded).length > 0 && { pathParameters: encoded }) };
   }
   return { routeKey: '$default', group: DEFAULT_ROUTE_GROUP };
 }
@@ -132,7 +120,6 @@ function lambdaContext(group: RouteGroup, requestId: string): Context {
 }
 
 export function createLocalServer(groups: Readonly<Record<RouteGroup, GroupHandler>>): Server {
-  const routes = compileRoutes();
   return createServer(async (req, res) => {
     const requestId = randomUUID();
     try {
@@ -143,7 +130,7 @@ export function createLocalServer(groups: Readonly<Record<RouteGroup, GroupHandl
         return;
       }
       const url = new URL(req.url ?? '/', 'http://local');
-      const match = matchRoute(routes, (req.method ?? 'GET').toUpperCase(), url.pathname);
+      const match = matchRoute((req.method ?? 'GET').toUpperCase(), url.pathname);
       const result = await groups[match.group](toEvent(req, body, match, requestId), lambdaContext(match.group, requestId));
       const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
       res.writeHead(result.statusCode ?? 200, headers);

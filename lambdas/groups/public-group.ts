@@ -1,8 +1,9 @@
-/** The chain for public routes (no signature): audit -> error mapping -> request state -> handler. */
+/** The chain for public routes (no signature): audit -> error mapping -> request state -> request path -> handler. */
 import middy from '@middy/core';
 import type { HttpEvent, HttpResult, HubContext, RouteHandler } from '../http/context';
 import { auditTrail } from '../middleware/audit-trail';
 import { errorMapper } from '../middleware/error-mapper';
+import { requestPath } from '../middleware/request-path';
 import { requestState } from '../middleware/request-state';
 import type { HubRuntime } from '../runtime';
 import type { GroupHandler, SignedGroupOptions } from './signed-group';
@@ -12,5 +13,6 @@ export function createPublicGroup(runtime: Pick<HubRuntime, 'province' | 'audit'
   return middy<HttpEvent, HttpResult, Error, HubContext>(handler)
     .use(auditTrail({ sink: runtime.audit, province: runtime.province, now: () => new Date(now()) }))
     .use(errorMapper())
-    .use(requestState()) as unknown as GroupHandler;
+    .use(requestState())
+    .use(requestPath()) as unknown as GroupHandler;
 }

@@ -1,7 +1,7 @@
 /**
  * The middleware chain every signed route group shares, in this order:
  * audit (writes last, sees the final response) -> error mapping -> request
- * state and size limit -> signature and replay -> JSON body -> route handler.
+ * state and size limit -> request path (read once) -> signature and replay -> JSON body -> route handler.
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -9,6 +9,7 @@ import type { HttpEvent, HttpResult, HubContext, RouteHandler } from '../http/co
 import { auditTrail } from '../middleware/audit-trail';
 import { errorMapper } from '../middleware/error-mapper';
 import { jsonBody } from '../middleware/json-body';
+import { requestPath } from '../middleware/request-path';
 import { requestState } from '../middleware/request-state';
 import { signedRequest } from '../middleware/signed-request';
 import type { HubRuntime } from '../runtime';
@@ -49,6 +50,7 @@ export function createSignedGroup(
     .use(auditTrail({ sink: runtime.audit, province: runtime.province, now: () => new Date(now()) }))
     .use(errorMapper())
     .use(requestState(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}))
+    .use(requestPath())
     .use(signedRequest({ registry: runtime.registry, nonces: runtime.nonces, now }))
     .use(jsonBody(options.rawTypes ? { rawTypes: options.rawTypes } : {})) as unknown as GroupHandler;
 }

@@ -5,6 +5,8 @@ import { ForbiddenError } from '../shared/errors';
 
 export interface RequestState {
   readonly requestId: string;
+  /** The path with each segment decoded once and re-encoded one way (request-path middleware). */
+  path?: string;
   /** The exact body bytes (decoded from base64 when API Gateway encoded them). */
   body: Uint8Array;
   /** Filled in by the signed-request middleware as verification proceeds. */

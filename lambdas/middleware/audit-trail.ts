@@ -41,7 +41,8 @@ export function auditTrail(options: AuditTrailOptions): middy.MiddlewareObj<Http
       requestId: hub.requestId,
       province: options.province,
       route: request.event.routeKey && request.event.routeKey !== '$default' ? request.event.routeKey : 'UNMATCHED',
-      path: request.event.rawPath,
+      // The path as read once by the request-path middleware; as received when it could not be read.
+      path: hub.path ?? request.event.rawPath,
       agencyVerified: caller !== undefined,
       ...((caller?.agencyId ?? hub.auth.agencyId) && { agencyId: caller?.agencyId ?? hub.auth.agencyId }),
       ...((caller?.kid ?? hub.auth.kid) && { kid: caller?.kid ?? hub.auth.kid }),
