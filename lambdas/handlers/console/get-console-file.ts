@@ -1,5 +1,6 @@
 /** GET /console and GET /console/{file}: the privacy officers' console, static files with a strict CSP. */
 import type { RouteHandler } from '../../http/context';
+import { NotFoundError } from '../../shared/errors';
 
 export const CONSOLE_FILES: Readonly<Record<string, string>> = {
   'index.html': 'text/html; charset=utf-8',
@@ -20,12 +21,15 @@ export function getConsoleFile(files: Readonly<Record<string, string>>, hubId: s
   return async (event, context) => {
     const headers = { ...CONSOLE_HEADERS, 'x-request-id': context.hub.requestId };
     if (event.routeKey === 'GET /console') return { statusCode: 301, headers: { ...headers, location: '/console/index.html' }, body: '' };
+    // Read once by the request-path middleware: `index%2Ehtml` is `index.html`.
     const name = event.pathParameters?.file ?? 'index.html';
     if (name === 'config.json')
       return { statusCode: 200, headers: { ...headers, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ hubId }) };
-    const type = CONSOLE_FILES[name];
-    const body = files[name];
-    if (!type || body === undefined) return { statusCode: 404, headers, body: '' };
+    // Own keys only: `constructor` or `__proto__` must not find Object's members.
+    const type = Object.hasOwn(CONSOLE_FILES, name) ? CONSOLE_FILES[name] : undefined;
+    const body = Object.hasOwn(files, name) ? files[name] : undefined;
+    // An unknown file is answered like every other error: the standard body, from the error mapper.
+    if (!type || body === undefined) throw new NotFoundError('No such console file');
     return { statusCode: 200, headers: { ...headers, 'content-type': type }, body };
   };
 }
