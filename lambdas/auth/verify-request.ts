@@ -76,6 +76,9 @@ export function bodyHash(body: Uint8Array): string {
   return createHash('sha256').update(body).digest('base64url');
 }
 
+/** Header parameters that would change how a token is verified (RFC 7515 crit, RFC 7797 b64). */
+const REFUSED_HEADERS = ['crit', 'b64'] as const;
+
 const isAllowedAlg = (alg: string): alg is (typeof ALLOWED_ALGORITHMS)[number] => (ALLOWED_ALGORITHMS as readonly string[]).includes(alg);
 
 /**
@@ -113,6 +116,15 @@ export async function verifyRequest(
   if (registered.revoked) throw new AuthKeyRevokedError();
   if (registered.agencySuspended) throw new AuthAgencySuspendedError();
   if (alg !== registered.alg) throw new AuthUnsupportedAlgError();
+  // Protocol v1 has no header extensions: `crit` (whatever it names) and `b64` (RFC 7797 unencoded
+  // payloads) change how the token is read, so they are refused before it is verified.
+  const extensions = REFUSED_HEADERS.filter((name) => Object.hasOwn(rawHeader as object, name));
+  if (extensions.length > 0) {
+    throw new AuthMalformedError(
+      'The JWS header must not carry crit or b64',
+      extensions.map((path) => ({ path, message: 'not accepted by protocol v1' })),
+    );
+  }
 
   let payload: Uint8Array;
   try {

@@ -1,9 +1,9 @@
-import { generateKeyPair, SignJWT, exportJWK, type JWK } from 'jose';
+import { FlattenedSign, generateKeyPair, importJWK, SignJWT, exportJWK, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../../client/sign-request';
 import { AgencyRegistry } from '../../../lambdas/auth/registry';
 import { bodyHash, verifyRequest, type AuthAttempt, type RequestBinding } from '../../../lambdas/auth/verify-request';
-import { AuthError } from '../../../lambdas/shared/errors';
+import { AuthError, AuthMalformedError } from '../../../lambdas/shared/errors';
 import { makeTestProvince, type TestProvince } from '../../support/agencies';
 
 const NOW = 1_800_000_000;
@@ -125,6 +125,61 @@ describe('signed request verification', () => {
       await exportJWK(privateKey),
     );
     expect(await codeOf(attacker)).toBe('AUTH_BAD_SIGNATURE');
+  });
+
+  describe('header extensions (crit, b64) that would change how the token is read', () => {
+    const claims = () => ({
+      iss: 'xz-education',
+      aud: 'xinqiao-540000',
+      iat: NOW,
+      exp: NOW + 60,
+      jti: 'j-ext',
+      htm: 'POST',
+      htu: '/v1/records?dryRun=1',
+      bsh: bodyHash(body),
+    });
+    const header = (extra: Record<string, unknown>) => ({ alg: 'EdDSA', kid: edu().credentials.privateJwk.kid, typ: 'xinqiao-req+jwt', ...extra }) as never;
+    const key = () => importJWK(edu().credentials.privateJwk, 'EdDSA');
+
+    /** Refused with AUTH_MALFORMED naming the header, after the key it claims was looked up (so the audit event names it). */
+    async function expectRefused(authorization: string, paths: string[]) {
+      const attempt: AuthAttempt = {};
+      const error = await verifyRequest(authorization, binding, registry, NOW, attempt).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthMalformedError);
+      expect((error as AuthMalformedError).details?.map((d) => d.path)).toEqual(paths);
+      expect(attempt).toEqual({ kid: 'xz-education-k1', agencyId: 'xz-education' });
+    }
+
+    it('refuses b64: false without crit (which jose would ignore and verify)', async () => {
+      const token = await new SignJWT(claims()).setProtectedHeader(header({ b64: false })).sign(await key());
+      await expectRefused(`Bearer ${token}`, ['b64']);
+    });
+
+    it('refuses an RFC 7797 unencoded payload (b64: false, crit: ["b64"])', async () => {
+      const jws = await new FlattenedSign(new TextEncoder().encode(JSON.stringify(claims())))
+        .setProtectedHeader(header({ b64: false, crit: ['b64'] }))
+        .sign(await key());
+      await expectRefused(`Bearer ${jws.protected}.${jws.payload}.${jws.signature}`, ['crit', 'b64']);
+    });
+
+    it('refuses any crit, even one naming b64: true or an extension the signer understood', async () => {
+      const b64True = await new SignJWT(claims()).setProtectedHeader(header({ crit: ['b64'], b64: true })).sign(await key());
+      await expectRefused(`Bearer ${b64True}`, ['crit', 'b64']);
+      const custom = await new SignJWT(claims())
+        .setProtectedHeader(header({ crit: ['urn:example:policy'], 'urn:example:policy': 'x' }))
+        .sign(await key(), { crit: { 'urn:example:policy': true } });
+      await expectRefused(`Bearer ${custom}`, ['crit']);
+      const empty = await new SignJWT(claims())
+        .setProtectedHeader(header({ crit: [] }))
+        .sign(await key())
+        .catch(() => undefined);
+      if (empty) await expectRefused(`Bearer ${empty}`, ['crit']);
+    });
+
+    it('accepts the same claims without them', async () => {
+      const token = await new SignJWT(claims()).setProtectedHeader(header({})).sign(await key());
+      expect(await codeOf(`Bearer ${token}`)).toBe('OK');
+    });
   });
 
   it('rejects a token signed by one agency that claims to be another (iss)', async () => {
