@@ -1,6 +1,7 @@
 /** The province ledger of key children (重点关爱对象台账): filters and CSV export. Pure. */
 import type { LedgerQuery } from '../../../schemas/cases';
 import type { LedgerRow } from '../../../schemas/entities/cases';
+import { csvDocument } from '../../shared/csv';
 
 /** County code exact; a prefecture (....00) or province (..0000) code matches everything below it. */
 export function regionMatches(filter: string, region: string): boolean {
@@ -29,30 +30,22 @@ const CSV_HEADER = [
   'partial(部分信息因未获同意未显示)',
 ];
 
-const cell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
-
-/** UTF-8 with BOM so that spreadsheet programs show the Chinese header correctly. */
+/** The ledger export, through the one CSV writer (shared/csv.ts). */
 export function ledgerCsv(rows: readonly (LedgerRow & { partial?: boolean })[]): string {
-  const lines = [CSV_HEADER.join(',')];
-  for (const r of rows) {
-    lines.push(
-      [
-        r.caseId,
-        r.createdAt,
-        r.updatedAt,
-        String(r.memberCount),
-        r.categories.join(';'),
-        r.highestRisk ?? '',
-        Object.entries(r.agencyTypes)
-          .sort(([, a], [, b]) => (a < b ? -1 : 1))
-          .map(([t, since]) => `${t}@${since}`)
-          .join(';'),
-        r.regions.join(';'),
-        r.partial ? 'yes' : 'no',
-      ]
-        .map(cell)
-        .join(','),
-    );
-  }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvDocument(
+    CSV_HEADER,
+    rows.map((r) => [
+      r.caseId,
+      r.createdAt,
+      r.updatedAt,
+      r.memberCount,
+      r.categories,
+      r.highestRisk,
+      Object.entries(r.agencyTypes)
+        .sort(([, a], [, b]) => (a < b ? -1 : 1))
+        .map(([t, since]) => `${t}@${since}`),
+      r.regions,
+      r.partial ? 'yes' : 'no',
+    ]),
+  );
 }

@@ -8,27 +8,9 @@ import { PRIVACY_OFFICERS } from '../../../schemas/entities/notifications';
 import { runAlerts, sealDigest, verifyAudit } from '../../domain/audit/seal';
 import { accessReport, findEventsPage, type OfficerDeps } from '../../domain/audit/officer-queries';
 import { officerOf, type RouteHandler } from '../../http/context';
-import { BASE_HEADERS, json } from '../../http/responses';
+import { csv, json } from '../../http/responses';
+import { csvDocument } from '../../shared/csv';
 import { parseQuery, parseWith } from '../../http/validate';
-
-const cell = (v: unknown) => {
-  const s = v === undefined || v === null ? '' : Array.isArray(v) ? v.join(';') : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
-function csv(requestId: string, name: string, header: string[], rows: unknown[][]) {
-  const body = `\uFEFF${[header.join(','), ...rows.map((r) => r.map(cell).join(','))].join('\r\n')}\r\n`;
-  return {
-    statusCode: 200,
-    headers: {
-      ...BASE_HEADERS,
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${name}.csv"`,
-      'x-request-id': requestId,
-    },
-    body,
-  };
-}
 
 export function verifyHandler(deps: OfficerDeps): RouteHandler {
   return async (_event, context) => {
@@ -65,10 +47,12 @@ export function eventsHandler(deps: OfficerDeps): RouteHandler {
         'eventId',
       ];
       return csv(
+        csvDocument(
+          header,
+          events.map((e) => [e.time, e.agencyId, e.sub, e.route, e.outcome, e.status, e.errorCode, e.purpose, e.recordIds, e.requestId, e.eventId]),
+        ),
         context.hub.requestId,
-        'audit-events',
-        header,
-        events.map((e) => [e.time, e.agencyId, e.sub, e.route, e.outcome, e.status, e.errorCode, e.purpose, e.recordIds, e.requestId, e.eventId]),
+        'audit-events.csv',
       );
     }
     return json(200, { items: events, ...(page.nextCursor && { nextCursor: page.nextCursor }) }, context.hub.requestId);
@@ -94,10 +78,12 @@ export function accessReportHandler(deps: OfficerDeps): RouteHandler {
         'eventId',
       ];
       return csv(
+        csvDocument(
+          header,
+          entries.map((e) => [e.time, e.agencyId, e.sub, e.purpose, e.legalBasis, e.consentIds, e.categories, e.route, e.eventId]),
+        ),
         context.hub.requestId,
-        `access-report-${caseId}`,
-        header,
-        entries.map((e) => [e.time, e.agencyId, e.sub, e.purpose, e.legalBasis, e.consentIds, e.categories, e.route, e.eventId]),
+        `access-report-${caseId}.csv`,
       );
     }
     return json(200, { caseId, entries }, context.hub.requestId);

@@ -7,7 +7,7 @@ import { gateLedgerRow, type GatedLedgerRow } from '../../domain/consent/gated-l
 import { requireCoordinator, type CaseAdminDeps } from '../../domain/cases/case-admin';
 import { ledgerCsv, rowMatches } from '../../domain/cases/ledger';
 import { callerOf, type RouteHandler } from '../../http/context';
-import { BASE_HEADERS, json } from '../../http/responses';
+import { csv, json } from '../../http/responses';
 import { parseQuery } from '../../http/validate';
 
 /** CSV exports stop here; narrow the filters for more. */
@@ -43,16 +43,7 @@ export function getLedgerHandler(deps: CaseAdminDeps & { cases: Pick<CasesTable,
     } while (cursor && rows.length < want && (q.format === 'csv' || pages < 20));
     const items = rows.slice(0, want);
     if (q.format === 'csv') {
-      return {
-        statusCode: 200,
-        headers: {
-          ...BASE_HEADERS,
-          'content-type': 'text/csv; charset=utf-8',
-          'content-disposition': 'attachment; filename="ledger.csv"',
-          'x-request-id': context.hub.requestId,
-        },
-        body: ledgerCsv(items),
-      };
+      return csv(ledgerCsv(items), context.hub.requestId, 'ledger.csv');
     }
     // Ledger rows hold codes only (categories, risk level, agency types, county codes): no personal fields.
     const body = { items: items.map(({ status: _s, mergedInto: _m, ...row }) => row), ...(cursor && { cursor }) };
