@@ -13,7 +13,11 @@ export const auditEventsQuery = z.strictObject({
   from: z.iso.datetime().optional(),
   to: z.iso.datetime().optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(500),
-  cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
+  cursor: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|evt_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'not a cursor from a previous page' })
+    .optional()
+    .meta({ description: 'nextCursor of the previous page' }),
   format: z.enum(['json', 'csv']).default('json'),
 });
 

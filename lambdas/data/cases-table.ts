@@ -9,6 +9,7 @@
  * here: free-text reasons are sealed.
  */
 import { GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { indexCursor } from './cursor';
 import { guard, isConditionFailure, type Item, N, num, optStr, queryAll, S, str } from './dynamo';
 import type { CaseEvent, CaseMember, LedgerRow, ReviewItem } from '../../schemas/entities/cases';
 import type { Page } from '../../schemas/entities/page';
@@ -159,14 +160,21 @@ function toReview(item: Item): ReviewItem {
   };
 }
 
-const encodeCursor = (key: Item | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
-function decodeCursor(cursor: string | undefined): Item | undefined {
-  if (!cursor) return undefined;
-  try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Item;
-  } catch {
-    return undefined;
-  }
+/** Index sort keys of the byKind listings: `<ISO time>#<case or review id>`. */
+const POSITION = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z#((?:case|rev)_[0-9A-HJKMNP-TV-Z]{26})$/;
+
+/** Paging of a byKind listing: the cursor is the last item's index sort key; its table key follows from the id in it. */
+function byKindCursor(kind: string) {
+  return indexCursor({
+    partition: { gsi1pk: kind },
+    sortKey: 'gsi1sk',
+    tableKeyAt: (sort) => {
+      const id = POSITION.exec(sort)?.[1];
+      if (id?.startsWith('case_') && kind.startsWith('LEDGER')) return caseKeys.meta(id);
+      if (id?.startsWith('rev_') && kind.startsWith('REVIEW#')) return caseKeys.review(id);
+      return undefined;
+    },
+  });
 }
 
 export class CasesTable {
@@ -218,20 +226,22 @@ export class CasesTable {
   }
 
   async ledger(options: { status?: 'open' | 'merged'; limit: number; cursor?: string }): Promise<Page<LedgerRow>> {
-    const start = decodeCursor(options.cursor);
+    const kind = options.status === 'merged' ? 'LEDGER#merged' : 'LEDGER';
+    const paging = byKindCursor(kind);
+    const start = paging.decode(options.cursor);
     const out = await guard(
       this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: 'byKind',
           KeyConditionExpression: 'gsi1pk = :k',
-          ExpressionAttributeValues: { ':k': S(options.status === 'merged' ? 'LEDGER#merged' : 'LEDGER') },
+          ExpressionAttributeValues: { ':k': S(kind) },
           Limit: options.limit,
           ExclusiveStartKey: start,
         }),
       ),
     );
-    const cursor = encodeCursor(out.LastEvaluatedKey);
+    const cursor = paging.encode(out.LastEvaluatedKey);
     // The index projects keys only: read each row (consistent) from the table.
     const rows = await Promise.all((out.Items ?? []).map((i) => this.ledgerRow(str(i, 'pk').slice('CASE#'.length))));
     return { items: rows.filter((r): r is LedgerRow => r !== undefined), ...(cursor && { cursor }) };
@@ -266,6 +276,7 @@ export class CasesTable {
   }
 
   async reviews(options: { status: ReviewItem['status']; limit: number; cursor?: string }): Promise<Page<ReviewItem>> {
+    const paging = byKindCursor(`REVIEW#${options.status}`);
     const out = await guard(
       this.client.send(
         new QueryCommand({
@@ -274,13 +285,13 @@ export class CasesTable {
           KeyConditionExpression: 'gsi1pk = :k',
           ExpressionAttributeValues: { ':k': S(`REVIEW#${options.status}`) },
           Limit: options.limit,
-          ExclusiveStartKey: decodeCursor(options.cursor),
+          ExclusiveStartKey: paging.decode(options.cursor),
         }),
       ),
     );
     // KEYS_ONLY index: the id is in the table key.
     const reviews = await Promise.all((out.Items ?? []).map((i) => this.review(str(i, 'pk').slice('REVIEW#'.length))));
-    const cursor = encodeCursor(out.LastEvaluatedKey);
+    const cursor = paging.encode(out.LastEvaluatedKey);
     return { items: reviews.filter((r): r is ReviewItem => r !== undefined), ...(cursor && { cursor }) };
   }
 }
