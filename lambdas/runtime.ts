@@ -18,7 +18,7 @@ import { NotificationsTable } from './data/notifications-table';
 import type { ConsentDeps } from './domain/consent/consent-service';
 import type { DigestSigner } from './crypto/digest-signer';
 import type { OfficerDeps } from './domain/audit/officer-queries';
-import type { ListQueue } from './data/list-queue';
+import type { ListQueue } from './domain/lists/ports';
 import { ListsTable } from './data/lists-table';
 import type { ListDeps } from './domain/lists/list-jobs';
 import { RecordsTable } from './data/records-table';

@@ -3,11 +3,13 @@ import * as z from 'zod';
 
 export const LIST_MEDIA_TYPES = { 'text/csv': 'csv', 'application/x-ndjson': 'jsonl', 'application/jsonl': 'jsonl' } as const;
 export const MAX_LIST_BYTES = 5 * 1024 * 1024;
+/** Rows per upload; row numbers, and so the `afterRow` paging cursor, never exceed it. */
+export const MAX_LIST_ROWS = 50_000;
 
 export const jobIdParam = z.string().regex(/^job_[A-Za-z0-9]{26}$/, { message: 'must be a list job id' });
 
 export const listJobQuery = z.strictObject({
-  afterRow: z.coerce.number().int().min(0).default(0).meta({ description: 'Report rows after this row number (paging)' }),
+  afterRow: z.coerce.number().int().min(0).max(MAX_LIST_ROWS).default(0).meta({ description: 'Report rows after this row number (paging)' }),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 

@@ -8,11 +8,8 @@ import type { SQSEvent } from 'aws-lambda';
 import { ServiceUnavailableError } from '../shared/errors';
 import type { ListWork } from '../../schemas/entities/lists';
 
-export interface ListQueue {
-  enqueue(work: readonly ListWork[]): Promise<void>;
-}
-
-export class SqsListQueue implements ListQueue {
+/** The SQS queue (implements the domain's ListQueue port, lambdas/domain/lists/ports.ts). */
+export class SqsListQueue {
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
@@ -33,7 +30,7 @@ export class SqsListQueue implements ListQueue {
 }
 
 /** Local stand-in: delivers each message to the worker soon after, like SQS with a Lambda consumer. */
-export class InProcessListQueue implements ListQueue {
+export class InProcessListQueue {
   #worker?: (event: SQSEvent) => Promise<unknown>;
   #pending: Promise<unknown> = Promise.resolve();
 

@@ -9,6 +9,7 @@ import { guard, isConditionFailure, type Item, N, num, optStr, S, str } from './
 import type { ListJob, ListRowItem, RowState } from '../../schemas/entities/lists';
 
 export const LIST_RETENTION_SECONDS = 30 * 86_400;
+const LAST_ROW = 99_999_999;
 
 export const listKeys = {
   job: (jobId: string) => ({ pk: S(`JOB#${jobId}`), sk: S('META') }),
@@ -148,6 +149,9 @@ export class ListsTable {
   }
 
   async rows(jobId: string, options: { afterRow?: number; limit: number }): Promise<ListRowItem[]> {
+    // Row keys have 8 digits: past the last possible row there is nothing (and BETWEEN must not be inverted).
+    const first = Math.max(1, Math.trunc((options.afterRow ?? 0) + 1));
+    if (!(first <= LAST_ROW)) return [];
     const out = await guard(
       this.client.send(
         new QueryCommand({
@@ -155,8 +159,8 @@ export class ListsTable {
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
           ExpressionAttributeValues: {
             ':pk': S(`JOB#${jobId}`),
-            ':from': S(`ROW#${String((options.afterRow ?? 0) + 1).padStart(8, '0')}`),
-            ':to': S('ROW#99999999'),
+            ':from': S(`ROW#${String(first).padStart(8, '0')}`),
+            ':to': S(`ROW#${LAST_ROW}`),
           },
           Limit: options.limit,
           ConsistentRead: true,

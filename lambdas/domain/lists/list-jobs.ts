@@ -9,20 +9,16 @@ import type { AgencyType, ChildRecordV1 } from '../../../schemas/child-record';
 import type { BlindIndexer } from '../../crypto/blind-index';
 import type { FieldCipher } from '../../crypto/field-cipher';
 import type { SealedFields } from '../../../schemas/entities/sealed';
-import type { ListQueue } from '../../data/list-queue';
-import type { ListWork } from '../../../schemas/entities/lists';
-import { ROWS_PER_MESSAGE } from '../../../schemas/entities/lists';
-import type { ListsTable } from '../../data/lists-table';
-import type { ListJob, ListRowItem } from '../../../schemas/entities/lists';
+import { type ListJob, type ListRowItem, type ListWork, ROWS_PER_MESSAGE } from '../../../schemas/entities/lists';
+import { MAX_LIST_ROWS } from '../../../schemas/lists';
+import type { ListQueue, ListsRepository } from './ports';
 import { HubError, NotFoundError, ValidationError } from '../../shared/errors';
 import { publishRecord, type Publisher, type RecordsDeps } from '../records/records-service';
 import { ListFormatError, parseList, type ListFormat } from './parse-list';
 
-export const MAX_LIST_ROWS = 50_000;
-
 export interface ListDeps {
   readonly province: string;
-  readonly lists: Pick<ListsTable, 'createJob' | 'job' | 'putRows' | 'row' | 'finishRow' | 'rows'>;
+  readonly lists: ListsRepository;
   readonly queue: ListQueue;
   readonly cipher: FieldCipher;
   readonly index: BlindIndexer;
