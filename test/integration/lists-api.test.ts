@@ -12,7 +12,7 @@ afterAll(async () => {
   await t.hub.close();
 });
 
-async function upload(agency: string, body: string, contentType: string) {
+async function upload(agency: string, body: string | Uint8Array, contentType: string) {
   const authorization = await signRequest(t.province.agencies[agency]!.credentials, {
     hubId: 'xinqiao-540000',
     method: 'POST',
@@ -20,7 +20,7 @@ async function upload(agency: string, body: string, contentType: string) {
     body,
   });
   const res = await fetch(new URL('/v1/lists', t.hub.baseUrl), { method: 'POST', headers: { authorization, 'content-type': contentType }, body });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, requestId: res.headers.get('x-request-id'), body: (await res.json()) as any };
 }
 
 const goodId = idNumberFor('540102', '2012-03-04', 11);
@@ -103,5 +103,37 @@ describe('list upload', () => {
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((e: any) => e.outcome.S === 'allow')).toBe(true);
     expect(events.some((e: any) => e.agencyId?.S === 'xz-civil-affairs' && (e.recordIds?.SS?.length ?? 0) === 3)).toBe(true);
+  });
+});
+
+describe('unreadable lists', () => {
+  const HEADER = 'externalId,name,address';
+  it.each([
+    ['an unclosed quote', `${HEADER}\r\nU1,王伟,a\r\nU2,李娜,"城关区\r\nU3,刘洋,b\r\n`, 3],
+    ['a stray quote', `${HEADER}\nU1,王伟,a\nU2,李"娜,b\n`, 3],
+    ['a ragged row', `${HEADER}\nU1,王伟,a\nU2,李娜\n`, 3],
+    ['bytes that are not UTF-8 (GBK)', Buffer.concat([Buffer.from(`${HEADER}\nU1,`), Buffer.from([0xcd, 0xf5, 0xce, 0xb0]), Buffer.from(',a\n')]), 2],
+  ])('refuses %s with 400 VALIDATION_FAILED naming the line, in Chinese and English, audited once', async (_name, body, line) => {
+    const res = await upload('xz-education', body, 'text/csv');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: `The list cannot be read (line ${line})`,
+      message_zh: `名单无法读取（第 ${line} 行）`,
+      details: [{ path: `line ${line}`, message: expect.any(String) }],
+    });
+    const events = (await t.scan('audit')).filter((e: any) => e.requestId?.S === res.requestId);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ errorCode: { S: 'VALIDATION_FAILED' }, status: { N: '400' } });
+  });
+
+  it('refuses JSONL that is not UTF-8 with its line too', async () => {
+    const res = await upload(
+      'xz-education',
+      Buffer.concat([Buffer.from('{"externalId":"J","name":"x"}\n{"name":"'), Buffer.from([0xff]), Buffer.from('"}\n')]),
+      'application/x-ndjson',
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: 'line 2', message: expect.stringMatching(/UTF-8/) }]);
   });
 });

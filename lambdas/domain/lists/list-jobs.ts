@@ -14,7 +14,7 @@ import { MAX_LIST_ROWS } from '../../../schemas/lists';
 import type { ListQueue, ListsRepository } from './ports';
 import { HubError, NotFoundError, ValidationError } from '../../shared/errors';
 import { publishRecord, type Publisher, type RecordsDeps } from '../records/records-service';
-import { ListFormatError, parseList, type ListFormat } from './parse-list';
+import { decodeListText, ListFormatError, parseList, type ListFormat } from './parse-list';
 
 export interface ListDeps {
   readonly province: string;
@@ -39,13 +39,23 @@ function workFor(jobId: string, rows: readonly number[]): ListWork[] {
   return work;
 }
 
-export async function submitList(deps: ListDeps, publisher: Publisher, body: Uint8Array, format: ListFormat): Promise<{ job: ListJob; created: boolean }> {
-  let text: string;
+/** A list that cannot be read is the uploader's to fix: 400 naming the lines, in Chinese and English. */
+function unreadableAs400<T>(read: () => T): T {
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    throw new ValidationError([{ message: 'the list must be UTF-8' }], 'The list is not UTF-8 text');
+    return read();
+  } catch (error) {
+    if (!(error instanceof ListFormatError)) throw error;
+    const first = error.problems[0].line;
+    throw new ValidationError(
+      error.problems.map((p) => ({ ...(p.line !== undefined && { path: `line ${p.line}` }), message: p.message })),
+      first === undefined ? 'The list cannot be read' : `The list cannot be read (line ${first})`,
+      first === undefined ? '名单无法读取' : `名单无法读取（第 ${first} 行）`,
+    );
   }
+}
+
+export async function submitList(deps: ListDeps, publisher: Publisher, body: Uint8Array, format: ListFormat): Promise<{ job: ListJob; created: boolean }> {
+  const text = unreadableAs400(() => decodeListText(body));
   const digest = createHash('sha256').update(body).digest('hex');
   const jobId = `job_${(await deps.index.compute('list-job', publisher.agencyId, digest)).replace(/[-_]/g, '').slice(0, 26)}`;
 
@@ -59,13 +69,7 @@ export async function submitList(deps: ListDeps, publisher: Publisher, body: Uin
     return { job: existing, created: false };
   }
 
-  let parsed: ReturnType<typeof parseList>;
-  try {
-    parsed = parseList(text, format);
-  } catch (error) {
-    if (error instanceof ListFormatError) throw new ValidationError([{ message: error.message }], 'The list cannot be read');
-    throw error;
-  }
+  const parsed = unreadableAs400(() => parseList(text, format));
   if (parsed.length === 0) throw new ValidationError([{ message: 'the list has no rows' }], 'The list is empty');
   if (parsed.length > MAX_LIST_ROWS) throw new ValidationError([{ message: `at most ${MAX_LIST_ROWS} rows per upload` }], 'The list is too long');
 

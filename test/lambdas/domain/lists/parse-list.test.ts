@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ListFormatError, parseList } from '../../../../lambdas/domain/lists/parse-list';
+import fc from 'fast-check';
+import { decodeListText, ListFormatError, parseList } from '../../../../lambdas/domain/lists/parse-list';
 import { idNumberFor } from '../../../support/records';
 
 const ZH_HEADER = '原系统编号,姓名,性别,出生日期,身份证号,户籍地,现居住地,现住址,监护人姓名,监护人电话,与儿童关系,就读学校,儿童类别,风险等级';
@@ -47,7 +48,7 @@ describe('list parsing', () => {
   });
 
   it('refuses unknown columns and lists without the key columns', () => {
-    expect(() => parseList('externalId,name,wechat\n', 'csv')).toThrow(new ListFormatError('Unknown columns: wechat'));
+    expect(() => parseList('externalId,name,wechat\n', 'csv')).toThrow(ListFormatError.at('Unknown columns: wechat', 1));
     expect(() => parseList('姓名\n王伟\n', 'csv')).toThrow(ListFormatError);
   });
 
@@ -58,5 +59,77 @@ describe('list parsing', () => {
       [3, 'line is not a JSON object'],
       [4, 'unknown field'],
     ]);
+  });
+});
+
+describe('lists that cannot be read', () => {
+  const lineOf = (read: () => unknown) => {
+    try {
+      read();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ListFormatError);
+      return (error as ListFormatError).problems.map((p) => p.line);
+    }
+    throw new Error('the list was read');
+  };
+
+  it('names the line where an unclosed quoted cell starts, not the end of the file', () => {
+    const csv = 'externalId,name\r\nE1,王伟\r\n\r\nE2,"李娜\r\nE3,刘洋\r\nE4,陈静\r\n';
+    expect(lineOf(() => parseList(csv, 'csv'))).toEqual([4]);
+  });
+
+  it('names the line of a stray quote', () => {
+    expect(lineOf(() => parseList('externalId,name\nE1,王"伟\n', 'csv'))).toEqual([2]);
+    expect(lineOf(() => parseList('externalId,name\nE1,"王伟"x\n', 'csv'))).toEqual([2]);
+  });
+
+  it('names every ragged row (up to 20), counting lines of multi-line cells', () => {
+    const csv = 'externalId,name,address\nE1,王伟,"城关区\n幸福路"\nE2,李娜\nE3,刘洋,a,b\nE4,陈静,c\n';
+    expect(lineOf(() => parseList(csv, 'csv'))).toEqual([4, 5]);
+    const many = `externalId,name\n${'E,x,y\n'.repeat(30)}`;
+    expect(lineOf(() => parseList(many, 'csv'))).toHaveLength(20);
+  });
+
+  it('names the first line that is not UTF-8 (a list saved as GBK)', () => {
+    const gbk = Buffer.concat([Buffer.from('externalId,name\nE1,ok\nE2,'), Buffer.from([0xcd, 0xf5, 0xce, 0xb0]), Buffer.from('\n')]);
+    expect(lineOf(() => decodeListText(gbk))).toEqual([3]);
+    expect(lineOf(() => decodeListText(Buffer.from([0x61, 0x0a, 0x62, 0xe4, 0xb8])))).toEqual([2]);
+    expect(decodeListText(Buffer.from('\uFEFFexternalId,name\n王伟\n'))).toBe('externalId,name\n王伟\n');
+  });
+
+  it('never fails with anything but a ListFormatError, whatever the text', () => {
+    const csvish = fc.array(fc.oneof(fc.constantFrom('"', ',', '\n', '\r\n', '\r', 'externalId', 'name', '姓名', ' ', '""'), fc.string({ maxLength: 4 })), {
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(
+        csvish.map((parts) => `externalId,name\n${parts.join('')}`),
+        (text) => {
+          try {
+            parseList(text, 'csv');
+          } catch (error) {
+            expect(error).toBeInstanceOf(ListFormatError);
+            for (const p of (error as ListFormatError).problems) if (p.line !== undefined) expect(p.line).toBeLessThanOrEqual(text.split(/\r\n|\n|\r/).length);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('decodes any bytes or names a line that exists', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        try {
+          decodeListText(bytes);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ListFormatError);
+          const line = (error as ListFormatError).problems[0].line!;
+          expect(line).toBeGreaterThanOrEqual(1);
+          expect(line).toBeLessThanOrEqual(bytes.filter((b) => b === 0x0a).length + 1);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
