@@ -4,7 +4,7 @@ import { API_ROUTES, type RouteContract } from './api';
 import { apiError } from './api-error';
 
 const ERROR_RESPONSES: Record<number, string> = {
-  400: 'VALIDATION_FAILED: the body or a parameter does not match the schema',
+  400: 'VALIDATION_FAILED: the body or a parameter (a paging cursor too) does not match the schema; PATH_MALFORMED: malformed percent-encoding in the path',
   401: 'AUTH_*: the signed request did not verify (see docs/protocol.md for each code)',
   403: 'AUTH_AGENCY_SUSPENDED, or FORBIDDEN: the route is for another role',
   409: 'CONFLICT or STATE_CONFLICT: retry, or the state changed (already decided, already merged)',
