@@ -20,6 +20,7 @@ import type { SealedFields } from '../schemas/entities/sealed';
 import { KmsKeyring } from '../lambdas/crypto/kms-keyring';
 import { generateLocalKeyMaterial, LocalKeyring } from '../lambdas/crypto/local-keyring';
 import { CasesTable } from '../lambdas/data/cases-table';
+import { LinkingTable } from '../lambdas/data/linking-table';
 import { RecordsTable } from '../lambdas/data/records-table';
 import { DEFAULT_MODEL } from '../lambdas/domain/matching/default-model';
 import { localTableNames } from '../lambdas/data/tables';
@@ -157,6 +158,7 @@ async function kmsCallsPerThousand(): Promise<void> {
       province: '540000',
       records: new RecordsTable(client, tables.records),
       cases: new CasesTable(client, tables.cases),
+      linking: new LinkingTable(client, tables.records, tables.cases, tables.notifications),
       cipher: new FieldCipher(keyring),
       index: new BlindIndexer(keyring, '540000'),
       model: DEFAULT_MODEL,

@@ -13,6 +13,7 @@ import type { Keyring } from './crypto/keyring';
 import { AuditTable } from './data/audit-table';
 import { NoncesTable } from './data/nonces-table';
 import { CasesTable } from './data/cases-table';
+import { LinkingTable } from './data/linking-table';
 import { ConsentsTable } from './data/consents-table';
 import { NotificationsTable } from './data/notifications-table';
 import type { ConsentDeps } from './domain/consent/consent-service';
@@ -67,6 +68,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const cipher = new FieldCipher(keyring);
   const recordsTable = new RecordsTable(settings.dynamo, settings.tables.records);
   const casesTable = new CasesTable(settings.dynamo, settings.tables.cases);
+  const linking = new LinkingTable(settings.dynamo, settings.tables.records, settings.tables.cases, settings.tables.notifications);
   const index = new BlindIndexer(keyring, province);
   const notifications = new NotificationsTable(settings.dynamo, settings.tables.notifications);
   const consentsTable = new ConsentsTable(settings.dynamo, settings.tables.cases);
@@ -85,7 +87,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       cipher,
       index,
       model: settings.model ?? DEFAULT_MODEL,
-      notifications,
+      linking,
     },
     cases: {
       province,
@@ -93,6 +95,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       cases: casesTable,
       consents: consentsTable,
       records: recordsTable,
+      linking,
       cipher,
     },
     lists: { province, lists: new ListsTable(settings.dynamo, settings.tables.lists), queue: settings.listQueue, cipher, index },

@@ -8,7 +8,7 @@
  * GSI byKind: `LEDGER` or `REVIEW#<status>`, sorted by time. No names, numbers or notes are stored
  * here: free-text reasons are sealed.
  */
-import { GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { indexCursor } from './cursor';
 import { guard, isConditionFailure, type Item, N, num, optStr, queryAll, S, str } from './dynamo';
 import type { CaseEvent, CaseMember, LedgerRow, ReviewItem } from '../../schemas/entities/cases';
@@ -94,7 +94,7 @@ export function toLedgerRow(item: Item): LedgerRow {
   };
 }
 
-function eventItem(e: CaseEvent, id: string): Item {
+export function eventItem(e: CaseEvent, id: string): Item {
   const item: Item = { ...caseKeys.event(e.caseId, e.at, id), caseId: S(e.caseId), at: S(e.at), type: S(e.type) };
   const records = optSS(e.recordIds);
   if (records) item.recordIds = records;
@@ -212,17 +212,22 @@ export class CasesTable {
     return out.Item ? toLedgerRow(out.Item) : undefined;
   }
 
-  /** Writes members, ledger row and events in one transaction (at most 100 items). */
-  async write(change: { put?: CaseMember[]; remove?: { caseId: string; recordId: string }[]; ledger?: LedgerRow[]; events?: CaseEvent[] }): Promise<void> {
-    const items: TransactWriteItem[] = [
-      ...(change.put ?? []).map((m) => ({ Put: { TableName: this.tableName, Item: memberItem(m) } })),
-      ...(change.remove ?? []).map((r) => ({ Delete: { TableName: this.tableName, Key: caseKeys.member(r.caseId, r.recordId) } })),
-      ...(change.ledger ?? []).map((row) => ({ Put: { TableName: this.tableName, Item: ledgerItem(row) } })),
-      ...(change.events ?? []).map((e, i) => ({ Put: { TableName: this.tableName, Item: eventItem(e, `${i}${Math.random().toString(36).slice(2, 8)}`) } })),
-    ];
-    for (let i = 0; i < items.length; i += 100) {
-      await guard(this.client.send(new TransactWriteItemsCommand({ TransactItems: items.slice(i, i + 100) })));
-    }
+  /**
+   * The ledger row and the members in one strongly consistent query, newest key first: the row (`META`) is
+   * read before the members (`MEM#…`), so a member that joined after the row was read comes with a
+   * newer row next time, and a change conditioned on the row's `updatedAt` cannot miss it.
+   */
+  async snapshot(caseId: string): Promise<{ row?: LedgerRow; members: CaseMember[] }> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk >= :m',
+      ExpressionAttributeValues: { ':pk': S(`CASE#${caseId}`), ':m': S('MEM#') },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+    });
+    const meta = items.find((i) => i.sk?.S === 'META');
+    const members = items.filter((i) => i.sk?.S?.startsWith('MEM#')).map(toMember);
+    return { ...(meta && { row: toLedgerRow(meta) }), members };
   }
 
   async ledger(options: { status?: 'open' | 'merged'; limit: number; cursor?: string }): Promise<Page<LedgerRow>> {
@@ -245,10 +250,6 @@ export class CasesTable {
     // The index projects keys only: read each row (consistent) from the table.
     const rows = await Promise.all((out.Items ?? []).map((i) => this.ledgerRow(str(i, 'pk').slice('CASE#'.length))));
     return { items: rows.filter((r): r is LedgerRow => r !== undefined), ...(cursor && { cursor }) };
-  }
-
-  async putReview(review: ReviewItem): Promise<void> {
-    await guard(this.client.send(new PutItemCommand({ TableName: this.tableName, Item: reviewItem(review) })));
   }
 
   async review(reviewId: string): Promise<ReviewItem | undefined> {

@@ -4,6 +4,25 @@ import { randomId } from '../shared/ids';
 import { guard, isConditionFailure, type Item, N, S, str, optStr } from './dynamo';
 import type { Notification } from '../../schemas/entities/notifications';
 
+/** The stored item of a notification (also written inside the linking transaction). */
+export function notificationItem(n: Omit<Notification, 'notificationId'>): Item {
+  const id = randomId('ntf');
+  const item: Item = {
+    pk: S(`NOTE#${n.recipient}`),
+    sk: S(`${n.at}#${id}`),
+    notificationId: S(id),
+    recipient: S(n.recipient),
+    at: S(n.at),
+    kind: S(n.kind),
+    caseId: S(n.caseId),
+    severity: S(n.severity),
+    expiresAt: N(Math.floor(Date.parse(n.at) / 1000) + 365 * 86_400),
+  };
+  if (n.byAgency) item.byAgency = S(n.byAgency);
+  if (n.alert) item.alert = S(JSON.stringify(n.alert));
+  return item;
+}
+
 export class NotificationsTable {
   constructor(
     private readonly client: DynamoDBClient,
@@ -11,21 +30,7 @@ export class NotificationsTable {
   ) {}
 
   async notify(n: Omit<Notification, 'notificationId'>): Promise<void> {
-    const id = randomId('ntf');
-    const item: Item = {
-      pk: S(`NOTE#${n.recipient}`),
-      sk: S(`${n.at}#${id}`),
-      notificationId: S(id),
-      recipient: S(n.recipient),
-      at: S(n.at),
-      kind: S(n.kind),
-      caseId: S(n.caseId),
-      severity: S(n.severity),
-      expiresAt: N(Math.floor(Date.parse(n.at) / 1000) + 365 * 86_400),
-    };
-    if (n.byAgency) item.byAgency = S(n.byAgency);
-    if (n.alert) item.alert = S(JSON.stringify(n.alert));
-    await guard(this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item })));
+    await guard(this.client.send(new PutItemCommand({ TableName: this.tableName, Item: notificationItem(n) })));
   }
 
   /** Notifies once per `key` (an alert for one burst is raised once, however often the job runs). */

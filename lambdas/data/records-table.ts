@@ -2,19 +2,22 @@
  * The records table. Item kinds (keys built by `recordKeys`, pure and tested):
  * - head    `REC#<recordId>` / `HEAD`: the current version, sealed fields, blind indexes;
  * - version `REC#<recordId>` / `V#<10 digits>`: every version ever published (history);
- * - lookup  `EXT#<blind(agency, externalId)>` / `EXT`: makes (agency, externalId) unique.
+ * - lookup  `EXT#<blind(agency, externalId)>` / `EXT`: makes (agency, externalId) unique;
+ * - block   `BLK#<blind key>` / `<recordId>`: the record is filed under a blocking key;
+ * - claim   `CLM#<blind key>` / `CLM`: a record deciding its link holds the key (linking-table.ts);
+ * - counter `CNT#<blind key>` / `CNT`: name-frequency counters (the total in shards).
+ * Implements the records domain's RecordsStore port.
  * Every personal value is sealed (FieldCipher) or blind-indexed (BlindIndexer) before it gets here.
  */
 import {
+  BatchGetItemCommand,
   GetItemCommand,
-  PutItemCommand,
   QueryCommand,
-  UpdateItemCommand,
   TransactWriteItemsCommand,
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import { guard, isConditionFailure, type Item, M, mapDynamoError, N, num, optStr, S, str, strMap } from './dynamo';
+import { guard, isConditionFailure, type Item, M, mapDynamoError, N, num, optStr, S, SS, str, strMap } from './dynamo';
 import type { StoredRecord } from '../../schemas/entities/records';
 
 export const recordKeys = {
@@ -47,6 +50,8 @@ function contentAttributes(record: StoredRecord): Item {
 /** The head item of a record: its current version plus the index keys. */
 export function headItem(record: StoredRecord): Item {
   const item: Item = { ...recordKeys.head(record.recordId), ...contentAttributes(record) };
+  if (record.linkedVersion !== undefined) item.linkedVersion = N(record.linkedVersion);
+  if (record.blockKeys && record.blockKeys.length > 0) item.blockKeys = SS(record.blockKeys);
   if (record.idNumberIndex) {
     item.gsi1pk = S(recordKeys.idNumber(record.idNumberIndex));
     item.gsi1sk = S(record.recordId);
@@ -72,8 +77,13 @@ function fromItem(item: Item): StoredRecord {
     updatedAt: str(item, 'updatedAt'),
     ...(optStr(item, 'caseId') && { caseId: optStr(item, 'caseId') }),
     ...(optStr(item, 'linkStatus') && { linkStatus: optStr(item, 'linkStatus') as StoredRecord['linkStatus'] }),
+    ...(item.linkedVersion?.N !== undefined && { linkedVersion: Number(item.linkedVersion.N) }),
+    ...(item.blockKeys?.SS && { blockKeys: [...item.blockKeys.SS].sort() }),
   };
 }
+
+/** BatchGetItem takes at most 100 keys. */
+const BATCH_GET = 100;
 
 export class RecordsTable {
   constructor(
@@ -90,6 +100,34 @@ export class RecordsTable {
   async getHead(recordId: string): Promise<StoredRecord | undefined> {
     const out = await guard(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: recordKeys.head(recordId), ConsistentRead: true })));
     return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  /** Heads of several records, in batches of 100 read in parallel (consistent); missing ones are left out. */
+  async getHeads(recordIds: readonly string[]): Promise<StoredRecord[]> {
+    const items = await this.#batchGet([...new Set(recordIds)].map((id) => recordKeys.head(id)));
+    return items.map(fromItem);
+  }
+
+  /** Every item of `keys` that exists, following UnprocessedKeys. */
+  async #batchGet(keys: Item[]): Promise<Item[]> {
+    const chunks: Item[][] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET) chunks.push(keys.slice(i, i + BATCH_GET));
+    const pages = await Promise.all(
+      chunks.map(async (chunk) => {
+        const found: Item[] = [];
+        let pending: Item[] | undefined = chunk;
+        for (let round = 0; pending && pending.length > 0; round++) {
+          if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(round, 6)));
+          const out = await guard(
+            this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } })),
+          );
+          found.push(...(out.Responses?.[this.tableName] ?? []));
+          pending = out.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+        }
+        return found;
+      }),
+    );
+    return pages.flat();
   }
 
   /** All versions, oldest first. */
@@ -122,15 +160,28 @@ export class RecordsTable {
     ]).then((ok) => (ok ? 'created' : 'exists'));
   }
 
-  /** Replaces the head and appends a version, if the head is still at `expectedVersion`. */
+  /**
+   * Replaces the head and appends a version, if the head is still at `expectedVersion` and its link
+   * (case, decided version) is still the one `record` carries over: a link committed since the read wins.
+   */
   async appendVersion(record: StoredRecord, expectedVersion: number): Promise<'ok' | 'conflict'> {
+    const values: Item = { ':expected': N(expectedVersion) };
+    const conditions = ['version = :expected'];
+    if (record.caseId) {
+      conditions.push('caseId = :case');
+      values[':case'] = S(record.caseId);
+    } else conditions.push('attribute_not_exists(caseId)');
+    if (record.linkedVersion !== undefined) {
+      conditions.push('linkedVersion = :linked');
+      values[':linked'] = N(record.linkedVersion);
+    } else conditions.push('attribute_not_exists(linkedVersion)');
     return this.#transact([
       {
         Put: {
           TableName: this.tableName,
           Item: headItem(record),
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': N(expectedVersion) },
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeValues: values,
         },
       },
       { Put: { TableName: this.tableName, Item: versionItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -145,15 +196,6 @@ export class RecordsTable {
       if (isConditionFailure(error)) return false;
       throw mapDynamoError(error);
     }
-  }
-
-  /** Files a record under its blind blocking keys. */
-  async putBlockingKeys(recordId: string, blindKeys: readonly string[]): Promise<void> {
-    await Promise.all(
-      blindKeys.map((key) =>
-        guard(this.client.send(new PutItemCommand({ TableName: this.tableName, Item: { ...recordKeys.block(key, recordId), recordId: S(recordId) } }))),
-      ),
-    );
   }
 
   /** Record ids filed under a blind blocking key (at most `limit`). */
@@ -171,45 +213,10 @@ export class RecordsTable {
     return (out.Items ?? []).map((i) => str(i, 'recordId'));
   }
 
-  /** Points a record (head) at its case. */
-  async setCase(recordId: string, caseId: string, linkStatus: NonNullable<StoredRecord['linkStatus']>): Promise<void> {
-    await guard(
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: recordKeys.head(recordId),
-          UpdateExpression: 'SET caseId = :c, linkStatus = :l',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':c': S(caseId), ':l': S(linkStatus) },
-        }),
-      ),
-    );
-  }
-
-  /** Adds 1 to blind counters (name frequencies). */
-  async bump(blindKeys: readonly string[]): Promise<void> {
-    await Promise.all(
-      blindKeys.map((key) =>
-        guard(
-          this.client.send(
-            new UpdateItemCommand({
-              TableName: this.tableName,
-              Key: recordKeys.counter(key),
-              UpdateExpression: 'ADD n :one',
-              ExpressionAttributeValues: { ':one': N(1) },
-            }),
-          ),
-        ),
-      ),
-    );
-  }
-
+  /** Blind counters (0 when absent), read in one batch. */
   async counts(blindKeys: readonly string[]): Promise<number[]> {
-    return Promise.all(
-      blindKeys.map(async (key) => {
-        const out = await guard(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: recordKeys.counter(key) })));
-        return out.Item ? num(out.Item, 'n') : 0;
-      }),
-    );
+    const items = await this.#batchGet([...new Set(blindKeys)].map((key) => recordKeys.counter(key)));
+    const byKey = new Map(items.map((i) => [str(i, 'pk'), num(i, 'n')]));
+    return blindKeys.map((key) => byKey.get(`CNT#${key}`) ?? 0);
   }
 }

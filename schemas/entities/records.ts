@@ -16,4 +16,8 @@ export interface StoredRecord {
   /** The case the record belongs to, once linked. */
   readonly caseId?: string;
   readonly linkStatus?: 'auto' | 'review' | 'new' | 'merged' | 'split';
+  /** The version whose link was last decided; a newer version is decided again. */
+  readonly linkedVersion?: number;
+  /** The blind blocking keys the record is filed under (written before this is set). */
+  readonly blockKeys?: readonly string[];
 }

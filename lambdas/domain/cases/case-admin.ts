@@ -5,9 +5,11 @@
  */
 import type { AgencyType } from '../../../schemas/child-record';
 import type { FieldCipher } from '../../crypto/field-cipher';
-import type { CasesTable } from '../../data/cases-table';
 import type { CaseEvent, CaseMember, ReviewItem } from '../../../schemas/entities/cases';
-import type { RecordsTable } from '../../data/records-table';
+import type { CaseChange } from '../../../schemas/entities/linking';
+import type { Page } from '../../../schemas/entities/page';
+import type { RecordsStore } from '../records/ports';
+import type { CasesStore, LinkingStore } from './ports';
 import { ForbiddenError, NotFoundError, StateConflictError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
 import { ledgerRowOf } from './ledger-row';
@@ -15,8 +17,9 @@ import { ledgerRowOf } from './ledger-row';
 export interface CaseAdminDeps {
   readonly province: string;
   readonly coordinatingAgencyType: AgencyType;
-  readonly cases: Pick<CasesTable, 'members' | 'write' | 'ledgerRow' | 'review' | 'decideReview' | 'history'>;
-  readonly records: Pick<RecordsTable, 'getHead' | 'setCase'>;
+  readonly cases: Pick<CasesStore, 'members' | 'ledgerRow' | 'review' | 'decideReview' | 'history' | 'reviews'>;
+  readonly records: Pick<RecordsStore, 'getHead'>;
+  readonly linking: Pick<LinkingStore, 'commit'>;
   readonly cipher: FieldCipher;
   readonly now?: () => Date;
 }
@@ -49,6 +52,22 @@ async function openCase(deps: CaseAdminDeps, caseId: string) {
   return row;
 }
 
+/** Records moved by one merge or split: each moves its member item twice and its head once, in one transaction of at most 100 items. */
+export const MAX_RECORDS_MOVED = 30;
+
+/** Commits a case change; a concurrent change to either case (a link, another decision) makes the caller retry. */
+async function commitOrConflict(deps: Pick<CaseAdminDeps, 'linking'>, change: CaseChange): Promise<void> {
+  if (change.heads.length > MAX_RECORDS_MOVED) {
+    throw new StateConflictError(
+      `At most ${MAX_RECORDS_MOVED} records move in one merge or split; split the work`,
+      `一次合并或拆分最多移动 ${MAX_RECORDS_MOVED} 条记录，请分步进行`,
+    );
+  }
+  if (!(await deps.linking.commit(change))) {
+    throw new StateConflictError('The case changed while this was being done; try again', '个案已被同时修改，请重试');
+  }
+}
+
 const moved = (members: readonly CaseMember[], caseId: string, how: string, at: string): CaseMember[] =>
   members.map((m) => ({ ...m, caseId, how, joinedAt: m.joinedAt <= at ? m.joinedAt : at }));
 
@@ -70,16 +89,17 @@ export async function mergeCases(
     { ...common, caseId: target.caseId, type: 'merged_in', recordIds, otherCaseId: source.caseId },
     { ...common, caseId: source.caseId, type: 'merged_into', recordIds, otherCaseId: target.caseId },
   ];
-  await deps.cases.write({
+  // Members, both ledger rows, events and every record's case pointer move in one transaction.
+  await commitOrConflict(deps, {
+    heads: sourceMembers.map((m) => ({ recordId: m.recordId, expectedCaseId: source.caseId, caseId: target.caseId, linkStatus: 'merged' })),
     put: incoming,
     remove: sourceMembers.map((m) => ({ caseId: source.caseId, recordId: m.recordId })),
     ledger: [
-      ledgerRowOf(target.caseId, [...targetMembers, ...incoming], target.createdAt, now),
-      { ...source, status: 'merged', mergedInto: target.caseId, memberCount: 0, updatedAt: now },
+      { row: ledgerRowOf(target.caseId, [...targetMembers, ...incoming], target.createdAt, now), expectedUpdatedAt: target.updatedAt },
+      { row: { ...source, status: 'merged', mergedInto: target.caseId, memberCount: 0, updatedAt: now }, expectedUpdatedAt: source.updatedAt },
     ],
     events,
   });
-  for (const id of recordIds) await deps.records.setCase(id, target.caseId, 'merged');
   return { caseId: target.caseId, recordIds };
 }
 
@@ -101,16 +121,16 @@ export async function splitCase(
   const moving = moved(leaving, newCaseId, 'split', now);
   const sealedReason = await sealReason(deps, actor, row.caseId, input.reason);
   const recordIds = [...wanted];
-  await deps.cases.write({
+  await commitOrConflict(deps, {
+    heads: leaving.map((m) => ({ recordId: m.recordId, expectedCaseId: row.caseId, caseId: newCaseId, linkStatus: 'split' })),
     put: moving,
     remove: leaving.map((m) => ({ caseId: row.caseId, recordId: m.recordId })),
-    ledger: [ledgerRowOf(row.caseId, staying, row.createdAt, now), ledgerRowOf(newCaseId, moving, now, now)],
+    ledger: [{ row: ledgerRowOf(row.caseId, staying, row.createdAt, now), expectedUpdatedAt: row.updatedAt }, { row: ledgerRowOf(newCaseId, moving, now, now) }],
     events: [
       { caseId: row.caseId, at: now, type: 'split_off', recordIds, otherCaseId: newCaseId, byAgency: actor.agencyId, sealedReason },
       { caseId: newCaseId, at: now, type: 'split_from', recordIds, otherCaseId: row.caseId, byAgency: actor.agencyId, sealedReason },
     ],
   });
-  for (const id of recordIds) await deps.records.setCase(id, newCaseId, 'split');
   return { caseId: row.caseId, newCaseId };
 }
 
@@ -147,4 +167,14 @@ export async function decideReview(
   };
   if (!(await deps.cases.decideReview(decided))) throw new StateConflictError('This review was already decided', '该复核已处理');
   return { review: decided, ...(caseId && { caseId }) };
+}
+
+/** The review queue, oldest first, for the coordinating role. */
+export async function listReviews(
+  deps: CaseAdminDeps,
+  actor: Actor,
+  query: { status: ReviewItem['status']; limit: number; cursor?: string },
+): Promise<Page<ReviewItem>> {
+  requireCoordinator(deps, actor);
+  return deps.cases.reviews(query);
 }

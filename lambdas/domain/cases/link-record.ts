@@ -1,40 +1,44 @@
 /**
- * Incremental matching in the hub: a newly published record is filed under its
- * blind blocking keys, compared with the candidates those keys find (decrypting
- * only the fields matching needs), and then joins an existing case (auto),
- * opens a new case with a review item (review), or opens a new case (new).
- * The same Scorer, vetoes and constraints as the offline list merge.
+ * Linking in the hub (个案同案): after every publish, `ensureLinked` makes the
+ * record's links hold for its current version, whatever earlier attempts left:
+ * filed under its current blind blocking keys, in exactly one case, its member
+ * item present, and its link decided by the link policy for this version.
+ *
+ * Concurrency (the argument is in docs/matching.md): a decision is made only
+ * while holding leased claims on every blocking key of the record, taken in one
+ * transaction that also files the keys; the decision commits in one transaction
+ * that links the head (on condition), writes the case, and releases the claims
+ * (on condition that they are still ours). Two records that could link share a
+ * key, so their decisions are serialised, and the later one sees the earlier
+ * one's case. A crash leaves claims that expire, and nothing half-linked.
  */
 import type { AgencyType, ChildRecordV1 } from '../../../schemas/child-record';
+import type { StoredRecord } from '../../../schemas/entities/records';
 import type { BlindIndexer } from '../../crypto/blind-index';
 import type { FieldCipher } from '../../crypto/field-cipher';
-import type { CasesTable } from '../../data/cases-table';
-import type { CaseMember, ReviewItem } from '../../../schemas/entities/cases';
-import type { NotificationsTable } from '../../data/notifications-table';
-import type { RecordsTable } from '../../data/records-table';
-import { randomId } from '../../shared/ids';
+import { ConflictError, ServiceUnavailableError } from '../../shared/errors';
 import { blockingKeys } from '../matching/blocking';
-import type { MatchRecord } from '../matching/match-record';
-import type { MatchModel, NameFrequencies } from '../matching/model';
-import { MIN_RECORDS_FOR_FREQUENCIES } from '../matching/merge';
-import { Scorer, type PairScore } from '../matching/scorer';
-import { ledgerRowOf } from './ledger-row';
-import { matchRecordOf, openForMatching } from './match-view';
+import type { MatchModel } from '../matching/model';
+import type { RecordsStore } from '../records/ports';
+import { type LinkPlan, planNewLink, planRelink } from './link-plan';
+import { matchRecordOf } from './match-view';
+import type { CasesStore, LinkingStore } from './ports';
 
 export interface LinkDeps {
   readonly province: string;
-  readonly records: Pick<RecordsTable, 'getHead' | 'putBlockingKeys' | 'blockMembers' | 'setCase' | 'bump' | 'counts'>;
-  readonly cases: Pick<CasesTable, 'members' | 'write' | 'ledgerRow' | 'putReview'>;
+  readonly records: Pick<RecordsStore, 'getHead' | 'getHeads' | 'blockMembers' | 'counts'>;
+  readonly cases: Pick<CasesStore, 'snapshot'>;
+  readonly linking: LinkingStore;
   readonly cipher: FieldCipher;
   readonly index: BlindIndexer;
   readonly model: MatchModel;
-  /** Tells the other holders of a case that a record joined it (without saying whose). */
-  readonly notifications?: Pick<NotificationsTable, 'notify'>;
   readonly now?: () => Date;
+  /** How long a linking claim lives if its holder crashes (default 10 s). */
+  readonly claimLeaseMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface LinkInput {
-  readonly recordId: string;
   readonly agencyId: string;
   readonly agencyType: AgencyType;
   readonly record: ChildRecordV1;
@@ -46,177 +50,101 @@ export type LinkStatus = 'auto' | 'review' | 'new';
 
 export interface LinkResult {
   readonly caseId: string;
-  readonly link: LinkStatus;
+  readonly link: NonNullable<StoredRecord['linkStatus']>;
   readonly reviewId?: string;
+  /** Hit / no-hit: whether other agencies hold records in this case (never who, nor what). */
+  readonly otherHolders: boolean;
 }
 
-/** Most records read from one blocking key. */
-const BLOCK_LIMIT = 50;
-/** A competing case within this many bits makes the link ambiguous. */
-const MARGIN = 4;
-/** Vetoes that still deserve a person's look (the others are different children). */
-const REVIEWABLE_VETOES = new Set(['WEAK_EVIDENCE', 'BIRTHDATE_CONFLICT', 'SEX_CONFLICT']);
+const DEFAULT_LEASE_MS = 10_000;
+/** Decisions retried after a lost race (a condition failed at commit). */
+const MAX_DECISIONS = 8;
+const BACKOFF_BASE_MS = 15;
+const BACKOFF_CAP_MS = 400;
 
-interface Candidate {
-  readonly recordId: string;
-  readonly caseId: string;
-  readonly agencyId: string;
-  readonly view: MatchRecord;
-  readonly score: PairScore;
+const sameKeys = (a: readonly string[] | undefined, b: readonly string[]) => !!a && a.length === b.length && b.every((k) => a.includes(k));
+
+/** Whether the head's links already hold for its current version (no decision is due). */
+export function isSettled(head: StoredRecord, keys: readonly string[]): boolean {
+  return !!head.caseId && (head.linkedVersion ?? 0) >= head.version && sameKeys(head.blockKeys, keys);
 }
 
-export function memberOf(caseId: string, input: LinkInput, how: string, joinedAt: string): CaseMember {
-  return {
-    caseId,
-    recordId: input.recordId,
-    agencyId: input.agencyId,
-    agencyType: input.agencyType,
-    joinedAt,
-    how,
-    categories: input.record.categories,
-    regions: [input.record.householdRegion, input.record.currentRegion].filter((r): r is string => !!r),
-    ...(input.record.riskLevel && { riskLevel: input.record.riskLevel }),
-  };
-}
-
-async function nameFrequencies(deps: LinkDeps, view: MatchRecord): Promise<{ tf?: NameFrequencies; counterKeys: string[] }> {
-  const total = await deps.index.compute('name-frequency', 'total');
-  if (!view.name) return { counterKeys: [total] };
-  const text = await deps.index.compute('name-frequency', 't', view.name.text);
-  const pinyin = await deps.index.compute('name-frequency', 'p', view.name.pinyin);
-  const [n, t, p] = await deps.records.counts([total, text, pinyin]);
-  const name = view.name;
-  const tf: NameFrequencies | undefined =
-    n! >= MIN_RECORDS_FOR_FREQUENCIES
-      ? { text: (v) => (v === name.text ? (t! + 1) / n! : undefined), pinyin: (v) => (v === name.pinyin ? (p! + 1) / n! : undefined) }
-      : undefined; // too few records yet for frequencies to mean anything
-  return { ...(tf && { tf }), counterKeys: [total, text, pinyin] };
-}
-
-/** Scores a record against every member of a case; false on any conflict. */
-async function compatibleWithCase(
-  deps: LinkDeps,
-  scorer: Scorer,
-  view: MatchRecord,
-  input: LinkInput,
-  caseId: string,
-  known: Map<string, Candidate>,
-): Promise<boolean> {
-  const members = await deps.cases.members(caseId);
-  for (const member of members) {
-    let other = known.get(member.recordId)?.view;
-    if (!other) {
-      const head = await deps.records.getHead(member.recordId);
-      if (!head) continue;
-      other = await openForMatching(deps.cipher, deps.province, head);
-    }
-    const sameValidId = view.id?.valid && other.id?.valid && view.id.value === other.id.value;
-    if (member.agencyId === input.agencyId && !sameValidId) return false;
-    const s = scorer.score(view, other);
-    if (s.veto || s.weight < 0) return false;
-  }
-  return true;
-}
-
-export async function linkNewRecord(deps: LinkDeps, input: LinkInput): Promise<LinkResult> {
-  const now = (deps.now ?? (() => new Date()))().toISOString();
+/** The record's blind blocking keys, sorted (claims are always taken in this order). */
+export async function blindBlockingKeys(deps: Pick<LinkDeps, 'index'>, input: LinkInput): Promise<string[]> {
   const view = matchRecordOf(input.agencyId, input.record, input.unverifiedIdNumber);
-  const blindKeys = await Promise.all(blockingKeys(view).map((k) => deps.index.compute('blocking', k)));
-  const ids = new Set((await Promise.all(blindKeys.map((k) => deps.records.blockMembers(k, BLOCK_LIMIT)))).flat());
-  ids.delete(input.recordId);
+  const keys = await Promise.all(blockingKeys(view).map((k) => deps.index.compute('blocking', k)));
+  return [...new Set(keys)].sort();
+}
 
-  const { tf, counterKeys } = await nameFrequencies(deps, view);
-  const scorer = new Scorer(deps.model, tf);
-  const candidates = new Map<string, Candidate>();
-  for (const head of await Promise.all([...ids].map((id) => deps.records.getHead(id)))) {
-    if (!head?.caseId) continue;
-    const other = await openForMatching(deps.cipher, deps.province, head);
-    candidates.set(head.recordId, { recordId: head.recordId, caseId: head.caseId, agencyId: head.agencyId, view: other, score: scorer.score(view, other) });
+/**
+ * Makes the record's links hold for `head` (the version just stored or found
+ * unchanged) and says where it stands. Idempotent: a retry of the same publish
+ * repairs whatever an earlier attempt left undone.
+ */
+export async function ensureLinked(deps: LinkDeps, input: LinkInput, head: StoredRecord): Promise<LinkResult> {
+  const keys = await blindBlockingKeys(deps, input);
+  if (isSettled(head, keys)) {
+    const settled = await settledResult(deps, input, head);
+    if (settled) return settled;
   }
+  return decideUnderClaims(deps, input, head, keys);
+}
 
-  // Best candidate per case, best case first.
-  const bestPerCase = new Map<string, Candidate>();
-  for (const c of candidates.values()) {
-    const seen = bestPerCase.get(c.caseId);
-    if (!seen || c.score.weight > seen.score.weight) bestPerCase.set(c.caseId, c);
-  }
-  const ranked = [...bestPerCase.values()].sort((a, b) => b.score.weight - a.score.weight);
-  const [best, second] = ranked;
-  const { upper, lower } = deps.model.thresholds;
+/** The result for a settled head, or undefined when its member item is missing (older data, or a crash in an older version). */
+async function settledResult(deps: LinkDeps, input: LinkInput, head: StoredRecord): Promise<LinkResult | undefined> {
+  const snapshot = await deps.cases.snapshot(head.caseId!);
+  if (!snapshot.members.some((m) => m.recordId === head.recordId)) return undefined;
+  return { caseId: head.caseId!, link: head.linkStatus ?? 'new', otherHolders: snapshot.members.some((m) => m.agencyId !== input.agencyId) };
+}
 
-  let result: LinkResult | undefined;
-  let review: Candidate | undefined;
-  if (best && best.score.weight >= upper && !best.score.veto) {
-    const ambiguous = second !== undefined && second.score.weight >= best.score.weight - MARGIN;
-    if (!ambiguous && (await compatibleWithCase(deps, scorer, view, input, best.caseId, candidates))) {
-      result = await joinCase(deps, input, best.caseId, now);
-    } else {
-      review = best;
+async function decideUnderClaims(deps: LinkDeps, input: LinkInput, stored: StoredRecord, keys: readonly string[]): Promise<LinkResult> {
+  const owner = stored.recordId;
+  let head = stored;
+  let repair = isSettled(stored, keys); // settled but its member item is missing: decide again
+  for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
+    const unfile = (head.blockKeys ?? []).filter((k) => !keys.includes(k));
+    await acquire(deps, { owner, recordId: head.recordId, keys, unfile });
+    if (attempt > 0) {
+      const current = await deps.records.getHead(head.recordId);
+      if (!current || current.version !== stored.version) {
+        await deps.linking.release(owner, keys);
+        throw new ConflictError(); // a newer version of this record is being published: the client retries
+      }
+      head = current;
     }
-  } else if (best && best.score.weight >= lower && (!best.score.veto || REVIEWABLE_VETOES.has(best.score.veto))) {
-    review = best;
+    if (!repair && isSettled(head, keys)) {
+      // Another copy of this publish decided while we waited: nothing to change.
+      await deps.linking.release(owner, keys);
+      const settled = await settledResult(deps, input, head);
+      if (settled) return settled;
+      repair = true;
+      continue;
+    }
+    let committed: LinkResult | undefined;
+    try {
+      const plan: LinkPlan = head.caseId ? await planRelink(deps, input, head, keys) : await planNewLink(deps, input, head, keys);
+      if (await deps.linking.commit({ ...plan.change, release: { owner, keys } })) committed = plan.result;
+    } catch (error) {
+      // Let others go on without waiting for the lease to run out (best effort: the lease covers a failure here too).
+      await deps.linking.release(owner, keys).catch(() => undefined);
+      throw error;
+    }
+    if (committed) return committed;
+    // Lost a race (a condition failed): read again and decide again.
   }
+  throw new ServiceUnavailableError('Linking is busy; try again', { cause: 'linking contention' });
+}
 
-  result ??= await openCase(deps, input, now, review ? 'review' : 'new');
-  if (review) {
-    const reviewId = randomId('rev');
-    const item: ReviewItem = {
-      reviewId,
-      status: 'pending',
-      createdAt: now,
-      recordId: input.recordId,
-      caseId: result.caseId,
-      candidateRecordId: review.recordId,
-      candidateCaseId: review.caseId,
-      weight: Math.round(review.score.weight * 100) / 100,
-      levels: review.score.levels,
-      explanation: JSON.stringify(scorer.explain(view, review.view)),
-      modelVersion: deps.model.version,
-    };
-    await deps.cases.putReview(item);
-    result = { ...result, reviewId };
+/** Takes the claims (and files the keys), backing off with full jitter while another record holds one. */
+async function acquire(deps: LinkDeps, claim: { owner: string; recordId: string; keys: readonly string[]; unfile: readonly string[] }): Promise<void> {
+  const lease = deps.claimLeaseMs ?? DEFAULT_LEASE_MS;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const clock = () => (deps.now ?? (() => new Date()))().getTime();
+  const deadline = clock() + 2 * lease;
+  for (let attempt = 0; ; attempt++) {
+    const now = clock();
+    if (await deps.linking.claim({ ...claim, now, leaseMs: lease })) return;
+    if (now > deadline) throw new ServiceUnavailableError('Linking is busy; try again', { cause: 'claims held' });
+    await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
   }
-  await deps.records.setCase(input.recordId, result.caseId, result.link);
-  await deps.records.putBlockingKeys(input.recordId, blindKeys);
-  await deps.records.bump(counterKeys);
-  return result;
-}
-
-async function joinCase(deps: LinkDeps, input: LinkInput, caseId: string, now: string): Promise<LinkResult> {
-  const member = memberOf(caseId, input, 'auto', now);
-  const existingMembers = await deps.cases.members(caseId);
-  const members = [...existingMembers, member];
-  const existing = await deps.cases.ledgerRow(caseId);
-  await deps.cases.write({
-    put: [member],
-    ledger: [ledgerRowOf(caseId, members, existing?.createdAt ?? now, now)],
-    events: [{ caseId, at: now, type: 'linked', recordIds: [input.recordId], byAgency: input.agencyId }],
-  });
-  // Hit / no-hit: the holders learn that another agency linked a record, so they can seek the guardian's consent.
-  const holders = new Set(existingMembers.map((m) => m.agencyId).filter((a) => a !== input.agencyId));
-  for (const recipient of holders) await deps.notifications?.notify({ recipient, at: now, kind: 'record_linked', caseId, severity: 'info' });
-  return { caseId, link: 'auto' };
-}
-
-/** A new version changed the record's codes: refresh its member item and the ledger row. */
-export async function refreshMember(deps: Pick<LinkDeps, 'cases' | 'now'>, input: LinkInput, caseId: string): Promise<void> {
-  const now = (deps.now ?? (() => new Date()))().toISOString();
-  const members = await deps.cases.members(caseId);
-  const old = members.find((m) => m.recordId === input.recordId);
-  if (!old) return;
-  const updated = { ...memberOf(caseId, input, old.how, old.joinedAt) };
-  const next = members.map((m) => (m.recordId === input.recordId ? updated : m));
-  const existing = await deps.cases.ledgerRow(caseId);
-  await deps.cases.write({ put: [updated], ledger: [ledgerRowOf(caseId, next, existing?.createdAt ?? now, now)] });
-}
-
-async function openCase(deps: LinkDeps, input: LinkInput, now: string, link: LinkStatus): Promise<LinkResult> {
-  const caseId = randomId('case');
-  const member = memberOf(caseId, input, 'new', now);
-  await deps.cases.write({
-    put: [member],
-    ledger: [ledgerRowOf(caseId, [member], now, now)],
-    events: [{ caseId, at: now, type: 'created', recordIds: [input.recordId], byAgency: input.agencyId }],
-  });
-  return { caseId, link };
 }

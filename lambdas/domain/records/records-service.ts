@@ -3,16 +3,16 @@
  * encryption and the records table through narrow interfaces; imports no AWS SDK.
  */
 import { CHILD_RECORD_SCHEMA_VERSION, FIELD_CATEGORIES, type AgencyType, type ChildRecordV1 } from '../../../schemas/child-record';
-import { linkNewRecord, refreshMember, type LinkDeps, type LinkInput, type LinkStatus } from '../cases/link-record';
+import { ensureLinked, type LinkDeps, type LinkInput, type LinkStatus } from '../cases/link-record';
 import { encryptionContext, RECORDS_TABLE_CONTEXT } from './record-crypto';
-import type { RecordsTable } from '../../data/records-table';
 import type { StoredRecord } from '../../../schemas/entities/records';
+import type { RecordsStore } from './ports';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
 import { canonicalJson } from './canonical-json';
 
 export interface RecordsDeps extends Omit<LinkDeps, 'records'> {
-  readonly records: Pick<RecordsTable, 'findByExternal' | 'getHead' | 'create' | 'appendVersion'> & LinkDeps['records'];
+  readonly records: Pick<RecordsStore, 'findByExternal' | 'getHead' | 'create' | 'appendVersion'> & LinkDeps['records'];
 }
 
 /** Who publishes: the agency system and its type. */
@@ -52,6 +52,9 @@ const MAX_ATTEMPTS = 4;
  * Publishes a record, idempotent on (agency, externalId): the same content
  * twice is `unchanged`; changed content appends a version and keeps the history.
  * Concurrent publishes of one externalId are serialised by conditional writes.
+ * Every publish, `unchanged` and retries included, then makes the record's
+ * links hold (blocking keys, case, member item), repairing what an earlier
+ * attempt left undone; an updated identity is filed and decided again.
  */
 export async function publishRecord(
   deps: RecordsDeps,
@@ -61,25 +64,23 @@ export async function publishRecord(
 ): Promise<PublishResult> {
   const { agencyId } = publisher;
   const stored = await storeRecord(deps, agencyId, record);
-  const input: LinkInput = { recordId: stored.recordId, agencyId, agencyType: publisher.agencyType, record, ...options };
-  const otherHolders = async (caseId: string) => (await deps.cases.members(caseId)).some((m) => m.agencyId !== agencyId);
-  if (!stored.caseId) {
-    // New, or an earlier publish stored the record but failed before linking: link now.
-    const link = await linkNewRecord(deps, input);
-    const { caseId: _c, linkStatus: _l, ...rest } = stored;
-    return { ...rest, caseId: link.caseId, link: link.link, ...(link.reviewId && { reviewId: link.reviewId }), otherHolders: await otherHolders(link.caseId) };
-  }
-  if (stored.status === 'updated') await refreshMember(deps, input, stored.caseId);
-  const { caseId, linkStatus, ...rest } = stored;
-  return { ...rest, caseId, link: linkStatus ?? 'new', otherHolders: await otherHolders(caseId) };
+  const input: LinkInput = { agencyId, agencyType: publisher.agencyType, record, ...options };
+  const link = await ensureLinked(deps, input, stored.head);
+  return {
+    recordId: stored.head.recordId,
+    version: stored.head.version,
+    status: stored.status,
+    caseId: link.caseId,
+    link: link.link,
+    ...(link.reviewId && { reviewId: link.reviewId }),
+    otherHolders: link.otherHolders,
+  };
 }
 
 interface Stored {
-  readonly recordId: string;
-  readonly version: number;
   readonly status: PublishStatus;
-  readonly caseId?: string;
-  readonly linkStatus?: PublishResult['link'];
+  /** The head as written (created, updated) or found (unchanged). */
+  readonly head: StoredRecord;
 }
 
 async function storeRecord(deps: RecordsDeps, agencyId: string, record: ChildRecordV1): Promise<Stored> {
@@ -107,19 +108,16 @@ async function storeRecord(deps: RecordsDeps, agencyId: string, record: ChildRec
     const existingId = await deps.records.findByExternal(externalIndex);
     if (!existingId) {
       const stored = await build(randomId('rec'), 1, now);
-      if ((await deps.records.create(stored, externalIndex)) === 'created') {
-        return { recordId: stored.recordId, version: 1, status: 'created' };
-      }
+      if ((await deps.records.create(stored, externalIndex)) === 'created') return { status: 'created', head: stored };
       continue; // another request created it first: read it and compare
     }
     const head = await deps.records.getHead(existingId);
     if (!head) continue; // lookup written but head not visible yet; retry
-    const link = { ...(head.caseId && { caseId: head.caseId }), ...(head.linkStatus && { linkStatus: head.linkStatus }) };
-    if (head.contentMac === contentMac) return { recordId: head.recordId, version: head.version, status: 'unchanged', ...link };
-    const next = { ...(await build(head.recordId, head.version + 1, head.createdAt)), ...link };
-    if ((await deps.records.appendVersion(next, head.version)) === 'ok') {
-      return { recordId: next.recordId, version: next.version, status: 'updated', ...link };
-    }
+    if (head.contentMac === contentMac) return { status: 'unchanged', head };
+    // The link attributes carry over; the store refuses the write if they changed since this read.
+    const { recordId, version, createdAt, contentMac: _old, sealed: _sealed, idNumberIndex: _idn, updatedAt: _u, agencyId: _a, schemaVersion: _s, ...link } = head;
+    const next = { ...(await build(recordId, version + 1, createdAt)), ...link };
+    if ((await deps.records.appendVersion(next, head.version)) === 'ok') return { status: 'updated', head: next };
   }
   throw new ConflictError();
 }

@@ -2,9 +2,8 @@
 import * as z from 'zod';
 import { decideReviewBody, reviewsQuery } from '../../../schemas/cases';
 import { reviewIdParam } from '../../../schemas/common';
-import type { CasesTable } from '../../data/cases-table';
 import type { ReviewItem } from '../../../schemas/entities/cases';
-import { decideReview, requireCoordinator, type CaseAdminDeps } from '../../domain/cases/case-admin';
+import { decideReview, listReviews, requireCoordinator, type CaseAdminDeps } from '../../domain/cases/case-admin';
 import { callerOf, type RouteHandler } from '../../http/context';
 import { json } from '../../http/responses';
 import { parseQuery, parseWith } from '../../http/validate';
@@ -26,11 +25,12 @@ export function reviewView(r: ReviewItem) {
   };
 }
 
-export function listReviewsHandler(deps: CaseAdminDeps & { cases: Pick<CasesTable, 'reviews'> }): RouteHandler {
+export function listReviewsHandler(deps: CaseAdminDeps): RouteHandler {
   return async (event, context) => {
-    requireCoordinator(deps, callerOf(context));
+    const caller = callerOf(context);
+    requireCoordinator(deps, caller);
     const q = parseQuery(reviewsQuery, event.queryStringParameters);
-    const page = await deps.cases.reviews({ status: q.status, limit: q.limit, ...(q.cursor && { cursor: q.cursor }) });
+    const page = await listReviews(deps, caller, { status: q.status, limit: q.limit, ...(q.cursor && { cursor: q.cursor }) });
     for (const r of page.items) context.hub.recordIds.push(r.recordId, r.candidateRecordId);
     return json(200, { items: page.items.map(reviewView), ...(page.cursor && { cursor: page.cursor }) }, context.hub.requestId);
   };

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BlindIndexer } from '../../../lambdas/crypto/blind-index';
 import { FieldCipher } from '../../../lambdas/crypto/field-cipher';
 import { generateLocalKeyMaterial, LocalKeyring } from '../../../lambdas/crypto/local-keyring';
+import type { CaseMember } from '../../../schemas/entities/cases';
+import type { CaseChange } from '../../../schemas/entities/linking';
 import type { StoredRecord } from '../../../schemas/entities/records';
 import { publishRecord, readOwnRecord, type RecordsDeps } from '../../../lambdas/domain/records/records-service';
 import { ConflictError, NotFoundError } from '../../../lambdas/shared/errors';
@@ -14,6 +16,7 @@ function memoryTable(options: { alwaysConflict?: boolean } = {}) {
   const heads = new Map<string, StoredRecord>();
   const external = new Map<string, string>();
   const versions: StoredRecord[] = [];
+  const members: CaseMember[] = [];
   return {
     versions,
     table: {
@@ -33,26 +36,37 @@ function memoryTable(options: { alwaysConflict?: boolean } = {}) {
         return 'ok' as const;
       },
       // Linking: no candidates in this fake, so every record opens its own case.
-      putBlockingKeys: async () => undefined,
+      getHeads: async (ids: readonly string[]) => ids.flatMap((id) => (heads.has(id) ? [heads.get(id)!] : [])),
       blockMembers: async () => [],
-      setCase: async (id: string, caseId: string, linkStatus: StoredRecord['linkStatus']) => {
-        heads.set(id, { ...heads.get(id)!, caseId, linkStatus });
-      },
-      bump: async () => undefined,
       counts: async (keys: readonly string[]) => keys.map(() => 0),
     },
+    /** Applies a linking change to the heads and keeps the member items. */
+    linking: {
+      claim: async () => true,
+      release: async () => undefined,
+      commit: async (change: CaseChange) => {
+        for (const h of change.heads) {
+          const { expectedCaseId: _e, recordId, ...link } = h;
+          heads.set(recordId, { ...heads.get(recordId)!, ...link });
+        }
+        for (const r of change.remove ?? []) members.splice(members.findIndex((m) => m.caseId === r.caseId && m.recordId === r.recordId) >>> 0, 1);
+        members.push(...(change.put ?? []));
+        return true;
+      },
+    },
+    members,
   };
 }
 
-function deps(table: RecordsDeps['records']): RecordsDeps {
+function deps(table: RecordsDeps['records'], linking: RecordsDeps['linking'], members: CaseMember[]): RecordsDeps {
   const keyring = new LocalKeyring(generateLocalKeyMaterial());
   const cases: RecordsDeps['cases'] = {
-    members: async () => [],
-    write: async () => undefined,
-    ledgerRow: async () => undefined,
-    putReview: async () => undefined,
+    snapshot: async (caseId) => ({
+      row: { caseId, status: 'open', createdAt: '', updatedAt: '', memberCount: 0, categories: [], regions: [], agencyTypes: {} },
+      members: members.filter((m) => m.caseId === caseId),
+    }),
   };
-  return { province: '540000', records: table, cases, cipher: new FieldCipher(keyring), index: new BlindIndexer(keyring, '540000'), model: DEFAULT_MODEL };
+  return { province: '540000', records: table, cases, linking, cipher: new FieldCipher(keyring), index: new BlindIndexer(keyring, '540000'), model: DEFAULT_MODEL };
 }
 
 const EDU = { agencyId: 'xz-education', agencyType: 'education' } as const;
@@ -60,8 +74,8 @@ const HEALTH = { agencyId: 'xz-health', agencyType: 'health' } as const;
 
 describe('records service', () => {
   it('creates, then reports unchanged, then appends a version', async () => {
-    const { table, versions } = memoryTable();
-    const d = deps(table);
+    const { table, versions, linking, members } = memoryTable();
+    const d = deps(table, linking, members);
     const record = childRecordV1.parse(sampleRecord());
     const created = await publishRecord(d, EDU, record);
     const same = await publishRecord(d, EDU, { ...record });
@@ -72,8 +86,8 @@ describe('records service', () => {
   });
 
   it('treats the same externalId from two agencies as two records', async () => {
-    const { table } = memoryTable();
-    const d = deps(table);
+    const { table, linking, members } = memoryTable();
+    const d = deps(table, linking, members);
     const record = childRecordV1.parse(sampleRecord());
     const a = await publishRecord(d, EDU, record);
     const b = await publishRecord(d, HEALTH, record);
@@ -81,26 +95,26 @@ describe('records service', () => {
   });
 
   it('gives up with CONFLICT when concurrent updates keep winning', async () => {
-    const { table } = memoryTable({ alwaysConflict: true });
-    const d = deps(table);
+    const { table, linking, members } = memoryTable({ alwaysConflict: true });
+    const d = deps(table, linking, members);
     const record = childRecordV1.parse(sampleRecord());
     await publishRecord(d, EDU, record);
     await expect(publishRecord(d, EDU, { ...record, riskLevel: 'high' })).rejects.toBeInstanceOf(ConflictError);
   });
 
   it('hides another agency’s record behind NOT_FOUND', async () => {
-    const { table } = memoryTable();
-    const d = deps(table);
+    const { table, linking, members } = memoryTable();
+    const d = deps(table, linking, members);
     const { recordId } = await publishRecord(d, EDU, childRecordV1.parse(sampleRecord()));
     await expect(readOwnRecord(d, 'xz-health', recordId)).rejects.toBeInstanceOf(NotFoundError);
     await expect(readOwnRecord(d, 'xz-education', recordId)).resolves.toMatchObject({ recordId, version: 1 });
   });
 
   it('does not mutate the record it publishes', async () => {
-    const { table } = memoryTable();
+    const { table, linking, members } = memoryTable();
     const record = childRecordV1.parse(sampleRecord());
     const copy = structuredClone(record);
-    await publishRecord(deps(table), EDU, record);
+    await publishRecord(deps(table, linking, members), EDU, record);
     expect(record).toEqual(copy);
   });
 });

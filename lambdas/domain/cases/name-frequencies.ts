@@ -1,0 +1,40 @@
+/**
+ * Name frequencies for term-frequency weighting in the hub, from blind
+ * counters. The total is sharded (a link adds 1 to one shard chosen at random,
+ * a read sums all shards in one batch), so no single item takes every link's
+ * write; the per-name counters are spread by the names themselves.
+ */
+import type { BlindIndexer } from '../../crypto/blind-index';
+import { MIN_RECORDS_FOR_FREQUENCIES } from '../matching/merge';
+import type { MatchRecord } from '../matching/match-record';
+import type { NameFrequencies } from '../matching/model';
+import type { RecordsStore } from '../records/ports';
+
+/** Shards of the total counter. */
+export const TOTAL_SHARDS = 16;
+
+/** Blind counter keys a link adds 1 to. */
+export type CounterKeys = readonly string[];
+
+export async function nameFrequencies(
+  deps: { readonly index: BlindIndexer; readonly records: Pick<RecordsStore, 'counts'> },
+  view: MatchRecord,
+): Promise<{ tf?: NameFrequencies; bump: CounterKeys }> {
+  // The unsharded item of earlier versions still counts (read, never written again).
+  const legacy = await deps.index.compute('name-frequency', 'total');
+  const shards = Array.from({ length: TOTAL_SHARDS }, (_, i) => `${legacy}#${i}`);
+  const shard = shards[Math.floor(Math.random() * TOTAL_SHARDS)]!;
+  if (!view.name) return { bump: [shard] };
+  const text = await deps.index.compute('name-frequency', 't', view.name.text);
+  const pinyin = await deps.index.compute('name-frequency', 'p', view.name.pinyin);
+  const counts = await deps.records.counts([text, pinyin, legacy, ...shards]);
+  const [t, p] = counts as [number, number];
+  const n = counts.slice(2).reduce((a, b) => a + b, 0);
+  const name = view.name;
+  const bump = [shard, text, pinyin];
+  if (n < MIN_RECORDS_FOR_FREQUENCIES) return { bump }; // too few records yet for frequencies to mean anything
+  return {
+    tf: { text: (v) => (v === name.text ? (t + 1) / n : undefined), pinyin: (v) => (v === name.pinyin ? (p + 1) / n : undefined) },
+    bump,
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * The link policy: the one place that decides whether a record links to a
+ * case automatically, goes to a person's review, or stays apart. The offline
+ * list merge (merge.ts) and the hub (domain/cases/link-record.ts) both call it,
+ * so the twin, conflict and ambiguity rules cannot drift apart. Pure.
+ *
+ * Precedence, for one scored pair of records (`pairVerdict`):
+ * 1. below the lower threshold: nothing (a different child);
+ * 2. a veto that means two different children (two valid different ID numbers,
+ *    or the twin pattern: an entirely different name): nothing, in every band;
+ * 3. below the upper threshold: review (`BAND`);
+ * 4. any other veto (weak evidence, a different birth date or sex): review (`VETO`);
+ * 5. otherwise the pair may link, if the two clusters are compatible
+ *    (`clustersCompatible`, else review `CONFLICT`) and no competitor makes it
+ *    ambiguous (`isAmbiguous`, else review `AMBIGUOUS`).
+ */
+import type { Veto } from './compare';
+import type { MatchRecord } from './match-record';
+import type { PairScore, Scorer } from './scorer';
+
+export type LinkDecision = 'auto' | 'review' | 'new';
+export type ReviewReason = 'BAND' | 'VETO' | 'CONFLICT' | 'AMBIGUOUS';
+
+export interface LinkPolicyOptions {
+  /** A competitor within this many bits makes a link ambiguous. */
+  readonly margin: number;
+  /** Largest case built automatically. */
+  readonly maxClusterSize: number;
+}
+
+export const DEFAULT_LINK_POLICY: LinkPolicyOptions = { margin: 4, maxClusterSize: 12 };
+
+/** Vetoes that mean two different children: never linked and never reviewed. */
+export const DIFFERENT_CHILD_VETOES: ReadonlySet<Veto> = new Set<Veto>(['ID_CONFLICT', 'NAME_CONFLICT']);
+
+export type PairVerdict = { readonly kind: 'link' } | { readonly kind: 'review'; readonly reason: 'BAND' | 'VETO' } | { readonly kind: 'none' };
+
+const LINK: PairVerdict = { kind: 'link' };
+const NONE: PairVerdict = { kind: 'none' };
+const BAND: PairVerdict = { kind: 'review', reason: 'BAND' };
+const VETO: PairVerdict = { kind: 'review', reason: 'VETO' };
+
+/** What one scored pair allows on its own (steps 1 to 4 above). */
+export function pairVerdict(score: Pick<PairScore, 'weight' | 'veto'>, thresholds: { readonly upper: number; readonly lower: number }): PairVerdict {
+  if (score.weight < thresholds.lower) return NONE;
+  if (score.veto && DIFFERENT_CHILD_VETOES.has(score.veto)) return NONE;
+  if (score.weight < thresholds.upper) return BAND;
+  return score.veto ? VETO : LINK;
+}
+
+/** Whether a pair counts as a competitor in the ambiguity rule: unvetoed and at least at the lower threshold. */
+export function isCompetitor(score: Pick<PairScore, 'weight' | 'veto'>, thresholds: { readonly lower: number }): boolean {
+  return !score.veto && score.weight >= thresholds.lower;
+}
+
+/**
+ * Whether two clusters may be one child: at most `maxClusterSize` records
+ * together; two records of one agency only with the same valid ID number;
+ * every cross pair unvetoed and of non-negative weight.
+ */
+export function clustersCompatible<T>(a: readonly T[], b: readonly T[], view: (t: T) => MatchRecord, scorer: Scorer, options: LinkPolicyOptions): boolean {
+  if (a.length + b.length > options.maxClusterSize) return false;
+  for (const x of a) {
+    const rx = view(x);
+    for (const y of b) {
+      const ry = view(y);
+      const sameValidId = rx.id?.valid && ry.id?.valid && rx.id.value === ry.id.value;
+      if (rx.agency === ry.agency && !sameValidId) return false;
+      const s = scorer.score(rx, ry);
+      if (s.veto || s.weight < 0) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A link of weight `weight` is ambiguous when a competitor (`isCompetitor`)
+ * scores within `margin` bits of it and cannot be one child with the other
+ * side (`compatibleWithOtherSide` false).
+ */
+export function isAmbiguous<C>(
+  weight: number,
+  competitors: Iterable<C>,
+  competitorWeight: (c: C) => number,
+  compatibleWithOtherSide: (c: C) => boolean,
+  options: LinkPolicyOptions,
+): boolean {
+  for (const c of competitors) {
+    if (competitorWeight(c) < weight - options.margin) continue;
+    if (!compatibleWithOtherSide(c)) return true;
+  }
+  return false;
+}
+
+/** A newcomer's scored pair with one record of an existing case (the hub's view). */
+export interface CaseCandidate {
+  readonly recordId: string;
+  readonly caseId: string;
+  readonly view: MatchRecord;
+  readonly score: PairScore;
+}
+
+export interface CaseLinkDecision {
+  readonly decision: LinkDecision;
+  /** The case joined (auto). */
+  readonly caseId?: string;
+  /** The best pair sent to review with another case, if any. */
+  readonly review?: { readonly candidate: CaseCandidate; readonly reason: ReviewReason | 'BRIDGE' };
+}
+
+/**
+ * The hub's decision for one new record against existing cases: the offline
+ * greedy (pairs in descending weight, one decision per pair of clusters) with
+ * the newcomer as a cluster of one. Differences, both deliberate: the hub never
+ * merges two existing cases on its own (a second case the newcomer would link
+ * goes to review as `BRIDGE`), and it weighs the newcomer's competitors only
+ * (the members' own competitors were weighed when they linked).
+ *
+ * `members(caseId)` gives every record of a case the newcomer has a candidate in
+ * whose best unvetoed weight is at least `upper - margin` (the hub loads them).
+ */
+export function decideCaseLink(
+  newcomer: MatchRecord,
+  candidates: readonly CaseCandidate[],
+  members: (caseId: string) => readonly MatchRecord[],
+  scorer: Scorer,
+  options: LinkPolicyOptions = DEFAULT_LINK_POLICY,
+): CaseLinkDecision {
+  const { thresholds } = scorer.model;
+  const pairs = [...candidates].sort((x, y) => y.score.weight - x.score.weight || (x.recordId < y.recordId ? -1 : 1));
+  const competitors = pairs.filter((p) => isCompetitor(p.score, thresholds));
+  const self = (r: MatchRecord) => r;
+  let joined: string | undefined;
+  const decided = new Set<string>();
+  let review: CaseLinkDecision['review'];
+  const toReview = (candidate: CaseCandidate, reason: ReviewReason | 'BRIDGE') => {
+    decided.add(candidate.caseId);
+    if (!review) review = { candidate, reason }; // pairs come best first: the first review is the best
+  };
+  for (const p of pairs) {
+    if (p.caseId === joined || decided.has(p.caseId)) continue;
+    const verdict = pairVerdict(p.score, thresholds);
+    if (verdict.kind === 'none') continue;
+    if (verdict.kind === 'review') {
+      toReview(p, verdict.reason);
+      continue;
+    }
+    const target = members(p.caseId);
+    if (!clustersCompatible([newcomer], target, self, scorer, options)) {
+      toReview(p, 'CONFLICT');
+      continue;
+    }
+    if (joined) {
+      toReview(p, 'BRIDGE');
+      continue;
+    }
+    const ambiguous = isAmbiguous(
+      p.score.weight,
+      competitors.filter((c) => c.caseId !== p.caseId),
+      (c) => c.score.weight,
+      (c) => clustersCompatible(members(c.caseId), target, self, scorer, options),
+      options,
+    );
+    if (ambiguous) {
+      toReview(p, 'AMBIGUOUS');
+      continue;
+    }
+    joined = p.caseId;
+  }
+  if (joined) return { decision: 'auto', caseId: joined, ...(review && { review }) };
+  return review ? { decision: 'review', review } : { decision: 'new' };
+}
+
+/** The cases whose members `decideCaseLink` may ask for: best competitor weight within reach of the upper threshold. */
+export function casesToLoad(candidates: readonly CaseCandidate[], scorer: Scorer, options: LinkPolicyOptions = DEFAULT_LINK_POLICY): string[] {
+  const { upper } = scorer.model.thresholds;
+  const ids = new Set<string>();
+  for (const c of candidates) if (!c.score.veto && c.score.weight >= upper - options.margin) ids.add(c.caseId);
+  return [...ids];
+}
