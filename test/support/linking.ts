@@ -61,6 +61,24 @@ export function injectFaults(client: DynamoDBClient): FaultInjector {
 const SURNAMES = ['格桑', '次仁', '扎西', '德吉', '尼玛', '达瓦', '平措', '旺姆'];
 const GIVEN = ['曲珍', '卓嘎', '拉姆', '央金', '措姆', '白玛', '益西', '顿珠'];
 
+/** One child (identity fixed by `trial`, distinct across trials) as an agency records it. */
+export function sameChild(trial: number, overrides: Record<string, unknown> = {}): ChildRecordV1 {
+  const t = trial;
+  const birthDate = `20${10 + (t % 8)}-${String(1 + (t % 12)).padStart(2, '0')}-${String(1 + (t % 28)).padStart(2, '0')}`;
+  return childRecordV1.parse({
+    externalId: `X-${t}`,
+    name: `${SURNAMES[t % SURNAMES.length]}${GIVEN[Math.floor(t / SURNAMES.length) % GIVEN.length]}`,
+    sex: 'F',
+    birthDate,
+    idNumber: idNumberFor('540221', birthDate, 100 + (t % 800)),
+    householdRegion: '540221',
+    guardian: { name: '巴桑次仁', phone: `139${String(t).padStart(8, '0')}`, relation: 'father' },
+    school: '南木林县第一小学',
+    categories: ['left_behind'],
+    ...overrides,
+  });
+}
+
 export interface LinkingHarness {
   readonly client: DynamoDBClient;
   readonly tables: TableNames;
@@ -111,21 +129,7 @@ export async function createLinkingHarness(name: string, options: { claimLeaseMs
     deps,
     faults,
     nextTrial: () => ++trial,
-    child: (t, overrides = {}) => {
-      const birthDate = `20${10 + (t % 8)}-${String(1 + (t % 12)).padStart(2, '0')}-${String(1 + (t % 28)).padStart(2, '0')}`;
-      return childRecordV1.parse({
-        externalId: `X-${t}`,
-        name: `${SURNAMES[t % SURNAMES.length]}${GIVEN[Math.floor(t / SURNAMES.length) % GIVEN.length]}`,
-        sex: 'F',
-        birthDate,
-        idNumber: idNumberFor('540221', birthDate, 100 + (t % 800)),
-        householdRegion: '540221',
-        guardian: { name: '巴桑次仁', phone: `139${String(t).padStart(8, '0')}`, relation: 'father' },
-        school: '南木林县第一小学',
-        categories: ['left_behind'],
-        ...overrides,
-      });
-    },
+    child: sameChild,
     publish: (publisher, record) => publishRecord(deps, publisher, record),
     inspect: async (publisher, record) => {
       const externalIndex = await deps.index.compute('external-id', publisher.agencyId, record.externalId);

@@ -59,8 +59,8 @@ export interface LinkResult {
 const DEFAULT_LEASE_MS = 10_000;
 /** Decisions retried after a lost race (a condition failed at commit). */
 const MAX_DECISIONS = 8;
-const BACKOFF_BASE_MS = 15;
-const BACKOFF_CAP_MS = 400;
+const BACKOFF_BASE_MS = 10;
+const BACKOFF_CAP_MS = 200;
 
 const sameKeys = (a: readonly string[] | undefined, b: readonly string[]) => !!a && a.length === b.length && b.every((k) => a.includes(k));
 
