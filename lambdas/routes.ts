@@ -41,7 +41,7 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
 /** The group that answers requests no route matches (API Gateway's `$default` route). */
 export const DEFAULT_ROUTE_GROUP: RouteGroup = 'meta';
 
-export type DataAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'BatchWriteItem' | 'Scan';
+export type DataAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'BatchWriteItem' | 'Scan';
 
 export interface GroupNeeds {
   /** Signed routes also claim request token ids in the nonces table. */
@@ -64,17 +64,19 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   health: { signed: false, tables: {}, fieldKey: false, indexKey: false },
   console: { signed: false, tables: {}, fieldKey: false, indexKey: false },
   meta: { signed: true, tables: {}, fieldKey: false, indexKey: false },
+  // Linking: claims and blocking keys (records: PutItem, DeleteItem), one transaction per decision
+  // (head UpdateItem, counters UpdateItem; member, ledger, event, review PutItem; a member leaving its case DeleteItem).
   records: {
     signed: true,
     tables: {
-      records: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
-      cases: ['GetItem', 'Query', 'PutItem'],
+      records: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+      cases: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
       notifications: ['PutItem'],
     },
     fieldKey: true,
     indexKey: true,
   },
-  // Seals and reads reasons (field key); moves records between cases (records: UpdateItem on heads only).
+  // Seals and reads reasons (field key); moves records between cases (records: UpdateItem on heads only, in the same transaction).
   cases: {
     signed: true,
     tables: { records: ['GetItem', 'UpdateItem'], cases: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'] },
