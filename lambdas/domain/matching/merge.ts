@@ -1,18 +1,17 @@
 /**
  * List merge (名单合并): links a whole set of records into cases in one pass.
  * Blocking -> comparison -> EM estimation -> scoring with name frequencies ->
- * greedy linking in descending score order under constraints:
- * - vetoed pairs (two valid different ID numbers; the twin pattern) never link;
- * - two records of one agency share a case only with the same valid ID number;
- * - a link is made only if every cross pair of the two clusters is compatible;
- * - an ambiguous link (another candidate almost as good but incompatible) goes to review.
- * Used by the offline CLI and the benchmark; the hub links incrementally with the same Scorer.
+ * greedy linking in descending score order. What each pair may do (link,
+ * review, nothing), when two clusters are compatible and when a link is
+ * ambiguous is the link policy (link-policy.ts), which the hub uses too.
+ * Used by the offline CLI and the benchmark.
  */
 import { createHash } from 'node:crypto';
 import { blockingKeys } from './blocking';
 import { compareRecords, decodePattern, encodePattern, type Veto } from './compare';
 import { estimateEm, estimateU } from './estimate';
 import type { MatchRecord } from './match-record';
+import { clustersCompatible, isAmbiguous, type LinkPolicyOptions, pairVerdict, type ReviewReason } from './link-policy';
 import { initialModel, type MatchModel } from './model';
 import { countNameFrequencies, Scorer, type Decision } from './scorer';
 
@@ -57,7 +56,7 @@ export interface ReviewPair {
   readonly a: number;
   readonly b: number;
   readonly weight: number;
-  readonly reason: 'BAND' | 'AMBIGUOUS' | 'VETO' | 'CONFLICT';
+  readonly reason: ReviewReason;
 }
 
 export interface MergeResult {
@@ -123,7 +122,9 @@ function candidatePairs(records: readonly MatchRecord[], maxBlock: number, progr
 /** Below this many records, name frequencies are noise (a name seen twice in five records is not common). */
 export const MIN_RECORDS_FOR_FREQUENCIES = 1000;
 
-const VETO_CODES: Record<Veto, number> = { ID_CONFLICT: 1, NAME_CONFLICT: 2, BIRTHDATE_CONFLICT: 3, SEX_CONFLICT: 4, WEAK_EVIDENCE: 5 };
+/** Vetoes as small codes (index + 1) in a typed array. */
+const VETOES: readonly Veto[] = ['ID_CONFLICT', 'NAME_CONFLICT', 'BIRTHDATE_CONFLICT', 'SEX_CONFLICT', 'WEAK_EVIDENCE'];
+const VETO_CODES = Object.fromEntries(VETOES.map((v, i) => [v, i + 1])) as Record<Veto, number>;
 
 /** One review per pair of final cases: the best-scoring pair between them. */
 function dedupeReviews(reviews: readonly ReviewPair[], find: (x: number) => number): ReviewPair[] {
@@ -170,7 +171,7 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
   progress?.('estimate', 1, 1);
   // Name frequencies mean something only over enough records (the hub uses the same floor).
   const scorer = new Scorer(model, records.length >= MIN_RECORDS_FOR_FREQUENCIES ? countNameFrequencies(records) : undefined);
-  const { upper, lower } = model.thresholds;
+  const { lower } = model.thresholds;
 
   const weight = new Float32Array(m);
   const veto = new Uint8Array(m);
@@ -206,22 +207,9 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
     }
     return x;
   };
-  const compatible = (ra: number, rb: number): boolean => {
-    const A = members[ra]!;
-    const B = members[rb]!;
-    if (A.length + B.length > maxCluster) return false;
-    for (const x of A) {
-      for (const y of B) {
-        const rx = records[x]!;
-        const ry = records[y]!;
-        const sameValidId = rx.id?.valid && ry.id?.valid && rx.id.value === ry.id.value;
-        if (rx.agency === ry.agency && !sameValidId) return false;
-        const s = scorer.score(rx, ry);
-        if (s.veto || s.weight < 0) return false;
-      }
-    }
-    return true;
-  };
+  const policy: LinkPolicyOptions = { margin, maxClusterSize: maxCluster };
+  const view = (i: number) => records[i]!;
+  const compatible = (ra: number, rb: number): boolean => clustersCompatible(members[ra]!, members[rb]!, view, scorer, policy);
 
   // Descending weight, as one typed sort: key = quantised (200 - weight) * 2^27 + pair index.
   const SHIFT = 134_217_728;
@@ -242,35 +230,34 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
     const ra = find(a);
     const rb = find(b);
     if (ra === rb) continue;
-    if (w < upper) {
-      reviews.push({ a, b, weight: w, reason: 'BAND' });
-      continue;
-    }
-    if (veto[p]) {
-      // Twins and two valid ID numbers are different children: no review. The rest may be one child.
-      if (veto[p] !== VETO_CODES.NAME_CONFLICT && veto[p] !== VETO_CODES.ID_CONFLICT) reviews.push({ a, b, weight: w, reason: 'VETO' });
+    const verdict = pairVerdict(veto[p] ? { weight: w, veto: VETOES[veto[p]! - 1]! } : { weight: w }, model.thresholds);
+    if (verdict.kind === 'none') continue;
+    if (verdict.kind === 'review') {
+      reviews.push({ a, b, weight: w, reason: verdict.reason });
       continue;
     }
     if (!compatible(ra, rb)) {
       reviews.push({ a, b, weight: w, reason: 'CONFLICT' });
       continue;
     }
-    let ambiguous = false;
-    for (const [x, ry] of [
-      [a, rb],
-      [b, ra],
-    ] as const) {
-      for (const { other: c, w: wc } of adjacency[x]!) {
-        if (wc < w - margin) continue;
-        const rc = find(c);
-        if (rc === ra || rc === rb) continue;
-        if (!compatible(rc, ry)) {
-          ambiguous = true;
-          break;
-        }
-      }
-      if (ambiguous) break;
-    }
+    // A competitor of either side, almost as good, that cannot be one child with the other side.
+    const ambiguous = (
+      [
+        [a, rb],
+        [b, ra],
+      ] as const
+    ).some(([x, ry]) =>
+      isAmbiguous(
+        w,
+        adjacency[x]!,
+        (c) => c.w,
+        (c) => {
+          const rc = find(c.other);
+          return rc === ra || rc === rb || compatible(rc, ry);
+        },
+        policy,
+      ),
+    );
     if (ambiguous) {
       reviews.push({ a, b, weight: w, reason: 'AMBIGUOUS' });
       continue;
