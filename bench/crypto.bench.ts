@@ -6,6 +6,10 @@
  *    publish path (blind indexes, field cipher, caching keyring, KmsKeyring) on
  *    DynamoDB Local; only KMS's network answers are stubbed, and every call counted.
  * 3. Minified bundle size of each Lambda (target: at most 500 KB each).
+ * 4. DynamoDB calls (and sequential rounds) per publish on DynamoDB Local: 40 children x 5 agencies
+ *    (one opens the case, four join it), then each record published again unchanged; against the
+ *    figure before linking was reworked (issue 8: 32; 35.4 calls in 14.2 rounds in this scenario at 86d1dbc;
+ *    unchanged republish: 3.0 calls then and now).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -211,6 +215,82 @@ async function bundleSizes(): Promise<void> {
   }
 }
 
+/** Calls and sequential rounds per first publish before linking was reworked, this scenario, measured at commit 86d1dbc (issue 8: 32 calls, about 12 rounds). */
+const CALLS_BEFORE = 35.4;
+const ROUNDS_BEFORE = 14.2;
+
+async function dynamoCallsPerPublish(): Promise<void> {
+  const dynamo = await startDynamoDbLocal({ port: await freePort() });
+  try {
+    const client = localDynamoClient(dynamo.endpoint);
+    const tables = localTableNames('540000', 'calls');
+    await ensureTables(client, tables);
+    let calls = 0;
+    let rounds = 0;
+    let inFlight = 0;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        calls++;
+        if (inFlight++ === 0) rounds++; // a call that starts while none is in flight starts a sequential round
+        try {
+          return await next(args);
+        } finally {
+          inFlight--;
+        }
+      },
+      { step: 'initialize', name: 'countCalls' },
+    );
+    const keyring = new CachingKeyring(new LocalKeyring(generateLocalKeyMaterial()));
+    const deps = {
+      province: '540000',
+      records: new RecordsTable(client, tables.records),
+      cases: new CasesTable(client, tables.cases),
+      linking: new LinkingTable(client, tables.records, tables.cases, tables.notifications),
+      cipher: new FieldCipher(keyring),
+      index: new BlindIndexer(keyring, '540000'),
+      model: DEFAULT_MODEL,
+    };
+    const agencies = [
+      ['xz-civil-affairs', 'civil_affairs'],
+      ['xz-education', 'education'],
+      ['xz-health', 'health'],
+      ['xz-youth-league', 'youth_league'],
+      ['xz-womens-federation', 'womens_federation'],
+    ] as const;
+    const sends = Array.from({ length: 40 }, (_, c) => {
+      const birthDate = `201${c % 8}-0${1 + (c % 9)}-${String(1 + (c % 28)).padStart(2, '0')}`;
+      return agencies.map(([agencyId, agencyType]) => ({
+        publisher: { agencyId, agencyType },
+        record: childRecordV1.parse(
+          sampleRecord({
+            externalId: `${agencyType}-${c}`,
+            name: `测试儿童${c}`,
+            birthDate,
+            idNumber: idNumberFor('540102', birthDate, c),
+            guardian: { name: `监护人${c}`, phone: `139${String(c).padStart(8, '0')}`, relation: 'mother' },
+          }),
+        ),
+      }));
+    }).flat();
+    const links = new Map<string, number>();
+    for (const s of sends) {
+      const out = await publishRecord(deps, s.publisher, s.record);
+      links.set(out.link, (links.get(out.link) ?? 0) + 1);
+    }
+    const first = { calls: calls / sends.length, rounds: rounds / sends.length };
+    calls = rounds = 0;
+    for (const s of sends) await publishRecord(deps, s.publisher, s.record);
+    const again = { calls: calls / sends.length, rounds: rounds / sends.length };
+    console.log(`\n4. DynamoDB calls per publish (DynamoDB Local; ${sends.length} publishes: ${[...links].map(([k, v]) => `${v} ${k}`).join(', ')})`);
+    console.log(`   first publish: ${first.calls.toFixed(1)} calls in ${first.rounds.toFixed(1)} sequential rounds; before: ${CALLS_BEFORE} calls in ${ROUNDS_BEFORE} rounds (issue 8: 32 in about 12); ratio ${(first.calls / CALLS_BEFORE).toFixed(2)}x calls, ${(first.rounds / ROUNDS_BEFORE).toFixed(2)}x rounds`);
+    console.log(`   unchanged republish (checks and repairs): ${again.calls.toFixed(1)} calls in ${again.rounds.toFixed(1)} rounds`);
+    client.destroy();
+  } finally {
+    await dynamo.stop();
+  }
+}
+
 await cryptoCost();
 await kmsCallsPerThousand();
 await bundleSizes();
+await dynamoCallsPerPublish();
