@@ -282,7 +282,9 @@ async function dynamoCallsPerPublish(): Promise<void> {
     for (const s of sends) await publishRecord(deps, s.publisher, s.record);
     const again = { calls: calls / sends.length, rounds: rounds / sends.length };
     console.log(`\n4. DynamoDB calls per publish (DynamoDB Local; ${sends.length} publishes: ${[...links].map(([k, v]) => `${v} ${k}`).join(', ')})`);
-    console.log(`   first publish: ${first.calls.toFixed(1)} calls in ${first.rounds.toFixed(1)} sequential rounds; before: ${CALLS_BEFORE} calls in ${ROUNDS_BEFORE} rounds (issue 8: 32 in about 12); ratio ${(first.calls / CALLS_BEFORE).toFixed(2)}x calls, ${(first.rounds / ROUNDS_BEFORE).toFixed(2)}x rounds`);
+    console.log(
+      `   first publish: ${first.calls.toFixed(1)} calls in ${first.rounds.toFixed(1)} sequential rounds; before: ${CALLS_BEFORE} calls in ${ROUNDS_BEFORE} rounds (issue 8: 32 in about 12); ratio ${(first.calls / CALLS_BEFORE).toFixed(2)}x calls, ${(first.rounds / ROUNDS_BEFORE).toFixed(2)}x rounds`,
+    );
     console.log(`   unchanged republish (checks and repairs): ${again.calls.toFixed(1)} calls in ${again.rounds.toFixed(1)} rounds`);
     client.destroy();
   } finally {

@@ -118,9 +118,7 @@ export class RecordsTable {
         let pending: Item[] | undefined = chunk;
         for (let round = 0; pending && pending.length > 0; round++) {
           if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(round, 6)));
-          const out = await guard(
-            this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } })),
-          );
+          const out = await guard(this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } })));
           found.push(...(out.Responses?.[this.tableName] ?? []));
           pending = out.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
         }

@@ -34,38 +34,93 @@ const twin = { ...noId, name: '格桑卓玛' };
 type Row = { name: string; records: [Publisher, Record<string, unknown>][]; expected: 'auto' | 'review' | 'new'; reason?: 'CONFLICT' | 'AMBIGUOUS' };
 
 const ROWS: Row[] = [
-  { name: 'the same child with the same valid ID number links', records: [[CIVIL, child], [EDU, child]], expected: 'auto' },
-  { name: 'the same child without an ID number, in traditional characters, links', records: [[CIVIL, child], [EDU, { ...noId, name: '格桑曲珍' }]], expected: 'auto' },
-  { name: 'a twin (same guardian, birthday and school, another name) stays apart and is not reviewed', records: [[CIVIL, noId], [HEALTH, twin]], expected: 'new' },
+  {
+    name: 'the same child with the same valid ID number links',
+    records: [
+      [CIVIL, child],
+      [EDU, child],
+    ],
+    expected: 'auto',
+  },
+  {
+    name: 'the same child without an ID number, in traditional characters, links',
+    records: [
+      [CIVIL, child],
+      [EDU, { ...noId, name: '格桑曲珍' }],
+    ],
+    expected: 'auto',
+  },
+  {
+    name: 'a twin (same guardian, birthday and school, another name) stays apart and is not reviewed',
+    records: [
+      [CIVIL, noId],
+      [HEALTH, twin],
+    ],
+    expected: 'new',
+  },
   {
     name: 'two valid, different ID numbers stay apart and are not reviewed',
-    records: [[CIVIL, child], [HEALTH, { ...child, idNumber: idNumberFor('540221', '2012-08-14', 130) }]],
+    records: [
+      [CIVIL, child],
+      [HEALTH, { ...child, idNumber: idNumberFor('540221', '2012-08-14', 130) }],
+    ],
     expected: 'new',
   },
   {
     name: 'only name and birth date in common goes to review',
     records: [
-      [CIVIL, { name: '次仁拉姆', sex: 'F', birthDate: '2014-03-03', householdRegion: '540102', guardian: { name: '多吉', phone: '13800000001', relation: 'father' }, categories: [] }],
+      [
+        CIVIL,
+        {
+          name: '次仁拉姆',
+          sex: 'F',
+          birthDate: '2014-03-03',
+          householdRegion: '540102',
+          guardian: { name: '多吉', phone: '13800000001', relation: 'father' },
+          categories: [],
+        },
+      ],
       [YOUTH, { name: '次仁拉姆', sex: 'F', birthDate: '2014-03-03', categories: [] }],
     ],
     expected: 'review',
   },
-  { name: 'a different birth date with everything else agreeing goes to review', records: [[CIVIL, noId], [EDU, { ...noId, birthDate: '2011-03-02' }]], expected: 'review' },
-  { name: 'two records of one agency without the same valid ID number go to review, not a link', records: [[CIVIL, child], [CIVIL, noId]], expected: 'review', reason: 'CONFLICT' },
+  {
+    name: 'a different birth date with everything else agreeing goes to review',
+    records: [
+      [CIVIL, noId],
+      [EDU, { ...noId, birthDate: '2011-03-02' }],
+    ],
+    expected: 'review',
+  },
+  {
+    name: 'two records of one agency without the same valid ID number go to review, not a link',
+    records: [
+      [CIVIL, child],
+      [CIVIL, noId],
+    ],
+    expected: 'review',
+    reason: 'CONFLICT',
+  },
   {
     name: 'a record that fits two cases that cannot be one child (twins) is ambiguous and goes to review',
     records: [
       [CIVIL, noId],
       [HEALTH, twin],
       // One character off from each twin's name.
-      [YOUTH, { name: '格桑曲玛', sex: 'F', birthDate: child.birthDate, householdRegion: '540221', guardian: child.guardian, school: child.school, categories: [] }],
+      [
+        YOUTH,
+        { name: '格桑曲玛', sex: 'F', birthDate: child.birthDate, householdRegion: '540221', guardian: child.guardian, school: child.school, categories: [] },
+      ],
     ],
     expected: 'review',
     reason: 'AMBIGUOUS',
   },
   {
     name: 'another child sharing only the guardian’s phone opens a case of its own',
-    records: [[CIVIL, child], [EDU, { name: '达瓦次仁', sex: 'M', birthDate: '2015-01-20', guardian: child.guardian, categories: [] }]],
+    records: [
+      [CIVIL, child],
+      [EDU, { name: '达瓦次仁', sex: 'M', birthDate: '2015-01-20', guardian: child.guardian, categories: [] }],
+    ],
     expected: 'new',
   },
 ];

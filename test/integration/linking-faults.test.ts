@@ -65,7 +65,9 @@ describe('publish under injected faults', () => {
   }
 
   it('leaves no claim behind', async () => {
-    const out = await h.client.send(new ScanCommand({ TableName: h.tables.records, FilterExpression: 'begins_with(pk, :c)', ExpressionAttributeValues: { ':c': { S: 'CLM#' } } }));
+    const out = await h.client.send(
+      new ScanCommand({ TableName: h.tables.records, FilterExpression: 'begins_with(pk, :c)', ExpressionAttributeValues: { ':c': { S: 'CLM#' } } }),
+    );
     expect(out.Items ?? []).toEqual([]);
   });
 });

@@ -117,7 +117,9 @@ export async function createLinkingHarness(name: string, options: { claimLeaseMs
     const items: Record<string, { S?: string }>[] = [];
     let start: Record<string, never> | undefined;
     do {
-      const out = await client.send(new ScanCommand({ TableName: table, FilterExpression: filter, ExpressionAttributeValues: values, ExclusiveStartKey: start }));
+      const out = await client.send(
+        new ScanCommand({ TableName: table, FilterExpression: filter, ExpressionAttributeValues: values, ExclusiveStartKey: start }),
+      );
       items.push(...((out.Items ?? []) as typeof items));
       start = out.LastEvaluatedKey as typeof start;
     } while (start);

@@ -125,7 +125,10 @@ export async function splitCase(
     heads: leaving.map((m) => ({ recordId: m.recordId, expectedCaseId: row.caseId, caseId: newCaseId, linkStatus: 'split' })),
     put: moving,
     remove: leaving.map((m) => ({ caseId: row.caseId, recordId: m.recordId })),
-    ledger: [{ row: ledgerRowOf(row.caseId, staying, row.createdAt, now), expectedUpdatedAt: row.updatedAt }, { row: ledgerRowOf(newCaseId, moving, now, now) }],
+    ledger: [
+      { row: ledgerRowOf(row.caseId, staying, row.createdAt, now), expectedUpdatedAt: row.updatedAt },
+      { row: ledgerRowOf(newCaseId, moving, now, now) },
+    ],
     events: [
       { caseId: row.caseId, at: now, type: 'split_off', recordIds, otherCaseId: newCaseId, byAgency: actor.agencyId, sealedReason },
       { caseId: newCaseId, at: now, type: 'split_from', recordIds, otherCaseId: row.caseId, byAgency: actor.agencyId, sealedReason },

@@ -102,7 +102,11 @@ export async function planNewLink(deps: LinkDeps, input: LinkInput, head: Stored
   }
   // A case merged away or being changed is not a place to link to now.
   const open = candidates.filter((c) => !snapshots.has(c.caseId) || snapshots.get(c.caseId)!.row?.status === 'open');
-  await viewsOf(deps, [...snapshots.values()].flatMap((s) => s.members.map((m) => m.recordId)), known);
+  await viewsOf(
+    deps,
+    [...snapshots.values()].flatMap((s) => s.members.map((m) => m.recordId)),
+    known,
+  );
   const membersOf = (caseId: string) => (snapshots.get(caseId)?.members ?? []).flatMap((m) => (known.has(m.recordId) ? [known.get(m.recordId)!] : []));
   const decision = decideCaseLink(view, open, membersOf, scorer, DEFAULT_LINK_POLICY);
 
@@ -166,9 +170,15 @@ export async function planRelink(deps: LinkDeps, input: LinkInput, head: StoredR
     new Map(),
   );
   const otherViews = others.flatMap((m) => (known.has(m.recordId) ? [{ member: m, view: known.get(m.recordId)! }] : []));
-  // A case merged away while its records' heads are being moved: the client retries once the move is done.
-  if (!row || row.status !== 'open') throw new ConflictError();
-  const stays = clustersCompatible([view], otherViews.map((o) => o.view), (r) => r, scorer, DEFAULT_LINK_POLICY);
+  // The head points at a case that is gone or merged (only data from before merges moved heads atomically): refuse, retryable.
+  if (row?.status !== 'open') throw new ConflictError();
+  const stays = clustersCompatible(
+    [view],
+    otherViews.map((o) => o.view),
+    (r) => r,
+    scorer,
+    DEFAULT_LINK_POLICY,
+  );
   const otherHolders = others.some((m) => m.agencyId !== input.agencyId);
   if (stays || others.length === 0) {
     const member = memberOf(caseId, head.recordId, input, old?.how ?? 'new', old?.joinedAt ?? now);
@@ -197,10 +207,7 @@ export async function planRelink(deps: LinkDeps, input: LinkInput, head: StoredR
       heads: [headOf(head, keys, newCaseId, 'review')],
       put: [member],
       remove: [{ caseId, recordId: head.recordId }],
-      ledger: [
-        { row: ledgerRowOf(caseId, others, row.createdAt, now), expectedUpdatedAt: row.updatedAt },
-        { row: ledgerRowOf(newCaseId, [member], now, now) },
-      ],
+      ledger: [{ row: ledgerRowOf(caseId, others, row.createdAt, now), expectedUpdatedAt: row.updatedAt }, { row: ledgerRowOf(newCaseId, [member], now, now) }],
       events: [
         { ...common, caseId, type: 'split_off', otherCaseId: newCaseId, reviewId: review.reviewId },
         { ...common, caseId: newCaseId, type: 'split_from', otherCaseId: caseId, reviewId: review.reviewId },

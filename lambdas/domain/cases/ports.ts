@@ -33,4 +33,3 @@ export interface LinkingStore {
   /** Commits a change in one transaction; false when a condition failed (a race was lost: read again, decide again). */
   commit(change: CaseChange): Promise<boolean>;
 }
-

@@ -115,7 +115,18 @@ async function storeRecord(deps: RecordsDeps, agencyId: string, record: ChildRec
     if (!head) continue; // lookup written but head not visible yet; retry
     if (head.contentMac === contentMac) return { status: 'unchanged', head };
     // The link attributes carry over; the store refuses the write if they changed since this read.
-    const { recordId, version, createdAt, contentMac: _old, sealed: _sealed, idNumberIndex: _idn, updatedAt: _u, agencyId: _a, schemaVersion: _s, ...link } = head;
+    const {
+      recordId,
+      version,
+      createdAt,
+      contentMac: _old,
+      sealed: _sealed,
+      idNumberIndex: _idn,
+      updatedAt: _u,
+      agencyId: _a,
+      schemaVersion: _s,
+      ...link
+    } = head;
     const next = { ...(await build(recordId, version + 1, createdAt)), ...link };
     if ((await deps.records.appendVersion(next, head.version)) === 'ok') return { status: 'updated', head: next };
   }

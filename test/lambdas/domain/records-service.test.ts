@@ -66,7 +66,15 @@ function deps(table: RecordsDeps['records'], linking: RecordsDeps['linking'], me
       members: members.filter((m) => m.caseId === caseId),
     }),
   };
-  return { province: '540000', records: table, cases, linking, cipher: new FieldCipher(keyring), index: new BlindIndexer(keyring, '540000'), model: DEFAULT_MODEL };
+  return {
+    province: '540000',
+    records: table,
+    cases,
+    linking,
+    cipher: new FieldCipher(keyring),
+    index: new BlindIndexer(keyring, '540000'),
+    model: DEFAULT_MODEL,
+  };
 }
 
 const EDU = { agencyId: 'xz-education', agencyType: 'education' } as const;
