@@ -50,6 +50,19 @@ export function isConditionFailure(error: unknown): boolean {
   return e?.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
 }
 
+/**
+ * Whether a conditional write or transaction lost a race: a condition failed, or a competing
+ * transaction touched the same item (TransactionConflict). The caller reads again and decides again.
+ */
+export function isLostRace(error: unknown): boolean {
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
+  if (e?.name === 'ConditionalCheckFailedException' || e?.name === 'TransactionConflictException') return true;
+  return (
+    e?.name === 'TransactionCanceledException' &&
+    (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')
+  );
+}
+
 /** Awaits a DynamoDB call, mapping exhausted throttling to a retryable 503. */
 export async function guard<T>(call: Promise<T>): Promise<T> {
   try {

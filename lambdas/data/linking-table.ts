@@ -9,21 +9,11 @@
 import { type DynamoDBClient, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { CaseChange, Claim } from '../../schemas/entities/linking';
 import { caseKeys, eventItem, ledgerItem, memberItem, reviewItem } from './cases-table';
-import { mapDynamoError, N, S, SS } from './dynamo';
+import { isLostRace, mapDynamoError, N, S, SS } from './dynamo';
 import { notificationItem } from './notifications-table';
 import { recordKeys } from './records-table';
 
 export const claimKey = (blindKey: string) => ({ pk: S(`CLM#${blindKey}`), sk: S('CLM') });
-
-/** A transaction cancelled by a condition or by a competing transaction: the caller lost a race. */
-export function isLostRace(error: unknown): boolean {
-  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
-  if (e?.name === 'ConditionalCheckFailedException' || e?.name === 'TransactionConflictException') return true;
-  return (
-    e?.name === 'TransactionCanceledException' &&
-    (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')
-  );
-}
 
 export class LinkingTable {
   constructor(

@@ -17,7 +17,7 @@ import {
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import { guard, isConditionFailure, type Item, M, mapDynamoError, N, num, optStr, S, SS, str, strMap } from './dynamo';
+import { guard, isLostRace, type Item, M, mapDynamoError, N, num, optStr, S, SS, str, strMap } from './dynamo';
 import type { StoredRecord } from '../../schemas/entities/records';
 
 export const recordKeys = {
@@ -191,7 +191,7 @@ export class RecordsTable {
       await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isLostRace(error)) return false; // a condition failed, or another request's transaction won: read again
       throw mapDynamoError(error);
     }
   }

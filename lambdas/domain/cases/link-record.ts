@@ -139,7 +139,8 @@ async function decideUnderClaims(deps: LinkDeps, input: LinkInput, stored: Store
 async function acquire(deps: LinkDeps, claim: { owner: string; recordId: string; keys: readonly string[]; unfile: readonly string[] }): Promise<void> {
   const lease = deps.claimLeaseMs ?? DEFAULT_LEASE_MS;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const clock = () => (deps.now ?? (() => new Date()))().getTime();
+  // Leases run on the wall clock, whatever clock stamps the data (`deps.now`).
+  const clock = () => Date.now();
   const deadline = clock() + 2 * lease;
   for (let attempt = 0; ; attempt++) {
     const now = clock();

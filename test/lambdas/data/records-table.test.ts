@@ -52,11 +52,23 @@ describe('records table', () => {
     expect(await table().create(record, 'bi')).toBe('exists');
   });
 
-  it('conditions a new version on the expected current version', async () => {
+  it('conditions a new version on the expected current version and an unchanged link', async () => {
     ddb.on(TransactWriteItemsCommand).resolves({});
-    await table().appendVersion({ ...record, version: 3 }, 2);
+    await table().appendVersion({ ...record, version: 3, caseId: 'case_A', linkedVersion: 2 }, 2);
     const head = ddb.commandCalls(TransactWriteItemsCommand)[0]!.args[0].input.TransactItems![0]!.Put!;
-    expect(head).toMatchObject({ ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': { N: '2' } } });
+    expect(head).toMatchObject({
+      ConditionExpression: 'version = :expected AND caseId = :case AND linkedVersion = :linked',
+      ExpressionAttributeValues: { ':expected': { N: '2' }, ':case': { S: 'case_A' }, ':linked': { N: '2' } },
+    });
+  });
+
+  it('reports a create that lost to a concurrent transaction as taken, not as an error', async () => {
+    ddb
+      .on(TransactWriteItemsCommand)
+      .rejects(
+        new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] }),
+      );
+    await expect(table().create(record, 'ext')).resolves.toBe('exists');
   });
 
   it('turns throttling that outlasted the SDK retries into a retryable 503', async () => {
