@@ -18,6 +18,7 @@ import {
   splitBody,
   splitResponse,
 } from './cases';
+import { CONSOLE_CONFIG_FILE, CONSOLE_FILES } from './console';
 import { caseIdParam, consentIdParam, recordIdParam, reviewIdParam } from './common';
 import { jobIdParam, listJobQuery, listJobResponse, submitListResponse } from './lists';
 import { accessReportQuery, auditEventsQuery, verifyResponse } from './audit';
@@ -69,7 +70,8 @@ export interface RouteContract {
   readonly body?: z.ZodType;
   /** Media types of a raw (non-JSON) body. */
   readonly rawBody?: readonly string[];
-  readonly responses: Readonly<Record<number, { description: string; schema: z.ZodType }>>;
+  /** `mediaTypes`: what the body is when not JSON (the OpenAPI document declares each; default application/json). */
+  readonly responses: Readonly<Record<number, { description: string; schema: z.ZodType; mediaTypes?: readonly string[] }>>;
 }
 
 export const API_ROUTES = {
@@ -283,8 +285,10 @@ export const API_ROUTES = {
     summary: "The privacy officers' console files (index.html, app.js, style.css, config.json)",
     summaryZh: '隐私官控制台文件',
     auth: 'public',
-    pathParams: { file: z.enum(['index.html', 'app.js', 'style.css', 'config.json']) },
-    responses: { 200: { description: 'The file', schema: z.string() } },
+    pathParams: { file: z.enum([CONSOLE_CONFIG_FILE.name, ...Object.keys(CONSOLE_FILES)]) },
+    responses: {
+      200: { description: 'The file, with its media type', schema: z.string(), mediaTypes: [...Object.values(CONSOLE_FILES), CONSOLE_CONFIG_FILE.type] },
+    },
   },
 } as const satisfies Record<string, RouteContract>;
 

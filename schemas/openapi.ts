@@ -1,4 +1,7 @@
-/** Generates the OpenAPI 3.1 description from the zod contract in schemas/api.ts. */
+/**
+ * Generates the OpenAPI 3.1 description from the zod contract in schemas/api.ts.
+ * `npm test` lints the result with Redocly (test/schemas/openapi-lint.test.ts).
+ */
 import * as z from 'zod';
 import { API_ROUTES, type RouteContract } from './api';
 import { apiError } from './api-error';
@@ -11,8 +14,38 @@ const ERROR_RESPONSES: Record<number, string> = {
   404: 'NOT_FOUND',
   413: 'PAYLOAD_TOO_LARGE: body over 256 KB (5 MB for lists)',
   415: 'UNSUPPORTED_MEDIA_TYPE',
-  503: 'SERVICE_UNAVAILABLE or AUDIT_UNAVAILABLE: retry with a new token',
+  503: 'SERVICE_UNAVAILABLE or AUDIT_UNAVAILABLE: a store did not answer in time, or is busy; nothing was disclosed. Retry after Retry-After seconds with a new token (docs/protocol.md)',
 };
+
+/** Tags in the order readers meet them; each route falls under the first whose test matches its key. */
+export const TAGS: readonly { name: string; description: string; matches: (routeKey: string) => boolean }[] = [
+  { name: 'meta', description: '服务状态与接口说明。Health and this description', matches: (k) => k === 'GET /v1/health' || k === 'GET /v1/openapi.json' },
+  { name: 'records', description: '儿童记录发布与读取。Publishing and reading child records', matches: (k) => / \/v1\/records\b/.test(k) },
+  { name: 'lists', description: '批量名单上报。Whole-list uploads', matches: (k) => / \/v1\/lists\b/.test(k) },
+  {
+    name: 'consent',
+    description: '同意、紧急访问、按目的读取个案与通知。Consent, emergency access, the gated case view and notifications',
+    matches: (k) => / \/v1\/(consents|notifications)\b/.test(k) || k === 'GET /v1/cases/{caseId}' || k.endsWith('/emergency'),
+  },
+  {
+    name: 'cases',
+    description: '台账、复核、合并与拆分（统筹部门）。Ledger, reviews, merges and splits (coordinating role)',
+    matches: (k) => / \/v1\/(cases|ledger|reviews)\b/.test(k),
+  },
+  {
+    name: 'audit',
+    description: '审计校验、检索与访问报告（隐私官）。Audit verification, search and access reports (privacy officers)',
+    matches: (k) => / \/v1\/audit\//.test(k),
+  },
+  { name: 'console', description: '隐私官控制台静态文件。The privacy officers’ console files', matches: (k) => / \/console\b/.test(k) },
+];
+
+/** The tag of a route; throws for a route no tag covers, so a new route cannot go ungrouped. */
+export function tagOf(routeKey: string): string {
+  const tag = TAGS.find((t) => t.matches(routeKey));
+  if (!tag) throw new Error(`no OpenAPI tag covers ${routeKey}; add one to TAGS in schemas/openapi.ts`);
+  return tag.name;
+}
 
 type Json = Record<string, unknown>;
 
@@ -28,23 +61,50 @@ function toSchema(schema: z.ZodType, components: Json): Json {
   return rewrite(rest);
 }
 
+/** `text/html; charset=utf-8` -> `text/html`: OpenAPI content keys name the media type alone. */
+const mediaType = (type: string) => type.split(';')[0]!.trim();
+
+/** Whether the route's query offers `format=csv` (the ledger and the audit exports). */
+function offersCsv(route: RouteContract): boolean {
+  const format = route.query?.shape.format as z.ZodType | undefined;
+  return format?.safeParse('csv').success === true;
+}
+
+function successResponse(route: RouteContract, status: number, r: RouteContract['responses'][number], jsonSchema: (s: z.ZodType) => Json): Json {
+  if (status >= 300 && status < 400) {
+    return { description: r.description, headers: { Location: { description: 'Where the resource is', schema: { type: 'string' } } } };
+  }
+  const content: Record<string, Json> = {};
+  for (const type of r.mediaTypes ?? ['application/json']) {
+    content[mediaType(type)] = { schema: mediaType(type) === 'application/json' && !r.mediaTypes ? jsonSchema(r.schema) : { type: 'string' } };
+  }
+  if (status === 200 && offersCsv(route)) {
+    content['text/csv'] = {
+      schema: { type: 'string', description: 'With format=csv: UTF-8 CSV with a header row; cells that a spreadsheet would run as a formula are neutralised' },
+    };
+  }
+  return { description: r.description, content };
+}
+
 function operation(routeKey: string, route: RouteContract, components: Json): Json {
   const jsonSchema = (schema: z.ZodType) => toSchema(schema, components);
   const responses: Record<string, unknown> = {};
-  for (const [status, r] of Object.entries(route.responses)) {
-    responses[status] = { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema) } } };
-  }
+  for (const [status, r] of Object.entries(route.responses)) responses[status] = successResponse(route, Number(status), r, jsonSchema);
   const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  const retryAfter = { 'Retry-After': { description: 'Seconds to wait before retrying (with a new token)', schema: { type: 'integer', minimum: 1 } } };
   for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
-    if (route.auth === 'public' && status !== '503') continue;
+    // Public routes have no signature to refuse; a public route with a path parameter can still miss (404).
+    if (route.auth === 'public' && status !== '503' && !(status === '404' && route.pathParams)) continue;
     if (!route.body && !route.rawBody && (status === '413' || status === '415')) continue;
-    responses[status] = { description, ...errorRef };
+    responses[status] = { description, ...(status === '503' && { headers: retryAfter }), ...errorRef };
   }
   return {
     operationId: routeKey.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
     summary: route.summary,
     description: route.summaryZh,
-    ...(route.auth === 'signed' && { security: [{ signedRequest: [] }] }),
+    tags: [tagOf(routeKey)],
+    // Public routes say so explicitly: an empty list overrides the document's default signature requirement.
+    security: route.auth === 'signed' ? [{ signedRequest: [] }] : [],
     ...((route.pathParams || route.query) && {
       parameters: [
         ...Object.entries(route.pathParams ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema: jsonSchema(schema) })),
@@ -64,8 +124,15 @@ function operation(routeKey: string, route: RouteContract, components: Json): Js
   };
 }
 
+export interface OpenApiInfo {
+  hubId: string;
+  version: string;
+  /** The hub's API URL when known (the stack's API endpoint); otherwise a `{origin}` server variable. */
+  serverUrl?: string;
+}
+
 /** The OpenAPI 3.1 document for a hub. */
-export function buildOpenApi(info: { hubId: string; version: string }): Json {
+export function buildOpenApi(info: OpenApiInfo): Json {
   const paths: Record<string, Json> = {};
   const components: Json = {};
   for (const [routeKey, route] of Object.entries(API_ROUTES) as [string, RouteContract][]) {
@@ -73,18 +140,32 @@ export function buildOpenApi(info: { hubId: string; version: string }): Json {
     paths[path] ??= {};
     paths[path][method.toLowerCase()] = operation(routeKey, route, components);
   }
+  // Hoists the named Error schema into components; the returned value is only a $ref to it.
+  toSchema(apiError, components);
   return {
     openapi: '3.1.0',
     info: {
       title: `Xinqiao hub ${info.hubId}`,
       version: info.version,
       description:
-        '心桥困境儿童心理健康关爱数据共享枢纽。Xinqiao cross-agency data-sharing hub. Every route except GET /v1/health needs a signed request (protocol v1, docs/protocol.md).',
+        '心桥困境儿童心理健康关爱数据共享枢纽。Xinqiao cross-agency data-sharing hub. Every route except GET /v1/health and the console files needs a signed request (protocol v1, docs/protocol.md).',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    servers: info.serverUrl
+      ? [{ url: info.serverUrl, description: `Xinqiao hub ${info.hubId}` }]
+      : [
+          {
+            url: '{origin}',
+            description: "This hub's API endpoint: the province stack's API URL, or the local hub",
+            variables: { origin: { default: 'http://127.0.0.1:4000', description: 'Scheme, host and port of the hub' } },
+          },
+        ],
+    // Secure by default: every operation needs a signature unless it says `security: []`.
+    security: [{ signedRequest: [] }],
+    tags: TAGS.map(({ name, description }) => ({ name, description })),
     paths,
     components: {
-      schemas: { ...components, Error: toSchema(apiError, components) },
+      schemas: components,
       securitySchemes: {
         signedRequest: {
           type: 'http',

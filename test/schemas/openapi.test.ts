@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../schemas/api';
-import { buildOpenApi } from '../../schemas/openapi';
+import { buildOpenApi, tagOf } from '../../schemas/openapi';
 import { ROUTE_GROUP_OF } from '../../lambdas/routes';
 
 describe('OpenAPI description', () => {
@@ -28,13 +28,64 @@ describe('OpenAPI description', () => {
     for (const [key, route] of Object.entries(API_ROUTES)) {
       const [method, path] = key.split(' ') as [string, string];
       const op = doc.paths[path][method.toLowerCase()];
-      expect(Boolean(op.security), key).toBe(route.auth === 'signed');
+      expect(op.security, key).toEqual(route.auth === 'signed' ? [{ signedRequest: [] }] : []);
     }
+    expect(doc.security).toEqual([{ signedRequest: [] }]);
     expect(
       Object.entries(API_ROUTES)
         .filter(([, r]) => r.auth === 'public')
         .map(([k]) => k)
         .sort(),
     ).toEqual(['GET /console', 'GET /console/{file}', 'GET /v1/health']);
+  });
+
+  it('defines the Error schema itself, not as a reference to itself', () => {
+    expect(doc.components.schemas.Error.$ref).toBeUndefined();
+    expect(doc.components.schemas.Error.properties.error.required).toEqual(expect.arrayContaining(['code', 'message', 'message_zh', 'requestId']));
+  });
+
+  it('declares a server and puts every operation under exactly one declared tag', () => {
+    expect(doc.servers[0].url).toBe('{origin}');
+    expect(buildOpenApi({ hubId: 'xinqiao-540000', version: '1.0.0', serverUrl: 'https://api.example.cn' }).servers).toEqual([
+      { url: 'https://api.example.cn', description: 'Xinqiao hub xinqiao-540000' },
+    ]);
+    const declared = doc.tags.map((t: any) => t.name);
+    for (const [path, ops] of Object.entries(doc.paths) as [string, any][]) {
+      for (const [method, op] of Object.entries(ops) as [string, any][]) {
+        expect(op.tags, `${method} ${path}`).toHaveLength(1);
+        expect(declared, `${method} ${path}`).toContain(op.tags[0]);
+      }
+    }
+    expect(doc.paths['/v1/cases/{caseId}'].get.tags).toEqual(['consent']);
+    expect(doc.paths['/v1/cases/{caseId}/merge'].post.tags).toEqual(['cases']);
+    expect(() => tagOf('GET /v2/unknown')).toThrow(/no OpenAPI tag/);
+  });
+
+  it('declares the real media types: CSV for the exports, the console files as they are served', () => {
+    for (const path of ['/v1/ledger', '/v1/audit/events', '/v1/audit/cases/{caseId}/access-report']) {
+      expect(Object.keys(doc.paths[path].get.responses['200'].content).sort(), path).toEqual(['application/json', 'text/csv']);
+    }
+    expect(doc.paths['/v1/records'].post.responses['201'].content['text/csv']).toBeUndefined();
+    const consoleOp = doc.paths['/console/{file}'].get;
+    expect(Object.keys(consoleOp.responses['200'].content).sort()).toEqual(['application/json', 'text/css', 'text/html', 'text/javascript']);
+    expect(consoleOp.parameters[0].schema.enum.sort()).toEqual(['app.js', 'config.json', 'index.html', 'style.css']);
+    expect(consoleOp.responses['404']).toBeDefined();
+    const redirect = doc.paths['/console'].get.responses['301'];
+    expect(redirect.content).toBeUndefined();
+    expect(redirect.headers.Location).toBeDefined();
+  });
+
+  it('gives every operation a 2xx answer (but the console redirect) and a 503 with Retry-After', () => {
+    for (const [path, ops] of Object.entries(doc.paths) as [string, any][]) {
+      for (const [method, op] of Object.entries(ops) as [string, any][]) {
+        const key = `${method.toUpperCase()} ${path}`;
+        if (key !== 'GET /console')
+          expect(
+            Object.keys(op.responses).some((s) => s.startsWith('2')),
+            key,
+          ).toBe(true);
+        expect(op.responses['503'].headers['Retry-After'], key).toBeDefined();
+      }
+    }
   });
 });

@@ -1,12 +1,9 @@
 /** GET /console and GET /console/{file}: the privacy officers' console, static files with a strict CSP. */
+import { CONSOLE_CONFIG_FILE, CONSOLE_FILES } from '../../../schemas/console';
 import type { RouteHandler } from '../../http/context';
 import { NotFoundError } from '../../shared/errors';
 
-export const CONSOLE_FILES: Readonly<Record<string, string>> = {
-  'index.html': 'text/html; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8',
-  'style.css': 'text/css; charset=utf-8',
-};
+export { CONSOLE_FILES };
 
 export const CONSOLE_HEADERS = {
   'content-security-policy':
@@ -23,8 +20,8 @@ export function getConsoleFile(files: Readonly<Record<string, string>>, hubId: s
     if (event.routeKey === 'GET /console') return { statusCode: 301, headers: { ...headers, location: '/console/index.html' }, body: '' };
     // Read once by the request-path middleware: `index%2Ehtml` is `index.html`.
     const name = event.pathParameters?.file ?? 'index.html';
-    if (name === 'config.json')
-      return { statusCode: 200, headers: { ...headers, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ hubId }) };
+    if (name === CONSOLE_CONFIG_FILE.name)
+      return { statusCode: 200, headers: { ...headers, 'content-type': CONSOLE_CONFIG_FILE.type }, body: JSON.stringify({ hubId }) };
     // Own keys only: `constructor` or `__proto__` must not find Object's members.
     const type = Object.hasOwn(CONSOLE_FILES, name) ? CONSOLE_FILES[name] : undefined;
     const body = Object.hasOwn(files, name) ? files[name] : undefined;
