@@ -255,13 +255,16 @@ export class ConflictError extends HubError {
   }
 }
 
-/** A dependency (key service, database) is throttling or unavailable; safe to retry. */
+/** A dependency (key service, database, queue) is throttling, failing or not answering; safe to retry with a new token. */
 export class ServiceUnavailableError extends HubError {
   readonly code = 'SERVICE_UNAVAILABLE';
   readonly statusCode = 503;
   readonly messageZh = '服务暂时不可用，请稍后重试';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The `Retry-After` the client gets, in seconds. */
+  readonly retryAfterSeconds: number;
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterSeconds = options?.retryAfterSeconds ?? 1;
   }
 }
 
@@ -280,6 +283,7 @@ export class AuditUnavailableError extends HubError {
   readonly code = 'AUDIT_UNAVAILABLE';
   readonly statusCode = 503;
   readonly messageZh = '服务暂时不可用，请稍后重试';
+  readonly retryAfterSeconds = 1;
   constructor(options?: { cause?: unknown }) {
     super('The audit trail is unavailable', options);
   }
