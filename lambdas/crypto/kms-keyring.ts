@@ -1,6 +1,7 @@
 /** Keyring backed by AWS KMS: envelope keys from GenerateDataKey, index keys from GenerateMac. */
 import { DecryptCommand, GenerateDataKeyCommand, GenerateMacCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { DecryptionFailedError, InternalError, ServiceUnavailableError } from '../shared/errors';
+import { asServiceUnavailable } from '../shared/dependency-failure';
+import { DecryptionFailedError, InternalError } from '../shared/errors';
 import { kmsContext, type DataKey, type EncryptionContext, type Keyring } from './keyring';
 
 export interface KmsKeyringOptions {
@@ -11,13 +12,13 @@ export interface KmsKeyringOptions {
   indexKeyId: string;
 }
 
-const RETRYABLE = new Set(['ThrottlingException', 'KMSInternalException', 'DependencyTimeoutException', 'KeyUnavailableException', 'LimitExceededException']);
 const BAD_CIPHERTEXT = new Set(['InvalidCiphertextException', 'IncorrectKeyException', 'InvalidKeyUsageException']);
 
-/** Maps KMS failures onto the hub's errors: retryable -> 503, bad ciphertext -> DECRYPTION_FAILED, the rest -> 500. */
+/** Maps KMS failures onto the hub's errors: unavailable -> 503, bad ciphertext -> DECRYPTION_FAILED, the rest -> 500. */
 function mapKmsError(error: unknown, decrypting: boolean): Error {
+  const unavailable = asServiceUnavailable(error, 'key service');
+  if (unavailable) return unavailable;
   const name = (error as { name?: string } | null)?.name ?? '';
-  if (RETRYABLE.has(name)) return new ServiceUnavailableError('The key service is unavailable', { cause: error });
   if (decrypting && BAD_CIPHERTEXT.has(name)) return new DecryptionFailedError({ cause: error });
   return new InternalError({ cause: error });
 }

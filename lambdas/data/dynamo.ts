@@ -1,6 +1,6 @@
 /** Small helpers shared by the table modules: attribute values and error mapping. */
 import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import { ServiceUnavailableError } from '../shared/errors';
+import { asServiceUnavailable } from '../shared/dependency-failure';
 
 export type Item = Record<string, AttributeValue>;
 
@@ -29,18 +29,9 @@ export function strMap(item: Item, name: string): Record<string, string> {
   return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.S ?? '']));
 }
 
-const THROTTLED = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-]);
-
-/** Throttling that outlasted the SDK's own retries becomes a retryable 503; anything else is rethrown. */
+/** A database that did not answer, throttled or failed (after the SDK's retries) becomes a retryable 503; anything else is rethrown. */
 export function mapDynamoError(error: unknown): unknown {
-  const name = (error as { name?: string } | null)?.name ?? '';
-  return THROTTLED.has(name) ? new ServiceUnavailableError('The database is busy', { cause: error }) : error;
+  return asServiceUnavailable(error, 'database') ?? error;
 }
 
 /** Whether a transaction was cancelled because one of its conditions failed. */
@@ -63,7 +54,7 @@ export function isLostRace(error: unknown): boolean {
   );
 }
 
-/** Awaits a DynamoDB call, mapping exhausted throttling to a retryable 503. */
+/** Awaits a DynamoDB call, mapping an unavailable database to a retryable 503. */
 export async function guard<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;

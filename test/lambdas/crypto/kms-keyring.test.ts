@@ -47,6 +47,20 @@ describe('KMS keyring', () => {
     expect((error as ServiceUnavailableError).statusCode).toBe(503);
   });
 
+  it.each([
+    ['a reset connection', Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET', $metadata: {} })],
+    ['a request that timed out', Object.assign(new Error('requestTimeout'), { name: 'TimeoutError', code: 'ETIMEDOUT', $metadata: {} })],
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', $metadata: {} })],
+    ['KMS failing on its side', awsError('KMSInternalException')],
+  ])('maps %s to a retryable SERVICE_UNAVAILABLE, decrypting or not', async (_label, failure) => {
+    kms.on(DecryptCommand).rejects(failure);
+    kms.on(GenerateMacCommand).rejects(failure);
+    for (const call of [() => keyring().decryptDataKey(edk, context), () => keyring().deriveIndexKey('name')]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ServiceUnavailableError);
+    }
+  });
+
   it('maps AccessDenied to a generic INTERNAL error', async () => {
     kms.on(GenerateDataKeyCommand).rejects(awsError('AccessDeniedException'));
     const error = await keyring()
