@@ -6,6 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { type CallBudget, SDK_BUDGETS, sdkClientConfig } from '../lambdas/shared/sdk-clients';
 // @ts-expect-error plain ESM script without types
 import { fetchDynamoDbLocal } from '../scripts/fetch-dynamodb-local.mjs';
 
@@ -47,13 +48,16 @@ function portInUse(port: number): Promise<boolean> {
   });
 }
 
-/** A DynamoDB client for the emulator (static dummy credentials; the emulator ignores them). */
-export function localDynamoClient(endpoint: string): DynamoDBClient {
+/**
+ * A DynamoDB client for the emulator (static dummy credentials; the emulator ignores them), with the
+ * same timeouts and retries as the Lambdas' (lambdas/shared/sdk-clients.ts) unless `budget` says otherwise.
+ */
+export function localDynamoClient(endpoint: string, budget: CallBudget = SDK_BUDGETS.dynamodb): DynamoDBClient {
   return new DynamoDBClient({
+    ...sdkClientConfig('dynamodb', budget),
     endpoint,
     region: 'cn-northwest-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 3,
   });
 }
 
