@@ -1,4 +1,5 @@
 /** Replay protection: one item per (agency, jti), written once, expiring by TTL after the token does. */
+import { randomUUID } from 'node:crypto';
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { isConditionFailure, mapDynamoError, N, S } from './dynamo';
 
@@ -16,17 +17,21 @@ export class NoncesTable {
    * `expiresAt` (epoch seconds) is when the item may be removed.
    */
   async claim(agencyId: string, jti: string, expiresAt: number): Promise<boolean> {
+    // Marks this claim, so that the SDK's retry of a write whose answer was lost (a reset connection)
+    // recognises its own item instead of calling the request a replay.
+    const claimId = randomUUID();
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: { pk: S(nonceKey(agencyId, jti)), expiresAt: N(expiresAt) },
+          Item: { pk: S(nonceKey(agencyId, jti)), expiresAt: N(expiresAt), claimId: S(claimId) },
           ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return (error as { Item?: Record<string, { S?: string }> }).Item?.claimId?.S === claimId;
       throw mapDynamoError(error);
     }
   }

@@ -114,6 +114,12 @@ describe('a database that stops answering', () => {
     expect(store.mode).toBe('freeze');
   });
 
+  it('accepts a request whose replay-check write landed but whose answer was lost (the SDK retried it)', async () => {
+    store.loseReplyWhen(hub.tables.nonces);
+    const res = await client().get('/v1/notifications');
+    expect(res.status).toBe(200);
+  });
+
   it('serves again as soon as the store is back', async () => {
     store.freeze();
     expect((await client().get('/v1/notifications')).status).toBe(503);

@@ -17,6 +17,8 @@ export interface StoreFault {
   freeze(): void;
   /** Freezes as soon as a request carrying `marker` arrives (that request is not forwarded). */
   freezeWhen(marker: string): void;
+  /** Forwards the next request carrying `marker`, lets the store apply it, then drops its answer and resets the connection. */
+  loseReplyWhen(marker: string): void;
   refuse(): Promise<void>;
   close(): Promise<void>;
 }
@@ -26,6 +28,7 @@ export async function startStoreFault(upstream: string): Promise<StoreFault> {
   const sockets = new Set<Socket>();
   let mode: StoreMode = 'forward';
   let marker: string | undefined;
+  let loseMarker: string | undefined;
   let port = 0;
   let server: Server;
 
@@ -34,6 +37,7 @@ export async function startStoreFault(upstream: string): Promise<StoreFault> {
     client.on('close', () => sockets.delete(client));
     client.on('error', () => undefined);
     let upstreamSocket: Socket | undefined;
+    let loseReply = false;
     const connectUpstream = () => {
       const s = createConnection({ host: target.hostname, port: Number(target.port) });
       sockets.add(s);
@@ -43,6 +47,10 @@ export async function startStoreFault(upstream: string): Promise<StoreFault> {
       });
       s.on('error', () => client.destroy());
       s.on('data', (chunk) => {
+        if (loseReply) {
+          client.destroy();
+          return;
+        }
         if (mode === 'forward') client.write(chunk);
       });
       return s;
@@ -51,6 +59,10 @@ export async function startStoreFault(upstream: string): Promise<StoreFault> {
       if (marker && chunk.includes(marker)) {
         mode = 'freeze';
         marker = undefined;
+      }
+      if (loseMarker && chunk.includes(loseMarker)) {
+        loseReply = true;
+        loseMarker = undefined;
       }
       if (mode !== 'forward') return; // frozen: swallow the request, never answer
       upstreamSocket ??= connectUpstream();
@@ -87,12 +99,16 @@ export async function startStoreFault(upstream: string): Promise<StoreFault> {
       if (mode === 'refuse') await listen();
       mode = 'forward';
       marker = undefined;
+      loseMarker = undefined;
     },
     freeze: () => {
       mode = 'freeze';
     },
     freezeWhen: (m: string) => {
       marker = m;
+    },
+    loseReplyWhen: (m: string) => {
+      loseMarker = m;
     },
     refuse: async () => {
       if (mode === 'refuse') return;
