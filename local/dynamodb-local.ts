@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { type CallBudget, SDK_BUDGETS, sdkClientConfig } from '../lambdas/shared/sdk-clients';
+import { type CallBudget, SDK_BUDGETS, sdkClient } from '../lambdas/shared/sdk-clients';
 // @ts-expect-error plain ESM script without types
 import { fetchDynamoDbLocal } from '../scripts/fetch-dynamodb-local.mjs';
 
@@ -53,12 +53,11 @@ function portInUse(port: number): Promise<boolean> {
  * same timeouts and retries as the Lambdas' (lambdas/shared/sdk-clients.ts) unless `budget` says otherwise.
  */
 export function localDynamoClient(endpoint: string, budget: CallBudget = SDK_BUDGETS.dynamodb): DynamoDBClient {
-  return new DynamoDBClient({
-    ...sdkClientConfig('dynamodb', budget),
-    endpoint,
-    region: 'cn-northwest-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  return sdkClient(
+    (config) => new DynamoDBClient({ ...config, endpoint, region: 'cn-northwest-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    'dynamodb',
+    budget,
+  );
 }
 
 export async function startDynamoDbLocal(options: StartOptions): Promise<DynamoDbLocal> {

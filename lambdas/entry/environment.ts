@@ -13,7 +13,7 @@ import { KmsKeyring } from '../crypto/kms-keyring';
 import { KmsDigestSigner } from '../crypto/digest-signer';
 import { TABLES, tableEnvVar, type TableId, type TableNames } from '../data/tables';
 import { createRuntime, type HubRuntime } from '../runtime';
-import { sdkClientConfig } from '../shared/sdk-clients';
+import { sdkClient } from '../shared/sdk-clients';
 
 /** Replaced by esbuild at synth time with the province's agency registry (public keys only). */
 declare const __XQ_REGISTRY__: string;
@@ -36,10 +36,10 @@ export function runtimeFromEnvironment(env: NodeJS.ProcessEnv = process.env): Hu
     }),
   ) as TableNames;
   const registry = JSON.parse(__XQ_REGISTRY__) as AgencyRegistryConfig;
-  const kms = new KMSClient(sdkClientConfig('kms'));
+  const kms = sdkClient((config) => new KMSClient(config), 'kms');
   return createRuntime({
     registry,
-    dynamo: new DynamoDBClient(sdkClientConfig('dynamodb')),
+    dynamo: sdkClient((config) => new DynamoDBClient(config), 'dynamodb'),
     tables,
     keyring: new KmsKeyring({
       client: kms,
@@ -47,7 +47,10 @@ export function runtimeFromEnvironment(env: NodeJS.ProcessEnv = process.env): Hu
       indexKeyId: settings.XQ_INDEX_KEY_ARN,
     }),
     auditRetentionDays: settings.XQ_AUDIT_RETENTION_DAYS,
-    listQueue: new SqsListQueue(new SQSClient(sdkClientConfig('sqs')), settings.XQ_LIST_QUEUE_URL),
+    listQueue: new SqsListQueue(
+      sdkClient((config) => new SQSClient(config), 'sqs'),
+      settings.XQ_LIST_QUEUE_URL,
+    ),
     signer: new KmsDigestSigner(kms, settings.XQ_AUDIT_SIGNING_KEY_ARN),
   });
 }

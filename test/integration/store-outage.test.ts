@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { HubClient } from '../../client/hub-client';
 import { LocalKeyring } from '../../lambdas/crypto/local-keyring';
-import { SDK_BUDGETS } from '../../lambdas/shared/sdk-clients';
+import { SDK_BUDGETS, type SilenceWatch } from '../../lambdas/shared/sdk-clients';
 import { type RunningHub, startHubServer } from '../../local/hub';
 import { makeTestProvince, type TestProvince } from '../support/agencies';
 import { sampleRecord } from '../support/records';
@@ -30,8 +30,8 @@ const client = (retry = 1, onRetry?: () => Promise<void>) =>
 
 /** Store calls a signed request makes before it can fail: the replay check, then the audit chain head. */
 const CALLS_ON_FAILING_PATH = 2;
-/** Loose bound: the configured per-call budget for each call on the path, plus as much again for a loaded machine. */
-const LOOSE_BOUND_MS = 2 * CALLS_ON_FAILING_PATH * SDK_BUDGETS.dynamodb.requestTimeoutMs + 2_000;
+/** Loose bound: the configured silence budget for each call on the path, plus as much again for a loaded machine. */
+const LOOSE_BOUND_MS = 2 * CALLS_ON_FAILING_PATH * SDK_BUDGETS.dynamodb.silenceMs + 2_000;
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const start = performance.now();
@@ -76,7 +76,8 @@ afterAll(async () => {
 describe('a database that stops answering', () => {
   it('builds the hub client with the configured timeouts and attempts', async () => {
     expect(await hub.dynamo.config.maxAttempts()).toBe(SDK_BUDGETS.dynamodb.maxAttempts);
-    const handler = hub.dynamo.config.requestHandler as unknown as { httpHandlerConfigs(): Record<string, unknown> };
+    const handler = hub.dynamo.config.requestHandler as unknown as SilenceWatch;
+    expect(handler.silenceMs).toBe(SDK_BUDGETS.dynamodb.silenceMs);
     await hub.dynamo.send(new (await import('@aws-sdk/client-dynamodb')).ListTablesCommand({ Limit: 1 }));
     expect(handler.httpHandlerConfigs()).toMatchObject({
       connectionTimeout: SDK_BUDGETS.dynamodb.connectionTimeoutMs,

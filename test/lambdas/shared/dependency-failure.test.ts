@@ -9,7 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asServiceUnavailable, unavailability } from '../../../lambdas/shared/dependency-failure';
 import { AuditUnavailableError, ServiceUnavailableError, ValidationError } from '../../../lambdas/shared/errors';
-import { sdkClientConfig } from '../../../lambdas/shared/sdk-clients';
+import { sdkClient } from '../../../lambdas/shared/sdk-clients';
 import { errorResponse, toHubError } from '../../../lambdas/middleware/error-mapper';
 
 const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
@@ -30,12 +30,17 @@ async function realFailure(behaviour: 'silent' | 'hang-up' | 'refused'): Promise
     port = (probe.address() as { port: number }).port;
     await new Promise((r) => probe.close(r));
   }
-  const client = new DynamoDBClient({
-    ...sdkClientConfig('dynamodb', { connectionTimeoutMs: 300, requestTimeoutMs: 300, maxAttempts: 1 }),
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'cn-northwest-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
+  const client = sdkClient(
+    (config) =>
+      new DynamoDBClient({
+        ...config,
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'cn-northwest-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      }),
+    'dynamodb',
+    { connectionTimeoutMs: 300, silenceMs: 300, requestTimeoutMs: 1_000, maxAttempts: 1 },
+  );
   try {
     return await client.send(new ListTablesCommand({})).then(
       () => 'answered',
