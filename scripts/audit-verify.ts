@@ -12,10 +12,11 @@ import { localTableNames } from '../lambdas/data/tables';
 import { verifyAudit } from '../lambdas/domain/audit/seal';
 import { ensureDemoProvince } from '../local/demo-province';
 import { localDynamoClient } from '../local/dynamodb-local';
+import { OFFLINE_BUDGET } from '../lambdas/shared/sdk-clients';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const state = await ensureDemoProvince(resolve(process.env.HUB_LOCAL_DIR ?? '.hub-local'));
-const dynamo = localDynamoClient(`http://127.0.0.1:${process.env.HUB_DYNAMODB_PORT ?? '8000'}`);
+const dynamo = localDynamoClient(`http://127.0.0.1:${process.env.HUB_DYNAMODB_PORT ?? '8000'}`, OFFLINE_BUDGET);
 const tables = localTableNames(state.province.provinceCode);
 const audit = new AuditTable(dynamo, tables.audit, 0, tables.seals);
 try {

@@ -46,6 +46,9 @@ export const SDK_BUDGETS = {
 
 export type SdkService = keyof typeof SDK_BUDGETS;
 
+/** For offline tools that read whole tables (audit verification, benchmarks): patient, still bounded. */
+export const OFFLINE_BUDGET: CallBudget = { connectionTimeoutMs: 10_000, silenceMs: 30_000, requestTimeoutMs: 60_000, maxAttempts: 3 };
+
 /** The SDK's standard retries, except for an attempt that timed out (see the module comment). */
 type Refresh = StandardRetryStrategy['refreshRetryTokenForRetry'];
 
