@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { caseIdParam } from '../../../schemas/common';
 import { emergencyBody } from '../../../schemas/consent';
 import { viewCase } from '../../domain/consent/case-view';
-import { openEmergency, type ConsentDeps } from '../../domain/consent/consent-service';
+import { notificationsFor, openEmergency, type ConsentDeps } from '../../domain/consent/consent-service';
 import { ValidationError } from '../../shared/errors';
 import { callerOf, type RouteHandler } from '../../http/context';
 import { json } from '../../http/responses';
@@ -45,7 +45,6 @@ export function openEmergencyHandler(deps: ConsentDeps): RouteHandler {
 export function notificationsHandler(deps: ConsentDeps): RouteHandler {
   return async (event, context) => {
     const { limit } = parseQuery(z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }), event.queryStringParameters);
-    const items = await deps.notifications.forRecipient(callerOf(context).agencyId, limit);
-    return json(200, { items: items.map(({ recipient: _r, ...n }) => n) }, context.hub.requestId);
+    return json(200, { items: await notificationsFor(deps, callerOf(context), limit) }, context.hub.requestId);
   };
 }
