@@ -77,7 +77,12 @@ function summary(view: any, c: { civil: any; health: any; edu: any }) {
 }
 
 const ALL_WITHHELD = (reason: string, extra: string[] = []) =>
-  [...['assessment', 'contact', 'family', 'identity', 'school'].map((cat) => `${cat}:${reason}`), 'diagnosis_treatment:NO_CONSENT', ...extra].sort();
+  [
+    ...['assessment', 'contact', 'family', 'identity', 'school'].map((cat) => `${cat}:${reason}`),
+    'diagnosis_treatment:NO_CONSENT',
+    'hotline:NO_CONSENT',
+    ...extra,
+  ].sort();
 
 describe('consent gate', () => {
   it('requires a declared purpose', async () => {
@@ -107,6 +112,7 @@ describe('consent gate', () => {
             'contact:PURPOSE_NOT_COVERED',
             'diagnosis_treatment:NO_CONSENT',
             'family:NO_CONSENT',
+            'hotline:NO_CONSENT',
             'identity:PURPOSE_NOT_COVERED',
             'school:NO_CONSENT',
           ],
@@ -124,6 +130,7 @@ describe('consent gate', () => {
             'contact:RECIPIENT_NOT_COVERED',
             'diagnosis_treatment:NO_CONSENT',
             'family:NO_CONSENT',
+            'hotline:NO_CONSENT',
             'identity:RECIPIENT_NOT_COVERED',
             'school:NO_CONSENT',
           ],
@@ -145,6 +152,7 @@ describe('consent gate', () => {
             'contact:WITHDRAWN',
             'diagnosis_treatment:NO_CONSENT',
             'family:NO_CONSENT',
+            'hotline:NO_CONSENT',
             'identity:WITHDRAWN',
             'school:NO_CONSENT',
           ],
@@ -166,6 +174,7 @@ describe('consent gate', () => {
             'contact:EXPIRED',
             'diagnosis_treatment:NO_CONSENT',
             'family:NO_CONSENT',
+            'hotline:NO_CONSENT',
             'identity:EXPIRED',
             'school:NO_CONSENT',
           ],
@@ -188,6 +197,7 @@ describe('consent gate', () => {
             'contact:NO_CONSENT',
             'diagnosis_treatment:NO_CONSENT',
             'family:NO_CONSENT',
+            'hotline:NO_CONSENT',
             'identity:NOT_CONFIRMED',
             'school:NO_CONSENT',
           ],
@@ -203,7 +213,14 @@ describe('consent gate', () => {
           civil: IDENTITY,
           health: IDENTITY,
           own: OWN,
-          withheld: ['assessment:NO_CONSENT', 'contact:NO_CONSENT', 'diagnosis_treatment:NO_CONSENT', 'family:NO_CONSENT', 'school:NO_CONSENT'],
+          withheld: [
+            'assessment:NO_CONSENT',
+            'contact:NO_CONSENT',
+            'diagnosis_treatment:NO_CONSENT',
+            'family:NO_CONSENT',
+            'hotline:NO_CONSENT',
+            'school:NO_CONSENT',
+          ],
         }),
       },
       {

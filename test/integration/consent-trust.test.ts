@@ -288,6 +288,18 @@ describe('nothing leaks who holds a child', () => {
     });
   });
 
+  it('what the case view withholds does not tell what a holder holds', async () => {
+    const c = await makeCase();
+    const v = await view(c.caseId);
+    // Health holds a diagnosis and family notes, civil affairs holds neither: the withheld lists cannot tell them apart.
+    const byHolder = new Map<string, string[]>();
+    for (const w of v.withheld) byHolder.set(w.agency, [...(byHolder.get(w.agency) ?? []), `${w.category}:${w.reason}`].sort());
+    expect(byHolder.size).toBe(2);
+    const [a, b] = [...byHolder.values()];
+    expect(a).toEqual(b);
+    expect(a).toHaveLength(7);
+  });
+
   it('the ledger names only the agency types of holders that may be identified', async () => {
     const c = await makeCase();
     const row = async () => (await t.client('xz-civil-affairs').get<any>('/v1/ledger?limit=200')).body.items.find((r: any) => r.caseId === c.caseId);

@@ -4,7 +4,7 @@
  * allows. Withheld fields are never decrypted, and a record withheld entirely
  * does not even have its data key unwrapped.
  */
-import { FIELD_CATEGORIES, type AgencyType, type ChildRecordField, type DataCategory } from '../../../schemas/child-record';
+import { DATA_CATEGORIES, FIELD_CATEGORIES, type AgencyType, type ChildRecordField, type DataCategory } from '../../../schemas/child-record';
 import type { Purpose } from '../../../schemas/entities/consents';
 import { NotFoundError } from '../../shared/errors';
 import { encryptionContext, RECORDS_TABLE_CONTEXT } from '../records/record-crypto';
@@ -30,6 +30,7 @@ export async function viewCase(deps: ConsentDeps, reader: Reader, caseId: string
   const members = await deps.cases.members(caseId);
   const { consents, emergencies } = await deps.consents.forCase(caseId);
   if (!members.some((m) => m.agencyId === reader.agencyId) && !activeEmergency(reader, emergencies, now)) throw new NotFoundError('No such case');
+  const own = (agencyId: string) => agencyId === reader.agencyId;
   const labels = holderLabels({ reader, holders: members.map((m) => m.agencyId), consents, emergencies, now });
 
   const records = [];
@@ -37,15 +38,25 @@ export async function viewCase(deps: ConsentDeps, reader: Reader, caseId: string
   const audited: Disclosure['withheld'][number][] = [];
   const disclosed: { agency: string; categories: DataCategory[] }[] = [];
   const bases = new Set<LegalBasis>();
-  const used = new Set<string>();
+  const usedIds = new Set<string>();
   const exception = { consentIds: new Set<string>(), holders: new Set<string>() };
   for (const member of members) {
     const head = await deps.records.getHead(member.recordId);
     if (!head) continue;
     const fields = Object.keys(head.sealed.fields) as ChildRecordField[];
-    const categories = [...new Set(fields.map((f) => FIELD_CATEGORIES[f]).filter(Boolean))];
-    const decisions = decideCategories({ reader, purpose, holderAgencyId: head.agencyId, categories, consents, emergencies, now });
-    const allowed = new Set(decisions.filter((d) => d.allowed).map((d) => d.category));
+    const held = new Set(fields.map((f) => FIELD_CATEGORIES[f]).filter(Boolean));
+    // Every category is decided, not only those this record holds: what is withheld must not tell what a holder
+    // holds (a withheld diagnosis would say the child is in treatment). Only categories it holds are disclosed.
+    const decisions = decideCategories({
+      reader,
+      purpose,
+      holderAgencyId: head.agencyId,
+      categories: own(head.agencyId) ? [...held] : DATA_CATEGORIES,
+      consents,
+      emergencies,
+      now,
+    });
+    const allowed = new Set(decisions.filter((d) => d.allowed && held.has(d.category)).map((d) => d.category));
     const holder = labels.label(head.agencyId);
     for (const d of decisions) {
       if (d.allowed) continue;
@@ -60,14 +71,15 @@ export async function viewCase(deps: ConsentDeps, reader: Reader, caseId: string
       head.sealed,
       fields.filter((f) => allowed.has(FIELD_CATEGORIES[f])),
     );
-    const basis = decisions.find((d) => d.allowed)!.basis!;
-    const consentIds = [...new Set(decisions.flatMap((d) => d.consentIds))].filter((id) => id.startsWith('cns_'));
-    for (const id of decisions.flatMap((d) => d.guardianException ?? [])) {
+    const used = decisions.filter((d) => allowed.has(d.category));
+    const basis = used[0]!.basis!;
+    const consentIds = [...new Set(used.flatMap((d) => d.consentIds))].filter((id) => id.startsWith('cns_'));
+    for (const id of used.flatMap((d) => d.guardianException ?? [])) {
       exception.consentIds.add(id);
       exception.holders.add(head.agencyId);
     }
     bases.add(basis);
-    for (const id of consentIds) used.add(id);
+    for (const id of consentIds) usedIds.add(id);
     disclosed.push({ agency: head.agencyId, categories: [...allowed] });
     const identified = labels.identified(head.agencyId);
     const name = identified ? deps.agencyName?.(head.agencyId) : undefined;
@@ -85,7 +97,7 @@ export async function viewCase(deps: ConsentDeps, reader: Reader, caseId: string
   const disclosure: Disclosure = {
     purpose,
     legalBasis: [...bases],
-    consentIds: [...used],
+    consentIds: [...usedIds],
     disclosed,
     withheld: audited,
     ...(exception.consentIds.size > 0 && {
