@@ -133,6 +133,8 @@ describe('no self-granted consent', () => {
     expect([never.status, never.body.error.code]).toEqual([409, 'STATE_CONFLICT']);
     const unknown = await t.client('xz-health').post<any>('/v1/consents/cns_00000000000000000000000000/confirm', {});
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    // A consent that exists but is not the caller's business answers exactly as one that does not exist.
+    expect({ ...outsider.body.error, requestId: '' }).toEqual({ ...unknown.body.error, requestId: '' });
     const bad = await t.client('xz-health').post<any>(`/v1/consents/${given.consentId}/confirm`, { withdraw: 'yes' });
     expect(bad.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'withdraw' }] });
   });

@@ -32,18 +32,21 @@ export interface ConsentDeps {
   readonly now?: () => Date;
 }
 
+const NO_SUCH_CONSENT = 'No such consent';
+
 export const nowOf = (deps: Pick<ConsentDeps, 'now'>) => (deps.now ?? (() => new Date()))();
 
-export async function requireHolder(deps: Pick<ConsentDeps, 'cases'>, reader: Reader, caseId: string) {
+/** The case's members, if the reader is one of them; else NOT_FOUND (on consent routes, the same answer as an unknown consent). */
+export async function requireHolder(deps: Pick<ConsentDeps, 'cases'>, reader: Reader, caseId: string, notFound = 'No such case') {
   const members = await deps.cases.members(caseId);
-  if (!members.some((m) => m.agencyId === reader.agencyId)) throw new NotFoundError('No such case');
+  if (!members.some((m) => m.agencyId === reader.agencyId)) throw new NotFoundError(notFound);
   return members;
 }
 
 /** The case a consent belongs to (so that every audit event on a consent route names its case). */
 export async function caseOfConsent(deps: Pick<ConsentDeps, 'consents'>, consentId: string): Promise<string> {
   const caseId = await deps.consents.caseOf(consentId);
-  if (!caseId) throw new NotFoundError('No such consent');
+  if (!caseId) throw new NotFoundError(NO_SUCH_CONSENT);
   return caseId;
 }
 
@@ -121,13 +124,13 @@ export async function recordConsent(deps: ConsentDeps, reader: Reader, input: Co
 
 async function consentOf(deps: ConsentDeps, caseId: string, consentId: string) {
   const consent = await deps.consents.get(caseId, consentId);
-  if (!consent) throw new NotFoundError('No such consent');
+  if (!consent) throw new NotFoundError(NO_SUCH_CONSENT);
   return consent;
 }
 
 /** Withdraws a consent (any holder may record the guardian's withdrawal). Repeating it answers the first withdrawal. */
 export async function withdrawConsent(deps: ConsentDeps, reader: Reader, caseId: string, consentId: string, reason?: string): Promise<{ withdrawnAt: string }> {
-  const members = await requireHolder(deps, reader, caseId);
+  const members = await requireHolder(deps, reader, caseId, NO_SUCH_CONSENT);
   const consent = await consentOf(deps, caseId, consentId);
   let at = nowOf(deps).toISOString();
   const sealedReason = reason
@@ -157,7 +160,7 @@ export async function confirmConsent(
   consentId: string,
   withdraw = false,
 ): Promise<{ confirmation: 'confirmed' | 'withdrawn'; at: string }> {
-  await requireHolder(deps, reader, caseId);
+  await requireHolder(deps, reader, caseId, NO_SUCH_CONSENT);
   const consent = await consentOf(deps, caseId, consentId);
   if (consent.recordedBy === reader.agencyId) {
     throw new StateConflictError('Your agency recorded this consent: it covers your records already', '本机构记录的同意已涵盖本机构的记录，无需确认');
