@@ -15,6 +15,7 @@ export function mergeCasesHandler(deps: CaseAdminDeps): RouteHandler {
     const caller = callerOf(context);
     requireCoordinator(deps, caller);
     const { caseId } = parseWith(params, event.pathParameters ?? {});
+    context.hub.caseId = caseId;
     const body = parseWith(mergeBody, context.hub.json);
     const result = await mergeCases(deps, caller, { targetCaseId: caseId, sourceCaseId: body.otherCaseId, reason: body.reason });
     context.hub.recordIds.push(...result.recordIds);
@@ -27,6 +28,7 @@ export function splitCaseHandler(deps: CaseAdminDeps): RouteHandler {
     const caller = callerOf(context);
     requireCoordinator(deps, caller);
     const { caseId } = parseWith(params, event.pathParameters ?? {});
+    context.hub.caseId = caseId;
     const body = parseWith(splitBody, context.hub.json);
     context.hub.recordIds.push(...body.recordIds);
     return json(200, await splitCase(deps, caller, { caseId, recordIds: body.recordIds, reason: body.reason }), context.hub.requestId);
