@@ -108,7 +108,7 @@ export class ConsentsTable {
       );
       return 'withdrawn';
     } catch (error) {
-      // Renewed or withdrawn concurrently: read it again (once).
+      // Renewed or withdrawn concurrently: read it again (at most twice more).
       if (isConditionFailure(error) && attempt < 3) return this.withdrawConfirmation(caseId, consentId, agencyId, at, attempt + 1);
       throw mapDynamoError(error);
     }
