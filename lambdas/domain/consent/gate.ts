@@ -3,6 +3,12 @@
  * which data categories may be disclosed and on what legal basis, and why
  * each other category is withheld. Pure; evaluated on every request (no cache),
  * so a withdrawal or an expiry takes effect on the very next request.
+ *
+ * The rule (docs/consent.md): a consent covers holder H's records only if H
+ * recorded it or confirmed it, or civil affairs recorded it as the guardian of
+ * a child in its care. No agency can open another holder's records with a
+ * consent it recorded itself. The same rule decides whether a holder may be
+ * named (`mayIdentifyHolder`) and how holders are labelled (`holderLabels`).
  */
 import type { AgencyType, DataCategory } from '../../../schemas/child-record';
 import type { WITHHELD_REASONS } from '../../../schemas/consent';
