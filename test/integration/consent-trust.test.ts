@@ -147,6 +147,13 @@ describe('no self-granted consent', () => {
     const events = await officer().get<any>(`/v1/audit/events?caseId=${c.caseId}&route=${encodeURIComponent('GET /v1/cases/{caseId}')}`);
     const read = events.body.items.find((e: any) => e.outcome === 'allow' && e.agencyId === 'xz-education');
     expect(read.disclosure.guardianException).toEqual({ rule: 'civil_affairs_guardian', consentIds: [given.consentId], holders: ['xz-health'] });
+    const recorded = (await officer().get<any>(`/v1/audit/events?caseId=${c.caseId}&route=${encodeURIComponent('POST /v1/consents')}`)).body.items;
+    expect(recorded).toEqual([
+      expect.objectContaining({
+        outcome: 'allow',
+        disclosure: expect.objectContaining({ guardianException: expect.objectContaining({ rule: 'civil_affairs_guardian', consentIds: [given.consentId] }) }),
+      }),
+    ]);
   });
 
   it('one signed form is one consent: a retry answers the same consent, and the same form with other terms is refused', async () => {

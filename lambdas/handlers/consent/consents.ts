@@ -25,6 +25,12 @@ export function recordConsentHandler(deps: ConsentDeps): RouteHandler {
     if (claimed.success) context.hub.caseId = claimed.data;
     const input = parseWith(consentBody, context.hub.json);
     const { consent, created } = await recordConsent(deps, caller, input);
+    if (consent.grantorType === 'civil_affairs_guardian') {
+      // The one exception to "a holder's data opens only under a consent it recorded or confirmed": on the record.
+      context.hub.disclosure = {
+        guardianException: { rule: 'civil_affairs_guardian', consentIds: [consent.consentId], covers: 'every holder of the case, without confirmation' },
+      };
+    }
     const { sealed: _sealed, confirmations: _c, ...view } = consent;
     return json(
       created ? 201 : 200,
