@@ -25,6 +25,7 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'POST /v1/consents': 'consent',
   'GET /v1/consents': 'consent',
   'POST /v1/consents/{consentId}/withdraw': 'consent',
+  'POST /v1/consents/{consentId}/confirm': 'consent',
   'GET /v1/cases/{caseId}': 'consent',
   'POST /v1/cases/{caseId}/emergency': 'consent',
   'GET /v1/notifications': 'consent',

@@ -8,7 +8,7 @@ export const apiError = z
       message: z.string().meta({ description: 'English message' }),
       message_zh: z.string().meta({ description: 'Chinese message for agency staff' }),
       requestId: z.string(),
-      details: z.array(z.object({ path: z.string().optional(), message: z.string() })).optional(),
+      details: z.array(z.object({ path: z.string().optional(), message: z.string(), message_zh: z.string().optional() })).optional(),
     }),
   })
   .meta({ id: 'Error' });

@@ -22,7 +22,17 @@ import { CONSOLE_CONFIG_FILE, CONSOLE_FILES } from './console';
 import { caseIdParam, consentIdParam, recordIdParam, reviewIdParam } from './common';
 import { jobIdParam, listJobQuery, listJobResponse, submitListResponse } from './lists';
 import { accessReportQuery, auditEventsQuery, verifyResponse } from './audit';
-import { caseViewResponse, consentBody, consentsQuery, consentView, emergencyBody, withdrawBody } from './consent';
+import {
+  caseConsentsResponse,
+  caseViewResponse,
+  confirmBody,
+  confirmResponse,
+  consentBody,
+  consentsQuery,
+  consentView,
+  emergencyBody,
+  withdrawBody,
+} from './consent';
 
 export const linkStatus = z.enum(['auto', 'review', 'new', 'merged', 'split']).meta({
   description:
@@ -169,11 +179,16 @@ export const API_ROUTES = {
     responses: { 200: { description: 'The job and a page of row reports', schema: listJobResponse } },
   },
   'POST /v1/consents': {
-    summary: "Record a guardian's (or the child's, or civil affairs as guardian) consent for a case. Only an agency holding a record in the case",
-    summaryZh: '记录监护人（或年满十四周岁儿童、民政监护）对个案信息共享的同意；仅限在该个案中有记录的机构',
+    summary:
+      "Record a guardian's (or the child's, or civil affairs as guardian) consent for a case. Only an agency holding a record in the case. It covers the recording agency's own records; another holder's only once that holder confirms it (civil affairs as guardian excepted). The other holders are notified by consent id",
+    summaryZh:
+      '记录监护人（或年满十四周岁儿童、民政监护）对个案信息共享的同意；仅限在该个案中有记录的机构。同意仅涵盖记录机构本身的记录，其他机构的记录须经该机构确认（民政作为监护人除外）；其他持有机构将收到同意编号通知',
     auth: 'signed',
     body: consentBody,
-    responses: { 201: { description: 'The consent (immutable)', schema: consentView } },
+    responses: {
+      201: { description: 'The consent (immutable)', schema: consentView },
+      200: { description: 'This signed form was recorded before with the same terms (a retry): that consent', schema: consentView },
+    },
   },
   'GET /v1/consents': {
     summary: 'Consents (with status) and emergency grants of a case',
@@ -181,7 +196,7 @@ export const API_ROUTES = {
     auth: 'signed',
     query: consentsQuery,
     responses: {
-      200: { description: 'Consents and emergency grants', schema: z.object({ consents: z.array(consentView), emergencies: z.array(z.unknown()) }) },
+      200: { description: 'Consents and emergency grants; other holders as `holder:N` unless they may be identified', schema: caseConsentsResponse },
     },
   },
   'POST /v1/consents/{consentId}/withdraw': {
@@ -196,6 +211,15 @@ export const API_ROUTES = {
         schema: z.object({ consentId: consentIdParam, status: z.literal('withdrawn'), caseId: z.string(), withdrawnAt: z.iso.datetime() }),
       },
     },
+  },
+  'POST /v1/consents/{consentId}/confirm': {
+    summary:
+      "Confirm, as a holder of the case, that a consent another agency recorded covers your agency's records too; with withdraw=true take that back. Takes effect on the next request",
+    summaryZh: '作为个案记录持有机构，确认其他机构记录的同意同样涵盖本机构的记录；withdraw=true 时撤回确认。下一次请求即生效',
+    auth: 'signed',
+    pathParams: { consentId: consentIdParam },
+    body: confirmBody,
+    responses: { 200: { description: 'Your confirmation, as it now stands', schema: confirmResponse } },
   },
   'GET /v1/cases/{caseId}': {
     summary:
@@ -220,15 +244,25 @@ export const API_ROUTES = {
     },
   },
   'GET /v1/notifications': {
-    summary: "This agency's notifications: another agency linked a record to a case it holds",
-    summaryZh: '本机构的通知：其他机构的记录已关联至本机构持有的个案',
+    summary:
+      "This agency's notifications: another agency linked a record to a case it holds, or a consent that could cover its records was recorded or withdrawn (by consent id, never by who)",
+    summaryZh: '本机构的通知：其他机构的记录已关联至本机构持有的个案，或可能涵盖本机构记录的同意被记录或撤回（仅列同意编号，不显示操作机构）',
     auth: 'signed',
     query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
     responses: {
       200: {
         description: 'Newest first',
         schema: z.object({
-          items: z.array(z.object({ notificationId: z.string(), at: z.iso.datetime(), kind: z.string(), caseId: z.string(), severity: z.string() })),
+          items: z.array(
+            z.object({
+              notificationId: z.string(),
+              at: z.iso.datetime(),
+              kind: z.string(),
+              caseId: z.string(),
+              severity: z.string(),
+              consentId: consentIdParam.optional().meta({ description: 'For consent_recorded and consent_withdrawn' }),
+            }),
+          ),
         }),
       },
     },

@@ -72,14 +72,24 @@ export const caseHistoryResponse = z.object({
   caseId: caseIdParam,
   status: z.enum(['open', 'merged']),
   mergedInto: caseIdParam.optional(),
-  members: z.array(z.object({ recordId: recordIdParam, agencyType, joinedAt: z.iso.datetime(), how: z.string() })),
+  members: z.array(
+    z.object({
+      recordId: recordIdParam,
+      holder: z.string().meta({ description: 'The holding agency system: your own id, else `holder:N` (the case view labels) unless it may be identified' }),
+      agencyType: agencyType
+        .optional()
+        .meta({ description: 'Only for holders that may be identified (a case_coordination consent they recorded or confirmed)' }),
+      joinedAt: z.iso.datetime(),
+      how: z.string(),
+    }),
+  ),
   events: z.array(
     z.object({
       at: z.iso.datetime(),
       type: z.string(),
       recordIds: z.array(recordIdParam),
       otherCaseId: caseIdParam.optional(),
-      byAgency: z.string().optional(),
+      byAgency: z.string().optional().meta({ description: 'Who did it: your own id, else a `holder:N` label unless it may be identified' }),
       reviewId: z.string().optional(),
     }),
   ),

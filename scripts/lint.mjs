@@ -6,6 +6,7 @@
  * - Lambda code never uses console.* (use the structured logger, no personal data);
  * - CDK code (lib/, bin/) never reads process.env (stacks take typed config);
  * - schemas/ imports nothing from lambdas/ or lib/ (it is the source of types);
+ * - handlers never import lambdas/data (they reach stores through domain use cases and the ports in their deps);
  * - no source file is over 400 lines.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -18,6 +19,7 @@ const rules = [
   { dir: 'lib', pattern: /process\.env/, message: 'CDK code takes typed config, never process.env' },
   { dir: 'bin', pattern: /process\.env/, message: 'CDK code takes typed config, never process.env' },
   { dir: 'schemas', pattern: /from '\.\.\/(lambdas|lib)\//, message: 'schemas must not depend on lambdas or lib' },
+  { dir: 'lambdas/handlers', pattern: /from '(\.\.\/)+data\//, message: 'handlers must not import lambdas/data (use a domain use case and its ports)' },
 ];
 const MAX_LINES = 400;
 

@@ -31,6 +31,7 @@ export function auditItem(event: AuditEvent, expiresAt: number): Item {
   if (event.purpose) item.purpose = S(event.purpose);
   if (event.errorCode) item.errorCode = S(event.errorCode);
   if (event.recordIds.length > 0) item.recordIds = SS([...new Set(event.recordIds)]);
+  if (event.caseId) item.caseId = S(event.caseId);
   if (event.severity) item.severity = S(event.severity);
   if (event.disclosure !== undefined) item.disclosure = S(JSON.stringify(event.disclosure));
   return item;

@@ -2,6 +2,8 @@
  * Consents and emergency grants, stored in the cases table beside their case:
  * - consent    `CASE#<caseId>` / `CONSENT#<consentId>`: immutable; the grantor and evidence reference sealed;
  * - withdrawal `CASE#<caseId>` / `CONSENTW#<consentId>`: written once, when and by whom;
+ * - confirmation `CASE#<caseId>` / `CONSENTC#<consentId>#<agencyId>`: a holder confirmed it covers its records
+ *   (`withdrawnAt` once it took that back; a new confirmation replaces it);
  * - emergency  `CASE#<caseId>` / `EMERG#<openedAt>#<grantId>`: kept forever (the access report needs it);
  * - pointer    `CONSENTID#<consentId>` / `PTR`: consent id -> case id.
  * One query on the case partition reads them all, on every request (no cache).
@@ -9,8 +11,10 @@
 import { GetItemCommand, PutItemCommand, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { toMember } from './cases-table';
 import type { CaseMember } from '../../schemas/entities/cases';
-import { guard, isConditionFailure, type Item, queryAll, S, str, optStr } from './dynamo';
-import type { EmergencyGrant, StoredConsent, StoredEmergency } from '../../schemas/entities/consents';
+import { guard, isConditionFailure, type Item, mapDynamoError, queryAll, S, str, optStr } from './dynamo';
+import type { Confirmation, EmergencyGrant, StoredConsent, StoredEmergency } from '../../schemas/entities/consents';
+
+const confirmationKey = (caseId: string, consentId: string, agencyId: string) => ({ pk: S(`CASE#${caseId}`), sk: S(`CONSENTC#${consentId}#${agencyId}`) });
 
 const L = (values: readonly string[]) => ({ L: values.map((v) => S(v)) });
 const list = (item: Item, name: string) => (item[name]?.L ?? []).map((v) => v.S ?? '');
@@ -40,9 +44,10 @@ export class ConsentsTable {
     readonly tableName: string,
   ) {}
 
-  async put(consent: StoredConsent): Promise<void> {
-    await guard(
-      this.client.send(
+  /** Stores a new consent and its id pointer; false when this consent id exists already (a retried request). */
+  async put(consent: StoredConsent): Promise<boolean> {
+    try {
+      await this.client.send(
         new TransactWriteItemsCommand({
           TransactItems: [
             { Put: { TableName: this.tableName, Item: consentItem(consent), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -55,8 +60,58 @@ export class ConsentsTable {
             },
           ],
         }),
-      ),
-    );
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw mapDynamoError(error);
+    }
+  }
+
+  /** One consent of a case, with its withdrawal and confirmations. */
+  async get(caseId: string, consentId: string): Promise<StoredConsent | undefined> {
+    return (await this.forCase(caseId)).consents.find((c) => c.consentId === consentId);
+  }
+
+  /** Records (or renews, after it was taken back) one holder's confirmation; false when it is already in force. */
+  async confirm(caseId: string, consentId: string, agencyId: string, at: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { ...confirmationKey(caseId, consentId, agencyId), consentId: S(consentId), agencyId: S(agencyId), confirmedAt: S(at) },
+          ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(withdrawnAt)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw mapDynamoError(error);
+    }
+  }
+
+  /** Takes one holder's confirmation back: `absent` when it never confirmed, `already` when it was taken back before. */
+  async withdrawConfirmation(caseId: string, consentId: string, agencyId: string, at: string, attempt = 1): Promise<'withdrawn' | 'already' | 'absent'> {
+    const key = confirmationKey(caseId, consentId, agencyId);
+    const out = await guard(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })));
+    if (!out.Item) return 'absent';
+    if (out.Item.withdrawnAt) return 'already';
+    try {
+      // Conditional on the confirmation read above, so a renewal in between is never lost.
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { ...out.Item, withdrawnAt: S(at) },
+          ConditionExpression: 'confirmedAt = :c AND attribute_not_exists(withdrawnAt)',
+          ExpressionAttributeValues: { ':c': S(str(out.Item, 'confirmedAt')) },
+        }),
+      );
+      return 'withdrawn';
+    } catch (error) {
+      // Renewed or withdrawn concurrently: read it again (at most twice more).
+      if (isConditionFailure(error) && attempt < 3) return this.withdrawConfirmation(caseId, consentId, agencyId, at, attempt + 1);
+      throw mapDynamoError(error);
+    }
   }
 
   async caseOf(consentId: string): Promise<string | undefined> {
@@ -85,7 +140,7 @@ export class ConsentsTable {
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
-      throw error;
+      throw mapDynamoError(error);
     }
   }
 
@@ -130,6 +185,15 @@ export class ConsentsTable {
   }
 
   #parse(items: Item[]): { consents: StoredConsent[]; emergencies: EmergencyGrant[] } {
+    const confirmations = new Map<string, Confirmation[]>();
+    for (const i of items.filter((x) => str(x, 'sk').startsWith('CONSENTC#'))) {
+      const c: Confirmation = {
+        agencyId: str(i, 'agencyId'),
+        confirmedAt: str(i, 'confirmedAt'),
+        ...(optStr(i, 'withdrawnAt') && { withdrawnAt: optStr(i, 'withdrawnAt') }),
+      };
+      confirmations.set(str(i, 'consentId'), [...(confirmations.get(str(i, 'consentId')) ?? []), c]);
+    }
     const withdrawals = new Map(
       items
         .filter((i) => str(i, 'sk').startsWith('CONSENTW#'))
@@ -153,6 +217,7 @@ export class ConsentsTable {
           recordedAt: str(i, 'recordedAt'),
           sealed: optStr(i, 'sealed') ?? '',
           ...(w && { withdrawnAt: w.at, withdrawnBy: w.by }),
+          confirmations: confirmations.get(str(i, 'consentId')) ?? [],
         };
       });
     const emergencies = items

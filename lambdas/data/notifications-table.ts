@@ -1,12 +1,12 @@
 /** Notifications: `NOTE#<recipient>` / `<time>#<id>`, codes and ids only, expiring after a year. */
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { randomId } from '../shared/ids';
-import { guard, isConditionFailure, type Item, N, S, str, optStr } from './dynamo';
+import { derivedId, randomId } from '../shared/ids';
+import { guard, isConditionFailure, type Item, mapDynamoError, N, S, str, optStr } from './dynamo';
 import type { Notification } from '../../schemas/entities/notifications';
 
-/** The stored item of a notification (also written inside the linking transaction). */
-export function notificationItem(n: Omit<Notification, 'notificationId'>): Item {
-  const id = randomId('ntf');
+/** The stored item of a notification (also written inside the linking transaction); with `key`, its id derives from the key. */
+export function notificationItem(n: Omit<Notification, 'notificationId'>, key?: string): Item {
+  const id = key ? derivedId('ntf', key) : randomId('ntf');
   const item: Item = {
     pk: S(`NOTE#${n.recipient}`),
     sk: S(`${n.at}#${id}`),
@@ -19,6 +19,7 @@ export function notificationItem(n: Omit<Notification, 'notificationId'>): Item 
     expiresAt: N(Math.floor(Date.parse(n.at) / 1000) + 365 * 86_400),
   };
   if (n.byAgency) item.byAgency = S(n.byAgency);
+  if (n.consentId) item.consentId = S(n.consentId);
   if (n.alert) item.alert = S(JSON.stringify(n.alert));
   return item;
 }
@@ -29,8 +30,21 @@ export class NotificationsTable {
     readonly tableName: string,
   ) {}
 
-  async notify(n: Omit<Notification, 'notificationId'>): Promise<void> {
-    await guard(this.client.send(new PutItemCommand({ TableName: this.tableName, Item: notificationItem(n) })));
+  /**
+   * Stores one notification. With `key` its id is derived from the key and the write is conditional, so a retried
+   * request that repairs a lost notification never doubles one that was written.
+   */
+  async notify(n: Omit<Notification, 'notificationId'>, key?: string): Promise<void> {
+    const item = notificationItem(n, key);
+    if (!key) {
+      await guard(this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item })));
+      return;
+    }
+    try {
+      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw mapDynamoError(error);
+    }
   }
 
   /** Notifies once per `key` (an alert for one burst is raised once, however often the job runs). */
@@ -72,6 +86,7 @@ export class NotificationsTable {
       caseId: str(i, 'caseId'),
       severity: str(i, 'severity') as Notification['severity'],
       ...(optStr(i, 'byAgency') && { byAgency: optStr(i, 'byAgency') }),
+      ...(optStr(i, 'consentId') && { consentId: optStr(i, 'consentId') }),
       ...(optStr(i, 'alert') && { alert: JSON.parse(optStr(i, 'alert')!) }),
     }));
   }

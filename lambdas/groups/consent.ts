@@ -1,6 +1,6 @@
 /** Route group `consent`: guardian consent, the consent-gated case view, emergency access, notifications. */
 import { notificationsHandler, openEmergencyHandler, viewCaseHandler } from '../handlers/consent/cases';
-import { listConsentsHandler, recordConsentHandler, withdrawConsentHandler } from '../handlers/consent/consents';
+import { confirmConsentHandler, listConsentsHandler, recordConsentHandler, withdrawConsentHandler } from '../handlers/consent/consents';
 import type { HubRuntime } from '../runtime';
 import { createSignedGroup, type GroupHandler, type SignedGroupOptions } from './signed-group';
 
@@ -12,6 +12,7 @@ export function createConsentGroup(runtime: HubRuntime, options?: SignedGroupOpt
       'POST /v1/consents': recordConsentHandler(deps),
       'GET /v1/consents': listConsentsHandler(deps),
       'POST /v1/consents/{consentId}/withdraw': withdrawConsentHandler(deps),
+      'POST /v1/consents/{consentId}/confirm': confirmConsentHandler(deps),
       'GET /v1/cases/{caseId}': viewCaseHandler(deps),
       'POST /v1/cases/{caseId}/emergency': openEmergencyHandler(deps),
       'GET /v1/notifications': notificationsHandler(deps),

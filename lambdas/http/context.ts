@@ -19,6 +19,8 @@ export interface RequestState {
   /** Set by routes that disclose another agency's data: the gate's decision, for the audit event. */
   disclosure?: unknown;
   severity?: 'high';
+  /** The case this request is about, for its audit event (officers search events by case). */
+  caseId?: string;
 }
 
 export interface HubContext extends Context {

@@ -49,6 +49,7 @@ export function auditTrail(options: AuditTrailOptions): middy.MiddlewareObj<Http
       ...((caller?.sub ?? hub.auth.sub) && { sub: caller?.sub ?? hub.auth.sub }),
       ...(caller?.purpose && { purpose: caller.purpose }),
       recordIds: hub.recordIds,
+      ...(hub.caseId && { caseId: hub.caseId }),
       outcome: outcomeOf(status),
       status,
       ...(errorCode && { errorCode }),

@@ -34,6 +34,8 @@ export type ErrorCode =
 export interface ErrorDetail {
   path?: string;
   message: string;
+  /** The same in Chinese, where the schema gives it (and for a missing required field). */
+  message_zh?: string;
 }
 
 /** Base class: a failure with a stable code, an HTTP status and bilingual messages. */

@@ -1,5 +1,5 @@
 /** Identifiers: random record ids and time-ordered event ids (ULID layout, Crockford base32). */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -23,6 +23,14 @@ function base32(bytes: Uint8Array, length: number): string {
 /** 128 random bits: `<prefix>_` + 26 characters. */
 export function randomId(prefix: string): string {
   return `${prefix}_${base32(randomBytes(17), 26)}`;
+}
+
+/**
+ * An id derived from a natural key (same key, same id): `<prefix>_` + 26 characters of its SHA-256. Makes a
+ * create request idempotent: a retry finds what the first attempt wrote instead of writing a twin.
+ */
+export function derivedId(prefix: string, ...key: readonly string[]): string {
+  return `${prefix}_${base32(createHash('sha256').update(JSON.stringify(key)).digest(), 26)}`;
 }
 
 /** Time-ordered id: 48-bit milliseconds then 80 random bits, sortable as a string. */

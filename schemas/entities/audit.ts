@@ -19,6 +19,8 @@ export interface AuditEvent {
   readonly sub?: string;
   readonly purpose?: string;
   readonly recordIds: readonly string[];
+  /** The case the request was about (set by every case, consent and emergency route, resolved from a consent id where needed). */
+  readonly caseId?: string;
   readonly outcome: AuditOutcome;
   readonly status: number;
   readonly errorCode?: string;

@@ -20,6 +20,18 @@ export interface Consent {
   readonly recordedAt: string;
   readonly withdrawnAt?: string;
   readonly withdrawnBy?: string;
+  /**
+   * Holders other than the recorder that confirmed this consent covers their records: a consent covers
+   * holder H's records only if H recorded it or confirmed it (see docs/consent.md).
+   */
+  readonly confirmations?: readonly Confirmation[];
+}
+
+/** One holder's confirmation of a consent; `withdrawnAt` once it took the confirmation back. */
+export interface Confirmation {
+  readonly agencyId: string;
+  readonly confirmedAt: string;
+  readonly withdrawnAt?: string;
 }
 
 export interface EmergencyGrant {

@@ -5,11 +5,13 @@ export interface Notification {
   readonly notificationId: string;
   readonly recipient: string;
   readonly at: string;
-  readonly kind: 'record_linked' | 'emergency_access' | 'alert';
+  readonly kind: 'record_linked' | 'emergency_access' | 'alert' | 'consent_recorded' | 'consent_withdrawn';
   readonly caseId: string;
   readonly severity: 'info' | 'high';
   /** For emergency access: which agency opened it. Never set for record_linked (who linked stays hidden). */
   readonly byAgency?: string;
+  /** For consent_recorded and consent_withdrawn: which consent (never who recorded or withdrew it). */
+  readonly consentId?: string;
   /** For alerts: what was unusual (codes and counts only). */
   readonly alert?: { kind: string; agencyId: string; sub?: string; count: number; threshold: number; window: string };
 }

@@ -81,6 +81,11 @@ describe('coordinating role', () => {
       evidence: { documentRef: 'doc-1', sha256: 'b'.repeat(64), collectedBy: 'w1', collectedAt: new Date().toISOString() },
     });
     expect(consent.status).toBe(201);
+    // It covers civil affairs' own record only, until education confirms it covers its record too.
+    const unconfirmed = (await civil().get<any>('/v1/ledger')).body.items.find((r: any) => r.caseId === a.caseId);
+    expect(unconfirmed).toMatchObject({ highestRisk: 'high', partial: true });
+    expect(Object.keys(unconfirmed.agencyTypes)).toEqual(['civil_affairs']);
+    expect((await t.client('xz-education').post<any>(`/v1/consents/${consent.body.consentId}/confirm`, {})).status).toBe(200);
     const all = await civil().get<any>('/v1/ledger');
     const row = all.body.items.find((r: any) => r.caseId === a.caseId);
     expect(row).toMatchObject({ memberCount: 2, highestRisk: 'crisis', categories: ['left_behind', 'orphan'], regions: ['540102'], partial: false });

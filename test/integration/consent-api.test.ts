@@ -77,7 +77,12 @@ function summary(view: any, c: { civil: any; health: any; edu: any }) {
 }
 
 const ALL_WITHHELD = (reason: string, extra: string[] = []) =>
-  [...['assessment', 'contact', 'family', 'identity', 'school'].map((cat) => `${cat}:${reason}`), 'diagnosis_treatment:NO_CONSENT', ...extra].sort();
+  [
+    ...['assessment', 'contact', 'family', 'identity', 'school'].map((cat) => `${cat}:${reason}`),
+    'diagnosis_treatment:NO_CONSENT',
+    'hotline:NO_CONSENT',
+    ...extra,
+  ].sort();
 
 describe('consent gate', () => {
   it('requires a declared purpose', async () => {
@@ -107,6 +112,7 @@ describe('consent gate', () => {
             'contact:PURPOSE_NOT_COVERED',
             'diagnosis_treatment:NO_CONSENT',
             'family:NO_CONSENT',
+            'hotline:NO_CONSENT',
             'identity:PURPOSE_NOT_COVERED',
             'school:NO_CONSENT',
           ],
@@ -124,6 +130,7 @@ describe('consent gate', () => {
             'contact:RECIPIENT_NOT_COVERED',
             'diagnosis_treatment:NO_CONSENT',
             'family:NO_CONSENT',
+            'hotline:NO_CONSENT',
             'identity:RECIPIENT_NOT_COVERED',
             'school:NO_CONSENT',
           ],
@@ -145,6 +152,7 @@ describe('consent gate', () => {
             'contact:WITHDRAWN',
             'diagnosis_treatment:NO_CONSENT',
             'family:NO_CONSENT',
+            'hotline:NO_CONSENT',
             'identity:WITHDRAWN',
             'school:NO_CONSENT',
           ],
@@ -166,6 +174,7 @@ describe('consent gate', () => {
             'contact:EXPIRED',
             'diagnosis_treatment:NO_CONSENT',
             'family:NO_CONSENT',
+            'hotline:NO_CONSENT',
             'identity:EXPIRED',
             'school:NO_CONSENT',
           ],
@@ -177,13 +186,41 @@ describe('consent gate', () => {
         expect: () => ({ civil: [], health: [], own: OWN, withheld: ALL_WITHHELD('NO_CONSENT') }),
       },
       {
-        name: 'some categories only',
+        name: 'some categories only, covering only the recorder until the other holder confirms',
         setup: async (caseId) => void (await record('xz-civil-affairs', consent(caseId, { dataCategories: ['identity'] }))),
+        expect: () => ({
+          civil: IDENTITY,
+          health: [],
+          own: OWN,
+          withheld: [
+            'assessment:NO_CONSENT',
+            'contact:NO_CONSENT',
+            'diagnosis_treatment:NO_CONSENT',
+            'family:NO_CONSENT',
+            'hotline:NO_CONSENT',
+            'identity:NOT_CONFIRMED',
+            'school:NO_CONSENT',
+          ],
+        }),
+      },
+      {
+        name: 'some categories only, confirmed by the other holder',
+        setup: async (caseId) => {
+          const c = await record('xz-civil-affairs', consent(caseId, { dataCategories: ['identity'] }));
+          expect((await t.client('xz-health').post<any>(`/v1/consents/${c.consentId}/confirm`, {})).status).toBe(200);
+        },
         expect: () => ({
           civil: IDENTITY,
           health: IDENTITY,
           own: OWN,
-          withheld: ['assessment:NO_CONSENT', 'contact:NO_CONSENT', 'diagnosis_treatment:NO_CONSENT', 'family:NO_CONSENT', 'school:NO_CONSENT'],
+          withheld: [
+            'assessment:NO_CONSENT',
+            'contact:NO_CONSENT',
+            'diagnosis_treatment:NO_CONSENT',
+            'family:NO_CONSENT',
+            'hotline:NO_CONSENT',
+            'school:NO_CONSENT',
+          ],
         }),
       },
       {
@@ -233,11 +270,19 @@ describe('consent gate', () => {
     }
   });
 
-  it('shows other holders only as opaque labels, and names them under a case_coordination consent', async () => {
+  it('shows other holders only as opaque labels, and names each one under a case_coordination consent it recorded or confirmed', async () => {
     const c = await makeCase();
     const before = await read(c.caseId);
     expect(new Set(before.withheld.map((w: any) => w.agency))).toEqual(new Set(['holder:1', 'holder:2']));
-    await record('xz-civil-affairs', consent(c.caseId, { purposes: ['case_coordination'], dataCategories: ['identity', 'contact'] }));
+    const given = await record('xz-civil-affairs', consent(c.caseId, { purposes: ['case_coordination'], dataCategories: ['identity', 'contact'] }));
+    const recorderOnly = await read(c.caseId, 'case_coordination');
+    expect(recorderOnly.records.map((r: any) => r.holder).sort()).toEqual(['xz-civil-affairs', 'xz-education']);
+    // Health neither recorded nor confirmed it: still a label, the same one as before.
+    const healthLabels = new Set(recorderOnly.withheld.filter((w: any) => w.agency !== 'xz-civil-affairs').map((w: any) => w.agency));
+    expect(healthLabels.size).toBe(1);
+    expect(['holder:1', 'holder:2']).toContain([...healthLabels][0]);
+    expect(JSON.stringify(recorderOnly)).not.toContain('xz-health');
+    await t.client('xz-health').post<any>(`/v1/consents/${given.consentId}/confirm`, {});
     const after = await read(c.caseId, 'case_coordination');
     expect(after.records.map((r: any) => r.holder).sort()).toEqual(['xz-civil-affairs', 'xz-education', 'xz-health']);
     expect(after.records.find((r: any) => r.holder === 'xz-health')).toMatchObject({ agencyType: 'health', holderName: { zh: 'xz-health', en: 'xz-health' } });
@@ -287,13 +332,16 @@ describe('consent gate', () => {
     expect(c.caseId).toMatch(/^case_/);
   });
 
-  it('lets only civil affairs record consent as guardian', async () => {
+  it('lets only civil affairs record consent as guardian, and only for a child its own record shows in its care', async () => {
     const c = await makeCase();
-    const res = await t
-      .client('xz-health')
-      .post<any>('/v1/consents', consent(c.caseId, { grantor: { type: 'civil_affairs_guardian', institution: '拉萨市儿童福利院' } }));
+    const asGuardian = { grantor: { type: 'civil_affairs_guardian', institution: '拉萨市儿童福利院' } };
+    const res = await t.client('xz-health').post<any>('/v1/consents', consent(c.caseId, asGuardian));
     expect(res.status).toBe(403);
-    await record('xz-civil-affairs', consent(c.caseId, { grantor: { type: 'civil_affairs_guardian', institution: '拉萨市儿童福利院' } }));
+    const notInCare = await t.client('xz-civil-affairs').post<any>('/v1/consents', consent(c.caseId, asGuardian));
+    expect(notInCare.status).toBe(400);
+    expect(notInCare.body.error.details).toEqual([
+      { path: 'grantor.type', message: expect.stringContaining('institution'), message_zh: expect.stringContaining('监护') },
+    ]);
   });
 
   it('audits every gate decision: purpose, legal basis, consent ids, categories disclosed and withheld', async () => {
@@ -320,7 +368,11 @@ describe('consent gate', () => {
       ),
     ).toBe(true);
     const listed = await t.client('xz-civil-affairs').get<any>(`/v1/consents?caseId=${c.caseId}`);
-    expect(listed.body.emergencies).toEqual([expect.objectContaining({ grantId: e.body.grantId, agencyId: 'xz-education' })]);
+    // Who opened it is another holder: shown by its label, not its name.
+    expect(listed.body.emergencies).toEqual([
+      { grantId: e.body.grantId, caseId: c.caseId, agency: expect.stringMatching(/^holder:\d$/), openedAt: e.body.openedAt, expiresAt: e.body.expiresAt },
+    ]);
+    expect(JSON.stringify(listed.body)).not.toContain('xz-education');
   });
 
   it('takes a withdrawal into account on the very next request, even with reads racing it', async () => {

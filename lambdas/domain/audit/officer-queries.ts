@@ -44,6 +44,7 @@ export interface EventView {
   readonly errorCode?: string;
   readonly severity?: string;
   readonly recordIds: readonly string[];
+  readonly caseId?: string;
   readonly disclosure?: unknown;
 }
 
@@ -65,6 +66,7 @@ export function toView(e: ChainedEvent): EventView {
     ...(s('purpose') && { purpose: s('purpose') }),
     ...(s('errorCode') && { errorCode: s('errorCode') }),
     ...(s('severity') && { severity: s('severity') }),
+    ...(s('caseId') && { caseId: s('caseId') }),
     ...(s('disclosure') && { disclosure: JSON.parse(s('disclosure')!) }),
   };
 }
@@ -96,7 +98,7 @@ export async function findEvents(deps: OfficerDeps, filter: EventFilter, limit: 
   for await (const page of deps.audit.scan()) {
     for (const e of page) {
       const v = toView(e);
-      if (ids && !v.recordIds.some((r) => ids.has(r)) && !v.path.includes(filter.caseId!)) continue;
+      if (ids && v.caseId !== filter.caseId && !v.recordIds.some((r) => ids.has(r)) && !v.path.includes(filter.caseId!)) continue;
       if (filter.agencyId && v.agencyId !== filter.agencyId) continue;
       if (filter.sub && v.sub !== filter.sub) continue;
       if (filter.route && v.route !== filter.route) continue;

@@ -1,83 +1,92 @@
 /**
- * Recording and withdrawing consent, emergency access, and the consent-gated
- * view of a case. Only an agency holding a record in a case may record or
- * withdraw consent for it, or read it; anyone else gets NOT_FOUND, so the
- * case's existence does not leak.
+ * Recording, confirming and withdrawing consent, listing a case's consents,
+ * and emergency access. Only an agency holding a record in a case may record,
+ * confirm, withdraw or list consent for it; anyone else gets NOT_FOUND, so the
+ * case's existence does not leak. Who may then open whose data is the gate's
+ * rule (gate.ts, docs/consent.md): a consent covers a holder's records only if
+ * that holder recorded or confirmed it, civil affairs as guardian excepted.
  */
-import { FIELD_CATEGORIES, type AgencyType, type ChildRecordField, type DataCategory } from '../../../schemas/child-record';
+import type { AgencyType } from '../../../schemas/child-record';
 import type { ConsentInput } from '../../../schemas/consent';
-import type { FieldCipher } from '../../crypto/field-cipher';
-import type { CasesTable } from '../../data/cases-table';
-import type { ConsentsTable } from '../../data/consents-table';
-import type { StoredConsent } from '../../../schemas/entities/consents';
-import type { NotificationsTable } from '../../data/notifications-table';
+import type { Consent, StoredConsent } from '../../../schemas/entities/consents';
 import { PRIVACY_OFFICERS } from '../../../schemas/entities/notifications';
-import type { RecordsTable } from '../../data/records-table';
-import { ForbiddenError, NotFoundError, StateConflictError, ValidationError } from '../../shared/errors';
-import { randomId } from '../../shared/ids';
-import { encryptionContext, RECORDS_TABLE_CONTEXT } from '../records/record-crypto';
-import { activeEmergency, consentStatus, decideCategories, mayIdentifyHolders, type LegalBasis, type Reader, type WithheldReason } from './gate';
-import type { Purpose } from '../../../schemas/entities/consents';
+import type { FieldCipher } from '../../crypto/field-cipher';
+import { NotFoundError, StateConflictError, ValidationError } from '../../shared/errors';
+import { derivedId, randomId } from '../../shared/ids';
+import { checkGrantor } from './grantor';
+import { consentStatus, coverageOf, holderLabels, type Reader } from './gate';
+import type { CaseMembership, ConsentStore, NotificationStore, RecordHeads } from './ports';
 
 export interface ConsentDeps {
   readonly province: string;
   readonly coordinatingAgencyType: AgencyType;
   /** Default length of emergency access, in hours (72 unless the province config says otherwise). */
   readonly emergencyHours: number;
-  readonly consents: Pick<ConsentsTable, 'put' | 'caseOf' | 'withdraw' | 'putEmergency' | 'forCase'>;
-  readonly cases: Pick<CasesTable, 'members' | 'ledgerRow'>;
-  readonly records: Pick<RecordsTable, 'getHead'>;
-  readonly notifications: Pick<NotificationsTable, 'notify' | 'forRecipient'>;
+  readonly consents: ConsentStore;
+  readonly cases: CaseMembership;
+  readonly records: RecordHeads;
+  readonly notifications: NotificationStore;
   readonly cipher: FieldCipher;
-  /** The registered name of an agency system: its contact point, shown once holders may be identified. */
+  /** The registered name of an agency system (its contact point); undefined for an unknown agency id. */
   readonly agencyName?: (agencyId: string) => { zh: string; en: string } | undefined;
   readonly now?: () => Date;
 }
 
-const nowOf = (deps: Pick<ConsentDeps, 'now'>) => (deps.now ?? (() => new Date()))();
+const NO_SUCH_CONSENT = 'No such consent';
 
-async function requireHolder(deps: ConsentDeps, reader: Reader, caseId: string) {
+export const nowOf = (deps: Pick<ConsentDeps, 'now'>) => (deps.now ?? (() => new Date()))();
+
+/** The case's members, if the reader is one of them; else NOT_FOUND (on consent routes, the same answer as an unknown consent). */
+export async function requireHolder(deps: Pick<ConsentDeps, 'cases'>, reader: Reader, caseId: string, notFound = 'No such case') {
   const members = await deps.cases.members(caseId);
-  if (!members.some((m) => m.agencyId === reader.agencyId)) throw new NotFoundError('No such case');
+  if (!members.some((m) => m.agencyId === reader.agencyId)) throw new NotFoundError(notFound);
   return members;
 }
 
-/** PIPL: a child under 14 cannot consent alone; from 14 the child may, where the law allows. */
-export const CHILD_CONSENT_AGE = 14;
-
-/** Age in whole years on `at`, from a YYYY-MM-DD birth date. */
-export function ageOn(birthDate: string, at: Date): number {
-  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
-  let age = at.getUTCFullYear() - y;
-  if (at.getUTCMonth() + 1 < m || (at.getUTCMonth() + 1 === m && at.getUTCDate() < d)) age--;
-  return age;
+/** The case a consent belongs to (so that every audit event on a consent route names its case). */
+export async function caseOfConsent(deps: Pick<ConsentDeps, 'consents'>, consentId: string): Promise<string> {
+  const caseId = await deps.consents.caseOf(consentId);
+  if (!caseId) throw new NotFoundError(NO_SUCH_CONSENT);
+  return caseId;
 }
 
-export async function recordConsent(deps: ConsentDeps, reader: Reader, input: ConsentInput): Promise<StoredConsent> {
+/** Tells every holder of the case but `actor` about a consent: its id only, never who recorded or withdrew it. */
+async function notifyHolders(
+  deps: ConsentDeps,
+  members: readonly { agencyId: string }[],
+  actor: string,
+  c: Consent,
+  kind: 'consent_recorded' | 'consent_withdrawn',
+  at: string,
+) {
+  const holders = [...new Set(members.map((m) => m.agencyId))].filter((a) => a !== actor);
+  await Promise.all(
+    holders.map((recipient) =>
+      deps.notifications.notify({ recipient, at, kind, caseId: c.caseId, consentId: c.consentId, severity: 'info' }, `${kind}#${c.consentId}#${recipient}`),
+    ),
+  );
+}
+
+const sameTerms = (a: Consent, b: Consent) =>
+  JSON.stringify([a.grantorType, a.purposes, a.dataCategories, a.recipients, a.validFrom, a.validUntil]) ===
+  JSON.stringify([b.grantorType, b.purposes, b.dataCategories, b.recipients, b.validFrom, b.validUntil]);
+
+/**
+ * Records a consent. Its id comes from the case, the recording agency and the signed form's digest (one form, one
+ * consent), so a retried request finds the consent it wrote, repairs any notification it lost, and answers
+ * `created: false`; the same form with other terms is refused.
+ */
+export async function recordConsent(deps: ConsentDeps, reader: Reader, input: ConsentInput): Promise<{ consent: StoredConsent; created: boolean }> {
   const members = await requireHolder(deps, reader, input.caseId);
-  if (input.grantor.type === 'civil_affairs_guardian' && reader.agencyType !== 'civil_affairs') {
-    throw new ForbiddenError('Only civil affairs records consent as the guardian of a child in its care', '仅民政部门可作为监护人记录同意');
+  await checkGrantor(deps, reader, members, input.grantor, nowOf(deps));
+  const unknown = input.recipients.flatMap((r, i) => ('agencyId' in r && deps.agencyName && !deps.agencyName(r.agencyId) ? [i] : []));
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      unknown.map((i) => ({ path: `recipients.${i}.agencyId`, message: 'not a registered agency system', message_zh: '不是已登记的机构系统' })),
+      'A recipient is not a registered agency system',
+    );
   }
-  if (input.grantor.type === 'child') {
-    // The recording agency's own record says how old the child is; its other fields stay sealed.
-    const own = await deps.records.getHead(members.find((m) => m.agencyId === reader.agencyId)!.recordId);
-    const fields = own
-      ? await deps.cipher.open(
-          encryptionContext(deps.province, own.agencyId),
-          { table: RECORDS_TABLE_CONTEXT, recordId: own.recordId, schemaVersion: own.schemaVersion },
-          own.sealed,
-          ['birthDate'],
-        )
-      : {};
-    const birthDate = fields.birthDate as string | undefined;
-    if (!birthDate || ageOn(birthDate, nowOf(deps)) < CHILD_CONSENT_AGE) {
-      throw new ValidationError(
-        [{ path: 'grantor.type', message: `the child can consent alone only from ${CHILD_CONSENT_AGE}, and your record must give the birth date` }],
-        'This child cannot consent alone; the guardian must',
-      );
-    }
-  }
-  const consentId = randomId('cns');
+  const consentId = derivedId('cns', input.caseId, reader.agencyId, input.evidence.sha256);
   const { grantor, evidence } = input;
   const sealed = await deps.cipher.seal(
     { province: deps.province, agency: reader.agencyId, table: 'consents' },
@@ -98,15 +107,32 @@ export async function recordConsent(deps: ConsentDeps, reader: Reader, input: Co
     recordedAt: nowOf(deps).toISOString(),
     sealed: JSON.stringify(sealed),
   };
-  await deps.consents.put(consent);
+  if (await deps.consents.put(consent)) {
+    await notifyHolders(deps, members, reader.agencyId, consent, 'consent_recorded', consent.recordedAt);
+    return { consent, created: true };
+  }
+  const existing = await deps.consents.get(input.caseId, consentId);
+  if (!existing || !sameTerms(existing, consent)) {
+    throw new StateConflictError(
+      `This signed form (evidence.sha256) is already recorded as consent ${consentId} with other terms; a change is a new form and a new consent`,
+      `该签署文件已记录为同意 ${consentId}（条款不同）；变更须使用新的签署文件`,
+    );
+  }
+  await notifyHolders(deps, members, reader.agencyId, existing, 'consent_recorded', existing.recordedAt);
+  return { consent: existing, created: false };
+}
+
+async function consentOf(deps: ConsentDeps, caseId: string, consentId: string) {
+  const consent = await deps.consents.get(caseId, consentId);
+  if (!consent) throw new NotFoundError(NO_SUCH_CONSENT);
   return consent;
 }
 
-export async function withdrawConsent(deps: ConsentDeps, reader: Reader, consentId: string, reason?: string): Promise<{ caseId: string; withdrawnAt: string }> {
-  const caseId = await deps.consents.caseOf(consentId);
-  if (!caseId) throw new NotFoundError('No such consent');
-  await requireHolder(deps, reader, caseId);
-  const at = nowOf(deps).toISOString();
+/** Withdraws a consent (any holder may record the guardian's withdrawal). Repeating it answers the first withdrawal. */
+export async function withdrawConsent(deps: ConsentDeps, reader: Reader, caseId: string, consentId: string, reason?: string): Promise<{ withdrawnAt: string }> {
+  const members = await requireHolder(deps, reader, caseId, NO_SUCH_CONSENT);
+  const consent = await consentOf(deps, caseId, consentId);
+  let at = nowOf(deps).toISOString();
   const sealedReason = reason
     ? JSON.stringify(
         await deps.cipher.seal(
@@ -117,19 +143,76 @@ export async function withdrawConsent(deps: ConsentDeps, reader: Reader, consent
       )
     : undefined;
   if (!(await deps.consents.withdraw(caseId, consentId, at, reader.agencyId, sealedReason))) {
-    throw new StateConflictError('This consent was already withdrawn', '该同意已撤回');
+    at = consent.withdrawnAt ?? (await consentOf(deps, caseId, consentId)).withdrawnAt ?? at;
   }
-  return { caseId, withdrawnAt: at };
+  await notifyHolders(deps, members, reader.agencyId, consent, 'consent_withdrawn', at);
+  return { withdrawnAt: at };
 }
 
+/**
+ * A holder confirms that a consent recorded by another agency covers its own records too (or, with `withdraw`, takes
+ * that back: the consent stops covering its records on the next request). Both are idempotent.
+ */
+export async function confirmConsent(
+  deps: ConsentDeps,
+  reader: Reader,
+  caseId: string,
+  consentId: string,
+  withdraw = false,
+): Promise<{ confirmation: 'confirmed' | 'withdrawn'; at: string }> {
+  await requireHolder(deps, reader, caseId, NO_SUCH_CONSENT);
+  const consent = await consentOf(deps, caseId, consentId);
+  if (consent.recordedBy === reader.agencyId) {
+    throw new StateConflictError('Your agency recorded this consent: it covers your records already', '本机构记录的同意已涵盖本机构的记录，无需确认');
+  }
+  const now = nowOf(deps);
+  const at = now.toISOString();
+  const mine = consent.confirmations?.find((c) => c.agencyId === reader.agencyId);
+  if (withdraw) {
+    const result = await deps.consents.withdrawConfirmation(caseId, consentId, reader.agencyId, at);
+    if (result === 'absent') throw new StateConflictError('Your agency has not confirmed this consent', '本机构尚未确认该同意');
+    return { confirmation: 'withdrawn', at: result === 'already' ? (mine?.withdrawnAt ?? at) : at };
+  }
+  const status = consentStatus(consent, now);
+  if (status === 'withdrawn' || status === 'expired') {
+    throw new StateConflictError(
+      `This consent is ${status}; it cannot be confirmed`,
+      status === 'withdrawn' ? '该同意已撤回，无法确认' : '该同意已过期，无法确认',
+    );
+  }
+  const fresh = await deps.consents.confirm(caseId, consentId, reader.agencyId, at);
+  return { confirmation: 'confirmed', at: fresh ? at : (mine?.confirmedAt ?? at) };
+}
+
+/** A case's consents and emergency grants, other holders shown by the case view's labels unless they may be identified. */
 export async function listConsents(deps: ConsentDeps, reader: Reader, caseId: string) {
-  await requireHolder(deps, reader, caseId);
+  const members = await requireHolder(deps, reader, caseId);
   const { consents, emergencies } = await deps.consents.forCase(caseId);
   const now = nowOf(deps);
+  const labels = holderLabels({ reader, holders: members.map((m) => m.agencyId), consents, emergencies, now });
   return {
-    consents: consents.map(({ sealed: _s, ...c }) => ({ ...c, status: consentStatus(c, now) })),
-    emergencies,
+    consents: consents.map(({ sealed: _s, confirmations, recordedBy, withdrawnBy, ...c }) => ({
+      ...c,
+      status: consentStatus(c as Consent, now),
+      recordedBy: labels.label(recordedBy),
+      ...(withdrawnBy && { withdrawnBy: labels.label(withdrawnBy) }),
+      confirmations: (confirmations ?? []).filter((x) => !x.withdrawnAt).map((x) => ({ holder: labels.label(x.agencyId), confirmedAt: x.confirmedAt })),
+      yourRecords: coverageOf({ ...c, recordedBy, ...(confirmations && { confirmations }) }, reader.agencyId, now) ?? 'not_confirmed',
+    })),
+    emergencies: emergencies.map((e) => ({
+      grantId: e.grantId,
+      caseId: e.caseId,
+      agency: labels.label(e.agencyId),
+      openedAt: e.openedAt,
+      expiresAt: e.expiresAt,
+    })),
   };
+}
+
+/** This agency's notifications, newest first (codes and ids only). */
+export async function notificationsFor(deps: Pick<ConsentDeps, 'notifications'>, reader: Reader, limit: number) {
+  const items = await deps.notifications.forRecipient(reader.agencyId, limit);
+  return items.map(({ recipient: _r, ...n }) => n);
 }
 
 export async function openEmergency(deps: ConsentDeps, reader: Reader, caseId: string, reason: string, hours?: number) {
@@ -158,73 +241,4 @@ export async function openEmergency(deps: ConsentDeps, reader: Reader, caseId: s
   });
   const { sealedReason: _s, ...view } = grant;
   return view;
-}
-
-export interface Disclosure {
-  readonly purpose: Purpose;
-  readonly legalBasis: readonly LegalBasis[];
-  readonly consentIds: readonly string[];
-  readonly disclosed: readonly { agency: string; categories: readonly DataCategory[] }[];
-  readonly withheld: readonly { agency: string; category: DataCategory; reason: WithheldReason }[];
-}
-
-/**
- * The case as one reader may see it for one purpose: own records in full;
- * other agencies' records only in the categories an active consent (or the
- * reader's emergency access) covers. Withheld fields are never decrypted.
- */
-export async function viewCase(deps: ConsentDeps, reader: Reader, caseId: string, purpose: Purpose) {
-  const now = nowOf(deps);
-  const members = await deps.cases.members(caseId);
-  const { consents, emergencies } = await deps.consents.forCase(caseId);
-  if (!members.some((m) => m.agencyId === reader.agencyId) && !activeEmergency(reader, emergencies, now)) throw new NotFoundError('No such case');
-  const identify = mayIdentifyHolders(reader, consents, emergencies, now);
-  const labels = new Map<string, string>();
-  const holderLabel = (agencyId: string) => {
-    if (agencyId === reader.agencyId || identify) return agencyId;
-    if (!labels.has(agencyId)) labels.set(agencyId, `holder:${labels.size + 1}`);
-    return labels.get(agencyId)!;
-  };
-
-  const records = [];
-  const withheld: Disclosure['withheld'][number][] = [];
-  const disclosed: { agency: string; categories: DataCategory[] }[] = [];
-  const bases = new Set<LegalBasis>();
-  const used = new Set<string>();
-  for (const member of members) {
-    const head = await deps.records.getHead(member.recordId);
-    if (!head) continue;
-    const fields = Object.keys(head.sealed.fields) as ChildRecordField[];
-    const categories = [...new Set(fields.map((f) => FIELD_CATEGORIES[f]).filter(Boolean))];
-    const decisions = decideCategories({ reader, purpose, holderAgencyId: head.agencyId, categories, consents, emergencies, now });
-    const allowed = new Set(decisions.filter((d) => d.allowed).map((d) => d.category));
-    const holder = holderLabel(head.agencyId);
-    for (const d of decisions) if (!d.allowed) withheld.push({ agency: holder, category: d.category, reason: d.reason! });
-    if (allowed.size === 0) continue;
-    // Only the allowed fields are decrypted.
-    const open = await deps.cipher.open(
-      encryptionContext(deps.province, head.agencyId),
-      { table: RECORDS_TABLE_CONTEXT, recordId: head.recordId, schemaVersion: head.schemaVersion },
-      head.sealed,
-      fields.filter((f) => allowed.has(FIELD_CATEGORIES[f])),
-    );
-    const basis = decisions.find((d) => d.allowed)!.basis!;
-    const consentIds = [...new Set(decisions.flatMap((d) => d.consentIds))].filter((id) => id.startsWith('cns_'));
-    bases.add(basis);
-    for (const id of consentIds) used.add(id);
-    disclosed.push({ agency: holder, categories: [...allowed] });
-    const name = holder === head.agencyId ? deps.agencyName?.(head.agencyId) : undefined;
-    records.push({
-      recordId: head.recordId,
-      holder,
-      ...(holder === head.agencyId && { agencyType: member.agencyType as AgencyType }),
-      ...(name && { holderName: name }),
-      own: head.agencyId === reader.agencyId,
-      legalBasis: basis,
-      consentIds,
-      fields: open,
-    });
-  }
-  const disclosure: Disclosure = { purpose, legalBasis: [...bases], consentIds: [...used], disclosed, withheld };
-  return { view: { caseId, purpose, records, withheld }, disclosure, recordIds: members.map((m) => m.recordId) };
 }

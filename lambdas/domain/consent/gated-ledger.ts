@@ -1,14 +1,21 @@
 /**
- * The ledger row as the coordinating role may see it: categories and risk
- * level only from records it holds or a case_coordination consent covers for
- * assessment data, county codes only where identity or contact data is
- * covered, agency types only when the holders may be identified. Evaluated on
- * every request, so a withdrawal shows in the next ledger view or export.
+ * The ledger as the coordinating role may see it (`GET /v1/ledger`): each row
+ * cut down to categories and risk level only from records it holds or a
+ * case_coordination consent covers for assessment data, county codes only
+ * where identity or contact data is covered, agency types only of holders
+ * that may be identified (`mayIdentifyHolder`, per holder). Rows are cut down
+ * before they are filtered, so a filter cannot reveal withheld data either.
+ * Evaluated on every request: a withdrawal shows in the next view or export.
  */
+import type { LedgerQuery } from '../../../schemas/cases';
 import type { CaseMember, LedgerRow } from '../../../schemas/entities/cases';
-import { ledgerRowOf } from '../cases/ledger-row';
-import { decideCategories, mayIdentifyHolders, type Reader } from './gate';
 import type { Consent, EmergencyGrant } from '../../../schemas/entities/consents';
+import type { AgencyType } from '../../../schemas/child-record';
+import { requireCoordinator } from '../cases/case-admin';
+import { ledgerRowOf } from '../cases/ledger-row';
+import { rowMatches } from '../cases/ledger';
+import { decideCategories, mayIdentifyHolder, type Reader } from './gate';
+import type { ConsentStore, LedgerPages } from './ports';
 
 export interface GatedLedgerRow extends LedgerRow {
   /** True when some of the case's data was left out of this row for lack of consent. */
@@ -27,15 +34,55 @@ export function gateLedgerRow(
     decideCategories({ reader, purpose: 'case_coordination', holderAgencyId: m.agencyId, categories: [category], consents, emergencies, now })[0]!.allowed;
   const assessment = members.filter((m) => allowed(m, 'assessment'));
   const located = members.filter((m) => allowed(m, 'identity') || allowed(m, 'contact'));
-  const identify = mayIdentifyHolders(reader, consents, emergencies, now);
+  const identified = members.filter((m) => m.agencyId === reader.agencyId || mayIdentifyHolder(reader, m.agencyId, consents, emergencies, now));
+  const types = new Set<string>([reader.agencyType, ...identified.map((m) => m.agencyType)]);
   const fromAssessment = ledgerRowOf(row.caseId, assessment, row.createdAt, row.updatedAt);
-  const agencyTypes = identify ? row.agencyTypes : Object.fromEntries(Object.entries(row.agencyTypes).filter(([type]) => type === reader.agencyType));
   return {
     ...row,
     categories: fromAssessment.categories,
     ...(fromAssessment.highestRisk ? { highestRisk: fromAssessment.highestRisk } : { highestRisk: undefined }),
     regions: [...new Set(located.flatMap((m) => m.regions))].sort(),
-    agencyTypes,
-    partial: assessment.length < members.length || located.length < members.length || !identify,
+    agencyTypes: Object.fromEntries(Object.entries(row.agencyTypes).filter(([type]) => types.has(type))),
+    partial: assessment.length < members.length || located.length < members.length || identified.length < members.length,
   };
+}
+
+/** CSV exports stop here; narrow the filters for more. */
+export const MAX_EXPORT_ROWS = 100_000;
+
+/** Cases gated at once (one partition read each). */
+const CONCURRENCY = 16;
+
+export interface LedgerDeps {
+  readonly coordinatingAgencyType: AgencyType;
+  readonly cases: LedgerPages;
+  readonly consents: Pick<ConsentStore, 'bundle'>;
+  readonly now?: () => Date;
+}
+
+/**
+ * One page of gated, filtered ledger rows (`limit`, reading at most 20 ledger pages), or for an export every
+ * matching row up to MAX_EXPORT_ROWS. The coordinating role only.
+ */
+export async function readLedger(deps: LedgerDeps, reader: Reader, q: LedgerQuery): Promise<{ items: GatedLedgerRow[]; cursor?: string }> {
+  requireCoordinator(deps, reader);
+  const now = (deps.now ?? (() => new Date()))();
+  const gate = async (row: LedgerRow) => {
+    const { members, consents, emergencies } = await deps.consents.bundle(row.caseId);
+    return gateLedgerRow(row, members, consents, emergencies, reader, now);
+  };
+  const rows: GatedLedgerRow[] = [];
+  let cursor = q.cursor;
+  const want = q.format === 'csv' ? MAX_EXPORT_ROWS : q.limit;
+  let pages = 0;
+  do {
+    const page = await deps.cases.ledger({ limit: Math.min(500, want), ...(cursor && { cursor }) });
+    for (let i = 0; i < page.items.length; i += CONCURRENCY) {
+      const gated = await Promise.all(page.items.slice(i, i + CONCURRENCY).map(gate));
+      rows.push(...gated.filter((r) => rowMatches(r, q)));
+    }
+    cursor = page.cursor;
+    pages++;
+  } while (cursor && rows.length < want && (q.format === 'csv' || pages < 20));
+  return { items: rows.slice(0, want), ...(cursor && { cursor }) };
 }

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { mergeBody, splitBody } from '../../../schemas/cases';
 import { caseIdParam } from '../../../schemas/common';
 import { mergeCases, requireCoordinator, splitCase, type CaseAdminDeps } from '../../domain/cases/case-admin';
-import { NotFoundError } from '../../shared/errors';
+import { caseHistory, type CaseHistoryDeps } from '../../domain/cases/case-history';
 import { callerOf, type RouteHandler } from '../../http/context';
 import { json } from '../../http/responses';
 import { parseWith } from '../../http/validate';
@@ -15,6 +15,7 @@ export function mergeCasesHandler(deps: CaseAdminDeps): RouteHandler {
     const caller = callerOf(context);
     requireCoordinator(deps, caller);
     const { caseId } = parseWith(params, event.pathParameters ?? {});
+    context.hub.caseId = caseId;
     const body = parseWith(mergeBody, context.hub.json);
     const result = await mergeCases(deps, caller, { targetCaseId: caseId, sourceCaseId: body.otherCaseId, reason: body.reason });
     context.hub.recordIds.push(...result.recordIds);
@@ -27,30 +28,20 @@ export function splitCaseHandler(deps: CaseAdminDeps): RouteHandler {
     const caller = callerOf(context);
     requireCoordinator(deps, caller);
     const { caseId } = parseWith(params, event.pathParameters ?? {});
+    context.hub.caseId = caseId;
     const body = parseWith(splitBody, context.hub.json);
     context.hub.recordIds.push(...body.recordIds);
     return json(200, await splitCase(deps, caller, { caseId, recordIds: body.recordIds, reason: body.reason }), context.hub.requestId);
   };
 }
 
-export function caseHistoryHandler(deps: CaseAdminDeps): RouteHandler {
+export function caseHistoryHandler(deps: CaseHistoryDeps): RouteHandler {
   return async (event, context) => {
-    requireCoordinator(deps, callerOf(context));
+    const caller = callerOf(context);
     const { caseId } = parseWith(params, event.pathParameters ?? {});
-    const row = await deps.cases.ledgerRow(caseId);
-    if (!row) throw new NotFoundError('No such case');
-    const [members, events] = await Promise.all([deps.cases.members(caseId), deps.cases.history(caseId)]);
-    context.hub.recordIds.push(...members.map((m) => m.recordId));
-    return json(
-      200,
-      {
-        caseId,
-        status: row.status,
-        ...(row.mergedInto && { mergedInto: row.mergedInto }),
-        members: members.map((m) => ({ recordId: m.recordId, agencyType: m.agencyType, joinedAt: m.joinedAt, how: m.how })),
-        events: events.map(({ sealedReason: _sealed, caseId: _c, ...e }) => e),
-      },
-      context.hub.requestId,
-    );
+    context.hub.caseId = caseId;
+    const { recordIds, ...history } = await caseHistory(deps, caller, caseId);
+    context.hub.recordIds.push(...recordIds);
+    return json(200, history, context.hub.requestId);
   };
 }

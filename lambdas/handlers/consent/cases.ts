@@ -2,7 +2,8 @@
 import * as z from 'zod';
 import { caseIdParam } from '../../../schemas/common';
 import { emergencyBody } from '../../../schemas/consent';
-import { openEmergency, viewCase, type ConsentDeps } from '../../domain/consent/consent-service';
+import { viewCase } from '../../domain/consent/case-view';
+import { notificationsFor, openEmergency, type ConsentDeps } from '../../domain/consent/consent-service';
 import { ValidationError } from '../../shared/errors';
 import { callerOf, type RouteHandler } from '../../http/context';
 import { json } from '../../http/responses';
@@ -14,6 +15,7 @@ export function viewCaseHandler(deps: ConsentDeps): RouteHandler {
   return async (event, context) => {
     const caller = callerOf(context);
     const { caseId } = parseWith(params, event.pathParameters ?? {});
+    context.hub.caseId = caseId;
     if (!caller.purpose) {
       throw new ValidationError(
         [{ path: 'purpose', message: 'the signed request must declare a purpose (claim "purpose")' }],
@@ -31,6 +33,7 @@ export function openEmergencyHandler(deps: ConsentDeps): RouteHandler {
   return async (event, context) => {
     const caller = callerOf(context);
     const { caseId } = parseWith(params, event.pathParameters ?? {});
+    context.hub.caseId = caseId;
     const body = parseWith(emergencyBody, context.hub.json);
     context.hub.severity = 'high';
     const grant = await openEmergency(deps, caller, caseId, body.reason, body.hours);
@@ -42,7 +45,6 @@ export function openEmergencyHandler(deps: ConsentDeps): RouteHandler {
 export function notificationsHandler(deps: ConsentDeps): RouteHandler {
   return async (event, context) => {
     const { limit } = parseQuery(z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }), event.queryStringParameters);
-    const items = await deps.notifications.forRecipient(callerOf(context).agencyId, limit);
-    return json(200, { items: items.map(({ recipient: _r, ...n }) => n) }, context.hub.requestId);
+    return json(200, { items: await notificationsFor(deps, callerOf(context), limit) }, context.hub.requestId);
   };
 }

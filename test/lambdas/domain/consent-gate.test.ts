@@ -10,7 +10,8 @@ import { generateLocalKeyMaterial, LocalKeyring } from '../../../lambdas/crypto/
 import type { CaseMember } from '../../../schemas/entities/cases';
 import type { StoredConsent } from '../../../schemas/entities/consents';
 import type { StoredRecord } from '../../../schemas/entities/records';
-import { viewCase, type ConsentDeps } from '../../../lambdas/domain/consent/consent-service';
+import { viewCase } from '../../../lambdas/domain/consent/case-view';
+import type { ConsentDeps } from '../../../lambdas/domain/consent/consent-service';
 import { consentStatus } from '../../../lambdas/domain/consent/gate';
 import type { Consent, Purpose } from '../../../schemas/entities/consents';
 import { encryptionContext } from '../../../lambdas/domain/records/record-crypto';
@@ -74,6 +75,7 @@ async function fixture() {
 }
 
 const day = 86_400_000;
+const recordIdOf = (agencyId: string) => `rec_${String([...holders, reader].findIndex((h) => h.agencyId === agencyId)).padStart(26, '0')}`;
 const consentArb = fc.record({
   purposes: fc.subarray([...PURPOSES], { minLength: 1 }),
   dataCategories: fc.subarray([...DATA_CATEGORIES], { minLength: 1 }),
@@ -84,6 +86,18 @@ const consentArb = fc.record({
   fromDays: fc.integer({ min: -30, max: 5 }),
   lengthDays: fc.integer({ min: 1, max: 60 }),
   withdrawnDaysAgo: fc.option(fc.integer({ min: -3, max: 10 }), { nil: undefined }),
+  // Who recorded it: either holder, or the reader itself (a self-granted consent).
+  recordedBy: fc.constantFrom('xz-civil-affairs', 'xz-health', 'xz-education'),
+  civilAffairsGuardian: fc.boolean(),
+  // Holders' confirmations: when (days ago), and whether (and when) taken back.
+  confirmations: fc.array(
+    fc.record({
+      agencyId: fc.constantFrom('xz-civil-affairs', 'xz-health'),
+      daysAgo: fc.integer({ min: -2, max: 10 }),
+      withdrawnDaysAgo: fc.option(fc.integer({ min: -2, max: 10 }), { nil: undefined }),
+    }),
+    { maxLength: 2 },
+  ),
 });
 
 type ConsentShape = typeof consentArb extends fc.Arbitrary<infer T> ? T : never;
@@ -93,36 +107,71 @@ function toConsent(c: ConsentShape, i: number): StoredConsent {
   return {
     consentId: `cns_${String(i).padStart(26, '0')}`,
     caseId: 'case_X',
-    grantorType: 'guardian',
+    // Civil affairs as guardian is recordable by civil affairs only (checked when recorded).
+    grantorType: c.civilAffairsGuardian && c.recordedBy === 'xz-civil-affairs' ? 'civil_affairs_guardian' : 'guardian',
     purposes: c.purposes,
     dataCategories: c.dataCategories,
     recipients: c.recipients,
     validFrom: new Date(from).toISOString(),
     validUntil: new Date(from + c.lengthDays * day).toISOString(),
     evidenceSha256: 'a'.repeat(64),
-    recordedBy: 'xz-civil-affairs',
+    recordedBy: c.recordedBy,
     recordedAt: NOW.toISOString(),
     sealed: '',
+    confirmations: c.confirmations.map((x) => ({
+      agencyId: x.agencyId,
+      confirmedAt: new Date(NOW.getTime() - x.daysAgo * day).toISOString(),
+      ...(x.withdrawnDaysAgo !== undefined && { withdrawnAt: new Date(NOW.getTime() - x.withdrawnDaysAgo * day).toISOString() }),
+    })),
     ...(c.withdrawnDaysAgo !== undefined && { withdrawnAt: new Date(NOW.getTime() - c.withdrawnDaysAgo * day).toISOString(), withdrawnBy: 'xz-civil-affairs' }),
   };
 }
 
 const covers = (c: Consent) => c.recipients.some((r) => ('agencyId' in r ? r.agencyId === reader.agencyId : r.agencyType === reader.agencyType));
 
+/** The rule, restated independently of the gate: holder H's data opens only under a consent H recorded or confirmed (civil affairs as guardian excepted). */
+const bindsHolder = (c: Consent, holder: string) =>
+  c.recordedBy === holder ||
+  c.grantorType === 'civil_affairs_guardian' ||
+  (c.confirmations ?? []).some(
+    (x) => x.agencyId === holder && Date.parse(x.confirmedAt) <= NOW.getTime() && !(x.withdrawnAt && Date.parse(x.withdrawnAt) <= NOW.getTime()),
+  );
+
 describe('consent gate (domain)', () => {
-  it('never returns a field of another agency outside an active consent for this reader and purpose (property)', async () => {
+  it('never returns a field of another agency outside an active consent for this reader and purpose that this holder recorded or confirmed, and returns every field inside one (property)', async () => {
     const { deps } = await fixture();
     await fc.assert(
       fc.asyncProperty(fc.array(consentArb, { maxLength: 4 }), fc.constantFrom(...PURPOSES), async (raw, purpose: Purpose) => {
         const consents = raw.map(toConsent);
         const { view } = await viewCase(deps(consents), reader, 'case_X', purpose);
-        const allowed = new Set(
-          consents.filter((c) => consentStatus(c, NOW) === 'active' && covers(c) && c.purposes.includes(purpose)).flatMap((c) => c.dataCategories),
-        );
-        for (const r of view.records) {
-          if (r.own) continue;
-          for (const field of Object.keys(r.fields)) expect(allowed.has(FIELD_CATEGORIES[field as ChildRecordField])).toBe(true);
+        for (const holder of holders) {
+          const allowed = new Set(
+            consents
+              .filter((c) => consentStatus(c, NOW) === 'active' && covers(c) && c.purposes.includes(purpose) && bindsHolder(c, holder.agencyId))
+              .flatMap((c) => c.dataCategories),
+          );
+          const returned = Object.keys(view.records.find((r) => !r.own && r.recordId === recordIdOf(holder.agencyId))?.fields ?? {}) as ChildRecordField[];
+          // Nothing outside a consent that binds this holder, and everything inside one.
+          for (const field of returned) expect(allowed.has(FIELD_CATEGORIES[field])).toBe(true);
+          expect(new Set(returned.map((f) => FIELD_CATEGORIES[f]))).toEqual(allowed);
         }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a consent the reader recorded itself never opens another holder’s records until that holder confirms it (property)', async () => {
+    const { deps } = await fixture();
+    await fc.assert(
+      fc.asyncProperty(consentArb, fc.constantFrom(...PURPOSES), async (raw, purpose: Purpose) => {
+        const self = toConsent({ ...raw, recordedBy: 'xz-education', confirmations: [] }, 1);
+        const { view } = await viewCase(deps([self]), reader, 'case_X', purpose);
+        expect(view.records.filter((r) => !r.own)).toEqual([]);
+        const confirmed = { ...self, confirmations: [{ agencyId: 'xz-health', confirmedAt: new Date(NOW.getTime() - day).toISOString() }] };
+        const after = await viewCase(deps([confirmed]), reader, 'case_X', purpose);
+        const opened = after.view.records.filter((r) => !r.own).map((r) => r.recordId);
+        const inForce = consentStatus(self, NOW) === 'active' && covers(self) && self.purposes.includes(purpose);
+        expect(opened).toEqual(inForce ? [recordIdOf('xz-health')] : []);
       }),
       { numRuns: 200 },
     );
@@ -138,6 +187,9 @@ describe('consent gate (domain)', () => {
         fromDays: -1,
         lengthDays: 10,
         withdrawnDaysAgo: undefined,
+        recordedBy: 'xz-civil-affairs',
+        civilAffairsGuardian: false,
+        confirmations: [{ agencyId: 'xz-health', daysAgo: 1, withdrawnDaysAgo: undefined }],
       },
       1,
     );
