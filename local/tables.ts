@@ -3,19 +3,26 @@ import { CreateTableCommand, type DynamoDBClient, type GlobalSecondaryIndex, Res
 import { TABLES, type TableDefinition, type TableNames } from '../lambdas/data/tables';
 
 export function createTableInput(def: TableDefinition, tableName: string) {
-  const keyNames = new Set([def.partitionKey, def.sortKey, ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  const keyTypes = new Map<string, 'S' | 'N'>([[def.partitionKey, 'S']]);
+  if (def.sortKey) keyTypes.set(def.sortKey, 'S');
+  for (const i of def.indexes) for (const k of [i.partitionKey, i.sortKey]) if (k) keyTypes.set(k, i.keyType ?? 'S');
   const indexes: GlobalSecondaryIndex[] = def.indexes.map((index) => ({
     IndexName: index.name,
     KeySchema: [
       { AttributeName: index.partitionKey, KeyType: 'HASH' },
       ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
     ],
-    Projection: index.include?.length ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'KEYS_ONLY' },
+    Projection:
+      index.include === 'all'
+        ? { ProjectionType: 'ALL' as const }
+        : index.include?.length
+          ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.include] }
+          : { ProjectionType: 'KEYS_ONLY' as const },
   }));
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
-    AttributeDefinitions: [...keyNames].filter((n): n is string => n !== undefined).map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+    AttributeDefinitions: [...keyTypes].map(([name, type]) => ({ AttributeName: name, AttributeType: type })),
     KeySchema: [
       { AttributeName: def.partitionKey, KeyType: 'HASH' as const },
       ...(def.sortKey ? [{ AttributeName: def.sortKey, KeyType: 'RANGE' as const }] : []),

@@ -4,7 +4,7 @@ import { mergeBody, splitBody } from '../../../schemas/cases';
 import { caseIdParam } from '../../../schemas/common';
 import { mergeCases, requireCoordinator, splitCase, type CaseAdminDeps } from '../../domain/cases/case-admin';
 import { NotFoundError } from '../../shared/errors';
-import { callerOf, type RouteHandler } from '../../http/context';
+import { callerOf, noteCases, type RouteHandler } from '../../http/context';
 import { json } from '../../http/responses';
 import { parseWith } from '../../http/validate';
 
@@ -18,6 +18,7 @@ export function mergeCasesHandler(deps: CaseAdminDeps): RouteHandler {
     const body = parseWith(mergeBody, context.hub.json);
     const result = await mergeCases(deps, caller, { targetCaseId: caseId, sourceCaseId: body.otherCaseId, reason: body.reason });
     context.hub.recordIds.push(...result.recordIds);
+    noteCases(context, body.otherCaseId);
     return json(200, result, context.hub.requestId);
   };
 }
@@ -29,7 +30,9 @@ export function splitCaseHandler(deps: CaseAdminDeps): RouteHandler {
     const { caseId } = parseWith(params, event.pathParameters ?? {});
     const body = parseWith(splitBody, context.hub.json);
     context.hub.recordIds.push(...body.recordIds);
-    return json(200, await splitCase(deps, caller, { caseId, recordIds: body.recordIds, reason: body.reason }), context.hub.requestId);
+    const result = await splitCase(deps, caller, { caseId, recordIds: body.recordIds, reason: body.reason });
+    noteCases(context, result.newCaseId);
+    return json(200, result, context.hub.requestId);
   };
 }
 
