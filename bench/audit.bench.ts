@@ -65,7 +65,10 @@ const heads = new Map<number, ChainHead>();
 let prevDigest = GENESIS;
 let checkpointDigest: Digest | undefined;
 let rnd = 42;
-const random = () => (rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const random = () => {
+  rnd = (rnd * 1103515245 + 12345) % 2 ** 31;
+  return rnd / 2 ** 31;
+};
 
 function eventAt(i: number): Item {
   const time = new Date(start + Math.floor(((end - start) * i) / EVENTS));

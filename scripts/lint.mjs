@@ -6,6 +6,7 @@
  * - Lambda code never uses console.* (use the structured logger, no personal data);
  * - CDK code (lib/, bin/) never reads process.env (stacks take typed config);
  * - schemas/ imports nothing from lambdas/ or lib/ (it is the source of types);
+ * - lambdas/data never imports lambdas/domain; the audit domain and handlers never import lambdas/data;
  * - no source file is over 400 lines.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -18,6 +19,9 @@ const rules = [
   { dir: 'lib', pattern: /process\.env/, message: 'CDK code takes typed config, never process.env' },
   { dir: 'bin', pattern: /process\.env/, message: 'CDK code takes typed config, never process.env' },
   { dir: 'schemas', pattern: /from '\.\.\/(lambdas|lib)\//, message: 'schemas must not depend on lambdas or lib' },
+  { dir: 'lambdas/data', pattern: /from '\.\.\/domain\//, message: 'data implements the domain ports and never imports the domain' },
+  { dir: 'lambdas/domain/audit', pattern: /from '\.\.\/\.\.\/data\//, message: 'the audit domain reaches its stores through its ports (ports.ts), never lambdas/data' },
+  { dir: 'lambdas/handlers/audit', pattern: /from '\.\.\/\.\.\/data\//, message: 'audit handlers call domain use cases only, never lambdas/data' },
 ];
 const MAX_LINES = 400;
 
