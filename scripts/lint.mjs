@@ -20,7 +20,11 @@ const rules = [
   { dir: 'bin', pattern: /process\.env/, message: 'CDK code takes typed config, never process.env' },
   { dir: 'schemas', pattern: /from '\.\.\/(lambdas|lib)\//, message: 'schemas must not depend on lambdas or lib' },
   { dir: 'lambdas/data', pattern: /from '\.\.\/domain\//, message: 'data implements the domain ports and never imports the domain' },
-  { dir: 'lambdas/domain/audit', pattern: /from '\.\.\/\.\.\/data\//, message: 'the audit domain reaches its stores through its ports (ports.ts), never lambdas/data' },
+  {
+    dir: 'lambdas/domain/audit',
+    pattern: /from '\.\.\/\.\.\/data\//,
+    message: 'the audit domain reaches its stores through its ports (ports.ts), never lambdas/data',
+  },
   { dir: 'lambdas/handlers/audit', pattern: /from '\.\.\/\.\.\/data\//, message: 'audit handlers call domain use cases only, never lambdas/data' },
 ];
 const MAX_LINES = 400;

@@ -27,7 +27,14 @@ afterAll(async () => {
   await t.hub.close();
 });
 
-const child = { name: '次仁拉姆', sex: 'F', birthDate: '2012-02-02', idNumber: idNumberFor('540102', '2012-02-02', 61), householdRegion: '540102', categories: [] };
+const child = {
+  name: '次仁拉姆',
+  sex: 'F',
+  birthDate: '2012-02-02',
+  idNumber: idNumberFor('540102', '2012-02-02', 61),
+  householdRegion: '540102',
+  categories: [],
+};
 
 describe('a failed audit write leaves no effect', () => {
   it('does not publish a record when its audit intent cannot be written, and the retry publishes it once', async () => {

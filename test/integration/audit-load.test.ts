@@ -65,7 +65,18 @@ describe('audit chain append from many instances', () => {
           next++;
           const time = new Date();
           await w
-            .append({ eventId: timeOrderedId('evt', time.getTime()), time: time.toISOString(), requestId: 'load', province: '540000', route: 'GET /v1/notifications', path: '/v1/notifications', agencyVerified: true, recordIds: [], outcome: 'allow', status: 200 })
+            .append({
+              eventId: timeOrderedId('evt', time.getTime()),
+              time: time.toISOString(),
+              requestId: 'load',
+              province: '540000',
+              route: 'GET /v1/notifications',
+              path: '/v1/notifications',
+              agencyVerified: true,
+              recordIds: [],
+              outcome: 'allow',
+              status: 200,
+            })
             .catch(() => refused++);
         }
       }),
