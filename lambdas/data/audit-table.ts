@@ -170,9 +170,15 @@ export class AuditTable {
     if (q.to) values[':to'] = S(q.to);
     const filters: string[] = [];
     const where = q.where ?? {};
-    if (where.agencyId && keyAttr !== 'agencyId') filters.push('#a = :a'), (names['#a'] = 'agencyId'), (values[':a'] = S(where.agencyId));
-    if (where.sub && keyAttr !== 'sub') filters.push('#s = :s'), (names['#s'] = 'sub'), (values[':s'] = S(where.sub));
-    if (where.outcome) filters.push('#o = :o'), (names['#o'] = 'outcome'), (values[':o'] = S(where.outcome));
+    const equal = (attr: string, value: string | undefined, tag: string) => {
+      if (value === undefined || attr === keyAttr) return;
+      filters.push(`#${tag} = :${tag}`);
+      names[`#${tag}`] = attr;
+      values[`:${tag}`] = S(value);
+    };
+    equal('agencyId', where.agencyId, 'a');
+    equal('sub', where.sub, 's');
+    equal('outcome', where.outcome, 'o');
     if (where.routes?.length) {
       names['#r'] = 'route';
       filters.push(`#r IN (${where.routes.map((_, i) => `:r${i}`).join(', ')})`);
