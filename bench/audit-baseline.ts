@@ -15,6 +15,7 @@ export async function scanAll(client: DynamoDBClient, tableName: string, keep: (
   do {
     const out = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
     read += out.ScannedCount ?? 0;
+    if (read % 20_000 < (out.ScannedCount ?? 0)) process.stderr.write(`  scanned ${read}\n`);
     for (const i of out.Items ?? []) {
       const e = itemToPlain(i) as ChainedEvent;
       if (keep(e)) items.push(e);

@@ -14,8 +14,8 @@ export const sealKeys = {
   checkpoint: (verifiedAt: string) => ({ pk: S('VERIFIED'), sk: S(verifiedAt) }),
 };
 
-/** How many chain heads are read at once. */
-const HEAD_READS = 16;
+/** How many chain heads are read at once (all of them: one round trip). */
+const HEAD_READS = CHAIN_COUNT;
 
 export class SealsTable {
   constructor(
