@@ -59,6 +59,23 @@ describe('officers’ searches', () => {
     expect(rest.body.nextCursor).toBeUndefined();
   });
 
+  it('reads a long day range at most a month per page, continuing through the cursor', async () => {
+    const from = new Date(Date.now() - 100 * 86_400_000).toISOString();
+    const first = await officer().get<any>(`/v1/audit/events?from=${from}&outcome=error`);
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(0);
+    expect(first.body.nextCursor).toBeTruthy();
+    let cursor = first.body.nextCursor;
+    let pages = 1;
+    while (cursor) {
+      const next = await officer().get<any>(`/v1/audit/events?from=${from}&outcome=error&cursor=${encodeURIComponent(cursor)}`);
+      expect(next.status).toBe(200);
+      cursor = next.body.nextCursor;
+      pages++;
+    }
+    expect(pages).toBe(4); // 101 days, 31 a page
+  });
+
   it('refuses forged or foreign paging cursors with 400 VALIDATION_FAILED', async () => {
     const page = await officer().get<any>('/v1/audit/events?agencyId=xz-health&limit=2');
     const forged = ['x', 'eyJpIjoiYnlEYXkifQ', Buffer.from('{"i":"byCase","k":"case_1","t":"nope","e":"evt_1"}').toString('base64url'), page.body.nextCursor];

@@ -77,7 +77,7 @@ export function toView(e: ChainedEvent): EventView {
   };
 }
 
-/** A search with no case, agency or staff member reads days, newest first, over this many days unless `from` says otherwise. */
+/** A search with no case, agency or staff member reads days, newest first: the last this many days unless `from` says otherwise, and at most this many days per page. */
 export const DEFAULT_SEARCH_DAYS = 31;
 const DAY_MS = 86_400_000;
 
@@ -172,6 +172,8 @@ export async function searchEvents(
   const items: EventView[] = [];
   let read = 0;
   for (const [i, day] of days.entries()) {
+    // A page reads at most DEFAULT_SEARCH_DAYS days: a long, sparse range continues through the cursor.
+    if (i === DEFAULT_SEARCH_DAYS) return { items, nextCursor: encodeCursor({ index: 'byDay', key: day }), read };
     const start = i === 0 && after ? { after } : {};
     const page = await deps.events.query({ index: 'byDay', key: day, ...range, where: plan.where, newestFirst: true, limit: limit - items.length, ...start });
     items.push(...page.items.map(toView));
