@@ -31,7 +31,7 @@ import { ensureTables } from '../local/tables';
 import { scanAll, verifyInMemory } from './audit-baseline';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const arg = (name: string) => process.argv.find((a, i) => process.argv[i - 1] === `--${name}`);
+const arg = (name: string) => process.argv.find((_a, i) => process.argv[i - 1] === `--${name}`);
 const EVENTS = Number(arg('events') ?? 1_000_000);
 const FULL_VERIFY = process.argv.includes('--full-verify');
 const DAYS = 30;

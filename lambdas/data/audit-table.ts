@@ -88,13 +88,13 @@ export class AuditTable {
 
   /** The write-ahead record of a mutating request; not indexed for search (its event is), but chained. */
   async appendIntent(intent: AuditIntent): Promise<void> {
-    const { intentId, time, requestId, ...rest } = intent;
+    // Only the id, kind and time are attributes: searches (and the one-event-per-request counts) never see intents.
+    const { intentId, time, ...rest } = intent;
     await this.chained({
       pk: S(intentId),
       eventId: S(intentId),
       kind: S('intent'),
       time: S(time),
-      requestId: S(requestId),
       intent: S(JSON.stringify(rest)),
       expiresAt: N(this.expiry(time)),
     });

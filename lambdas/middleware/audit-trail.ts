@@ -44,7 +44,7 @@ export async function writeIntent(sink: AuditSink, province: string, event: Http
       requestId: hub.requestId,
       province,
       route: event.routeKey,
-      path: event.rawPath,
+      path: hub.path ?? event.rawPath,
       ...(hub.caller?.agencyId && { agencyId: hub.caller.agencyId }),
       ...(hub.caller?.sub && { sub: hub.caller.sub }),
       ...(hub.caller?.purpose && { purpose: hub.caller.purpose }),
