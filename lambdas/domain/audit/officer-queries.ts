@@ -111,11 +111,23 @@ function decodeCursor(cursor: string): Resume {
   }
   const result = cursorSchema.safeParse(parsed);
   if (!result.success || (result.data.t === undefined) !== (result.data.e === undefined)) throw badCursor();
-  return { index: result.data.i, key: result.data.k, ...(result.data.t && { time: result.data.t }), ...(result.data.e && { eventId: result.data.e }) };
+  const resume: Resume = {
+    index: result.data.i,
+    key: result.data.k,
+    ...(result.data.t && { time: result.data.t }),
+    ...(result.data.e && { eventId: result.data.e }),
+  };
+  // Only the spelling the hub issues is accepted (base64url decoding ignores stray characters and bits).
+  if (encodeCursor(resume) !== cursor) throw badCursor();
+  return resume;
 }
 
 const badCursor = () =>
-  new ValidationError([{ path: 'cursor', message: 'not a cursor this search returned (nextCursor)' }], 'The paging cursor is not valid for this search');
+  new ValidationError(
+    [{ path: 'cursor', message: 'not a cursor this search returned (nextCursor)' }],
+    'The paging cursor is not valid for this search',
+    '分页游标无效',
+  );
 
 /** The index a filter reads, and the conditions left for the store to check on what it reads. */
 function planOf(filter: EventFilter): { index: EventIndex; key?: string; where: { agencyId?: string; sub?: string; routes?: string[]; outcome?: string } } {
