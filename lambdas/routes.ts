@@ -99,10 +99,11 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
     fieldKey: true,
     indexKey: false,
   },
-  // Privacy officers: read the whole trail (Scan on audit: the only role that may), seal and verify digests.
+  // Privacy officers: search the trail through its indexes (Query only: no role may Scan it), verify it chain by chain
+  // (byChain), seal digests and record verification checkpoints (seals), follow a case's merges and splits (cases).
   audit: {
     signed: true,
-    tables: { audit: ['Scan', 'Query'], seals: ['GetItem', 'Query', 'PutItem'], cases: ['GetItem', 'Query'], notifications: ['Query', 'PutItem'] },
+    tables: { audit: ['Query'], seals: ['GetItem', 'Query', 'PutItem'], cases: ['GetItem', 'Query'], notifications: ['Query', 'PutItem'] },
     fieldKey: false,
     indexKey: false,
     auditSigning: 'sign-and-verify',

@@ -11,6 +11,7 @@ import { CachingKeyring } from './crypto/caching-keyring';
 import { FieldCipher } from './crypto/field-cipher';
 import type { Keyring } from './crypto/keyring';
 import { AuditTable } from './data/audit-table';
+import { SealsTable } from './data/seals-table';
 import { NoncesTable } from './data/nonces-table';
 import { CasesTable } from './data/cases-table';
 import { LinkingTable } from './data/linking-table';
@@ -73,7 +74,8 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const notifications = new NotificationsTable(settings.dynamo, settings.tables.notifications);
   const consentsTable = new ConsentsTable(settings.dynamo, settings.tables.cases);
   const coordinatingAgencyType = settings.registry.coordinatingAgencyType ?? 'civil_affairs';
-  const auditTable = new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400, settings.tables.seals);
+  const seals = new SealsTable(settings.dynamo, settings.tables.seals);
+  const auditTable = new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400, seals);
   return {
     province,
     hubId: settings.registry.hubId,
@@ -110,6 +112,6 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       notifications,
       cipher,
     },
-    officers: { audit: auditTable, signer: settings.signer, cases: casesTable, notifications, thresholds: settings.registry.alerts ?? DEFAULT_ALERTS },
+    officers: { events: auditTable, seals, signer: settings.signer, cases: casesTable, notifications, thresholds: settings.registry.alerts ?? DEFAULT_ALERTS },
   };
 }

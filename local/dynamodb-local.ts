@@ -20,6 +20,8 @@ export interface StartOptions {
   port: number;
   /** Directory for the database file; in memory when omitted. */
   dbPath?: string;
+  /** Java heap (default 1g); in-memory benchmarks of a million items need more. */
+  heap?: string;
 }
 
 /** Thrown when the emulator cannot start; its message says what to do. */
@@ -68,7 +70,7 @@ export async function startDynamoDbLocal(options: StartOptions): Promise<DynamoD
   const dir: string = fetchDynamoDbLocal({ quiet: false });
   const args = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
-    '-Xmx1g',
+    `-Xmx${options.heap ?? '1g'}`,
     '-jar',
     join(dir, 'DynamoDBLocal.jar'),
     '-port',

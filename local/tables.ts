@@ -1,21 +1,36 @@
 /** Creates the hub's tables in DynamoDB Local from the same definitions the CDK stack uses. */
-import { CreateTableCommand, type DynamoDBClient, type GlobalSecondaryIndex, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  UpdateTableCommand,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { TABLES, type TableDefinition, type TableNames } from '../lambdas/data/tables';
 
 export function createTableInput(def: TableDefinition, tableName: string) {
-  const keyNames = new Set([def.partitionKey, def.sortKey, ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  const keyTypes = new Map<string, 'S' | 'N'>([[def.partitionKey, 'S']]);
+  if (def.sortKey) keyTypes.set(def.sortKey, 'S');
+  for (const i of def.indexes) for (const k of [i.partitionKey, i.sortKey]) if (k) keyTypes.set(k, i.keyType ?? 'S');
   const indexes: GlobalSecondaryIndex[] = def.indexes.map((index) => ({
     IndexName: index.name,
     KeySchema: [
       { AttributeName: index.partitionKey, KeyType: 'HASH' },
       ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
     ],
-    Projection: index.include?.length ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'KEYS_ONLY' },
+    Projection:
+      index.include === 'all'
+        ? { ProjectionType: 'ALL' as const }
+        : index.include?.length
+          ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.include] }
+          : { ProjectionType: 'KEYS_ONLY' as const },
   }));
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
-    AttributeDefinitions: [...keyNames].filter((n): n is string => n !== undefined).map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+    AttributeDefinitions: [...keyTypes].map(([name, type]) => ({ AttributeName: name, AttributeType: type })),
     KeySchema: [
       { AttributeName: def.partitionKey, KeyType: 'HASH' as const },
       ...(def.sortKey ? [{ AttributeName: def.sortKey, KeyType: 'RANGE' as const }] : []),
@@ -24,14 +39,53 @@ export function createTableInput(def: TableDefinition, tableName: string) {
   };
 }
 
-/** Creates every table that does not exist yet, with TTL where defined. */
+/** Waits until no index of the table is being created or deleted (DynamoDB takes one index change at a time). */
+async function settled(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+    if ((table?.GlobalSecondaryIndexes ?? []).every((x) => x.IndexStatus === 'ACTIVE')) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Brings an existing table's indexes to the definitions (a local database kept from an older version):
+ * drops indexes whose keys or projection changed, then creates the missing ones, one per update.
+ */
+async function reconcileIndexes(client: DynamoDBClient, def: TableDefinition, tableName: string): Promise<void> {
+  const wanted = createTableInput(def, tableName);
+  const current = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ?? [];
+  const same = (a: GlobalSecondaryIndex, b: { KeySchema?: unknown; Projection?: { ProjectionType?: string; NonKeyAttributes?: string[] } }) =>
+    JSON.stringify(a.KeySchema) === JSON.stringify(b.KeySchema) &&
+    a.Projection?.ProjectionType === b.Projection?.ProjectionType &&
+    JSON.stringify([...(a.Projection?.NonKeyAttributes ?? [])].sort()) === JSON.stringify([...(b.Projection?.NonKeyAttributes ?? [])].sort());
+  for (const index of current) {
+    const want = wanted.GlobalSecondaryIndexes?.find((w) => w.IndexName === index.IndexName);
+    if (want && same(want, index)) continue;
+    await client.send(new UpdateTableCommand({ TableName: tableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.IndexName! } }] }));
+    await settled(client, tableName);
+  }
+  const kept = new Set(current.filter((i) => wanted.GlobalSecondaryIndexes?.some((w) => w.IndexName === i.IndexName && same(w, i))).map((i) => i.IndexName));
+  for (const index of wanted.GlobalSecondaryIndexes ?? []) {
+    if (kept.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: wanted.AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create: index }] }),
+    );
+    await settled(client, tableName);
+  }
+}
+
+/** Creates every table that does not exist yet, with TTL where defined; brings existing tables' indexes up to date. */
 export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   for (const def of Object.values(TABLES)) {
     const tableName = names[def.id];
     try {
       await client.send(new CreateTableCommand(createTableInput(def, tableName)));
     } catch (error) {
-      if (error instanceof ResourceInUseException) continue;
+      if (error instanceof ResourceInUseException) {
+        await reconcileIndexes(client, def, tableName);
+        continue;
+      }
       throw error;
     }
     if (def.ttlAttribute) {

@@ -21,7 +21,7 @@ import {
 import { CONSOLE_CONFIG_FILE, CONSOLE_FILES } from './console';
 import { caseIdParam, consentIdParam, recordIdParam, reviewIdParam } from './common';
 import { jobIdParam, listJobQuery, listJobResponse, submitListResponse } from './lists';
-import { accessReportQuery, auditEventsQuery, verifyResponse } from './audit';
+import { accessReportQuery, auditEventsQuery, verifyQuery, verifyResponse } from './audit';
 import {
   caseConsentsResponse,
   caseViewResponse,
@@ -269,9 +269,10 @@ export const API_ROUTES = {
   },
   'GET /v1/audit/verify': {
     summary:
-      'Verify the whole audit trail (hash chains, heads, signed digests); names the first changed, deleted, reordered or cut-off event. Privacy officers only',
-    summaryZh: '校验全部审计记录（哈希链、链头、签名摘要），指出第一处被篡改、删除、重排或截断的记录。仅限隐私官',
+      'Verify the audit trail (hash chains, heads, signed digests), in full or from the last verified signed digest; names the first changed, deleted, reordered or cut-off event. Privacy officers only',
+    summaryZh: '校验审计记录（哈希链、链头、签名摘要），可全量或自上次校验通过的签名摘要起增量校验，指出第一处被篡改、删除、重排或截断的记录。仅限隐私官',
     auth: 'signed',
+    query: verifyQuery,
     responses: { 200: { description: 'The verification result', schema: verifyResponse } },
   },
   'POST /v1/audit/digests': {
@@ -285,7 +286,12 @@ export const API_ROUTES = {
     summaryZh: '按个案、机构、经办人、操作、结果、时间筛选审计记录；支持 CSV 导出。仅限隐私官',
     auth: 'signed',
     query: auditEventsQuery,
-    responses: { 200: { description: 'Events, oldest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
+    responses: {
+      200: {
+        description: 'Events, newest first; nextCursor continues',
+        schema: z.object({ items: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().optional() }),
+      },
+    },
   },
   'GET /v1/audit/cases/{caseId}/access-report': {
     summary:

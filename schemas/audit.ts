@@ -15,10 +15,18 @@ export const auditEventsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(10_000).default(500),
   cursor: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|evt_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'not a cursor from a previous page' })
+    .max(400)
+    .regex(/^[A-Za-z0-9_-]+$/, { message: 'not a cursor from a previous page' })
     .optional()
-    .meta({ description: 'nextCursor of the previous page' }),
+    .meta({ description: 'nextCursor of the previous page (newest first)' }),
   format: z.enum(['json', 'csv']).default('json'),
+});
+
+export const verifyQuery = z.strictObject({
+  mode: z
+    .enum(['full', 'incremental'])
+    .default('full')
+    .meta({ description: 'full: every chain from its start; incremental: from the last signed digest a verification found intact' }),
 });
 
 export const accessReportQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
@@ -27,6 +35,8 @@ export const caseIdPath = z.object({ caseId });
 export const verifyResponse = z
   .object({
     ok: z.boolean(),
+    mode: z.enum(['full', 'incremental']),
+    from: z.object({ digestId: z.string(), at: z.string() }).optional(),
     events: z.number().int(),
     chains: z.number().int(),
     digests: z.number().int(),

@@ -1,29 +1,47 @@
 #!/usr/bin/env node
 /**
  * Architecture lint: the rules that keep the layout honest, checked on every
- * `npm run lint` (and so on every `npm test`):
- * - domain code (lambdas/domain) never imports the AWS SDK;
+ * `npm run lint` (and so on every `npm test`). Formatting and code style are
+ * Biome's (biome.json); this checks what Biome cannot see, the layering:
+ *
+ *   route (lambdas/routes.ts) -> handler (lambdas/handlers) -> domain use case (lambdas/domain)
+ *     -> port (interfaces declared in the domain) -> table (lambdas/data, implementing the port)
+ *
+ * - domain code never imports the AWS SDK, nor lambdas/data (it depends on its own ports);
+ * - data code never imports lambdas/domain (entities come from schemas/entities);
+ * - handlers never import lambdas/data (they call domain use cases with ports wired in lambdas/groups);
+ * - schemas/ imports nothing from lambdas/ or lib/ (it is the source of types);
  * - Lambda code never uses console.* (use the structured logger, no personal data);
  * - CDK code (lib/, bin/) never reads process.env (stacks take typed config);
- * - schemas/ imports nothing from lambdas/ or lib/ (it is the source of types);
- * - handlers never import lambdas/data (they reach stores through domain use cases and the ports in their deps);
  * - no source file is over 400 lines.
+ *
+ * Usage: node scripts/lint.mjs [root]   (root defaults to the repository)
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
-const rules = [
+const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
+
+/** Line rules: a pattern that must not appear in files under a folder. */
+const LINE_RULES = [
   { dir: 'lambdas/domain', pattern: /from '@aws-sdk\//, message: 'domain code must not import the AWS SDK' },
   { dir: 'lambdas', pattern: /\bconsole\.(log|info|warn|error|debug)\(/, message: 'use the structured logger, not console' },
   { dir: 'lib', pattern: /process\.env/, message: 'CDK code takes typed config, never process.env' },
   { dir: 'bin', pattern: /process\.env/, message: 'CDK code takes typed config, never process.env' },
-  { dir: 'schemas', pattern: /from '\.\.\/(lambdas|lib)\//, message: 'schemas must not depend on lambdas or lib' },
-  { dir: 'lambdas/handlers', pattern: /from '(\.\.\/)+data\//, message: 'handlers must not import lambdas/data (use a domain use case and its ports)' },
+];
+
+/** Import rules: files under `from` must not import modules under any of `to` (relative imports, resolved). */
+const IMPORT_RULES = [
+  { from: 'lambdas/data', to: ['lambdas/domain'], message: 'data must not import the domain (implement its ports; entities are in schemas/entities)' },
+  { from: 'lambdas/handlers', to: ['lambdas/data'], message: 'handlers must not import data (call a domain use case; ports are wired in lambdas/groups)' },
+  { from: 'lambdas/domain', to: ['lambdas/data'], message: 'the domain must not import data (declare a port in the domain)' },
+  { from: 'schemas', to: ['lambdas', 'lib'], message: 'schemas must not depend on lambdas or lib' },
 ];
 const MAX_LINES = 400;
 
 function* files(dir) {
+  if (!existsSync(dir)) return;
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) yield* files(path);
@@ -31,13 +49,31 @@ function* files(dir) {
   }
 }
 
+const IMPORT = /(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)'(\.{1,2}\/[^']+)'/g;
+const inside = (path, dir) => {
+  const r = relative(join(root, dir), path);
+  return r === '' || (!r.startsWith('..') && !r.startsWith('/'));
+};
+
 const problems = [];
-for (const rule of rules) {
+for (const rule of LINE_RULES) {
   for (const file of files(join(root, rule.dir))) {
     readFileSync(file, 'utf8')
       .split('\n')
       .forEach((line, i) => {
         if (rule.pattern.test(line)) problems.push(`${relative(root, file)}:${i + 1}: ${rule.message}`);
+      });
+  }
+}
+for (const rule of IMPORT_RULES) {
+  for (const file of files(join(root, rule.from))) {
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        for (const match of line.matchAll(IMPORT)) {
+          const target = resolve(dirname(file), match[1]);
+          if (rule.to.some((dir) => inside(target, dir))) problems.push(`${relative(root, file)}:${i + 1}: ${rule.message}`);
+        }
       });
   }
 }

@@ -8,8 +8,10 @@ export interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: string;
   readonly sortKey?: string;
-  /** Non-key attributes copied into the index; KEYS_ONLY when empty. */
-  readonly include?: readonly string[];
+  /** Key attribute types; strings unless said (the audit chain index sorts numbers). */
+  readonly keyType?: 'S' | 'N';
+  /** Non-key attributes copied into the index; KEYS_ONLY when empty, every attribute when 'all'. */
+  readonly include?: readonly string[] | 'all';
 }
 
 export interface TableDefinition {
@@ -71,10 +73,18 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
   },
   audit: {
     id: 'audit',
-    description: 'Append-only audit events, one per request, hash-chained; by day for alerts',
+    description:
+      'Append-only audit events, one per request, hash-chained; by day, case, agency and staff member for officers and alerts, by chain for verification',
     partitionKey: 'pk',
     ttlAttribute: 'expiresAt',
-    indexes: [{ name: 'byDay', partitionKey: 'day', sortKey: 'time', include: ['agencyId', 'agencyVerified', 'sub', 'route', 'outcome', 'errorCode'] }],
+    // Officers' searches read one key's events newest first (docs/audit.md); verification streams each chain in order.
+    indexes: [
+      { name: 'byDay', partitionKey: 'day', sortKey: 'time', include: 'all' },
+      { name: 'byCase', partitionKey: 'caseId', sortKey: 'time', include: 'all' },
+      { name: 'byAgency', partitionKey: 'agencyId', sortKey: 'time', include: 'all' },
+      { name: 'byStaff', partitionKey: 'sub', sortKey: 'time', include: 'all' },
+      { name: 'byChain', partitionKey: 'chain', sortKey: 'seq', keyType: 'N', include: 'all' },
+    ],
     appendOnly: true,
   },
   seals: {

@@ -10,7 +10,8 @@ const runtime = runtimeFromEnvironment();
 
 export const handler = async (event: { task?: 'seal' | 'alerts' }): Promise<void> => {
   if (event.task === 'alerts') {
-    const alerts = await runAlerts(runtime.officers);
+    const { events, notifications, thresholds } = runtime.officers;
+    const alerts = await runAlerts({ events, notifications, thresholds });
     logger.info('audit alerts evaluated', { alerts: alerts.length });
     return;
   }

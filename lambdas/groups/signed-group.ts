@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult, HubContext, RouteHandler } from '../http/context';
-import { auditTrail } from '../middleware/audit-trail';
+import { auditTrail, writeIntent } from '../middleware/audit-trail';
 import { errorMapper } from '../middleware/error-mapper';
 import { jsonBody } from '../middleware/json-body';
 import { requestPath } from '../middleware/request-path';
@@ -36,6 +36,7 @@ export function createSignedGroup(
   options: SignedGroupOptions = {},
 ): GroupHandler {
   const role = options.role ?? 'agency';
+  const now = options.now ?? Date.now;
   const dispatch = async (event: HttpEvent, context: HubContext): Promise<HttpResult> => {
     const handler = routes[event.routeKey];
     if (handler && role !== 'any' && context.hub.caller?.role !== role) {
@@ -43,9 +44,10 @@ export function createSignedGroup(
         ? new ForbiddenError('This route is for privacy officers', '此接口仅供隐私官使用')
         : new ForbiddenError('This route is for agency systems', '此接口仅供业务部门系统调用');
     }
+    // A mutating route's audit intent is chained before its effect: no effect without an audit record.
+    if (handler && !event.routeKey.startsWith('GET ')) await writeIntent(runtime.audit, runtime.province, event, context, new Date(now()));
     return (handler ?? unmatchedRoute)(event, context);
   };
-  const now = options.now ?? Date.now;
   return middy<HttpEvent, HttpResult, Error, HubContext>(dispatch)
     .use(auditTrail({ sink: runtime.audit, province: runtime.province, now: () => new Date(now()) }))
     .use(errorMapper())

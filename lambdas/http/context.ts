@@ -16,11 +16,13 @@ export interface RequestState {
   json?: unknown;
   /** Record ids this request touched, for its audit event. */
   readonly recordIds: string[];
+  /** Cases this request concerned beyond its path's `caseId` (officers search events by case). */
+  caseIds?: string[];
+  /** The write-ahead audit intent of a mutating request, once chained. */
+  intentId?: string;
   /** Set by routes that disclose another agency's data: the gate's decision, for the audit event. */
   disclosure?: unknown;
   severity?: 'high';
-  /** The case this request is about, for its audit event (officers search events by case). */
-  caseId?: string;
 }
 
 export interface HubContext extends Context {
@@ -32,6 +34,12 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 
 /** A route handler: parse, authorize, call domain code, shape the response. */
 export type RouteHandler = (event: HttpEvent, context: HubContext) => Promise<HttpResult>;
+
+/** Names cases the request concerned, for its audit event (the officers' search by case and the access report). */
+export function noteCases(context: HubContext, ...caseIds: (string | undefined)[]): void {
+  const ids = caseIds.filter((c): c is string => typeof c === 'string' && c.length > 0);
+  if (ids.length > 0) context.hub.caseIds = [...(context.hub.caseIds ?? []), ...ids];
+}
 
 /** The agency system calling; the signed group guarantees the role on agency routes. */
 export function callerOf(context: HubContext): VerifiedAgency {

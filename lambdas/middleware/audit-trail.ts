@@ -3,10 +3,14 @@
  * response is known. If the write fails the request fails with a generic 503:
  * nothing is disclosed without an audit record. Must be the first middleware
  * used (its `after`/`onError` then run last, seeing the final response).
+ * A mutating route also chains a write-ahead intent before its effect
+ * (`writeIntent`, called by the signed group once the caller is verified): if
+ * that write fails, the route never runs, so nothing changes unaudited.
  */
 import type middy from '@middy/core';
 import { outcomeOf } from '../domain/audit/audit-event';
 import type { AuditEvent } from '../../schemas/entities/audit';
+import type { AuditAppender } from '../domain/audit/ports';
 import { AuditUnavailableError } from '../shared/errors';
 import { timeOrderedId } from '../shared/ids';
 import { logger } from '../shared/logger';
@@ -14,8 +18,41 @@ import { emitAuditMetrics } from '../shared/metrics';
 import type { HttpEvent, HttpResult, HubContext } from '../http/context';
 import { errorResponse, toHubError } from './error-mapper';
 
-export interface AuditSink {
-  append(event: AuditEvent): Promise<void>;
+export type AuditSink = AuditAppender;
+
+/** Case ids as the hub makes them (a path's `caseId` is indexed only when well-formed). */
+const CASE_ID = /^case_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** The cases a request concerned: the path's case first, then those the route named. */
+function casesOf(event: HttpEvent, context: HubContext): string[] {
+  const fromPath = event.pathParameters?.caseId;
+  return [...new Set([...(fromPath && CASE_ID.test(fromPath) ? [fromPath] : []), ...(context.hub.caseIds ?? [])])];
+}
+
+/**
+ * Chains the write-ahead record of a mutating request (who, which route, which
+ * path) before its effect; the request's event follows with the same `intentId`.
+ * Throws AuditUnavailableError (503) when it cannot be written: the route must not run.
+ */
+export async function writeIntent(sink: AuditSink, province: string, event: HttpEvent, context: HubContext, now: Date): Promise<void> {
+  const { hub } = context;
+  const intentId = timeOrderedId('int', now.getTime());
+  try {
+    await sink.appendIntent({
+      intentId,
+      time: now.toISOString(),
+      requestId: hub.requestId,
+      province,
+      route: event.routeKey,
+      path: hub.path ?? event.rawPath,
+      ...(hub.caller?.agencyId && { agencyId: hub.caller.agencyId }),
+      ...(hub.caller?.sub && { sub: hub.caller.sub }),
+      ...(hub.caller?.purpose && { purpose: hub.caller.purpose }),
+    });
+  } catch (error) {
+    throw new AuditUnavailableError({ cause: error });
+  }
+  hub.intentId = intentId;
 }
 
 export interface AuditTrailOptions {
@@ -49,7 +86,8 @@ export function auditTrail(options: AuditTrailOptions): middy.MiddlewareObj<Http
       ...((caller?.sub ?? hub.auth.sub) && { sub: caller?.sub ?? hub.auth.sub }),
       ...(caller?.purpose && { purpose: caller.purpose }),
       recordIds: hub.recordIds,
-      ...(hub.caseId && { caseId: hub.caseId }),
+      caseIds: casesOf(request.event, request.context),
+      ...(hub.intentId && { intentId: hub.intentId }),
       outcome: outcomeOf(status),
       status,
       ...(errorCode && { errorCode }),

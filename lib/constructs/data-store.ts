@@ -66,13 +66,16 @@ export class DataStore extends Construct {
         ...(def.ttlAttribute && { timeToLiveAttribute: def.ttlAttribute }),
       });
       for (const index of def.indexes) {
+        const type = index.keyType === 'N' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING;
         table.addGlobalSecondaryIndex({
           indexName: index.name,
-          partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
-          ...(index.sortKey && { sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING } }),
-          ...(index.include?.length
-            ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
-            : { projectionType: dynamodb.ProjectionType.KEYS_ONLY }),
+          partitionKey: { name: index.partitionKey, type },
+          ...(index.sortKey && { sortKey: { name: index.sortKey, type } }),
+          ...(index.include === 'all'
+            ? { projectionType: dynamodb.ProjectionType.ALL }
+            : index.include?.length
+              ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
+              : { projectionType: dynamodb.ProjectionType.KEYS_ONLY }),
         });
       }
       tables[def.id] = table;

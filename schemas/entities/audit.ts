@@ -1,7 +1,13 @@
-/** The audit trail's model: one event per request, chained; chain heads and signed digests. */
+/**
+ * The audit trail's entities: one event per request (ids and codes, never
+ * personal data), its place in a hash chain, the signed digests, and what a
+ * verification finds. Owned by the audit domain (lambdas/domain/audit), stored
+ * by lambdas/data/audit-table.ts and lambdas/data/seals-table.ts.
+ */
 
 export type AuditOutcome = 'allow' | 'deny' | 'error';
 
+/** One audit event per request, allowed or denied. Holds ids and codes, never personal data. */
 export interface AuditEvent {
   readonly eventId: string;
   readonly time: string;
@@ -19,8 +25,10 @@ export interface AuditEvent {
   readonly sub?: string;
   readonly purpose?: string;
   readonly recordIds: readonly string[];
-  /** The case the request was about (set by every case, consent and emergency route, resolved from a consent id where needed). */
-  readonly caseId?: string;
+  /** Cases the request concerned (the path's case first); officers search by the first. */
+  readonly caseIds?: readonly string[];
+  /** The write-ahead intent a mutating request chained before its effect. */
+  readonly intentId?: string;
   readonly outcome: AuditOutcome;
   readonly status: number;
   readonly errorCode?: string;
@@ -30,20 +38,32 @@ export interface AuditEvent {
   readonly disclosure?: unknown;
 }
 
-export type Plain = Record<string, unknown>;
-
-export interface ChainHead {
-  readonly seq: number;
-  readonly hash: string;
+/** The write-ahead record a mutating request chains before its effect (its event follows, with the same intentId). */
+export interface AuditIntent {
+  readonly intentId: string;
+  readonly time: string;
+  readonly requestId: string;
+  readonly province: string;
+  readonly route: string;
+  readonly path: string;
+  readonly agencyId?: string;
+  readonly sub?: string;
+  readonly purpose?: string;
 }
 
-export interface ChainedEvent extends Plain {
+/** A stored event as plain JSON (what the chain hashes), with its chain position. */
+export interface ChainedEvent extends Record<string, unknown> {
   readonly eventId: string;
   readonly chain: number;
   readonly seq: number;
   readonly prevHash: string;
   readonly hash: string;
   readonly contentHash: string;
+}
+
+export interface ChainHead {
+  readonly seq: number;
+  readonly hash: string;
 }
 
 export interface Digest {
@@ -54,4 +74,46 @@ export interface Digest {
   readonly digestHash: string;
   readonly signature: string;
   readonly keyId: string;
+}
+
+/** A verification that found the trail intact up to a signed digest; incremental verification starts there. */
+export interface VerifiedCheckpoint {
+  readonly digestId: string;
+  readonly digestAt: string;
+  readonly verifiedAt: string;
+}
+
+export type ProblemKind = 'changed' | 'deleted' | 'reordered' | 'truncated' | 'digest_mismatch' | 'bad_signature';
+
+export interface Problem {
+  readonly kind: ProblemKind;
+  readonly chain: number;
+  readonly seq: number;
+  /** The event concerned: the changed or moved one, or the first one after a gap. */
+  readonly eventId?: string;
+  readonly time?: string;
+  readonly detail: string;
+}
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  /** full: from each chain's start; incremental: from the last verified signed digest. */
+  readonly mode: 'full' | 'incremental';
+  /** The signed digest an incremental verification started from. */
+  readonly from?: { readonly digestId: string; readonly at: string };
+  /** Events, chains and digests verified in this run. */
+  readonly events: number;
+  readonly chains: number;
+  readonly digests: number;
+  /** The earliest problem (by event time, then chain position). */
+  readonly first?: Problem;
+  readonly problems: readonly Problem[];
+}
+
+/** What a running verification reports as it goes. */
+export interface VerifyProgress {
+  readonly events: number;
+  readonly digests: number;
+  /** Events this run must read (sum over chains of head minus start), so events / total is the fraction done. */
+  readonly total: number;
 }

@@ -63,9 +63,9 @@ describe('privacy officers console', () => {
     await page.click('#load-key');
     await expect.poll(() => page.textContent('#who')).toContain('officer-zhang');
     await page.click('#seal');
-    await expect.poll(() => page.textContent('#verify-result')).toContain('Sealed digest');
+    await expect.poll(() => page.textContent('#verify-result'), { timeout: 10_000 }).toContain('Sealed digest');
     await page.click('#verify');
-    await expect.poll(() => page.textContent('#verify-result')).toContain('完整 Intact');
+    await expect.poll(() => page.textContent('#verify-result'), { timeout: 10_000 }).toContain('完整 Intact');
   });
 
   it('searches events and opens a case access report', async () => {

@@ -1,20 +1,25 @@
 /**
  * What privacy officers ask of the audit trail: events by case, agency, staff
- * member, action, outcome and time; a case's access report (every disclosure
- * of the child's data, with its legal basis); and verification.
+ * member, day range, action and outcome, newest first and a page at a time,
+ * each search reading one index key's events (never the whole table); a case's
+ * access report, reading only the events filed under that case and the cases
+ * it was merged from or split from.
  */
-import type { AuditTable } from '../../data/audit-table';
-import type { CasesTable } from '../../data/cases-table';
-import type { NotificationsTable } from '../../data/notifications-table';
-import type { DigestSigner } from '../../crypto/digest-signer';
+import * as z from 'zod';
 import type { ChainedEvent } from '../../../schemas/entities/audit';
+import { PRIVACY_OFFICERS } from '../../../schemas/entities/notifications';
+import type { Notification } from '../../../schemas/entities/notifications';
+import type { DigestSigner } from '../../crypto/digest-signer';
+import { ValidationError } from '../../shared/errors';
 import type { AlertThresholds } from './alerts';
+import type { AuditEventReader, CaseLineage, EventIndex, EventPosition, OfficerInbox, RecentEvents, SealStore } from './ports';
 
 export interface OfficerDeps {
-  readonly audit: Pick<AuditTable, 'head' | 'digests' | 'putDigest' | 'scan' | 'since'>;
+  readonly events: AuditEventReader & RecentEvents;
+  readonly seals: SealStore;
   readonly signer: DigestSigner;
-  readonly cases: Pick<CasesTable, 'members' | 'history'>;
-  readonly notifications: Pick<NotificationsTable, 'forRecipient' | 'notifyOnce'>;
+  readonly cases: CaseLineage;
+  readonly notifications: OfficerInbox;
   readonly thresholds: AlertThresholds;
 }
 
@@ -44,12 +49,13 @@ export interface EventView {
   readonly errorCode?: string;
   readonly severity?: string;
   readonly recordIds: readonly string[];
-  readonly caseId?: string;
+  readonly caseIds: readonly string[];
   readonly disclosure?: unknown;
 }
 
 export function toView(e: ChainedEvent): EventView {
   const s = (k: string) => (typeof e[k] === 'string' ? (e[k] as string) : undefined);
+  const list = (k: string) => (Array.isArray(e[k]) ? (e[k] as string[]) : []);
   return {
     eventId: e.eventId,
     time: s('time') ?? '',
@@ -59,7 +65,8 @@ export function toView(e: ChainedEvent): EventView {
     outcome: s('outcome') ?? '',
     status: Number(e.status),
     agencyVerified: e.agencyVerified === true,
-    recordIds: (e.recordIds as string[] | undefined) ?? [],
+    recordIds: list('recordIds'),
+    caseIds: list('caseIds'),
     ...(s('agencyId') && { agencyId: s('agencyId') }),
     ...(s('kid') && { kid: s('kid') }),
     ...(s('sub') && { sub: s('sub') }),
@@ -71,44 +78,125 @@ export function toView(e: ChainedEvent): EventView {
   };
 }
 
-/** Record ids that ever belonged to a case: current members and those moved by merges and splits. */
-export async function caseRecordIds(deps: Pick<OfficerDeps, 'cases'>, caseId: string): Promise<Set<string>> {
-  const [members, history] = await Promise.all([deps.cases.members(caseId), deps.cases.history(caseId)]);
-  return new Set([...members.map((m) => m.recordId), ...history.flatMap((e) => e.recordIds)]);
+/** A search with no case, agency or staff member reads days, newest first: the last this many days unless `from` says otherwise, and at most this many days per page. */
+export const DEFAULT_SEARCH_DAYS = 31;
+const DAY_MS = 86_400_000;
+
+/** The paging cursor: where the last page stopped (index, key, time, event id), base64url JSON. */
+const cursorSchema = z.strictObject({
+  i: z.enum(['byCase', 'byAgency', 'byStaff', 'byDay']),
+  k: z.string().min(1).max(200),
+  t: z.iso.datetime().optional(),
+  e: z
+    .string()
+    .regex(/^[a-z]{2,8}_[0-9A-Z]{16,40}$/)
+    .optional(),
+});
+
+/** Where the next page starts: after an event, or (`time` and `eventId` absent) at the start of a key. */
+type Resume = Omit<EventPosition, 'time' | 'eventId'> & Partial<Pick<EventPosition, 'time' | 'eventId'>>;
+
+function encodeCursor(p: Resume): string {
+  return Buffer.from(JSON.stringify({ i: p.index, k: p.key, ...(p.time && { t: p.time }), ...(p.eventId && { e: p.eventId }) })).toString('base64url');
 }
 
-/** Cursor of a page: the sort position (time, event id) of its last event. */
-const positionOf = (e: Pick<EventView, 'time' | 'eventId'>) => `${e.time}|${e.eventId}`;
+const positionOf = (r: Resume): EventPosition | undefined =>
+  r.time && r.eventId ? { index: r.index, key: r.key, time: r.time, eventId: r.eventId } : undefined;
 
-/** Matching events, oldest first, `limit` at a time; `cursor` continues after a previous page. */
-export async function findEventsPage(
-  deps: OfficerDeps,
+function decodeCursor(cursor: string): Resume {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const result = cursorSchema.safeParse(parsed);
+  if (!result.success || (result.data.t === undefined) !== (result.data.e === undefined)) throw badCursor();
+  const resume: Resume = {
+    index: result.data.i,
+    key: result.data.k,
+    ...(result.data.t && { time: result.data.t }),
+    ...(result.data.e && { eventId: result.data.e }),
+  };
+  // Only the spelling the hub issues is accepted (base64url decoding ignores stray characters and bits).
+  if (encodeCursor(resume) !== cursor) throw badCursor();
+  return resume;
+}
+
+const badCursor = () =>
+  new ValidationError(
+    [{ path: 'cursor', message: 'not a cursor this search returned (nextCursor)' }],
+    'The paging cursor is not valid for this search',
+    '分页游标无效',
+  );
+
+/** The index a filter reads, and the conditions left for the store to check on what it reads. */
+function planOf(filter: EventFilter): { index: EventIndex; key?: string; where: { agencyId?: string; sub?: string; routes?: string[]; outcome?: string } } {
+  const where = {
+    ...(filter.agencyId && { agencyId: filter.agencyId }),
+    ...(filter.sub && { sub: filter.sub }),
+    ...(filter.route && { routes: [filter.route] }),
+    ...(filter.outcome && { outcome: filter.outcome }),
+  };
+  if (filter.caseId) return { index: 'byCase', key: filter.caseId, where };
+  if (filter.sub) return { index: 'byStaff', key: filter.sub, where };
+  if (filter.agencyId) return { index: 'byAgency', key: filter.agencyId, where };
+  return { index: 'byDay', where };
+}
+
+/** The UTC days of a range, newest first. */
+function daysOf(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let t = Date.parse(`${to.slice(0, 10)}T00:00:00.000Z`); t >= Date.parse(`${from.slice(0, 10)}T00:00:00.000Z`); t -= DAY_MS)
+    days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+}
+
+/**
+ * Matching events, newest first, `limit` at a time; `cursor` (a previous page's
+ * nextCursor) continues where it stopped. `read` is how many items the store
+ * read to answer: O(events of the searched key in the range), never O(table).
+ */
+export async function searchEvents(
+  deps: Pick<OfficerDeps, 'events'>,
   filter: EventFilter,
   limit: number,
   cursor?: string,
-): Promise<{ items: EventView[]; nextCursor?: string }> {
-  const all = (await findEvents(deps, filter, Number.MAX_SAFE_INTEGER)).filter((e) => !cursor || positionOf(e) > cursor);
-  const items = all.slice(0, limit);
-  return { items, ...(all.length > limit && { nextCursor: positionOf(items.at(-1)!) }) };
-}
-
-export async function findEvents(deps: OfficerDeps, filter: EventFilter, limit: number): Promise<EventView[]> {
-  const ids = filter.caseId ? await caseRecordIds(deps, filter.caseId) : undefined;
-  const out: EventView[] = [];
-  for await (const page of deps.audit.scan()) {
-    for (const e of page) {
-      const v = toView(e);
-      if (ids && v.caseId !== filter.caseId && !v.recordIds.some((r) => ids.has(r)) && !v.path.includes(filter.caseId!)) continue;
-      if (filter.agencyId && v.agencyId !== filter.agencyId) continue;
-      if (filter.sub && v.sub !== filter.sub) continue;
-      if (filter.route && v.route !== filter.route) continue;
-      if (filter.outcome && v.outcome !== filter.outcome) continue;
-      if (filter.from && v.time < filter.from) continue;
-      if (filter.to && v.time >= filter.to) continue;
-      out.push(v);
+  now: Date = new Date(),
+): Promise<{ items: EventView[]; nextCursor?: string; read: number }> {
+  const plan = planOf(filter);
+  const resume = cursor === undefined ? undefined : decodeCursor(cursor);
+  const after = resume && positionOf(resume);
+  const range = { ...(filter.from && { from: filter.from }), ...(filter.to && { to: filter.to }) };
+  if (plan.key !== undefined) {
+    if (resume && (resume.index !== plan.index || resume.key !== plan.key || !after)) throw badCursor();
+    const page = await deps.events.query({ index: plan.index, key: plan.key, ...range, where: plan.where, newestFirst: true, limit, ...(after && { after }) });
+    return { items: page.items.map(toView), ...(page.next && { nextCursor: encodeCursor(page.next) }), read: page.read };
+  }
+  // No key: the day index, day by day backwards through the range.
+  const to = filter.to ?? now.toISOString();
+  const from = filter.from ?? new Date(Date.parse(to) - DEFAULT_SEARCH_DAYS * DAY_MS).toISOString();
+  let days = daysOf(from, to);
+  if (resume) {
+    const at = days.indexOf(resume.key);
+    if (resume.index !== 'byDay' || at < 0) throw badCursor();
+    days = days.slice(at);
+  }
+  const items: EventView[] = [];
+  let read = 0;
+  for (const [i, day] of days.entries()) {
+    // A page reads at most DEFAULT_SEARCH_DAYS days: a long, sparse range continues through the cursor.
+    if (i === DEFAULT_SEARCH_DAYS) return { items, nextCursor: encodeCursor({ index: 'byDay', key: day }), read };
+    const start = i === 0 && after ? { after } : {};
+    const page = await deps.events.query({ index: 'byDay', key: day, ...range, where: plan.where, newestFirst: true, limit: limit - items.length, ...start });
+    items.push(...page.items.map(toView));
+    read += page.read;
+    if (items.length === limit) {
+      const next: Resume | undefined = page.next ?? (i + 1 < days.length ? { index: 'byDay', key: days[i + 1]! } : undefined);
+      return { items, ...(next && { nextCursor: encodeCursor(next) }), read };
     }
   }
-  return out.sort((a, b) => (positionOf(a) < positionOf(b) ? -1 : 1)).slice(-limit);
+  return { items, read };
 }
 
 export interface AccessEntry {
@@ -124,36 +212,89 @@ export interface AccessEntry {
   readonly eventId: string;
 }
 
+/** Routes that disclose a child's data. */
+const DISCLOSURES = ['GET /v1/cases/{caseId}', 'GET /v1/records/{recordId}', 'POST /v1/cases/{caseId}/emergency'];
+/** How far back through merges and splits the report follows a case. */
+const MAX_LINEAGE = 32;
+
+/** The cases whose events concern this case's child: itself, cases merged into it, and the case it was split from (its moved records, before the split). */
+async function lineageOf(deps: Pick<OfficerDeps, 'cases'>, caseId: string): Promise<{ caseId: string; records?: Set<string>; until?: string }[]> {
+  const out: { caseId: string; records?: Set<string>; until?: string }[] = [];
+  const seen = new Set<string>();
+  const queue: { caseId: string; records?: Set<string>; until?: string }[] = [{ caseId }];
+  while (queue.length > 0 && out.length < MAX_LINEAGE) {
+    const next = queue.shift()!;
+    if (seen.has(next.caseId)) continue;
+    seen.add(next.caseId);
+    out.push(next);
+    for (const h of await deps.cases.history(next.caseId)) {
+      if (!h.otherCaseId) continue;
+      if (h.type === 'merged_in')
+        queue.push({ caseId: h.otherCaseId, ...(next.records && { records: next.records }), ...(next.until && { until: next.until }) });
+      if (h.type === 'split_from') queue.push({ caseId: h.otherCaseId, records: new Set(h.recordIds), until: h.at });
+    }
+  }
+  return out;
+}
+
 /**
  * Every disclosure of the child's data: reads of a record by its publisher
  * (own record), consent-gated case views (consent or emergency), and emergency
- * grants. This is the report a guardian is entitled to ask for.
+ * grants, oldest first. This is the report a guardian is entitled to ask for.
+ * Reads the allowed disclosure events filed under the case and its lineage only.
  */
-export async function accessReport(deps: OfficerDeps, caseId: string): Promise<AccessEntry[]> {
-  const events = await findEvents(deps, { caseId, outcome: 'allow' }, 100_000);
+export async function accessReport(deps: Pick<OfficerDeps, 'events' | 'cases'>, caseId: string): Promise<{ entries: AccessEntry[]; read: number }> {
   const entries: AccessEntry[] = [];
-  for (const e of events) {
-    const d = e.disclosure as { legalBasis?: string[]; consentIds?: string[]; disclosed?: { categories: string[] }[] } | undefined;
-    const base = {
-      time: e.time,
-      agencyId: e.agencyId ?? '',
-      route: e.route,
-      eventId: e.eventId,
-      ...(e.sub && { sub: e.sub }),
-      ...(e.purpose && { purpose: e.purpose }),
-    };
-    if (e.route === 'GET /v1/cases/{caseId}' && d) {
-      entries.push({
-        ...base,
-        legalBasis: [...(d.legalBasis ?? [])].sort(),
-        consentIds: d.consentIds ?? [],
-        categories: [...new Set((d.disclosed ?? []).flatMap((x) => x.categories))],
+  let read = 0;
+  for (const part of await lineageOf(deps, caseId)) {
+    let after: EventPosition | undefined;
+    do {
+      const page = await deps.events.query({
+        index: 'byCase',
+        key: part.caseId,
+        ...(part.until && { to: part.until }),
+        where: { outcome: 'allow', routes: DISCLOSURES },
+        newestFirst: false,
+        limit: 1000,
+        ...(after && { after }),
       });
-    } else if (e.route === 'GET /v1/records/{recordId}') {
-      entries.push({ ...base, legalBasis: ['own_record'], consentIds: [], categories: ['all'] });
-    } else if (e.route === 'POST /v1/cases/{caseId}/emergency') {
-      entries.push({ ...base, legalBasis: ['emergency'], consentIds: [], categories: ['all'] });
-    }
+      read += page.read;
+      for (const e of page.items.map(toView)) {
+        if (part.records && !e.recordIds.some((r) => part.records!.has(r))) continue;
+        const entry = accessEntryOf(e);
+        if (entry) entries.push(entry);
+      }
+      after = page.next;
+    } while (after);
   }
-  return entries;
+  entries.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  return { entries, read };
+}
+
+function accessEntryOf(e: EventView): AccessEntry | undefined {
+  const d = e.disclosure as { legalBasis?: string[]; consentIds?: string[]; disclosed?: { categories: string[] }[] } | undefined;
+  const base = {
+    time: e.time,
+    agencyId: e.agencyId ?? '',
+    route: e.route,
+    eventId: e.eventId,
+    ...(e.sub && { sub: e.sub }),
+    ...(e.purpose && { purpose: e.purpose }),
+  };
+  if (e.route === 'GET /v1/cases/{caseId}' && d) {
+    return {
+      ...base,
+      legalBasis: [...(d.legalBasis ?? [])].sort(),
+      consentIds: d.consentIds ?? [],
+      categories: [...new Set((d.disclosed ?? []).flatMap((x) => x.categories))],
+    };
+  }
+  if (e.route === 'GET /v1/records/{recordId}') return { ...base, legalBasis: ['own_record'], consentIds: [], categories: ['all'] };
+  if (e.route === 'POST /v1/cases/{caseId}/emergency') return { ...base, legalBasis: ['emergency'], consentIds: [], categories: ['all'] };
+  return undefined;
+}
+
+/** Officers' notifications: emergency access and alerts, newest first. */
+export function officerNotifications(deps: Pick<OfficerDeps, 'notifications'>, limit: number): Promise<Notification[]> {
+  return deps.notifications.forRecipient(PRIVACY_OFFICERS, limit);
 }

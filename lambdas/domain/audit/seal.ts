@@ -1,49 +1,35 @@
 /**
- * Sealing and verifying the audit trail: at a fixed interval a signed digest
- * records every chain head and the previous digest; verification walks every
- * chain against its events, heads and digests and names the first problem.
+ * The audit jobs: at a fixed interval a signed digest records every chain head
+ * and the previous digest; the alerts job looks at the last window of events.
  */
-import type { DigestSigner } from '../../crypto/digest-signer';
-import type { AuditTable } from '../../data/audit-table';
-import { randomId } from '../../shared/ids';
-import type { NotificationsTable } from '../../data/notifications-table';
+import type { Digest } from '../../../schemas/entities/audit';
 import { PRIVACY_OFFICERS } from '../../../schemas/entities/notifications';
-import { evaluateAlerts, windowStart, type Alert, type AlertThresholds } from './alerts';
-import { CHAIN_COUNT, digestHashOf, GENESIS, verifyTrail, type VerifyResult } from './chain';
-import type { ChainedEvent, ChainHead, Digest } from '../../../schemas/entities/audit';
+import type { DigestSigner } from '../../crypto/digest-signer';
+import { digestHashOf, GENESIS } from '../../crypto/hash-chain';
+import { randomId } from '../../shared/ids';
+import { type Alert, type AlertThresholds, evaluateAlerts, windowStart } from './alerts';
+import type { OfficerInbox, RecentEvents, SealStore } from './ports';
 
 export interface SealDeps {
-  readonly audit: Pick<AuditTable, 'head' | 'digests' | 'putDigest' | 'scan'>;
+  readonly seals: Pick<SealStore, 'heads' | 'latestDigest' | 'putDigest'>;
   readonly signer: DigestSigner;
   readonly now?: () => Date;
 }
 
 export async function sealDigest(deps: SealDeps): Promise<Digest> {
-  const heads: Record<string, ChainHead> = {};
-  for (let chain = 0; chain < CHAIN_COUNT; chain++) heads[chain] = await deps.audit.head(chain);
-  const previous = (await deps.audit.digests()).at(-1);
+  const heads = Object.fromEntries([...(await deps.seals.heads())].sort(([a], [b]) => a - b).map(([c, h]) => [String(c), h]));
+  const previous = await deps.seals.latestDigest();
   const at = (deps.now ?? (() => new Date()))().toISOString();
   const body = { at, heads, prevDigestHash: previous?.digestHash ?? GENESIS };
   const digestHash = digestHashOf(body);
   const digest: Digest = { digestId: randomId('dig'), ...body, digestHash, signature: await deps.signer.sign(digestHash), keyId: deps.signer.keyId };
-  await deps.audit.putDigest(digest);
+  await deps.seals.putDigest(digest);
   return digest;
 }
 
-export async function verifyAudit(deps: SealDeps): Promise<VerifyResult> {
-  const events: ChainedEvent[] = [];
-  for await (const page of deps.audit.scan()) events.push(...page);
-  const heads = new Map<number, ChainHead>();
-  for (let chain = 0; chain < CHAIN_COUNT; chain++) heads.set(chain, await deps.audit.head(chain));
-  const digests = await deps.audit.digests();
-  const valid = new Set<string>();
-  for (const d of digests) if (await deps.signer.verify(d.digestHash, d.signature)) valid.add(d.digestId);
-  return verifyTrail(events, heads, digests, (d) => valid.has(d.digestId));
-}
-
 export interface AlertDeps {
-  readonly audit: Pick<AuditTable, 'since'>;
-  readonly notifications: Pick<NotificationsTable, 'notifyOnce'>;
+  readonly events: RecentEvents;
+  readonly notifications: Pick<OfficerInbox, 'notifyOnce'>;
   readonly thresholds: AlertThresholds;
   readonly now?: () => Date;
 }
@@ -57,7 +43,7 @@ export async function runAlerts(deps: AlertDeps): Promise<Alert[]> {
   const window = windowStart(now, deps.thresholds.windowMinutes);
   const from = new Date(now.getTime() - deps.thresholds.windowMinutes * 60_000).toISOString();
   const days = [...new Set([from.slice(0, 10), now.toISOString().slice(0, 10)])];
-  const events = (await Promise.all(days.map((d) => deps.audit.since(d, from)))).flat();
+  const events = (await Promise.all(days.map((d) => deps.events.since(d, from)))).flat();
   const alerts = evaluateAlerts(events, deps.thresholds, window);
   for (const a of alerts) {
     await deps.notifications.notifyOnce(`${a.kind}|${a.agencyId}|${a.sub ?? ''}|${a.window}`, {

@@ -9,7 +9,7 @@ import type { StoredRecord } from '../../../schemas/entities/records';
 import type { RecordsStore } from './ports';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../../crypto/canonical-json';
 
 export interface RecordsDeps extends Omit<LinkDeps, 'records'> {
   readonly records: Pick<RecordsStore, 'findByExternal' | 'getHead' | 'create' | 'appendVersion'> & LinkDeps['records'];

@@ -3,26 +3,27 @@
  * events, a case's access report (JSON or CSV), and officers' notifications.
  * Officers' own queries are audited like every request.
  */
-import { accessReportQuery, auditEventsQuery, caseIdPath } from '../../../schemas/audit';
-import { PRIVACY_OFFICERS } from '../../../schemas/entities/notifications';
-import { runAlerts, sealDigest, verifyAudit } from '../../domain/audit/seal';
-import { accessReport, findEventsPage, type OfficerDeps } from '../../domain/audit/officer-queries';
+import { accessReportQuery, auditEventsQuery, caseIdPath, verifyQuery } from '../../../schemas/audit';
+import { runAlerts, sealDigest } from '../../domain/audit/seal';
+import { verifyAudit } from '../../domain/audit/verify';
+import { accessReport, officerNotifications, searchEvents, type OfficerDeps } from '../../domain/audit/officer-queries';
 import { officerOf, type RouteHandler } from '../../http/context';
 import { csv, json } from '../../http/responses';
 import { csvDocument } from '../../shared/csv';
 import { parseQuery, parseWith } from '../../http/validate';
 
 export function verifyHandler(deps: OfficerDeps): RouteHandler {
-  return async (_event, context) => {
+  return async (event, context) => {
     officerOf(context);
-    return json(200, await verifyAudit(deps), context.hub.requestId);
+    const { mode } = parseQuery(verifyQuery, event.queryStringParameters);
+    return json(200, await verifyAudit({ events: deps.events, seals: deps.seals, signer: deps.signer }, { mode }), context.hub.requestId);
   };
 }
 
 export function sealHandler(deps: OfficerDeps): RouteHandler {
   return async (_event, context) => {
     officerOf(context);
-    return json(201, await sealDigest(deps), context.hub.requestId);
+    return json(201, await sealDigest({ seals: deps.seals, signer: deps.signer }), context.hub.requestId);
   };
 }
 
@@ -30,7 +31,7 @@ export function eventsHandler(deps: OfficerDeps): RouteHandler {
   return async (event, context) => {
     officerOf(context);
     const { limit, format, cursor, ...filter } = parseQuery(auditEventsQuery, event.queryStringParameters);
-    const page = await findEventsPage(deps, filter, limit, cursor);
+    const page = await searchEvents(deps, filter, limit, cursor);
     const events = page.items;
     if (format === 'csv') {
       const header = [
@@ -64,7 +65,7 @@ export function accessReportHandler(deps: OfficerDeps): RouteHandler {
     officerOf(context);
     const { caseId } = parseWith(caseIdPath, event.pathParameters ?? {});
     const { format } = parseQuery(accessReportQuery, event.queryStringParameters);
-    const entries = await accessReport(deps, caseId);
+    const { entries } = await accessReport(deps, caseId);
     if (format === 'csv') {
       const header = [
         'time(时间)',
@@ -93,13 +94,17 @@ export function accessReportHandler(deps: OfficerDeps): RouteHandler {
 export function officerNotificationsHandler(deps: OfficerDeps): RouteHandler {
   return async (_event, context) => {
     officerOf(context);
-    return json(200, { items: await deps.notifications.forRecipient(PRIVACY_OFFICERS, 200) }, context.hub.requestId);
+    return json(200, { items: await officerNotifications(deps, 200) }, context.hub.requestId);
   };
 }
 
 export function runAlertsHandler(deps: OfficerDeps): RouteHandler {
   return async (_event, context) => {
     officerOf(context);
-    return json(200, { alerts: await runAlerts(deps) }, context.hub.requestId);
+    return json(
+      200,
+      { alerts: await runAlerts({ events: deps.events, notifications: deps.notifications, thresholds: deps.thresholds }) },
+      context.hub.requestId,
+    );
   };
 }

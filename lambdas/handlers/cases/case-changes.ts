@@ -4,7 +4,7 @@ import { mergeBody, splitBody } from '../../../schemas/cases';
 import { caseIdParam } from '../../../schemas/common';
 import { mergeCases, requireCoordinator, splitCase, type CaseAdminDeps } from '../../domain/cases/case-admin';
 import { caseHistory, type CaseHistoryDeps } from '../../domain/cases/case-history';
-import { callerOf, type RouteHandler } from '../../http/context';
+import { callerOf, noteCases, type RouteHandler } from '../../http/context';
 import { json } from '../../http/responses';
 import { parseWith } from '../../http/validate';
 
@@ -15,10 +15,11 @@ export function mergeCasesHandler(deps: CaseAdminDeps): RouteHandler {
     const caller = callerOf(context);
     requireCoordinator(deps, caller);
     const { caseId } = parseWith(params, event.pathParameters ?? {});
-    context.hub.caseId = caseId;
+    noteCases(context, caseId);
     const body = parseWith(mergeBody, context.hub.json);
     const result = await mergeCases(deps, caller, { targetCaseId: caseId, sourceCaseId: body.otherCaseId, reason: body.reason });
     context.hub.recordIds.push(...result.recordIds);
+    noteCases(context, body.otherCaseId);
     return json(200, result, context.hub.requestId);
   };
 }
@@ -28,10 +29,12 @@ export function splitCaseHandler(deps: CaseAdminDeps): RouteHandler {
     const caller = callerOf(context);
     requireCoordinator(deps, caller);
     const { caseId } = parseWith(params, event.pathParameters ?? {});
-    context.hub.caseId = caseId;
+    noteCases(context, caseId);
     const body = parseWith(splitBody, context.hub.json);
     context.hub.recordIds.push(...body.recordIds);
-    return json(200, await splitCase(deps, caller, { caseId, recordIds: body.recordIds, reason: body.reason }), context.hub.requestId);
+    const result = await splitCase(deps, caller, { caseId, recordIds: body.recordIds, reason: body.reason });
+    noteCases(context, result.newCaseId);
+    return json(200, result, context.hub.requestId);
   };
 }
 
@@ -39,7 +42,7 @@ export function caseHistoryHandler(deps: CaseHistoryDeps): RouteHandler {
   return async (event, context) => {
     const caller = callerOf(context);
     const { caseId } = parseWith(params, event.pathParameters ?? {});
-    context.hub.caseId = caseId;
+    noteCases(context, caseId);
     const { recordIds, ...history } = await caseHistory(deps, caller, caseId);
     context.hub.recordIds.push(...recordIds);
     return json(200, history, context.hub.requestId);

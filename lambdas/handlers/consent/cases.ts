@@ -5,7 +5,7 @@ import { emergencyBody } from '../../../schemas/consent';
 import { viewCase } from '../../domain/consent/case-view';
 import { notificationsFor, openEmergency, type ConsentDeps } from '../../domain/consent/consent-service';
 import { ValidationError } from '../../shared/errors';
-import { callerOf, type RouteHandler } from '../../http/context';
+import { callerOf, noteCases, type RouteHandler } from '../../http/context';
 import { json } from '../../http/responses';
 import { parseQuery, parseWith } from '../../http/validate';
 
@@ -15,7 +15,7 @@ export function viewCaseHandler(deps: ConsentDeps): RouteHandler {
   return async (event, context) => {
     const caller = callerOf(context);
     const { caseId } = parseWith(params, event.pathParameters ?? {});
-    context.hub.caseId = caseId;
+    noteCases(context, caseId);
     if (!caller.purpose) {
       throw new ValidationError(
         [{ path: 'purpose', message: 'the signed request must declare a purpose (claim "purpose")' }],
@@ -33,7 +33,7 @@ export function openEmergencyHandler(deps: ConsentDeps): RouteHandler {
   return async (event, context) => {
     const caller = callerOf(context);
     const { caseId } = parseWith(params, event.pathParameters ?? {});
-    context.hub.caseId = caseId;
+    noteCases(context, caseId);
     const body = parseWith(emergencyBody, context.hub.json);
     context.hub.severity = 'high';
     const grant = await openEmergency(deps, caller, caseId, body.reason, body.hours);

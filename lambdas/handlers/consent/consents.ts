@@ -4,7 +4,7 @@ import { caseIdParam, consentIdParam } from '../../../schemas/common';
 import { confirmBody, consentBody, consentsQuery, withdrawBody } from '../../../schemas/consent';
 import { consentStatus } from '../../domain/consent/gate';
 import { caseOfConsent, confirmConsent, listConsents, recordConsent, withdrawConsent, type ConsentDeps } from '../../domain/consent/consent-service';
-import { callerOf, type HubContext, type RouteHandler } from '../../http/context';
+import { callerOf, noteCases, type HubContext, type RouteHandler } from '../../http/context';
 import { json } from '../../http/responses';
 import { parseQuery, parseWith } from '../../http/validate';
 
@@ -14,7 +14,7 @@ const consentPath = z.object({ consentId: consentIdParam });
 async function consentCase(deps: ConsentDeps, event: Parameters<RouteHandler>[0], context: HubContext) {
   const { consentId } = parseWith(consentPath, event.pathParameters ?? {});
   const caseId = await caseOfConsent(deps, consentId);
-  context.hub.caseId = caseId;
+  noteCases(context, caseId);
   return { consentId, caseId };
 }
 
@@ -22,7 +22,7 @@ export function recordConsentHandler(deps: ConsentDeps): RouteHandler {
   return async (_event, context) => {
     const caller = callerOf(context);
     const claimed = caseIdParam.safeParse((context.hub.json as { caseId?: unknown } | undefined)?.caseId);
-    if (claimed.success) context.hub.caseId = claimed.data;
+    if (claimed.success) noteCases(context, claimed.data);
     const input = parseWith(consentBody, context.hub.json);
     const { consent, created } = await recordConsent(deps, caller, input);
     if (consent.grantorType === 'civil_affairs_guardian') {
@@ -46,7 +46,7 @@ export function recordConsentHandler(deps: ConsentDeps): RouteHandler {
 export function listConsentsHandler(deps: ConsentDeps): RouteHandler {
   return async (event, context) => {
     const { caseId } = parseQuery(consentsQuery, event.queryStringParameters);
-    context.hub.caseId = caseId;
+    noteCases(context, caseId);
     return json(200, await listConsents(deps, callerOf(context), caseId), context.hub.requestId);
   };
 }

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { recordResponse } from '../../../schemas/api';
 import { recordIdParam } from '../../../schemas/common';
 import { readOwnRecord, type RecordsDeps } from '../../domain/records/records-service';
-import { callerOf, type RouteHandler } from '../../http/context';
+import { callerOf, noteCases, type RouteHandler } from '../../http/context';
 import { json } from '../../http/responses';
 import { parseWith } from '../../http/validate';
 
@@ -15,6 +15,7 @@ export function getRecordHandler(deps: RecordsDeps): RouteHandler {
     const { recordId } = parseWith(pathParams, event.pathParameters ?? {});
     context.hub.recordIds.push(recordId);
     const body: z.infer<typeof recordResponse> = await readOwnRecord(deps, caller.agencyId, recordId);
+    noteCases(context, body.caseId);
     return json(200, body, context.hub.requestId);
   };
 }

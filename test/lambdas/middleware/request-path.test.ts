@@ -35,7 +35,10 @@ function group() {
     seen.push({ ...(event.pathParameters && { params: { ...event.pathParameters } }), ...(ctx.hub.path && { path: ctx.hub.path }) });
     return json(200, {}, ctx.hub.requestId);
   };
-  const handler = createPublicGroup({ province: '540000', audit: { append: async (e: AuditEvent) => void events.push(e) } }, echo);
+  const handler = createPublicGroup(
+    { province: '540000', audit: { append: async (e: AuditEvent) => void events.push(e), appendIntent: async () => undefined } },
+    echo,
+  );
   return { handler, events, seen };
 }
 

@@ -6,7 +6,7 @@ import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../../client/sign-request';
 import { AgencyRegistry } from '../../../lambdas/auth/registry';
-import type { AuditEvent } from '../../../schemas/entities/audit';
+import type { AuditEvent, AuditIntent } from '../../../schemas/entities/audit';
 import { createSignedGroup } from '../../../lambdas/groups/signed-group';
 import type { HttpEvent, RouteHandler } from '../../../lambdas/http/context';
 import { json } from '../../../lambdas/http/responses';
@@ -21,9 +21,11 @@ const context = { awsRequestId: 'aws-req' } as Context;
 
 function fakes(options: { auditFails?: boolean } = {}) {
   const events: AuditEvent[] = [];
+  const intents: AuditIntent[] = [];
   const seen = new Set<string>();
   return {
     events,
+    intents,
     runtime: {
       province: '540000',
       registry: new AgencyRegistry(province.config),
@@ -38,6 +40,10 @@ function fakes(options: { auditFails?: boolean } = {}) {
         append: async (event: AuditEvent) => {
           if (options.auditFails) throw Object.assign(new Error('ProvisionedThroughputExceededException'), { name: 'ProvisionedThroughputExceededException' });
           events.push(event);
+        },
+        appendIntent: async (intent: AuditIntent) => {
+          if (options.auditFails) throw Object.assign(new Error('ProvisionedThroughputExceededException'), { name: 'ProvisionedThroughputExceededException' });
+          intents.push(intent);
         },
       },
     },
@@ -72,6 +78,47 @@ const secretRoute: RouteHandler = async (_event, ctx) => {
 };
 
 describe('signed route group middleware', () => {
+  it('chains an audit intent before a mutating route runs, and the event after it names that intent', async () => {
+    const { runtime, events, intents } = fakes();
+    let intentsSeenByRoute = -1;
+    const handler = createSignedGroup(runtime, {
+      'POST /v1/things': async (_e, ctx) => {
+        intentsSeenByRoute = intents.length;
+        return json(201, {}, ctx.hub.requestId);
+      },
+    });
+    const res = await handler(await event('POST', '/v1/things', '{}'), context);
+    expect(res.statusCode).toBe(201);
+    expect(intentsSeenByRoute).toBe(1);
+    expect(intents[0]).toMatchObject({ route: 'POST /v1/things', path: '/v1/things', agencyId: 'xz-education' });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ outcome: 'allow', status: 201, intentId: intents[0]!.intentId });
+  });
+
+  it('never runs a mutating route whose audit intent cannot be written, and answers 503 AUDIT_UNAVAILABLE', async () => {
+    const { runtime, intents } = fakes({ auditFails: true });
+    let ran = false;
+    const handler = createSignedGroup(runtime, {
+      'POST /v1/things': async (_e, ctx) => {
+        ran = true;
+        return json(201, {}, ctx.hub.requestId);
+      },
+    });
+    const res = await handler(await event('POST', '/v1/things', '{}'), context);
+    expect(res.statusCode).toBe(503);
+    expect(JSON.parse(res.body as string).error.code).toBe('AUDIT_UNAVAILABLE');
+    expect(ran).toBe(false);
+    expect(intents).toHaveLength(0);
+  });
+
+  it('writes no intent for reads', async () => {
+    const { runtime, intents, events } = fakes();
+    const handler = createSignedGroup(runtime, { 'GET /v1/secret': secretRoute });
+    await handler(await event('GET', '/v1/secret'), context);
+    expect(intents).toHaveLength(0);
+    expect(events).toHaveLength(1);
+  });
+
   it('writes one audit event for an allowed request, after the handler ran', async () => {
     const { runtime, events } = fakes();
     const handler = createSignedGroup(runtime, { 'GET /v1/secret': secretRoute });
