@@ -205,6 +205,8 @@ export class RecordsTable {
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': S(`BLK#${blindKey}`) },
           Limit: limit,
+          // A record filed just before this read must be seen: that is what serialising on claims relies on.
+          ConsistentRead: true,
         }),
       ),
     );

@@ -17,6 +17,7 @@ import type { StoredRecord } from '../../../schemas/entities/records';
 import type { BlindIndexer } from '../../crypto/blind-index';
 import type { FieldCipher } from '../../crypto/field-cipher';
 import { ConflictError, ServiceUnavailableError } from '../../shared/errors';
+import { randomId } from '../../shared/ids';
 import { blockingKeys } from '../matching/blocking';
 import type { MatchModel } from '../matching/model';
 import type { RecordsStore } from '../records/ports';
@@ -98,7 +99,9 @@ async function settledResult(deps: LinkDeps, input: LinkInput, head: StoredRecor
 }
 
 async function decideUnderClaims(deps: LinkDeps, input: LinkInput, stored: StoredRecord, keys: readonly string[]): Promise<LinkResult> {
-  const owner = stored.recordId;
+  // One owner per publish: a concurrent copy of the same publish must not pass for us, or a plan made
+  // before it took over could commit after it (the claims fence stale decisions only if owners differ).
+  const owner = `${stored.recordId}#${randomId('clm')}`;
   let head = stored;
   let repair = isSettled(stored, keys); // settled but its member item is missing: decide again
   for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
