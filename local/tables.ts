@@ -5,6 +5,7 @@ import {
   UpdateTableCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
+  type UpdateTableCommandInput,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -39,13 +40,33 @@ export function createTableInput(def: TableDefinition, tableName: string) {
   };
 }
 
+/** How long a local index change may take: DynamoDB Local backfills and drops indexes slowly when it is busy. */
+const INDEX_CHANGE_BUDGET_MS = 300_000;
+
 /** Waits until no index of the table is being created or deleted (DynamoDB takes one index change at a time). */
 async function settled(client: DynamoDBClient, tableName: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  const deadline = Date.now() + INDEX_CHANGE_BUDGET_MS;
+  while (Date.now() < deadline) {
     const table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
-    if ((table?.GlobalSecondaryIndexes ?? []).every((x) => x.IndexStatus === 'ACTIVE')) return;
+    if (table?.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((x) => x.IndexStatus === 'ACTIVE')) return;
     await new Promise((r) => setTimeout(r, 100));
   }
+  throw new Error(`indexes of ${tableName} still changing after ${INDEX_CHANGE_BUDGET_MS / 1000} s`);
+}
+
+/** Sends one index change, waiting while DynamoDB Local is still finishing the previous one ("Index is being deleted"). */
+async function changeIndex(client: DynamoDBClient, input: UpdateTableCommandInput): Promise<void> {
+  const deadline = Date.now() + INDEX_CHANGE_BUDGET_MS;
+  for (;;) {
+    try {
+      await client.send(new UpdateTableCommand(input));
+      break;
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  await settled(client, input.TableName!);
 }
 
 /**
@@ -62,16 +83,12 @@ async function reconcileIndexes(client: DynamoDBClient, def: TableDefinition, ta
   for (const index of current) {
     const want = wanted.GlobalSecondaryIndexes?.find((w) => w.IndexName === index.IndexName);
     if (want && same(want, index)) continue;
-    await client.send(new UpdateTableCommand({ TableName: tableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.IndexName! } }] }));
-    await settled(client, tableName);
+    await changeIndex(client, { TableName: tableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.IndexName! } }] });
   }
   const kept = new Set(current.filter((i) => wanted.GlobalSecondaryIndexes?.some((w) => w.IndexName === i.IndexName && same(w, i))).map((i) => i.IndexName));
   for (const index of wanted.GlobalSecondaryIndexes ?? []) {
     if (kept.has(index.IndexName)) continue;
-    await client.send(
-      new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: wanted.AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create: index }] }),
-    );
-    await settled(client, tableName);
+    await changeIndex(client, { TableName: tableName, AttributeDefinitions: wanted.AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create: index }] });
   }
 }
 

@@ -37,5 +37,5 @@ describe('ensureTables', () => {
     expect(indexes.map((i) => i.IndexName).sort()).toEqual(TABLES.audit.indexes.map((i) => i.name).sort());
     expect(indexes.every((i) => i.Projection?.ProjectionType === 'ALL')).toBe(true);
     client.destroy();
-  }, 120_000);
+  }, 600_000);
 });
