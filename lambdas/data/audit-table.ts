@@ -10,7 +10,7 @@ import { QueryCommand, TransactWriteItemsCommand, type DynamoDBClient, type Quer
 import type { AuditEvent, AuditIntent, ChainedEvent, ChainHead } from '../../schemas/entities/audit';
 import { CHAIN_COUNT, contentHash, GENESIS, linkHash } from '../crypto/hash-chain';
 import { ChainPool } from './chain-pool';
-import { guard, itemToPlain, mapDynamoError, N, S, SS, type Item } from './dynamo';
+import { guard, itemToPlain, mapDynamoError, N, queryPages, S, SS, type Item } from './dynamo';
 import { sealKeys, type SealsTable } from './seals-table';
 
 export type { AuditEvent };
@@ -220,25 +220,15 @@ export class AuditTable {
 
   /** One chain's events after `afterSeq`, in order, a page at a time (the byChain index). */
   async *chain(chain: number, afterSeq: number, pageSize = 250): AsyncIterable<ChainedEvent[]> {
-    let start: Item | undefined;
-    do {
-      const out = await guard(
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: 'byChain',
-            KeyConditionExpression: '#c = :c AND #s > :s',
-            ExpressionAttributeNames: { '#c': 'chain', '#s': 'seq' },
-            ExpressionAttributeValues: { ':c': N(chain), ':s': N(afterSeq) },
-            Limit: pageSize,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      const page = (out.Items ?? []).map((i) => itemToPlain(i) as ChainedEvent);
-      if (page.length > 0) yield page;
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const pages = queryPages(this.client, {
+      TableName: this.tableName,
+      IndexName: 'byChain',
+      KeyConditionExpression: '#c = :c AND #s > :s',
+      ExpressionAttributeNames: { '#c': 'chain', '#s': 'seq' },
+      ExpressionAttributeValues: { ':c': N(chain), ':s': N(afterSeq) },
+      Limit: pageSize,
+    });
+    for await (const page of pages) yield page.map((i) => itemToPlain(i) as ChainedEvent);
   }
 
   /** Events of one UTC day from `fromTime` on (the byDay index), for the alerts job. */

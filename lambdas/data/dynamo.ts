@@ -77,14 +77,19 @@ export function itemToPlain(item: Item): Record<string, unknown> {
   return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, value(v)]));
 }
 
-/** Every item a query returns, following LastEvaluatedKey page by page. */
-export async function queryAll(client: DynamoDBClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Item[]> {
-  const items: Item[] = [];
+/** A query's pages, following LastEvaluatedKey; empty pages are skipped. Bounded memory: one page at a time. */
+export async function* queryPages(client: DynamoDBClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): AsyncIterable<Item[]> {
   let start: Item | undefined;
   do {
     const out = await guard(client.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
-    items.push(...(out.Items ?? []));
+    if (out.Items && out.Items.length > 0) yield out.Items;
     start = out.LastEvaluatedKey;
   } while (start);
+}
+
+/** Every item a query returns, following LastEvaluatedKey page by page. */
+export async function queryAll(client: DynamoDBClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const page of queryPages(client, input)) items.push(...page);
   return items;
 }

@@ -6,7 +6,7 @@
 import { GetItemCommand, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ChainHead, Digest, VerifiedCheckpoint } from '../../schemas/entities/audit';
 import { CHAIN_COUNT } from '../crypto/hash-chain';
-import { guard, num, S, str, type Item } from './dynamo';
+import { guard, num, queryPages, S, str, type Item } from './dynamo';
 
 export const sealKeys = {
   head: (chain: number) => ({ pk: S(`HEAD#${chain}`), sk: S('HEAD') }),
@@ -53,24 +53,14 @@ export class SealsTable {
   }
 
   async *digestsAfter(after?: { at: string; digestId: string }): AsyncIterable<Digest[]> {
-    let start: Item | undefined;
-    do {
-      const out = await guard(
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': S('DIGEST'), ...(after && { ':after': S(`${after.at}#${after.digestId}`) }) },
-            ConsistentRead: true,
-            Limit: 100,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      const page = (out.Items ?? []).map((i) => JSON.parse(str(i, 'body')) as Digest);
-      if (page.length > 0) yield page;
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const pages = queryPages(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': S('DIGEST'), ...(after && { ':after': S(`${after.at}#${after.digestId}`) }) },
+      ConsistentRead: true,
+      Limit: 100,
+    });
+    for await (const page of pages) yield page.map((i) => JSON.parse(str(i, 'body')) as Digest);
   }
 
   async latestCheckpoint(): Promise<VerifiedCheckpoint | undefined> {
