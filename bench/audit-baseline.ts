@@ -12,10 +12,11 @@ export async function scanAll(client: DynamoDBClient, tableName: string, keep: (
   const items: ChainedEvent[] = [];
   let read = 0;
   let start: Item | undefined;
+  const t0 = performance.now();
   do {
     const out = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
     read += out.ScannedCount ?? 0;
-    if (read % 20_000 < (out.ScannedCount ?? 0)) process.stderr.write(`  scanned ${read}\n`);
+    if (read % 20_000 < (out.ScannedCount ?? 0)) process.stderr.write(`  scanned ${read} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
     for (const i of out.Items ?? []) {
       const e = itemToPlain(i) as ChainedEvent;
       if (keep(e)) items.push(e);

@@ -25,6 +25,7 @@ import { localTableNames } from '../lambdas/data/tables';
 import { accessReport, searchEvents } from '../lambdas/domain/audit/officer-queries';
 import { verifyAudit } from '../lambdas/domain/audit/verify';
 import { timeOrderedId } from '../lambdas/shared/ids';
+import { OFFLINE_BUDGET } from '../lambdas/shared/sdk-clients';
 import { localDynamoClient, startDynamoDbLocal } from '../local/dynamodb-local';
 import { freePort } from '../local/free-port';
 import { ensureTables } from '../local/tables';
@@ -47,7 +48,8 @@ const ROUTES = ['GET /v1/records/{recordId}', 'GET /v1/cases/{caseId}', 'POST /v
 const dir = mkdtempSync(join(tmpdir(), 'xinqiao-bench-audit-'));
 const IN_MEMORY = !process.argv.includes('--on-disk');
 const db = await startDynamoDbLocal({ port: await freePort(), ...(IN_MEMORY ? { heap: process.env.BENCH_DYNAMODB_HEAP ?? '10g' } : { dbPath: dir }) });
-const client = localDynamoClient(db.endpoint);
+// The full scan's pages take seconds each on DynamoDB Local: the bench's client waits for them (the hub's own budget would call that a frozen store).
+const client = localDynamoClient(db.endpoint, { ...OFFLINE_BUDGET, silenceMs: 600_000, requestTimeoutMs: 600_000 });
 const tables = localTableNames('540000', 'bench');
 await ensureTables(client, tables);
 const seals = new SealsTable(client, tables.seals);
