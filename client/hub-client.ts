@@ -2,6 +2,7 @@
  * A small HTTP client for agency systems: signs every request, parses JSON
  * answers, and retries what is safe to retry (docs/protocol.md, "Retries").
  */
+import { randomUUID } from 'node:crypto';
 import { type AgencyCredentials, signRequest } from './sign-request';
 
 export interface HubResponse<T = unknown> {
@@ -47,9 +48,17 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 3, maxDelayMs: 10_000 };
 /** Routes whose POST can be sent again without doing anything twice. */
 const IDEMPOTENT_POSTS = new Set(['/v1/records', '/v1/lists']);
 
+/** Creates that take an `Idempotency-Key` (docs/protocol.md): the client sends one key on every attempt of one call. */
+const KEYED_CREATES = [/^\/v1\/cases\/[^/]+\/(agreements|assessments|key-recipient|key-recipient\/exit)$/, /^\/v1\/referrals$/];
+
+export function takesIdempotencyKey(method: string, pathWithQuery: string): boolean {
+  const path = pathWithQuery.split('?')[0]!;
+  return method.toUpperCase() === 'POST' && KEYED_CREATES.some((re) => re.test(path));
+}
+
 export function isIdempotent(method: string, pathWithQuery: string): boolean {
   const path = pathWithQuery.split('?')[0]!;
-  return method.toUpperCase() === 'GET' || (method.toUpperCase() === 'POST' && IDEMPOTENT_POSTS.has(path));
+  return method.toUpperCase() === 'GET' || (method.toUpperCase() === 'POST' && IDEMPOTENT_POSTS.has(path)) || takesIdempotencyKey(method, pathWithQuery);
 }
 
 /** Whether an answer says "try again later": 503 (any code), or 409 CONFLICT (not STATE_CONFLICT). */
@@ -83,6 +92,9 @@ export class HubClient {
   async request<T = unknown>(method: string, pathWithQuery: string, body?: string, call: CallOptions = {}): Promise<HubResponse<T>> {
     const policy = { ...DEFAULT_RETRY, ...this.options.retry };
     const attempts = (call.retry ?? isIdempotent(method, pathWithQuery)) ? Math.max(1, policy.attempts) : 1;
+    // One key for every attempt of this call, unless the caller brought its own (e.g. kept across a restart).
+    const given = Object.keys(call.headers ?? {}).some((h) => h.toLowerCase() === 'idempotency-key');
+    if (takesIdempotencyKey(method, pathWithQuery) && !given) call = { ...call, headers: { ...call.headers, 'idempotency-key': randomUUID() } };
     for (let attempt = 1; ; attempt++) {
       let res: HubResponse<T>;
       try {

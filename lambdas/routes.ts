@@ -6,7 +6,7 @@
  */
 import type { RouteKey } from '../schemas/api';
 
-export const ROUTE_GROUPS = ['health', 'meta', 'records', 'cases', 'lists', 'consent', 'audit', 'console'] as const;
+export const ROUTE_GROUPS = ['health', 'meta', 'records', 'cases', 'lists', 'consent', 'care', 'audit', 'console'] as const;
 export type RouteGroup = (typeof ROUTE_GROUPS)[number];
 
 export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
@@ -29,6 +29,8 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'GET /v1/cases/{caseId}': 'consent',
   'POST /v1/cases/{caseId}/emergency': 'consent',
   'GET /v1/notifications': 'consent',
+  'POST /v1/cases/{caseId}/agreements': 'care',
+  'GET /v1/cases/{caseId}/agreements': 'care',
   'GET /v1/audit/verify': 'audit',
   'POST /v1/audit/digests': 'audit',
   'GET /v1/audit/events': 'audit',
@@ -48,7 +50,7 @@ export interface GroupNeeds {
   /** Signed routes also claim request token ids in the nonces table. */
   readonly signed: boolean;
   /** DynamoDB actions per table (and its indexes); the audit table is granted PutItem separately. */
-  readonly tables: Readonly<Partial<Record<'records' | 'cases' | 'lists' | 'notifications' | 'audit' | 'seals', readonly DataAction[]>>>;
+  readonly tables: Readonly<Partial<Record<'records' | 'cases' | 'care' | 'lists' | 'notifications' | 'audit' | 'seals', readonly DataAction[]>>>;
   /** Signs (sealer) or verifies (officers) audit digests with the KMS signing key. */
   readonly auditSigning?: 'sign' | 'sign-and-verify';
   /** Sends list rows to the worker queue. */
@@ -96,6 +98,15 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   consent: {
     signed: true,
     tables: { records: ['GetItem'], cases: ['GetItem', 'Query', 'PutItem', 'ConditionCheckItem'], notifications: ['PutItem', 'Query'] },
+    fieldKey: true,
+    indexKey: false,
+  },
+  // The care loop: writes its own table (creates with their idempotency claims in one transaction; referral
+  // transitions are conditional updates), reads case members and consents for the gate, seals notes (field key),
+  // notifies the other party.
+  care: {
+    signed: true,
+    tables: { care: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'], cases: ['GetItem', 'Query'], notifications: ['PutItem'] },
     fieldKey: true,
     indexKey: false,
   },

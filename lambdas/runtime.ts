@@ -18,6 +18,10 @@ import { LinkingTable } from './data/linking-table';
 import { ConsentsTable } from './data/consents-table';
 import { NotificationsTable } from './data/notifications-table';
 import type { ConsentDeps } from './domain/consent/consent-service';
+import type { CareDeps } from './domain/care/care-deps';
+import { CareTable } from './data/care-table';
+import { AgreementsTable } from './data/agreements-table';
+import { careConfig } from '../schemas/province-config';
 import type { DigestSigner } from './crypto/digest-signer';
 import type { OfficerDeps } from './domain/audit/officer-queries';
 import type { ListQueue } from './domain/lists/ports';
@@ -57,6 +61,7 @@ export interface HubRuntime {
   readonly cases: CaseAdminDeps & { readonly cases: CasesTable; readonly consents: ConsentsTable };
   readonly lists: ListDeps;
   readonly consent: ConsentDeps;
+  readonly care: CareDeps;
   readonly officers: OfficerDeps;
 }
 
@@ -75,6 +80,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const consentsTable = new ConsentsTable(settings.dynamo, settings.tables.cases);
   const coordinatingAgencyType = settings.registry.coordinatingAgencyType ?? 'civil_affairs';
   const seals = new SealsTable(settings.dynamo, settings.tables.seals);
+  const care = new CareTable(settings.dynamo, settings.tables.care);
   const auditTable = new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400, seals);
   return {
     province,
@@ -111,6 +117,16 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       records: recordsTable,
       notifications,
       cipher,
+    },
+    care: {
+      province,
+      coordinatingAgencyType,
+      care: settings.registry.care ?? careConfig.parse(undefined),
+      cases: casesTable,
+      consents: consentsTable,
+      notifications,
+      cipher,
+      agreements: new AgreementsTable(care),
     },
     officers: { events: auditTable, seals, signer: settings.signer, cases: casesTable, notifications, thresholds: settings.registry.alerts ?? DEFAULT_ALERTS },
   };

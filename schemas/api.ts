@@ -18,6 +18,7 @@ import {
   splitBody,
   splitResponse,
 } from './cases';
+import { agreementBody, agreementsResponse, agreementView, idempotencyKeyHeader } from './care';
 import { CONSOLE_CONFIG_FILE, CONSOLE_FILES } from './console';
 import { caseIdParam, consentIdParam, recordIdParam, reviewIdParam } from './common';
 import { jobIdParam, listJobQuery, listJobResponse, submitListResponse } from './lists';
@@ -75,6 +76,8 @@ export interface RouteContract {
   /** `signed`: protocol v1 Authorization required; `public`: no authentication. */
   readonly auth: 'signed' | 'public';
   readonly pathParams?: Readonly<Record<string, z.ZodType>>;
+  /** Required request headers (the `Idempotency-Key` of every create). */
+  readonly headers?: Readonly<Record<string, z.ZodType>>;
   /** A z.object of query parameters. */
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
@@ -266,6 +269,26 @@ export const API_ROUTES = {
         }),
       },
     },
+  },
+  'POST /v1/cases/{caseId}/agreements': {
+    summary:
+      "Record the guardian's service agreement: agrees with the assessment result and to follow-up services, or declines with a reason; the child's own view beside it. Immutable: a change is a new agreement. A holder of the case only",
+    summaryZh: '记录监护人服务同意：认同评估结果并同意接受跟进服务，或不同意（须说明原因），并记录儿童本人意见。不可修改，变更须新建。仅限个案记录持有机构',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    headers: { 'Idempotency-Key': idempotencyKeyHeader },
+    body: agreementBody,
+    responses: {
+      201: { description: 'The agreement', schema: agreementView },
+      200: { description: 'A retry with the same Idempotency-Key and body: the agreement the first request recorded', schema: agreementView },
+    },
+  },
+  'GET /v1/cases/{caseId}/agreements': {
+    summary: "A case's service agreements, newest first, and whether an agreement to follow-up is in force. A holder of the case only",
+    summaryZh: '个案的服务同意记录（按时间倒序）及当前是否同意接受跟进服务。仅限个案记录持有机构',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    responses: { 200: { description: 'Agreements; other holders as `holder:N` unless consent lets you know who', schema: agreementsResponse } },
   },
   'GET /v1/audit/verify': {
     summary:

@@ -9,8 +9,9 @@ import { apiError } from './api-error';
 const ERROR_RESPONSES: Record<number, string> = {
   400: 'VALIDATION_FAILED: the body or a parameter (a paging cursor too) does not match the schema; PATH_MALFORMED: malformed percent-encoding in the path',
   401: 'AUTH_*: the signed request did not verify (see docs/protocol.md for each code)',
-  403: 'AUTH_AGENCY_SUSPENDED, or FORBIDDEN: the route is for another role',
-  409: 'CONFLICT or STATE_CONFLICT: retry, or the state changed (already decided, already merged)',
+  403: 'AUTH_AGENCY_SUSPENDED; FORBIDDEN: the route is for another role; PURPOSE_NOT_ESTABLISHED: the declared purpose is not backed by a referral, agreement or care-team role (docs/consent.md)',
+  409: 'CONFLICT or STATE_CONFLICT: retry, or the state changed (already decided, already merged); REFERRAL_NEEDS_AGREEMENT on referrals',
+  422: 'IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used before with another body',
   404: 'NOT_FOUND',
   413: 'PAYLOAD_TOO_LARGE: body over 256 KB (5 MB for lists)',
   415: 'UNSUPPORTED_MEDIA_TYPE',
@@ -26,6 +27,12 @@ export const TAGS: readonly { name: string; description: string; matches: (route
     name: 'consent',
     description: '同意、紧急访问、按目的读取个案与通知。Consent, emergency access, the gated case view and notifications',
     matches: (k) => / \/v1\/(consents|notifications)\b/.test(k) || k === 'GET /v1/cases/{caseId}' || k.endsWith('/emergency'),
+  },
+  {
+    name: 'care',
+    description:
+      '关爱闭环：重点关爱台账、识别与评估、服务同意、双向转介（docs/care-loop.md）。The care loop: key-recipient ledger, identification and assessment, service agreements, referrals both ways',
+    matches: (k) => / \/v1\/referrals\b/.test(k) || /\/(agreements|assessments|key-recipient)(\/|$)/.test(k),
   },
   {
     name: 'cases',
@@ -96,6 +103,7 @@ function operation(routeKey: string, route: RouteContract, components: Json): Js
     // Public routes have no signature to refuse; a public route with a path parameter can still miss (404).
     if (route.auth === 'public' && status !== '503' && !(status === '404' && route.pathParams)) continue;
     if (!route.body && !route.rawBody && (status === '413' || status === '415')) continue;
+    if (status === '422' && !route.headers?.['Idempotency-Key']) continue;
     responses[status] = { description, ...(status === '503' && { headers: retryAfter }), ...errorRef };
   }
   return {
@@ -105,8 +113,9 @@ function operation(routeKey: string, route: RouteContract, components: Json): Js
     tags: [tagOf(routeKey)],
     // Public routes say so explicitly: an empty list overrides the document's default signature requirement.
     security: route.auth === 'signed' ? [{ signedRequest: [] }] : [],
-    ...((route.pathParams || route.query) && {
+    ...((route.pathParams || route.query || route.headers) && {
       parameters: [
+        ...Object.entries(route.headers ?? {}).map(([name, schema]) => ({ name, in: 'header', required: true, schema: jsonSchema(schema) })),
         ...Object.entries(route.pathParams ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema: jsonSchema(schema) })),
         ...Object.entries(route.query?.shape ?? {}).map(([name, schema]) => ({
           name,

@@ -46,6 +46,48 @@ export const officerConfig = z.strictObject({
   keys: z.array(agencyKeyConfig).min(1),
 });
 
+/** When a referral of one priority must be acknowledged (received) and the child first seen. */
+const referralDeadline = z
+  .strictObject({
+    acknowledgeHours: z.number().int().min(1).max(720).optional().meta({ description: 'Acknowledge within this many hours (clock time)' }),
+    acknowledgeWorkingDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(30)
+      .optional()
+      .meta({ description: 'Acknowledge within this many working days (Monday to Friday, China Standard Time; public holidays are not modelled)' }),
+    firstContactDays: z.number().int().min(1).max(90).meta({ description: 'First contact with the child within this many days of the request' }),
+  })
+  .refine((d) => (d.acknowledgeHours === undefined) !== (d.acknowledgeWorkingDays === undefined), {
+    message: 'give exactly one of acknowledgeHours and acknowledgeWorkingDays',
+  });
+
+const riskLevelCode = z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, { message: 'lower-case code, 2 to 32 characters' });
+
+/** The care loop's province settings (docs/care-loop.md). */
+export const careConfig = z
+  .strictObject({
+    riskScale: z
+      .array(riskLevelCode)
+      .min(2)
+      .max(10)
+      .refine((levels) => new Set(levels).size === levels.length, { message: 'each level once' })
+      .default(['low', 'medium', 'high', 'crisis'])
+      .meta({ description: 'Risk levels of an assessment, lowest first (the order decides what a rise is)' }),
+    referralDeadlines: z
+      .strictObject({ routine: referralDeadline, urgent: referralDeadline, asap: referralDeadline, stat: referralDeadline })
+      .default({
+        routine: { acknowledgeWorkingDays: 1, firstContactDays: 7 },
+        urgent: { acknowledgeHours: 2, firstContactDays: 2 },
+        asap: { acknowledgeHours: 1, firstContactDays: 1 },
+        stat: { acknowledgeHours: 1, firstContactDays: 1 },
+      })
+      .meta({ description: 'Deadlines by referral priority (FHIR Task.priority), stored on each referral when it is made' }),
+  })
+  .prefault({});
+export type CareConfig = z.output<typeof careConfig>;
+
 export const provinceConfig = z
   .strictObject({
     provinceCode: regionCode.refine((c) => c.endsWith('0000'), { message: 'must be a province-level code ending in 0000' }),
@@ -85,6 +127,7 @@ export const provinceConfig = z
       .max(168)
       .default(72)
       .meta({ description: 'How long emergency access lasts unless the request asks for less' }),
+    care: careConfig,
     api: z
       .strictObject({
         rateLimitPerSecond: z.number().int().min(1).max(10_000).default(50),
@@ -126,7 +169,7 @@ export type ProvinceConfig = z.output<typeof provinceConfig>;
 
 /** The part of the province config that the Lambdas need at run time (public keys, no secrets). */
 export type AgencyRegistryConfig = Pick<ProvinceConfig, 'provinceCode' | 'hubId' | 'agencies'> &
-  Partial<Pick<ProvinceConfig, 'coordinatingAgencyType' | 'emergencyAccessHours' | 'officers' | 'alerts'>>;
+  Partial<Pick<ProvinceConfig, 'coordinatingAgencyType' | 'emergencyAccessHours' | 'officers' | 'alerts' | 'care'>>;
 
 /** Formats zod issues as `path: message` lines, naming the field. */
 export function describeIssues(error: z.ZodError): string {

@@ -77,6 +77,28 @@ export function itemToPlain(item: Item): Record<string, unknown> {
   return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, value(v)]));
 }
 
+/**
+ * Plain JSON as item attributes (the inverse of `itemToPlain` for strings, numbers, booleans, lists and maps):
+ * `undefined` and `null` fields are left out. For tables whose items are their entities plus key attributes.
+ */
+export function plainToItem(plain: Readonly<Record<string, unknown>>): Item {
+  const value = (v: unknown): AttributeValue | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string') return { S: v };
+    if (typeof v === 'number') return { N: String(v) };
+    if (typeof v === 'boolean') return { BOOL: v };
+    if (Array.isArray(v)) return { L: v.map((x) => value(x) ?? { NULL: true }) };
+    if (typeof v === 'object') return { M: plainToItem(v as Record<string, unknown>) };
+    throw new TypeError(`cannot store a ${typeof v}`);
+  };
+  const out: Item = {};
+  for (const [k, v] of Object.entries(plain)) {
+    const av = value(v);
+    if (av) out[k] = av;
+  }
+  return out;
+}
+
 /** A query's pages, following LastEvaluatedKey; empty pages are skipped. Bounded memory: one page at a time. */
 export async function* queryPages(client: DynamoDBClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): AsyncIterable<Item[]> {
   let start: Item | undefined;

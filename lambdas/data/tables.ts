@@ -25,7 +25,7 @@ export interface TableDefinition {
   readonly appendOnly: boolean;
 }
 
-export type TableId = 'records' | 'cases' | 'lists' | 'notifications' | 'nonces' | 'audit' | 'seals';
+export type TableId = 'records' | 'cases' | 'care' | 'lists' | 'notifications' | 'nonces' | 'audit' | 'seals';
 
 export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
   records: {
@@ -43,6 +43,20 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     sortKey: 'sk',
     // kind = LEDGER or REVIEW#<status>; sorted by time, for the ledger and the review queue.
     indexes: [{ name: 'byKind', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    appendOnly: false,
+  },
+  care: {
+    id: 'care',
+    description:
+      'The care loop of each case (docs/care-loop.md): key-recipient episodes, identification and assessment history, service agreements, referrals and their transitions; idempotency claims of creates',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    // Overloaded: gsi1 and gsi2 file an item under an agency (e.g. a referral under its requester and its owner),
+    // sorted by time, so each agency lists its own items without reading anyone else's.
+    indexes: [
+      { name: 'byAgency', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+      { name: 'byCounterparty', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    ],
     appendOnly: false,
   },
   lists: {

@@ -2,6 +2,7 @@
 import type { RouteGroup } from '../routes';
 import type { HubRuntime } from '../runtime';
 import { createAuditGroup } from './audit';
+import { createCareGroup } from './care';
 import { createCasesGroup } from './cases';
 import { createConsentGroup } from './consent';
 import { createConsoleGroup } from './console';
@@ -23,6 +24,7 @@ export function createAllGroups(
     cases: createCasesGroup(runtime, options),
     lists: createListsGroup(runtime, options),
     consent: createConsentGroup(runtime, options),
+    care: createCareGroup(runtime, options),
     audit: createAuditGroup(runtime, options),
     console: createConsoleGroup(runtime, consoleFiles, options),
   };

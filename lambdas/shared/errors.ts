@@ -26,6 +26,9 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'CONFLICT'
   | 'STATE_CONFLICT'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'REFERRAL_NEEDS_AGREEMENT'
+  | 'PURPOSE_NOT_ESTABLISHED'
   | 'SERVICE_UNAVAILABLE'
   | 'DECRYPTION_FAILED'
   | 'AUDIT_UNAVAILABLE'
@@ -240,6 +243,37 @@ export class ForbiddenError extends HubError {
 export class StateConflictError extends HubError {
   readonly code = 'STATE_CONFLICT';
   readonly statusCode = 409;
+  readonly messageZh: string;
+  constructor(message: string, messageZh: string) {
+    super(message);
+    this.messageZh = messageZh;
+  }
+}
+
+/** An `Idempotency-Key` this agency used before, now with another request body (or on another route). */
+export class IdempotencyKeyReusedError extends HubError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  readonly statusCode = 422;
+  readonly messageZh = '该幂等键已用于另一请求；每次新建请使用新的幂等键';
+  constructor() {
+    super('This Idempotency-Key was used before for another request; use a new key for each create');
+  }
+}
+
+/** A referral without the guardian's agreement to follow-up services in force (a crisis referral under emergency access excepted). */
+export class ReferralNeedsAgreementError extends HubError {
+  readonly code = 'REFERRAL_NEEDS_AGREEMENT';
+  readonly statusCode = 409;
+  readonly messageZh = '监护人尚未同意接受跟进服务，不能转介（紧急访问期间的危机转介除外）';
+  constructor() {
+    super("No referral without the guardian's agreement to follow-up services in force (except a stat referral under open emergency access)");
+  }
+}
+
+/** The declared purpose is not established by the care the reader takes part in (docs/consent.md). */
+export class PurposeNotEstablishedError extends HubError {
+  readonly code = 'PURPOSE_NOT_ESTABLISHED';
+  readonly statusCode = 403;
   readonly messageZh: string;
   constructor(message: string, messageZh: string) {
     super(message);

@@ -185,6 +185,7 @@ export class HubApi extends Construct {
       coordinatingAgencyType: config.coordinatingAgencyType,
       emergencyAccessHours: config.emergencyAccessHours,
       alerts: config.alerts,
+      care: config.care,
       agencies: config.agencies,
     };
     const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: config.logRetentionDays });

@@ -118,7 +118,7 @@ describe('province stack', () => {
       expect(scans.map(([id]) => id)).toEqual([]);
       for (const s of all.filter((st) => actions(st).includes('dynamodb:BatchWriteItem'))) expect(JSON.stringify(s.Resource)).toMatch(/ListsTable/);
       for (const s of all.filter((st) => actions(st).some((a: string) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:DeleteItem'))) {
-        expect(JSON.stringify(s.Resource)).toMatch(/RecordsTable|CasesTable|ListsTable/);
+        expect(JSON.stringify(s.Resource)).toMatch(/RecordsTable|CasesTable|CareTable|ListsTable/);
         expect(JSON.stringify(s.Resource)).not.toMatch(/AuditTable|NoncesTable/);
       }
       const auditId = resources('AWS::DynamoDB::Table').find(([id]) => id.includes('Audit'))![0];

@@ -1,0 +1,64 @@
+/**
+ * What every care-loop use case receives, and the rules they share: who takes part in a case's care, the clock,
+ * and one create per idempotency key.
+ */
+import type { AgencyType } from '../../../schemas/child-record';
+import type { IdempotencyClaim } from '../../../schemas/entities/care';
+import type { CareConfig } from '../../../schemas/province-config';
+import type { FieldCipher } from '../../crypto/field-cipher';
+import { IdempotencyKeyReusedError, NotFoundError } from '../../shared/errors';
+import type { Reader } from '../consent/gate';
+import type { CaseMembership, ConsentStore, NotificationStore } from '../consent/ports';
+import type { AgreementStore, CreateOutcome } from './ports';
+
+export interface CareDeps {
+  readonly province: string;
+  readonly coordinatingAgencyType: AgencyType;
+  readonly care: CareConfig;
+  readonly cases: CaseMembership;
+  /** Consents and emergency grants of a case, for the gate and for labelling holders. */
+  readonly consents: Pick<ConsentStore, 'forCase'>;
+  readonly notifications: NotificationStore;
+  readonly cipher: FieldCipher;
+  readonly agreements: AgreementStore;
+  readonly now?: () => Date;
+}
+
+export const careNow = (deps: Pick<CareDeps, 'now'>): Date => (deps.now ?? (() => new Date()))();
+
+/** A create request's idempotency: the caller's key and the SHA-256 of the exact body it sent. */
+export interface CreateRequest {
+  readonly route: string;
+  readonly key: string;
+  readonly requestHash: string;
+}
+
+/** The case's members, if the reader holds a record in it; else NOT_FOUND (a case one does not hold does not exist for one). */
+export async function requireCaseHolder(deps: Pick<CareDeps, 'cases'>, reader: Reader, caseId: string) {
+  const members = await deps.cases.members(caseId);
+  if (!members.some((m) => m.agencyId === reader.agencyId)) throw new NotFoundError('No such case');
+  return members;
+}
+
+export function claimFor(reader: Reader, request: CreateRequest, caseId: string, resourceId: string, at: Date): IdempotencyClaim {
+  return {
+    agencyId: reader.agencyId,
+    key: request.key,
+    route: request.route,
+    requestHash: request.requestHash,
+    caseId,
+    resourceId,
+    createdAt: at.toISOString(),
+  };
+}
+
+/**
+ * What a create answers after its store call: the new resource, or (a retry) the id the first request created.
+ * The same key with another body or on another route is refused; it never creates a twin.
+ */
+export function settleCreate(outcome: CreateOutcome, request: CreateRequest): { created: boolean; resourceId?: string } {
+  if (outcome.created) return { created: true };
+  const { earlier } = outcome;
+  if (earlier.route !== request.route || earlier.requestHash !== request.requestHash) throw new IdempotencyKeyReusedError();
+  return { created: false, resourceId: earlier.resourceId };
+}

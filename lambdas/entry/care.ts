@@ -1,0 +1,5 @@
+/** Lambda entry for route group `care`. */
+import { createCareGroup } from '../groups/care';
+import { runtimeFromEnvironment } from './environment';
+
+export const handler = createCareGroup(runtimeFromEnvironment());

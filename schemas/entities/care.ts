@@ -1,0 +1,47 @@
+/**
+ * The care loop's model (docs/care-loop.md): service agreements, and the idempotency claim every create writes
+ * with what it creates. Key-recipient episodes, assessments and referrals join them here.
+ */
+
+/** The guardian's answer to the assessment result and to follow-up services (FHIR Consent, scope treatment). */
+export interface Agreement {
+  readonly agreementId: string;
+  readonly caseId: string;
+  /** The assessment whose result the guardian was shown, when given. */
+  readonly assessmentId?: string;
+  readonly agreesWithAssessment: boolean;
+  readonly agreesToFollowUp: boolean;
+  /** Why the guardian declined either; set exactly when one of the two is false. */
+  readonly declineReason?: string;
+  /** The child's own view, recorded at any age and shown to every later referral owner. */
+  readonly childView: 'agrees' | 'objects' | 'not_asked' | 'unable_to_express';
+  /** After this, the agreement no longer counts as in force (absent: until a newer agreement replaces it). */
+  readonly validUntil?: string;
+  readonly evidenceSha256: string;
+  /** When the guardian gave it (the signed form's collection time): the newest one is the one in force. */
+  readonly agreedAt: string;
+  readonly recordedBy: string;
+  readonly recordedAt: string;
+}
+
+export interface StoredAgreement extends Agreement {
+  /** Sealed guardian identity, evidence reference and collector (JSON of SealedFields). */
+  readonly sealed: string;
+}
+
+/**
+ * One create request of one agency, by its `Idempotency-Key`: written in the same transaction as what it created,
+ * so a retry finds the first result, and the same key with another body is refused.
+ */
+export interface IdempotencyClaim {
+  readonly agencyId: string;
+  readonly key: string;
+  /** The route the key was used on (`POST /v1/cases/{caseId}/agreements`). */
+  readonly route: string;
+  /** SHA-256 (hex) of the exact request body. */
+  readonly requestHash: string;
+  readonly caseId: string;
+  /** The id of what the first request created. */
+  readonly resourceId: string;
+  readonly createdAt: string;
+}
