@@ -31,6 +31,7 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'GET /v1/notifications': 'consent',
   'POST /v1/cases/{caseId}/agreements': 'care',
   'GET /v1/cases/{caseId}/agreements': 'care',
+  'GET /v1/worklist': 'care',
   'GET /v1/audit/verify': 'audit',
   'POST /v1/audit/digests': 'audit',
   'GET /v1/audit/events': 'audit',

@@ -21,6 +21,7 @@ import type { ConsentDeps } from './domain/consent/consent-service';
 import type { CareDeps } from './domain/care/care-deps';
 import { CareTable } from './data/care-table';
 import { AgreementsTable } from './data/agreements-table';
+import { WorklistTable } from './data/worklist-table';
 import { careConfig } from '../schemas/province-config';
 import type { DigestSigner } from './crypto/digest-signer';
 import type { OfficerDeps } from './domain/audit/officer-queries';
@@ -127,6 +128,8 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       notifications,
       cipher,
       agreements: new AgreementsTable(care),
+      worklist: new WorklistTable(care),
+      agencies: settings.registry.agencies.map((a) => ({ id: a.id, type: a.type })),
     },
     officers: { events: auditTable, seals, signer: settings.signer, cases: casesTable, notifications, thresholds: settings.registry.alerts ?? DEFAULT_ALERTS },
   };

@@ -18,7 +18,7 @@ import {
   splitBody,
   splitResponse,
 } from './cases';
-import { agreementBody, agreementsResponse, agreementView, idempotencyKeyHeader } from './care';
+import { agreementBody, agreementsResponse, agreementView, idempotencyKeyHeader, worklistQuery, worklistResponse } from './care';
 import { CONSOLE_CONFIG_FILE, CONSOLE_FILES } from './console';
 import { caseIdParam, consentIdParam, recordIdParam, reviewIdParam } from './common';
 import { jobIdParam, listJobQuery, listJobResponse, submitListResponse } from './lists';
@@ -289,6 +289,14 @@ export const API_ROUTES = {
     auth: 'signed',
     pathParams: { caseId: caseIdParam },
     responses: { 200: { description: 'Agreements; other holders as `holder:N` unless consent lets you know who', schema: agreementsResponse } },
+  },
+  'GET /v1/worklist': {
+    summary:
+      "Your agency's worklist: what you have to do for a case (decide an enrolment proposal, re-refer or close after a rejected referral), newest first; `status=done` for what was done",
+    summaryZh: '本机构待办：需为个案处理的事项（审核重点关爱纳入建议、转介被拒后重新转介或结案等），按时间倒序；status=done 查看已办',
+    auth: 'signed',
+    query: worklistQuery,
+    responses: { 200: { description: 'A page of work items; `cursor` continues', schema: worklistResponse } },
   },
   'GET /v1/audit/verify': {
     summary:

@@ -1,4 +1,4 @@
-/** API schemas of the care loop (docs/care-loop.md): service agreements. */
+/** API schemas of the care loop (docs/care-loop.md): service agreements, the worklist. */
 import * as z from 'zod';
 import { GUARDIAN_RELATIONS } from './child-record';
 import { caseIdParam } from './common';
@@ -79,3 +79,29 @@ export const agreementsResponse = z.object({
   items: z.array(agreementView).meta({ description: 'Newest first' }),
   followUpAgreed: z.boolean().meta({ description: 'Whether an agreement to follow-up services is in force now' }),
 });
+
+/** What a worklist item asks of the agency (docs/care-loop.md, "Worklist"). */
+export const WORK_KINDS = ['key_recipient_proposal', 're_refer_or_close'] as const;
+export type WorkKind = (typeof WORK_KINDS)[number];
+
+export const worklistQuery = z.strictObject({
+  status: z.enum(['open', 'done']).default('open'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(2048).optional(),
+});
+
+export const workItemView = z
+  .object({
+    workItemId: z.string(),
+    kind: z.enum(WORK_KINDS),
+    caseId: caseIdParam,
+    subjectId: z.string(),
+    createdAt: z.iso.datetime(),
+    due: z.iso.datetime().optional(),
+    status: z.enum(['open', 'done']),
+    closedAt: z.iso.datetime().optional(),
+    detail: z.record(z.string(), z.string()).optional().meta({ description: 'Codes only' }),
+  })
+  .meta({ id: 'WorkItem' });
+
+export const worklistResponse = z.object({ items: z.array(workItemView), cursor: z.string().optional() }).meta({ id: 'Worklist' });

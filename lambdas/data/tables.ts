@@ -54,8 +54,8 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     // Overloaded: gsi1 and gsi2 file an item under an agency (e.g. a referral under its requester and its owner),
     // sorted by time, so each agency lists its own items without reading anyone else's.
     indexes: [
-      { name: 'byAgency', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-      { name: 'byCounterparty', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+      { name: 'byAgency', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', include: 'all' },
+      { name: 'byCounterparty', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', include: 'all' },
     ],
     appendOnly: false,
   },

@@ -1,5 +1,6 @@
-/** Route group `care`: the care loop (docs/care-loop.md): service agreements. */
+/** Route group `care`: the care loop (docs/care-loop.md): service agreements, the worklist. */
 import { listAgreementsHandler, recordAgreementHandler } from '../handlers/care/agreements';
+import { worklistHandler } from '../handlers/care/worklist';
 import type { HubRuntime } from '../runtime';
 import { createSignedGroup, type GroupHandler, type SignedGroupOptions } from './signed-group';
 
@@ -10,6 +11,7 @@ export function createCareGroup(runtime: HubRuntime, options?: SignedGroupOption
     {
       'POST /v1/cases/{caseId}/agreements': recordAgreementHandler(deps),
       'GET /v1/cases/{caseId}/agreements': listAgreementsHandler(deps),
+      'GET /v1/worklist': worklistHandler(deps),
     },
     options,
   );

@@ -45,3 +45,24 @@ export interface IdempotencyClaim {
   readonly resourceId: string;
   readonly createdAt: string;
 }
+
+/**
+ * One item of an agency's worklist (FHIR Task, `status` requested/completed): something the agency has to do for a
+ * case, e.g. decide an enrolment proposal or re-refer a child after a rejected referral. Codes only.
+ */
+export interface WorkItem {
+  /** Derived from (agency, kind, subject): one item per thing to do, however often it is raised. */
+  readonly workItemId: string;
+  /** Whose worklist. */
+  readonly agencyId: string;
+  readonly kind: string;
+  readonly caseId: string;
+  /** What the item is about (a proposal id, a referral id). */
+  readonly subjectId: string;
+  readonly createdAt: string;
+  readonly due?: string;
+  readonly status: 'open' | 'done';
+  readonly closedAt?: string;
+  /** Codes that help decide without opening records (e.g. `{ reasons: 'high_risk' }`); never personal data. */
+  readonly detail?: Readonly<Record<string, string>>;
+}

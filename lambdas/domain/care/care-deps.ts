@@ -9,7 +9,7 @@ import type { FieldCipher } from '../../crypto/field-cipher';
 import { IdempotencyKeyReusedError, NotFoundError } from '../../shared/errors';
 import type { Reader } from '../consent/gate';
 import type { CaseMembership, ConsentStore, NotificationStore } from '../consent/ports';
-import type { AgreementStore, CreateOutcome } from './ports';
+import type { AgreementStore, CreateOutcome, WorkItemStore } from './ports';
 
 export interface CareDeps {
   readonly province: string;
@@ -21,6 +21,9 @@ export interface CareDeps {
   readonly notifications: NotificationStore;
   readonly cipher: FieldCipher;
   readonly agreements: AgreementStore;
+  readonly worklist: WorkItemStore;
+  /** The province's agency systems (registry): who holds the coordinating role, whom an agency type names. */
+  readonly agencies: readonly { readonly id: string; readonly type: AgencyType }[];
   readonly now?: () => Date;
 }
 

@@ -2,7 +2,8 @@
  * The stores the care loop needs (docs/care-loop.md), declared here and implemented in lambdas/data (which never
  * imports the domain: it satisfies these shapes structurally; lambdas/runtime.ts wires one to the other).
  */
-import type { IdempotencyClaim, StoredAgreement } from '../../../schemas/entities/care';
+import type { IdempotencyClaim, StoredAgreement, WorkItem } from '../../../schemas/entities/care';
+import type { Page } from '../../../schemas/entities/page';
 
 /** What a create wrote first under an idempotency key, or that it wrote now. */
 export type CreateOutcome = { readonly created: true } | { readonly created: false; readonly earlier: IdempotencyClaim };
@@ -13,4 +14,15 @@ export interface AgreementStore {
   create(agreement: StoredAgreement, claim: IdempotencyClaim): Promise<CreateOutcome>;
   /** Every agreement of a case, newest `agreedAt` first. */
   forCase(caseId: string): Promise<StoredAgreement[]>;
+}
+
+/** Agencies' worklists. */
+export interface WorkItemStore {
+  /** Adds the item unless an item with its id exists (open or done): raising the same thing twice is one item. */
+  add(item: WorkItem): Promise<boolean>;
+  /** Marks an open item done; false when there is no open item with this id. */
+  close(agencyId: string, workItemId: string, at: string): Promise<boolean>;
+  get(agencyId: string, workItemId: string): Promise<WorkItem | undefined>;
+  /** One agency's items of one status, newest first. */
+  forAgency(agencyId: string, status: WorkItem['status'], options: { limit: number; cursor?: string }): Promise<Page<WorkItem>>;
 }
