@@ -22,6 +22,7 @@ import type { CareDeps } from './domain/care/care-deps';
 import { CareTable } from './data/care-table';
 import { AgreementsTable } from './data/agreements-table';
 import { WorklistTable } from './data/worklist-table';
+import { CareTeamsTable } from './data/care-teams-table';
 import { careConfig } from '../schemas/province-config';
 import type { DigestSigner } from './crypto/digest-signer';
 import type { OfficerDeps } from './domain/audit/officer-queries';
@@ -129,6 +130,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       cipher,
       agreements: new AgreementsTable(care),
       worklist: new WorklistTable(care),
+      careTeams: new CareTeamsTable(care),
       agencies: settings.registry.agencies.map((a) => ({ id: a.id, type: a.type })),
     },
     officers: { events: auditTable, seals, signer: settings.signer, cases: casesTable, notifications, thresholds: settings.registry.alerts ?? DEFAULT_ALERTS },

@@ -18,7 +18,19 @@ import {
   splitBody,
   splitResponse,
 } from './cases';
-import { agreementBody, agreementsResponse, agreementView, idempotencyKeyHeader, worklistQuery, worklistResponse } from './care';
+import {
+  agreementBody,
+  agreementsResponse,
+  agreementView,
+  careTeamMemberBody,
+  careTeamMemberView,
+  careTeamResponse,
+  endMemberBody,
+  idempotencyKeyHeader,
+  memberIdParam,
+  worklistQuery,
+  worklistResponse,
+} from './care';
 import { CONSOLE_CONFIG_FILE, CONSOLE_FILES } from './console';
 import { caseIdParam, consentIdParam, recordIdParam, reviewIdParam } from './common';
 import { jobIdParam, listJobQuery, listJobResponse, submitListResponse } from './lists';
@@ -297,6 +309,35 @@ export const API_ROUTES = {
     auth: 'signed',
     query: worklistQuery,
     responses: { 200: { description: 'A page of work items; `cursor` continues', schema: worklistResponse } },
+  },
+  'POST /v1/cases/{caseId}/care-team': {
+    summary:
+      "Add a member to the child's care team (growth mentor, peer partner, paired carer, children's director, psychiatrist, …) by role, agency and opaque staff id; a peer partner is another child and carries no identifier. A holder adds its own staff; the coordinating role any agency's",
+    summaryZh:
+      '添加关爱团队成员（成长导师、互助伙伴、结对关爱人、儿童主任、精神科医生等），按角色、机构及经办人编号记录；互助伙伴为其他儿童，不记录任何身份信息。持有机构添加本机构人员，统筹部门可添加任一机构人员',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    headers: { 'Idempotency-Key': idempotencyKeyHeader },
+    body: careTeamMemberBody,
+    responses: {
+      201: { description: 'The member', schema: careTeamMemberView },
+      200: { description: 'A retry with the same Idempotency-Key and body: the member the first request added', schema: careTeamMemberView },
+    },
+  },
+  'GET /v1/cases/{caseId}/care-team': {
+    summary: "The child's care team, active and planned members first. Holders, the coordinating role and agencies with a member",
+    summaryZh: '儿童的关爱团队（在岗及待岗成员在前）。限个案记录持有机构、统筹部门及有成员在团队中的机构',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    responses: { 200: { description: 'The care team', schema: careTeamResponse } },
+  },
+  'POST /v1/cases/{caseId}/care-team/{memberId}/end': {
+    summary: "End a care-team membership, with a reason. The member's agency or the coordinating role; once",
+    summaryZh: '结束关爱团队成员身份（须说明原因）。限成员所属机构或统筹部门；仅可结束一次',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam, memberId: memberIdParam },
+    body: endMemberBody,
+    responses: { 200: { description: 'The ended membership', schema: careTeamMemberView } },
   },
   'GET /v1/audit/verify': {
     summary:

@@ -1,4 +1,4 @@
-/** API schemas of the care loop (docs/care-loop.md): service agreements, the worklist. */
+/** API schemas of the care loop (docs/care-loop.md): service agreements, the worklist, care teams. */
 import * as z from 'zod';
 import { GUARDIAN_RELATIONS } from './child-record';
 import { caseIdParam } from './common';
@@ -105,3 +105,73 @@ export const workItemView = z
   .meta({ id: 'WorkItem' });
 
 export const worklistResponse = z.object({ items: z.array(workItemView), cursor: z.string().optional() }).meta({ id: 'Worklist' });
+
+/** Care-team roles named by the 2023 opinions and local practice (成长导师, 互助伙伴, 结对关爱, 儿童主任, 儿童督导员, …). */
+export const CARE_TEAM_ROLES = [
+  'growth_mentor',
+  'peer_partner',
+  'paired_carer',
+  'children_director',
+  'child_supervisor',
+  'psych_teacher',
+  'social_worker',
+  'volunteer',
+  'psychiatrist',
+] as const;
+export const CARE_TEAM_END_REASONS = ['completed', 'reassigned', 'child_exited', 'member_left', 'other'] as const;
+
+export const memberIdParam = z
+  .string()
+  .regex(/^ctm_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a care-team member id (ctm_ and 26 characters)' })
+  .meta({ description: 'Care-team member id' });
+
+const staffId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, { message: "an opaque staff id of the member's agency (letters, digits, . _ : -), never a name" });
+
+export const careTeamMemberBody = z
+  .strictObject({
+    role: z.enum(CARE_TEAM_ROLES),
+    agencyId: z
+      .string()
+      .min(3)
+      .max(64)
+      .optional()
+      .meta({ description: "The member's agency; default yours (another agency's member: the coordinating role only)" }),
+    staffId: staffId
+      .optional()
+      .meta({ description: 'Required for every role but peer_partner; refused for a peer partner (another child: nothing identifies them)' }),
+    start: z.iso.date().optional().meta({ description: 'Default today' }),
+    end: z.iso.date().optional().meta({ description: 'Planned end, when known' }),
+  })
+  .superRefine((m, ctx) => {
+    if (m.role === 'peer_partner' && m.staffId !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['staffId'],
+        ...says('a peer partner is another child: store nothing that identifies them', '互助伙伴为其他儿童，不得记录任何可识别其身份的信息'),
+      });
+    }
+    if (m.role !== 'peer_partner' && m.staffId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['staffId'], ...says('required for this role', '该角色须填写经办人编号') });
+    }
+    if (m.start && m.end && m.end < m.start) ctx.addIssue({ code: 'custom', path: ['end'], ...says('must not be before start', '不能早于开始日期') });
+  });
+export type CareTeamMemberInput = z.output<typeof careTeamMemberBody>;
+
+export const endMemberBody = z.strictObject({ reason: z.enum(CARE_TEAM_END_REASONS) });
+
+export const careTeamMemberView = z
+  .object({
+    memberId: memberIdParam,
+    caseId: caseIdParam,
+    role: z.enum(CARE_TEAM_ROLES),
+    agencyId: z.string().meta({ description: 'Your agency, or `holder:N` unless consent lets you know who' }),
+    staffId: z.string().optional().meta({ description: "Only to the member's own agency and the coordinating role" }),
+    start: z.iso.date(),
+    end: z.iso.date().optional(),
+    status: z.enum(['active', 'planned', 'ended']).meta({ description: 'By the date in China Standard Time' }),
+    endedAt: z.iso.datetime().optional(),
+    endReason: z.enum(CARE_TEAM_END_REASONS).optional(),
+  })
+  .meta({ id: 'CareTeamMember' });
+
+export const careTeamResponse = z.object({ caseId: caseIdParam, items: z.array(careTeamMemberView) }).meta({ id: 'CareTeam' });

@@ -1,6 +1,7 @@
-/** Route group `care`: the care loop (docs/care-loop.md): service agreements, the worklist. */
+/** Route group `care`: the care loop (docs/care-loop.md): service agreements, the worklist, care teams. */
 import { listAgreementsHandler, recordAgreementHandler } from '../handlers/care/agreements';
 import { worklistHandler } from '../handlers/care/worklist';
+import { addCareTeamMemberHandler, endCareTeamMemberHandler, listCareTeamHandler } from '../handlers/care/care-team';
 import type { HubRuntime } from '../runtime';
 import { createSignedGroup, type GroupHandler, type SignedGroupOptions } from './signed-group';
 
@@ -12,6 +13,9 @@ export function createCareGroup(runtime: HubRuntime, options?: SignedGroupOption
       'POST /v1/cases/{caseId}/agreements': recordAgreementHandler(deps),
       'GET /v1/cases/{caseId}/agreements': listAgreementsHandler(deps),
       'GET /v1/worklist': worklistHandler(deps),
+      'POST /v1/cases/{caseId}/care-team': addCareTeamMemberHandler(deps),
+      'GET /v1/cases/{caseId}/care-team': listCareTeamHandler(deps),
+      'POST /v1/cases/{caseId}/care-team/{memberId}/end': endCareTeamMemberHandler(deps),
     },
     options,
   );

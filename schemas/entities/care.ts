@@ -66,3 +66,25 @@ export interface WorkItem {
   /** Codes that help decide without opening records (e.g. `{ reasons: 'high_risk' }`); never personal data. */
   readonly detail?: Readonly<Record<string, string>>;
 }
+
+/**
+ * A member of a child's care team (FHIR CareTeam.participant): a growth mentor, paired carer, psychiatrist, …
+ * identified by an opaque staff id of their agency. A peer partner is another child: nothing identifies them.
+ */
+export interface CareTeamMember {
+  readonly memberId: string;
+  readonly caseId: string;
+  readonly role: string;
+  readonly agencyId: string;
+  /** Opaque staff id in the member's agency; absent for a peer partner. */
+  readonly staffId?: string;
+  readonly start: string;
+  /** Planned end of the membership, when known. */
+  readonly end?: string;
+  readonly addedBy: string;
+  readonly addedAt: string;
+  /** Set once the membership was ended early or closed. */
+  readonly endedAt?: string;
+  readonly endedBy?: string;
+  readonly endReason?: string;
+}

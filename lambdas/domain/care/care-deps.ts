@@ -9,7 +9,7 @@ import type { FieldCipher } from '../../crypto/field-cipher';
 import { IdempotencyKeyReusedError, NotFoundError } from '../../shared/errors';
 import type { Reader } from '../consent/gate';
 import type { CaseMembership, ConsentStore, NotificationStore } from '../consent/ports';
-import type { AgreementStore, CreateOutcome, WorkItemStore } from './ports';
+import type { AgreementStore, CareTeamStore, CreateOutcome, WorkItemStore } from './ports';
 
 export interface CareDeps {
   readonly province: string;
@@ -22,12 +22,19 @@ export interface CareDeps {
   readonly cipher: FieldCipher;
   readonly agreements: AgreementStore;
   readonly worklist: WorkItemStore;
+  readonly careTeams: CareTeamStore;
   /** The province's agency systems (registry): who holds the coordinating role, whom an agency type names. */
   readonly agencies: readonly { readonly id: string; readonly type: AgencyType }[];
   readonly now?: () => Date;
 }
 
 export const careNow = (deps: Pick<CareDeps, 'now'>): Date => (deps.now ?? (() => new Date()))();
+
+/** The calendar date in China Standard Time (UTC+8, no daylight saving): what "today" means to the agencies. */
+export const chinaDate = (at: Date): string => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+/** Whether the agency is one of the coordinating role's systems. */
+export const isCoordinator = (deps: Pick<CareDeps, 'coordinatingAgencyType'>, reader: Reader): boolean => reader.agencyType === deps.coordinatingAgencyType;
 
 /** A create request's idempotency: the caller's key and the SHA-256 of the exact body it sent. */
 export interface CreateRequest {

@@ -2,7 +2,7 @@
  * The stores the care loop needs (docs/care-loop.md), declared here and implemented in lambdas/data (which never
  * imports the domain: it satisfies these shapes structurally; lambdas/runtime.ts wires one to the other).
  */
-import type { IdempotencyClaim, StoredAgreement, WorkItem } from '../../../schemas/entities/care';
+import type { CareTeamMember, IdempotencyClaim, StoredAgreement, WorkItem } from '../../../schemas/entities/care';
 import type { Page } from '../../../schemas/entities/page';
 
 /** What a create wrote first under an idempotency key, or that it wrote now. */
@@ -25,4 +25,12 @@ export interface WorkItemStore {
   get(agencyId: string, workItemId: string): Promise<WorkItem | undefined>;
   /** One agency's items of one status, newest first. */
   forAgency(agencyId: string, status: WorkItem['status'], options: { limit: number; cursor?: string }): Promise<Page<WorkItem>>;
+}
+
+/** Care teams: members are written once (with the create's claim) and ended once. */
+export interface CareTeamStore {
+  create(member: CareTeamMember, claim: IdempotencyClaim): Promise<CreateOutcome>;
+  forCase(caseId: string): Promise<CareTeamMember[]>;
+  /** Ends a membership once; false when it had ended already (or does not exist). */
+  end(caseId: string, memberId: string, ended: { at: string; by: string; reason: string }): Promise<boolean>;
 }
