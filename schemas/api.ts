@@ -18,19 +18,8 @@ import {
   splitBody,
   splitResponse,
 } from './cases';
-import {
-  agreementBody,
-  agreementsResponse,
-  agreementView,
-  careTeamMemberBody,
-  careTeamMemberView,
-  careTeamResponse,
-  endMemberBody,
-  idempotencyKeyHeader,
-  memberIdParam,
-  worklistQuery,
-  worklistResponse,
-} from './care';
+import { CARE_ROUTES } from './api-care';
+import type { RouteContract } from './route-contract';
 import { CONSOLE_CONFIG_FILE, CONSOLE_FILES } from './console';
 import { caseIdParam, consentIdParam, recordIdParam, reviewIdParam } from './common';
 import { jobIdParam, listJobQuery, listJobResponse, submitListResponse } from './lists';
@@ -81,23 +70,6 @@ export const recordResponse = z
 export const healthResponse = z
   .object({ status: z.literal('ok'), hubId: z.string(), province: z.string(), protocol: z.literal('xinqiao-signed-request/v1') })
   .meta({ id: 'HealthResponse' });
-
-export interface RouteContract {
-  readonly summary: string;
-  readonly summaryZh: string;
-  /** `signed`: protocol v1 Authorization required; `public`: no authentication. */
-  readonly auth: 'signed' | 'public';
-  readonly pathParams?: Readonly<Record<string, z.ZodType>>;
-  /** Required request headers (the `Idempotency-Key` of every create). */
-  readonly headers?: Readonly<Record<string, z.ZodType>>;
-  /** A z.object of query parameters. */
-  readonly query?: z.ZodObject;
-  readonly body?: z.ZodType;
-  /** Media types of a raw (non-JSON) body. */
-  readonly rawBody?: readonly string[];
-  /** `mediaTypes`: what the body is when not JSON (the OpenAPI document declares each; default application/json). */
-  readonly responses: Readonly<Record<number, { description: string; schema: z.ZodType; mediaTypes?: readonly string[] }>>;
-}
 
 export const API_ROUTES = {
   'GET /v1/health': {
@@ -282,63 +254,7 @@ export const API_ROUTES = {
       },
     },
   },
-  'POST /v1/cases/{caseId}/agreements': {
-    summary:
-      "Record the guardian's service agreement: agrees with the assessment result and to follow-up services, or declines with a reason; the child's own view beside it. Immutable: a change is a new agreement. A holder of the case only",
-    summaryZh: '记录监护人服务同意：认同评估结果并同意接受跟进服务，或不同意（须说明原因），并记录儿童本人意见。不可修改，变更须新建。仅限个案记录持有机构',
-    auth: 'signed',
-    pathParams: { caseId: caseIdParam },
-    headers: { 'Idempotency-Key': idempotencyKeyHeader },
-    body: agreementBody,
-    responses: {
-      201: { description: 'The agreement', schema: agreementView },
-      200: { description: 'A retry with the same Idempotency-Key and body: the agreement the first request recorded', schema: agreementView },
-    },
-  },
-  'GET /v1/cases/{caseId}/agreements': {
-    summary: "A case's service agreements, newest first, and whether an agreement to follow-up is in force. A holder of the case only",
-    summaryZh: '个案的服务同意记录（按时间倒序）及当前是否同意接受跟进服务。仅限个案记录持有机构',
-    auth: 'signed',
-    pathParams: { caseId: caseIdParam },
-    responses: { 200: { description: 'Agreements; other holders as `holder:N` unless consent lets you know who', schema: agreementsResponse } },
-  },
-  'GET /v1/worklist': {
-    summary:
-      "Your agency's worklist: what you have to do for a case (decide an enrolment proposal, re-refer or close after a rejected referral), newest first; `status=done` for what was done",
-    summaryZh: '本机构待办：需为个案处理的事项（审核重点关爱纳入建议、转介被拒后重新转介或结案等），按时间倒序；status=done 查看已办',
-    auth: 'signed',
-    query: worklistQuery,
-    responses: { 200: { description: 'A page of work items; `cursor` continues', schema: worklistResponse } },
-  },
-  'POST /v1/cases/{caseId}/care-team': {
-    summary:
-      "Add a member to the child's care team (growth mentor, peer partner, paired carer, children's director, psychiatrist, …) by role, agency and opaque staff id; a peer partner is another child and carries no identifier. A holder adds its own staff; the coordinating role any agency's",
-    summaryZh:
-      '添加关爱团队成员（成长导师、互助伙伴、结对关爱人、儿童主任、精神科医生等），按角色、机构及经办人编号记录；互助伙伴为其他儿童，不记录任何身份信息。持有机构添加本机构人员，统筹部门可添加任一机构人员',
-    auth: 'signed',
-    pathParams: { caseId: caseIdParam },
-    headers: { 'Idempotency-Key': idempotencyKeyHeader },
-    body: careTeamMemberBody,
-    responses: {
-      201: { description: 'The member', schema: careTeamMemberView },
-      200: { description: 'A retry with the same Idempotency-Key and body: the member the first request added', schema: careTeamMemberView },
-    },
-  },
-  'GET /v1/cases/{caseId}/care-team': {
-    summary: "The child's care team, active and planned members first. Holders, the coordinating role and agencies with a member",
-    summaryZh: '儿童的关爱团队（在岗及待岗成员在前）。限个案记录持有机构、统筹部门及有成员在团队中的机构',
-    auth: 'signed',
-    pathParams: { caseId: caseIdParam },
-    responses: { 200: { description: 'The care team', schema: careTeamResponse } },
-  },
-  'POST /v1/cases/{caseId}/care-team/{memberId}/end': {
-    summary: "End a care-team membership, with a reason. The member's agency or the coordinating role; once",
-    summaryZh: '结束关爱团队成员身份（须说明原因）。限成员所属机构或统筹部门；仅可结束一次',
-    auth: 'signed',
-    pathParams: { caseId: caseIdParam, memberId: memberIdParam },
-    body: endMemberBody,
-    responses: { 200: { description: 'The ended membership', schema: careTeamMemberView } },
-  },
+  ...CARE_ROUTES,
   'GET /v1/audit/verify': {
     summary:
       'Verify the audit trail (hash chains, heads, signed digests), in full or from the last verified signed digest; names the first changed, deleted, reordered or cut-off event. Privacy officers only',
@@ -404,4 +320,5 @@ export const API_ROUTES = {
   },
 } as const satisfies Record<string, RouteContract>;
 
+export type { RouteContract } from './route-contract';
 export type RouteKey = keyof typeof API_ROUTES;

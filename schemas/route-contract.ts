@@ -1,0 +1,19 @@
+/** The shape of one route of the API contract (schemas/api.ts), from which the OpenAPI document is generated. */
+import type * as z from 'zod';
+
+export interface RouteContract {
+  readonly summary: string;
+  readonly summaryZh: string;
+  /** `signed`: protocol v1 Authorization required; `public`: no authentication. */
+  readonly auth: 'signed' | 'public';
+  readonly pathParams?: Readonly<Record<string, z.ZodType>>;
+  /** Required request headers (the `Idempotency-Key` of every create). */
+  readonly headers?: Readonly<Record<string, z.ZodType>>;
+  /** A z.object of query parameters. */
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  /** Media types of a raw (non-JSON) body. */
+  readonly rawBody?: readonly string[];
+  /** `mediaTypes`: what the body is when not JSON (the OpenAPI document declares each; default application/json). */
+  readonly responses: Readonly<Record<number, { description: string; schema: z.ZodType; mediaTypes?: readonly string[] }>>;
+}
