@@ -32,6 +32,7 @@ export const CARE_ROUTES = {
   'GET /v1/cases/{caseId}/agreements': {
     summary: "A case's service agreements, newest first, and whether an agreement to follow-up is in force. A holder of the case only",
     summaryZh: '个案的服务同意记录（按时间倒序）及当前是否同意接受跟进服务。仅限个案记录持有机构',
+    discloses: true,
     auth: 'signed',
     pathParams: { caseId: caseIdParam },
     responses: { 200: { description: 'Agreements; other holders as `holder:N` unless consent lets you know who', schema: agreementsResponse } },
@@ -61,6 +62,7 @@ export const CARE_ROUTES = {
   'GET /v1/cases/{caseId}/care-team': {
     summary: "The child's care team, active and planned members first. Holders, the coordinating role and agencies with a member",
     summaryZh: '儿童的关爱团队（在岗及待岗成员在前）。限个案记录持有机构、统筹部门及有成员在团队中的机构',
+    discloses: true,
     auth: 'signed',
     pathParams: { caseId: caseIdParam },
     responses: { 200: { description: 'The care team', schema: careTeamResponse } },

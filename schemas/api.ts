@@ -97,6 +97,7 @@ export const API_ROUTES = {
   'GET /v1/records/{recordId}': {
     summary: 'Read a record; only the publishing agency gets it, anyone else gets 404',
     summaryZh: '读取本机构发布的记录（其他机构一律返回 404）',
+    discloses: true,
     auth: 'signed',
     pathParams: { recordId: recordIdParam },
     responses: { 200: { description: 'The current version of the record', schema: recordResponse } },
@@ -212,6 +213,7 @@ export const API_ROUTES = {
     summary:
       'The case for a declared purpose (claim "purpose"): own records in full, others only as consent or emergency access allows, with what was withheld and why',
     summaryZh: '按声明目的读取个案：本机构记录完整可见，其他机构记录仅按同意或紧急访问披露，并列明未披露项及原因',
+    discloses: true,
     auth: 'signed',
     pathParams: { caseId: caseIdParam },
     responses: { 200: { description: 'The gated case view', schema: caseViewResponse } },
@@ -220,6 +222,7 @@ export const API_ROUTES = {
     summary:
       'Open emergency access to a case without consent, for a crisis: bounded in time, this agency only, audited at high severity, privacy officers notified',
     summaryZh: '危机情况下无同意开启紧急访问：限时、仅限本机构、高等级审计并通知隐私官',
+    discloses: true,
     auth: 'signed',
     pathParams: { caseId: caseIdParam },
     body: emergencyBody,

@@ -14,6 +14,12 @@ export interface RouteContract {
   readonly body?: z.ZodType;
   /** Media types of a raw (non-JSON) body. */
   readonly rawBody?: readonly string[];
+  /**
+   * The route reads a child's data (or care facts about the child): its allowed requests are disclosures, listed in
+   * the case's access report (lambdas/domain/audit/officer-queries.ts). Its handler records what it disclosed and on
+   * what basis in the audit event (`context.hub.disclosure`).
+   */
+  readonly discloses?: boolean;
   /** `mediaTypes`: what the body is when not JSON (the OpenAPI document declares each; default application/json). */
   readonly responses: Readonly<Record<number, { description: string; schema: z.ZodType; mediaTypes?: readonly string[] }>>;
 }

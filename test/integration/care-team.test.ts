@@ -101,4 +101,21 @@ describe('care team', () => {
     const unknownMember = await edu.post<any>(`${team(caseId)}/ctm_00000000000000000000000000/end`, { reason: 'completed' });
     expect(unknownMember.status).toBe(404);
   });
+
+  it('every read of the team is a disclosure in the case’s access report, with its basis', async () => {
+    const { caseId } = await makeCareCase(t);
+    await t
+      .client('xz-civil-affairs')
+      .post<any>(team(caseId), { role: 'paired_carer', agencyId: 'xz-womens-federation', staffId: 'WF-9' }, keyed(randomUUID()));
+    await t.client('xz-womens-federation').get<any>(team(caseId));
+    await t.client('xz-education').get<any>(team(caseId));
+    await t.client('xz-youth-league').get<any>(team(caseId)); // refused: not a disclosure
+    const report = await t.client('officer-zhang', 'officer-zhang').get<any>(`/v1/audit/cases/${caseId}/access-report`);
+    expect(report.status, JSON.stringify(report.body)).toBe(200);
+    const reads = report.body.entries.filter((e: any) => e.route === 'GET /v1/cases/{caseId}/care-team');
+    expect(reads.map((e: any) => [e.agencyId, e.legalBasis, e.categories])).toEqual([
+      ['xz-womens-federation', ['care_team'], ['care_team']],
+      ['xz-education', ['case_holder'], ['care_team']],
+    ]);
+  });
 });

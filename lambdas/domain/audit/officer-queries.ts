@@ -5,6 +5,7 @@
  * access report, reading only the events filed under that case and the cases
  * it was merged from or split from.
  */
+import { API_ROUTES, type RouteContract } from '../../../schemas/api';
 import * as z from 'zod';
 import type { ChainedEvent } from '../../../schemas/entities/audit';
 import { PRIVACY_OFFICERS } from '../../../schemas/entities/notifications';
@@ -212,8 +213,10 @@ export interface AccessEntry {
   readonly eventId: string;
 }
 
-/** Routes that disclose a child's data. */
-const DISCLOSURES = ['GET /v1/cases/{caseId}', 'GET /v1/records/{recordId}', 'POST /v1/cases/{caseId}/emergency'];
+/** Routes that disclose a child's data: each route of the contract says whether it does (`discloses`). */
+const DISCLOSURES: readonly string[] = Object.entries(API_ROUTES as Readonly<Record<string, RouteContract>>)
+  .filter(([, route]) => route.discloses)
+  .map(([key]) => key);
 /** How far back through merges and splits the report follows a case. */
 const MAX_LINEAGE = 32;
 
@@ -291,6 +294,15 @@ function accessEntryOf(e: EventView): AccessEntry | undefined {
   }
   if (e.route === 'GET /v1/records/{recordId}') return { ...base, legalBasis: ['own_record'], consentIds: [], categories: ['all'] };
   if (e.route === 'POST /v1/cases/{caseId}/emergency') return { ...base, legalBasis: ['emergency'], consentIds: [], categories: ['all'] };
+  // Care-loop reads record what they disclosed, and on what basis, as the case view does.
+  if (d) {
+    return {
+      ...base,
+      legalBasis: [...(d.legalBasis ?? [])].sort(),
+      consentIds: d.consentIds ?? [],
+      categories: [...new Set((d.disclosed ?? []).flatMap((x) => x.categories))],
+    };
+  }
   return undefined;
 }
 

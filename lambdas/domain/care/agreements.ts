@@ -10,7 +10,7 @@ import type { Agreement, StoredAgreement } from '../../../schemas/entities/care'
 import { NotFoundError } from '../../shared/errors';
 import { derivedId } from '../../shared/ids';
 import { holderLabels, type Reader } from '../consent/gate';
-import { type CareDeps, careNow, claimFor, type CreateRequest, requireCaseHolder, settleCreate } from './care-deps';
+import { type CareDeps, careDisclosure, careNow, claimFor, type CreateRequest, requireCaseHolder, settleCreate } from './care-deps';
 
 export type AgreementStatus = 'in_force' | 'superseded' | 'lapsed';
 
@@ -95,5 +95,12 @@ export async function listAgreements(deps: CareDeps, reader: Reader, caseId: str
   const labels = holderLabels({ reader, holders: members.map((m) => m.agencyId), consents, emergencies, now });
   const statuses = agreementStatuses(list, now);
   const items = await Promise.all(newestFirst(list).map((a) => agreementView(deps, reader, a, statuses.get(a.agreementId)!, labels.label)));
-  return { caseId, items, followUpAgreed: followUpAgreement(list, now) !== undefined };
+  return {
+    view: { caseId, items, followUpAgreed: followUpAgreement(list, now) !== undefined },
+    disclosure: careDisclosure(
+      'case_holder',
+      'service_agreement',
+      list.map((a) => a.recordedBy),
+    ),
+  };
 }

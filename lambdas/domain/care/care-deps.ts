@@ -72,3 +72,18 @@ export function settleCreate(outcome: CreateOutcome, request: CreateRequest): { 
   if (earlier.route !== request.route || earlier.requestHash !== request.requestHash) throw new IdempotencyKeyReusedError();
   return { created: false, resourceId: earlier.resourceId };
 }
+
+/**
+ * What a care-loop read disclosed, for its audit event and the case's access report: on what basis the reader saw
+ * it (a holder of the case, the coordinating role, a care-team member, a referral party) and what of which agency.
+ */
+export interface CareDisclosure {
+  readonly legalBasis: readonly string[];
+  readonly disclosed: readonly { readonly agency: string; readonly categories: readonly string[] }[];
+  readonly purpose?: string;
+}
+
+/** One disclosure entry per agency whose items the reader saw (its own included). */
+export function careDisclosure(basis: string, category: string, agencies: Iterable<string>, purpose?: string): CareDisclosure {
+  return { legalBasis: [basis], disclosed: [...new Set(agencies)].map((agency) => ({ agency, categories: [category] })), ...(purpose && { purpose }) };
+}

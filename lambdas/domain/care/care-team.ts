@@ -10,7 +10,7 @@ import type { CareTeamMember } from '../../../schemas/entities/care';
 import { ForbiddenError, NotFoundError, StateConflictError, ValidationError } from '../../shared/errors';
 import { derivedId } from '../../shared/ids';
 import { holderLabels, type Reader } from '../consent/gate';
-import { type CareDeps, careNow, chinaDate, claimFor, type CreateRequest, isCoordinator, settleCreate } from './care-deps';
+import { type CareDeps, careDisclosure, careNow, chinaDate, claimFor, type CreateRequest, isCoordinator, settleCreate } from './care-deps';
 
 export type MemberStatus = 'active' | 'planned' | 'ended';
 
@@ -34,7 +34,8 @@ async function requireTeamReader(deps: CareDeps, reader: Reader, caseId: string)
   const inTeam = team.some((m) => m.agencyId === reader.agencyId && memberStatus(m, today) !== 'ended');
   // A coordinator sees the teams of cases that exist; for anyone else an unknown case and a foreign one look alike.
   if (!holder && !inTeam && !(isCoordinator(deps, reader) && members.length > 0)) throw new NotFoundError('No such case');
-  return { members, team, holder };
+  const basis = holder ? 'case_holder' : inTeam ? 'care_team' : 'coordinating_role';
+  return { members, team, holder, basis };
 }
 
 export async function addCareTeamMember(
@@ -103,12 +104,19 @@ export function memberView(deps: CareDeps, reader: Reader, m: CareTeamMember, to
 }
 
 export async function listCareTeam(deps: CareDeps, reader: Reader, caseId: string) {
-  const { members, team } = await requireTeamReader(deps, reader, caseId);
+  const { members, team, basis } = await requireTeamReader(deps, reader, caseId);
   const now = careNow(deps);
   const { consents, emergencies } = await deps.consents.forCase(caseId);
   const labels = holderLabels({ reader, holders: members.map((m) => m.agencyId), consents, emergencies, now });
   const today = chinaDate(now);
   const order = (m: CareTeamMember) => `${memberStatus(m, today) === 'ended' ? 1 : 0}|${m.start}|${m.memberId}`;
   const sorted = [...team].sort((a, b) => (order(a) < order(b) ? -1 : 1));
-  return { caseId, items: sorted.map((m) => memberView(deps, reader, m, today, labels.label)) };
+  return {
+    view: { caseId, items: sorted.map((m) => memberView(deps, reader, m, today, labels.label)) },
+    disclosure: careDisclosure(
+      basis,
+      'care_team',
+      team.map((m) => m.agencyId),
+    ),
+  };
 }

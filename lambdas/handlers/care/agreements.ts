@@ -33,6 +33,8 @@ export function listAgreementsHandler(deps: CareDeps): RouteHandler {
   return async (event, context) => {
     const { caseId } = parseWith(params, event.pathParameters ?? {});
     noteCases(context, caseId);
-    return json(200, await listAgreements(deps, callerOf(context), caseId), context.hub.requestId);
+    const { view, disclosure } = await listAgreements(deps, callerOf(context), caseId);
+    context.hub.disclosure = disclosure;
+    return json(200, view, context.hub.requestId);
   };
 }

@@ -53,6 +53,8 @@ export function listCareTeamHandler(deps: CareDeps): RouteHandler {
   return async (event, context) => {
     const { caseId } = parseWith(params, event.pathParameters ?? {});
     noteCases(context, caseId);
-    return json(200, await listCareTeam(deps, callerOf(context), caseId), context.hub.requestId);
+    const { view, disclosure } = await listCareTeam(deps, callerOf(context), caseId);
+    context.hub.disclosure = disclosure;
+    return json(200, view, context.hub.requestId);
   };
 }
