@@ -23,6 +23,7 @@ import { CareTable } from './data/care-table';
 import { AgreementsTable } from './data/agreements-table';
 import { WorklistTable } from './data/worklist-table';
 import { CareTeamsTable } from './data/care-teams-table';
+import { CarePlansTable } from './data/care-plans-table';
 import { careConfig } from '../schemas/province-config';
 import type { DigestSigner } from './crypto/digest-signer';
 import type { OfficerDeps } from './domain/audit/officer-queries';
@@ -131,6 +132,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       agreements: new AgreementsTable(care),
       worklist: new WorklistTable(care),
       careTeams: new CareTeamsTable(care),
+      carePlans: new CarePlansTable(care),
       agencies: settings.registry.agencies.map((a) => ({ id: a.id, type: a.type })),
     },
     officers: { events: auditTable, seals, signer: settings.signer, cases: casesTable, notifications, thresholds: settings.registry.alerts ?? DEFAULT_ALERTS },

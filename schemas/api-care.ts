@@ -13,6 +13,7 @@ import {
   worklistResponse,
 } from './care';
 import { caseIdParam } from './common';
+import { carePlanBody, carePlanHistoryResponse, carePlansQuery, carePlansResponse, carePlanVersionBody, carePlanView, planIdParam } from './care-plans';
 import type { RouteContract } from './route-contract';
 
 export const CARE_ROUTES = {
@@ -74,5 +75,50 @@ export const CARE_ROUTES = {
     pathParams: { caseId: caseIdParam, memberId: memberIdParam },
     body: endMemberBody,
     responses: { 200: { description: 'The ended membership', schema: careTeamMemberView } },
+  },
+  'POST /v1/cases/{caseId}/care-plans': {
+    summary:
+      'Create a care plan (FHIR CarePlan): category, goals, activities with their owner agency, due date and status, review date. Purpose care_plan, established by your care in the case (a record with the guardian’s agreement to follow-up, or an active care-team member)',
+    summaryZh:
+      '制定关爱方案：类别、目标、活动（负责机构、截止日期、状态）及复评日期。须在“关爱方案”目的下，且本机构参与该个案关爱（持有记录且监护人同意跟进，或有在岗关爱团队成员）',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    headers: { 'Idempotency-Key': idempotencyKeyHeader },
+    body: carePlanBody,
+    responses: {
+      201: { description: 'Version 1 of the plan', schema: carePlanView },
+      200: { description: 'A retry with the same Idempotency-Key and body: the plan the first request created', schema: carePlanView },
+    },
+  },
+  'GET /v1/cases/{caseId}/care-plans': {
+    summary: 'The latest version of each care plan you take part in (author, activity owner or care team), and which plans you do not. Purpose care_plan',
+    summaryZh: '本机构参与的各关爱方案的最新版本（作者、活动负责机构或关爱团队成员），并列出未参与的方案编号。须在“关爱方案”目的下',
+    auth: 'signed',
+    discloses: true,
+    pathParams: { caseId: caseIdParam },
+    query: carePlansQuery,
+    responses: { 200: { description: 'Plans', schema: carePlansResponse } },
+  },
+  'GET /v1/cases/{caseId}/care-plans/{planId}': {
+    summary: 'Every version of one care plan, oldest first. Participants only; purpose care_plan',
+    summaryZh: '某关爱方案的全部版本（按时间顺序）。仅限参与机构，须在“关爱方案”目的下',
+    auth: 'signed',
+    discloses: true,
+    pathParams: { caseId: caseIdParam, planId: planIdParam },
+    responses: { 200: { description: 'The plan and its versions', schema: carePlanHistoryResponse } },
+  },
+  'POST /v1/cases/{caseId}/care-plans/{planId}/versions': {
+    summary:
+      'Update a care plan by a new version based on the latest (baseVersion): status moves draft -> active -> on-hold/completed/revoked; a stale base or a lost race answers 409 STATE_CONFLICT. Participants only; purpose care_plan',
+    summaryZh:
+      '以新版本更新关爱方案（baseVersion 须为最新版本）：状态由草稿→生效→暂停/完成/撤销；版本过旧或并发冲突返回 409。仅限参与机构，须在“关爱方案”目的下',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam, planId: planIdParam },
+    headers: { 'Idempotency-Key': idempotencyKeyHeader },
+    body: carePlanVersionBody,
+    responses: {
+      201: { description: 'The new version', schema: carePlanView },
+      200: { description: 'A retry with the same Idempotency-Key and body: the version the first request wrote', schema: carePlanView },
+    },
   },
 } as const satisfies Record<string, RouteContract>;

@@ -251,6 +251,7 @@ export const API_ROUTES = {
               caseId: z.string(),
               severity: z.string(),
               consentId: consentIdParam.optional().meta({ description: 'For consent_recorded and consent_withdrawn' }),
+              subjectId: z.string().optional().meta({ description: 'For care-loop notifications: what it is about (a care plan id), never its content' }),
             }),
           ),
         }),

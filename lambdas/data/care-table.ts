@@ -30,9 +30,13 @@ export class CareTable {
 
   /**
    * Writes new items (each must not exist) and the create's claim in one transaction. When the claim exists (a
-   * retry, or the key reused), writes nothing and returns the earlier claim.
+   * retry, or the key reused), writes nothing and returns the earlier claim; when an item exists without the claim
+   * (another request wrote that version first), writes nothing and says `taken`.
    */
-  async createWithClaim(claim: IdempotencyClaim, items: readonly Item[]): Promise<{ created: true } | { created: false; earlier: IdempotencyClaim }> {
+  async createWithClaim(
+    claim: IdempotencyClaim,
+    items: readonly Item[],
+  ): Promise<{ created: true } | { created: false; earlier: IdempotencyClaim } | { created: false; taken: true }> {
     const put = (Item: Item) => ({ Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } });
     try {
       await this.client.send(
@@ -42,9 +46,8 @@ export class CareTable {
     } catch (error) {
       if (!isConditionFailure(error)) throw mapDynamoError(error);
       const earlier = await this.claim(claim.agencyId, claim.key);
-      // Without a claim, one of the items existed: an id collision the caller's ids rule out; never overwrite.
-      if (!earlier) throw error;
-      return { created: false, earlier };
+      // Without a claim, one of the items existed already: written by another request; never overwritten.
+      return earlier ? { created: false, earlier } : { created: false, taken: true };
     }
   }
 

@@ -20,6 +20,7 @@ export function notificationItem(n: Omit<Notification, 'notificationId'>, key?: 
   };
   if (n.byAgency) item.byAgency = S(n.byAgency);
   if (n.consentId) item.consentId = S(n.consentId);
+  if (n.subjectId) item.subjectId = S(n.subjectId);
   if (n.alert) item.alert = S(JSON.stringify(n.alert));
   return item;
 }
@@ -87,6 +88,7 @@ export class NotificationsTable {
       severity: str(i, 'severity') as Notification['severity'],
       ...(optStr(i, 'byAgency') && { byAgency: optStr(i, 'byAgency') }),
       ...(optStr(i, 'consentId') && { consentId: optStr(i, 'consentId') }),
+      ...(optStr(i, 'subjectId') && { subjectId: optStr(i, 'subjectId') }),
       ...(optStr(i, 'alert') && { alert: JSON.parse(optStr(i, 'alert')!) }),
     }));
   }

@@ -1,6 +1,7 @@
-/** Route group `care`: the care loop (docs/care-loop.md): service agreements, the worklist, care teams. */
+/** Route group `care`: the care loop (docs/care-loop.md): service agreements, the worklist, care teams, care plans. */
 import { listAgreementsHandler, recordAgreementHandler } from '../handlers/care/agreements';
 import { worklistHandler } from '../handlers/care/worklist';
+import { carePlanHistoryHandler, createCarePlanHandler, listCarePlansHandler, updateCarePlanHandler } from '../handlers/care/care-plans';
 import { addCareTeamMemberHandler, endCareTeamMemberHandler, listCareTeamHandler } from '../handlers/care/care-team';
 import type { HubRuntime } from '../runtime';
 import { createSignedGroup, type GroupHandler, type SignedGroupOptions } from './signed-group';
@@ -16,6 +17,10 @@ export function createCareGroup(runtime: HubRuntime, options?: SignedGroupOption
       'POST /v1/cases/{caseId}/care-team': addCareTeamMemberHandler(deps),
       'GET /v1/cases/{caseId}/care-team': listCareTeamHandler(deps),
       'POST /v1/cases/{caseId}/care-team/{memberId}/end': endCareTeamMemberHandler(deps),
+      'POST /v1/cases/{caseId}/care-plans': createCarePlanHandler(deps),
+      'GET /v1/cases/{caseId}/care-plans': listCarePlansHandler(deps),
+      'GET /v1/cases/{caseId}/care-plans/{planId}': carePlanHistoryHandler(deps),
+      'POST /v1/cases/{caseId}/care-plans/{planId}/versions': updateCarePlanHandler(deps),
     },
     options,
   );

@@ -88,3 +88,34 @@ export interface CareTeamMember {
   readonly endedBy?: string;
   readonly endReason?: string;
 }
+
+export type CarePlanStatus = 'draft' | 'active' | 'on-hold' | 'completed' | 'revoked';
+export type ActivityStatus = 'not-started' | 'scheduled' | 'in-progress' | 'completed' | 'cancelled';
+
+/** One activity of a care plan (FHIR CarePlan.activity): codes, the agency that owns it, a due date. */
+export interface CarePlanActivity {
+  readonly activityId: string;
+  readonly kind: string;
+  readonly ownerAgencyId: string;
+  readonly due: string;
+  readonly status: ActivityStatus;
+}
+
+/**
+ * One version of a care plan (FHIR CarePlan; 专项关爱服务方案). Versions are immutable: an update is a new version
+ * based on the latest one. Goals and activity descriptions are free text, sealed with the author's data key.
+ */
+export interface CarePlanVersion {
+  readonly planId: string;
+  readonly caseId: string;
+  readonly version: number;
+  readonly status: CarePlanStatus;
+  readonly category: string;
+  readonly activities: readonly CarePlanActivity[];
+  readonly reviewDate: string;
+  /** The agency that wrote this version (its data key seals `sealed`). */
+  readonly author: string;
+  readonly createdAt: string;
+  /** Sealed goals, activity descriptions and note (JSON of SealedFields). */
+  readonly sealed: string;
+}

@@ -5,13 +5,15 @@ export interface Notification {
   readonly notificationId: string;
   readonly recipient: string;
   readonly at: string;
-  readonly kind: 'record_linked' | 'emergency_access' | 'alert' | 'consent_recorded' | 'consent_withdrawn';
+  readonly kind: 'record_linked' | 'emergency_access' | 'alert' | 'consent_recorded' | 'consent_withdrawn' | 'care_plan_updated';
   readonly caseId: string;
   readonly severity: 'info' | 'high';
   /** For emergency access: which agency opened it. Never set for record_linked (who linked stays hidden). */
   readonly byAgency?: string;
   /** For consent_recorded and consent_withdrawn: which consent (never who recorded or withdrew it). */
   readonly consentId?: string;
+  /** For care-loop notifications: what it is about (a care plan id), never its content. */
+  readonly subjectId?: string;
   /** For alerts: what was unusual (codes and counts only). */
   readonly alert?: { kind: string; agencyId: string; sub?: string; count: number; threshold: number; window: string };
 }

@@ -6,10 +6,10 @@ import type { AgencyType } from '../../../schemas/child-record';
 import type { IdempotencyClaim } from '../../../schemas/entities/care';
 import type { CareConfig } from '../../../schemas/province-config';
 import type { FieldCipher } from '../../crypto/field-cipher';
-import { IdempotencyKeyReusedError, NotFoundError } from '../../shared/errors';
+import { IdempotencyKeyReusedError, NotFoundError, StateConflictError } from '../../shared/errors';
 import type { Reader } from '../consent/gate';
 import type { CaseMembership, ConsentStore, NotificationStore } from '../consent/ports';
-import type { AgreementStore, CareTeamStore, CreateOutcome, WorkItemStore } from './ports';
+import type { AgreementStore, CarePlanStore, CareTeamStore, CreateOutcome, WorkItemStore } from './ports';
 
 export interface CareDeps {
   readonly province: string;
@@ -23,6 +23,7 @@ export interface CareDeps {
   readonly agreements: AgreementStore;
   readonly worklist: WorkItemStore;
   readonly careTeams: CareTeamStore;
+  readonly carePlans: CarePlanStore;
   /** The province's agency systems (registry): who holds the coordinating role, whom an agency type names. */
   readonly agencies: readonly { readonly id: string; readonly type: AgencyType }[];
   readonly now?: () => Date;
@@ -68,6 +69,7 @@ export function claimFor(reader: Reader, request: CreateRequest, caseId: string,
  */
 export function settleCreate(outcome: CreateOutcome, request: CreateRequest): { created: boolean; resourceId?: string } {
   if (outcome.created) return { created: true };
+  if ('taken' in outcome) throw new StateConflictError('It exists already: read it again', '该记录已存在，请重新读取');
   const { earlier } = outcome;
   if (earlier.route !== request.route || earlier.requestHash !== request.requestHash) throw new IdempotencyKeyReusedError();
   return { created: false, resourceId: earlier.resourceId };

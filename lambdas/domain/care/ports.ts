@@ -2,11 +2,17 @@
  * The stores the care loop needs (docs/care-loop.md), declared here and implemented in lambdas/data (which never
  * imports the domain: it satisfies these shapes structurally; lambdas/runtime.ts wires one to the other).
  */
-import type { CareTeamMember, IdempotencyClaim, StoredAgreement, WorkItem } from '../../../schemas/entities/care';
+import type { CarePlanVersion, CareTeamMember, IdempotencyClaim, StoredAgreement, WorkItem } from '../../../schemas/entities/care';
 import type { Page } from '../../../schemas/entities/page';
 
-/** What a create wrote first under an idempotency key, or that it wrote now. */
-export type CreateOutcome = { readonly created: true } | { readonly created: false; readonly earlier: IdempotencyClaim };
+/**
+ * What a create wrote now; or, writing nothing, the claim of the earlier request with the same key; or `taken`:
+ * what it would create exists without that claim (another request wrote that plan version first).
+ */
+export type CreateOutcome =
+  | { readonly created: true }
+  | { readonly created: false; readonly earlier: IdempotencyClaim }
+  | { readonly created: false; readonly taken: true };
 
 /** Service agreements of a case: immutable, written once each with the create's idempotency claim. */
 export interface AgreementStore {
@@ -33,4 +39,16 @@ export interface CareTeamStore {
   forCase(caseId: string): Promise<CareTeamMember[]>;
   /** Ends a membership once; false when it had ended already (or does not exist). */
   end(caseId: string, memberId: string, ended: { at: string; by: string; reason: string }): Promise<boolean>;
+}
+
+/** Care plans: immutable versions; version n+1 is written once (the first writer wins, the other is told). */
+export interface CarePlanStore {
+  /** Version 1 of a new plan, with the create's claim. */
+  create(plan: CarePlanVersion, claim: IdempotencyClaim): Promise<CreateOutcome>;
+  /** A later version, with its update's claim; `taken` when that version number exists already (someone updated first). */
+  putVersion(plan: CarePlanVersion, claim: IdempotencyClaim): Promise<CreateOutcome>;
+  /** Every version of every plan of a case, by plan then version. */
+  forCase(caseId: string): Promise<CarePlanVersion[]>;
+  /** The claim of an earlier create or update by this agency's key, if any. */
+  claimOf(agencyId: string, key: string): Promise<IdempotencyClaim | undefined>;
 }
