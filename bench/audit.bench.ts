@@ -67,6 +67,9 @@ const heads = new Map<number, ChainHead>();
 let prevDigest = GENESIS;
 let checkpointDigest: Digest | undefined;
 let rnd = 42;
+/** The access report's case: the case of an event in the middle of the trail (so it has events, as a real case does). */
+const TARGET_EVENT = Math.floor(EVENTS / 2);
+let target = '';
 const random = () => {
   rnd = (rnd * 1103515245 + 12345) % 2 ** 31;
   return rnd / 2 ** 31;
@@ -89,7 +92,7 @@ function eventAt(i: number): Item {
     sub: `staff-${Math.floor(random() * 200)}`,
     purpose: 'assessment',
     recordIds: [`rec_${String(i % (CASES * 3)).padStart(26, '0')}`],
-    caseIds: [caseId(Math.floor(random() * CASES))],
+    caseIds: [i === TARGET_EVENT ? (target = caseId(Math.floor(random() * CASES))) : caseId(Math.floor(random() * CASES))],
     outcome: 'allow',
     status: 200,
     ...(route === 'GET /v1/cases/{caseId}' && { disclosure: { legalBasis: ['consent'], consentIds: ['cns_1'], disclosed: [{ categories: ['identity'] }] } }),
@@ -190,7 +193,6 @@ async function measure(what: string, run: () => Promise<{ read: number; found: n
   return { what, ms, ...r, heapMb: (peak - heap0) / 2 ** 20 };
 }
 
-const target = caseId(7);
 const indexed = { events: audit, cases: { history: async () => [] } };
 const day = new Date(start + 10 * 86_400_000).toISOString().slice(0, 10);
 const dayRange = { from: `${day}T00:00:00.000Z`, to: new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString() };
