@@ -39,6 +39,8 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'GET /v1/cases/{caseId}/care-plans': 'care',
   'GET /v1/cases/{caseId}/care-plans/{planId}': 'care',
   'POST /v1/cases/{caseId}/care-plans/{planId}/versions': 'care',
+  'POST /v1/cases/{caseId}/contacts': 'care',
+  'GET /v1/cases/{caseId}/contacts': 'care',
   'GET /v1/audit/verify': 'audit',
   'POST /v1/audit/digests': 'audit',
   'GET /v1/audit/events': 'audit',

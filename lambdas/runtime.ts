@@ -24,6 +24,7 @@ import { AgreementsTable } from './data/agreements-table';
 import { WorklistTable } from './data/worklist-table';
 import { CareTeamsTable } from './data/care-teams-table';
 import { CarePlansTable } from './data/care-plans-table';
+import { ContactsTable } from './data/contacts-table';
 import { careConfig } from '../schemas/province-config';
 import type { DigestSigner } from './crypto/digest-signer';
 import type { OfficerDeps } from './domain/audit/officer-queries';
@@ -133,6 +134,9 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       worklist: new WorklistTable(care),
       careTeams: new CareTeamsTable(care),
       carePlans: new CarePlansTable(care),
+      contacts: new ContactsTable(care),
+      // Interim until the assessment history lands: no case has a risk level yet, so contacts use followUpUnassessedDays.
+      riskLevels: { latestLevel: async () => undefined },
       agencies: settings.registry.agencies.map((a) => ({ id: a.id, type: a.type })),
     },
     officers: { events: auditTable, seals, signer: settings.signer, cases: casesTable, notifications, thresholds: settings.registry.alerts ?? DEFAULT_ALERTS },

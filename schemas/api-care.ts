@@ -13,6 +13,7 @@ import {
   worklistResponse,
 } from './care';
 import { caseIdParam } from './common';
+import { contactBody, contactsResponse, contactView } from './contacts';
 import { carePlanBody, carePlanHistoryResponse, carePlansQuery, carePlansResponse, carePlanVersionBody, carePlanView, planIdParam } from './care-plans';
 import type { RouteContract } from './route-contract';
 
@@ -120,5 +121,28 @@ export const CARE_ROUTES = {
       201: { description: 'The new version', schema: carePlanView },
       200: { description: 'A retry with the same Idempotency-Key and body: the version the first request wrote', schema: carePlanView },
     },
+  },
+  'POST /v1/cases/{caseId}/contacts': {
+    summary:
+      'Record a follow-up contact (home or school visit, talk, call, group activity): who was interviewed, an outcome code, sealed notes; stores when the next contact is due by the latest risk level. Purpose follow_up, established by your care in the case',
+    summaryZh:
+      '记录随访（家访、校访、谈话、电话、团体活动）：访谈对象、结果代码及（加密保存的）记录；按最新风险等级计算下次随访日期。须在“随访跟踪”目的下，且本机构参与该个案关爱',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    headers: { 'Idempotency-Key': idempotencyKeyHeader },
+    body: contactBody,
+    responses: {
+      201: { description: 'The contact', schema: contactView },
+      200: { description: 'A retry with the same Idempotency-Key and body: the contact the first request recorded', schema: contactView },
+    },
+  },
+  'GET /v1/cases/{caseId}/contacts': {
+    summary:
+      "A case's follow-up contacts, newest first, and when the next is due: your own in full, others' as consent allows (category assessment), the rest withheld with the reason. Purpose follow_up",
+    summaryZh: '个案随访记录（按时间倒序）及下次随访日期：本机构记录完整可见，其他机构记录按同意披露（评估类），未披露项列明原因。须在“随访跟踪”目的下',
+    auth: 'signed',
+    discloses: true,
+    pathParams: { caseId: caseIdParam },
+    responses: { 200: { description: 'Contacts', schema: contactsResponse } },
   },
 } as const satisfies Record<string, RouteContract>;

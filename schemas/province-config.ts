@@ -84,6 +84,27 @@ export const careConfig = z
         stat: { acknowledgeHours: 1, firstContactDays: 1 },
       })
       .meta({ description: 'Deadlines by referral priority (FHIR Task.priority), stored on each referral when it is made' }),
+    followUpIntervalDays: z
+      .record(riskLevelCode, z.number().int().min(1).max(365))
+      .default({ low: 90, medium: 30, high: 14, crisis: 7 })
+      .meta({ description: "Days from one follow-up contact to the next, by the child's latest risk level (every level of riskScale)" }),
+    followUpUnassessedDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .default(30)
+      .meta({ description: 'Days to the next follow-up contact when the child has no risk level (never assessed, or identified healthy)' }),
+  })
+  .superRefine((care, ctx) => {
+    for (const level of care.riskScale) {
+      if (care.followUpIntervalDays[level] === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['followUpIntervalDays', level], message: 'every risk level needs a follow-up interval' });
+      }
+    }
+    for (const level of Object.keys(care.followUpIntervalDays)) {
+      if (!care.riskScale.includes(level)) ctx.addIssue({ code: 'custom', path: ['followUpIntervalDays', level], message: 'not a level of riskScale' });
+    }
   })
   .prefault({});
 export type CareConfig = z.output<typeof careConfig>;

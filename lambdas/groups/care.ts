@@ -1,6 +1,7 @@
-/** Route group `care`: the care loop (docs/care-loop.md): service agreements, the worklist, care teams, care plans. */
+/** Route group `care`: the care loop (docs/care-loop.md): service agreements, the worklist, care teams, care plans, follow-up contacts. */
 import { listAgreementsHandler, recordAgreementHandler } from '../handlers/care/agreements';
 import { worklistHandler } from '../handlers/care/worklist';
+import { listContactsHandler, recordContactHandler } from '../handlers/care/contacts';
 import { carePlanHistoryHandler, createCarePlanHandler, listCarePlansHandler, updateCarePlanHandler } from '../handlers/care/care-plans';
 import { addCareTeamMemberHandler, endCareTeamMemberHandler, listCareTeamHandler } from '../handlers/care/care-team';
 import type { HubRuntime } from '../runtime';
@@ -21,6 +22,8 @@ export function createCareGroup(runtime: HubRuntime, options?: SignedGroupOption
       'GET /v1/cases/{caseId}/care-plans': listCarePlansHandler(deps),
       'GET /v1/cases/{caseId}/care-plans/{planId}': carePlanHistoryHandler(deps),
       'POST /v1/cases/{caseId}/care-plans/{planId}/versions': updateCarePlanHandler(deps),
+      'POST /v1/cases/{caseId}/contacts': recordContactHandler(deps),
+      'GET /v1/cases/{caseId}/contacts': listContactsHandler(deps),
     },
     options,
   );

@@ -119,3 +119,23 @@ export interface CarePlanVersion {
   /** Sealed goals, activity descriptions and note (JSON of SealedFields). */
   readonly sealed: string;
 }
+
+/** A follow-up contact with the child or those around them (定期随访; observation and interview records of 一人一档). */
+export interface FollowUpContact {
+  readonly contactId: string;
+  readonly caseId: string;
+  readonly kind: string;
+  /** Who was interviewed: child, guardian, teacher, classmate, neighbour, other. */
+  readonly interviewed: readonly string[];
+  readonly outcome: string;
+  readonly contactedAt: string;
+  /** When the next contact is due: contactedAt plus the interval of the child's latest risk level (province config). */
+  readonly nextDue: string;
+  /** The risk level that set the interval, if the child had one. */
+  readonly riskLevel?: string;
+  readonly agencyId: string;
+  readonly staffId: string;
+  readonly recordedAt: string;
+  /** Sealed notes (JSON of SealedFields), when given. */
+  readonly sealed?: string;
+}

@@ -9,12 +9,11 @@
 import type { CarePlanInput, CarePlanVersionInput } from '../../../schemas/care-plans';
 import type { CarePlanStatus, CarePlanVersion } from '../../../schemas/entities/care';
 import type { Purpose } from '../../../schemas/entities/consents';
-import { NotFoundError, PurposeNotEstablishedError, StateConflictError, ValidationError } from '../../shared/errors';
+import { NotFoundError, StateConflictError, ValidationError } from '../../shared/errors';
 import { derivedId } from '../../shared/ids';
 import type { Reader } from '../consent/gate';
-import { followUpAgreement } from './agreements';
 import { type CareDeps, careDisclosure, careNow, chinaDate, claimFor, type CreateRequest, isCoordinator, settleCreate } from './care-deps';
-import { careTeamAgencies } from './care-team';
+import { caseCare, carePurposeHolds, purposeNotEstablished, requirePurpose } from './care-purpose';
 
 /** FHIR CarePlan.status moves: completed and revoked are final. */
 export const PLAN_MOVES: Readonly<Record<CarePlanStatus, readonly CarePlanStatus[]>> = {
@@ -25,57 +24,11 @@ export const PLAN_MOVES: Readonly<Record<CarePlanStatus, readonly CarePlanStatus
   revoked: [],
 };
 
-interface CaseCare {
-  readonly holders: Set<string>;
-  readonly team: Set<string>;
-  readonly followUp: boolean;
-  readonly plans: Map<string, CarePlanVersion[]>;
-}
-
-async function caseCare(deps: CareDeps, caseId: string): Promise<CaseCare> {
-  const now = careNow(deps);
-  const [members, agreements, team, versions] = await Promise.all([
-    deps.cases.members(caseId),
-    deps.agreements.forCase(caseId),
-    deps.careTeams.forCase(caseId),
-    deps.carePlans.forCase(caseId),
-  ]);
-  const plans = new Map<string, CarePlanVersion[]>();
-  for (const v of [...versions].sort((a, b) => a.version - b.version)) (plans.get(v.planId) ?? plans.set(v.planId, []).get(v.planId)!).push(v);
-  return {
-    holders: new Set(members.map((m) => m.agencyId)),
-    team: careTeamAgencies(team, now),
-    followUp: followUpAgreement(agreements, now) !== undefined,
-    plans,
-  };
-}
-
-/** Whether the reader's care establishes `care_plan` (and `follow_up`) in this case. */
-export function carePurposeHolds(care: Pick<CaseCare, 'holders' | 'team' | 'followUp'>, reader: Reader): boolean {
-  return (care.holders.has(reader.agencyId) && care.followUp) || care.team.has(reader.agencyId);
-}
-
 /** Agencies taking part in one plan: its authors, the owners of its current activities, and the active care team. */
 export function participantsOf(versions: readonly CarePlanVersion[], team: ReadonlySet<string>): Set<string> {
   const latest = versions.at(-1);
   return new Set([...versions.map((v) => v.author), ...(latest?.activities.map((a) => a.ownerAgencyId) ?? []), ...team]);
 }
-
-/** Care plans are read and written under `care_plan` only. */
-function requireCarePlanPurpose(purpose: Purpose | undefined): void {
-  if (purpose === undefined) {
-    throw new ValidationError([{ path: 'purpose', message: 'the signed request must declare a purpose (claim "purpose")', message_zh: '签名请求须声明目的' }]);
-  }
-  if (purpose !== 'care_plan') {
-    throw new PurposeNotEstablishedError('Care plans are read and written under the care_plan purpose', '关爱方案仅可在“关爱方案”（care_plan）目的下读写');
-  }
-}
-
-const notEstablished = () =>
-  new PurposeNotEstablishedError(
-    "The care_plan purpose needs your care in this case: a record with the guardian's agreement to follow-up in force, or an active care-team member",
-    '“关爱方案”目的须以本机构参与该个案关爱为前提：持有记录且监护人同意接受跟进服务，或有在岗关爱团队成员',
-  );
 
 function checkInput(deps: CareDeps, input: CarePlanInput | CarePlanVersionInput, today: string): void {
   const details = input.activities.flatMap((a, i) =>
@@ -134,10 +87,10 @@ async function notifyParticipants(deps: CareDeps, plan: CarePlanVersion, partici
 }
 
 export async function createCarePlan(deps: CareDeps, reader: Reader & { purpose?: Purpose }, caseId: string, input: CarePlanInput, request: CreateRequest) {
-  requireCarePlanPurpose(reader.purpose);
+  requirePurpose(reader.purpose, 'care_plan');
   const care = await caseCare(deps, caseId);
   if (!care.holders.has(reader.agencyId) && !care.team.has(reader.agencyId)) throw new NotFoundError('No such case');
-  if (!carePurposeHolds(care, reader)) throw notEstablished();
+  if (!carePurposeHolds(care, reader)) throw purposeNotEstablished('care_plan');
   checkInput(deps, input, chinaDate(careNow(deps)));
   const planId = derivedId('pln', caseId, reader.agencyId, request.key);
   const plan = await versionOf(deps, reader, caseId, planId, 1, input);
@@ -156,12 +109,12 @@ export async function updateCarePlan(
   input: CarePlanVersionInput,
   request: CreateRequest,
 ) {
-  requireCarePlanPurpose(reader.purpose);
+  requirePurpose(reader.purpose, 'care_plan');
   const care = await caseCare(deps, caseId);
   const versions = care.plans.get(planId);
   const visible = care.holders.has(reader.agencyId) || care.team.has(reader.agencyId) || isCoordinator(deps, reader);
   if (!versions || !(visible || participantsOf(versions, care.team).has(reader.agencyId))) throw new NotFoundError('No such care plan');
-  if (!participantsOf(versions, care.team).has(reader.agencyId)) throw notEstablished();
+  if (!participantsOf(versions, care.team).has(reader.agencyId)) throw purposeNotEstablished('care_plan');
   const latest = versions.at(-1)!;
   // A retry of an update that landed: its claim names the version it wrote.
   const earlier = await deps.carePlans.claimOf(reader.agencyId, request.key);
@@ -214,7 +167,7 @@ async function planView(deps: CareDeps, v: CarePlanVersion) {
 
 /** The latest version of each plan the reader takes part in; the others listed as withheld. */
 export async function listCarePlans(deps: CareDeps, reader: Reader & { purpose?: Purpose }, caseId: string, status?: CarePlanStatus) {
-  requireCarePlanPurpose(reader.purpose);
+  requirePurpose(reader.purpose, 'care_plan');
   const care = await caseCare(deps, caseId);
   const mine = [...care.plans.values()].filter((vs) => participantsOf(vs, care.team).has(reader.agencyId));
   const visible = care.holders.has(reader.agencyId) || care.team.has(reader.agencyId) || isCoordinator(deps, reader);
@@ -238,7 +191,7 @@ export async function listCarePlans(deps: CareDeps, reader: Reader & { purpose?:
 
 /** Every version of one plan, oldest first, for a participant. */
 export async function carePlanHistory(deps: CareDeps, reader: Reader & { purpose?: Purpose }, caseId: string, planId: string) {
-  requireCarePlanPurpose(reader.purpose);
+  requirePurpose(reader.purpose, 'care_plan');
   const care = await caseCare(deps, caseId);
   const versions = care.plans.get(planId);
   if (!versions || !participantsOf(versions, care.team).has(reader.agencyId)) throw new NotFoundError('No such care plan');

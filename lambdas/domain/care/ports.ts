@@ -2,7 +2,7 @@
  * The stores the care loop needs (docs/care-loop.md), declared here and implemented in lambdas/data (which never
  * imports the domain: it satisfies these shapes structurally; lambdas/runtime.ts wires one to the other).
  */
-import type { CarePlanVersion, CareTeamMember, IdempotencyClaim, StoredAgreement, WorkItem } from '../../../schemas/entities/care';
+import type { CarePlanVersion, CareTeamMember, FollowUpContact, IdempotencyClaim, StoredAgreement, WorkItem } from '../../../schemas/entities/care';
 import type { Page } from '../../../schemas/entities/page';
 
 /**
@@ -51,4 +51,16 @@ export interface CarePlanStore {
   forCase(caseId: string): Promise<CarePlanVersion[]>;
   /** The claim of an earlier create or update by this agency's key, if any. */
   claimOf(agencyId: string, key: string): Promise<IdempotencyClaim | undefined>;
+}
+
+/** Follow-up contacts: immutable, written once each with the create's claim. */
+export interface ContactStore {
+  create(contact: FollowUpContact, claim: IdempotencyClaim): Promise<CreateOutcome>;
+  /** Every contact of a case, newest first. */
+  forCase(caseId: string): Promise<FollowUpContact[]>;
+}
+
+/** The child's latest risk level from the assessment history (undefined: never assessed, or identified healthy). */
+export interface RiskLevels {
+  latestLevel(caseId: string): Promise<string | undefined>;
 }
