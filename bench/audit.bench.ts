@@ -79,6 +79,9 @@ function eventAt(i: number): Item {
   const time = new Date(start + Math.floor(((end - start) * i) / EVENTS));
   const agencyId = AGENCIES[i % AGENCIES.length]!;
   const route = ROUTES[Math.floor(random() * ROUTES.length)]!;
+  const sub = `staff-${Math.floor(random() * 200)}`;
+  const caseOf = caseId(Math.floor(random() * CASES));
+  if (i === TARGET_EVENT) target = caseOf;
   const event: AuditEvent = {
     eventId: timeOrderedId('evt', time.getTime()),
     time: time.toISOString(),
@@ -89,10 +92,10 @@ function eventAt(i: number): Item {
     agencyId,
     agencyVerified: true,
     kid: `${agencyId}-k1`,
-    sub: `staff-${Math.floor(random() * 200)}`,
+    sub,
     purpose: 'assessment',
     recordIds: [`rec_${String(i % (CASES * 3)).padStart(26, '0')}`],
-    caseIds: [i === TARGET_EVENT ? (target = caseId(Math.floor(random() * CASES))) : caseId(Math.floor(random() * CASES))],
+    caseIds: [caseOf],
     outcome: 'allow',
     status: 200,
     ...(route === 'GET /v1/cases/{caseId}' && { disclosure: { legalBasis: ['consent'], consentIds: ['cns_1'], disclosed: [{ categories: ['identity'] }] } }),
