@@ -153,3 +153,11 @@ export const LIST_WORKER_NEEDS: GroupNeeds = {
   fieldKey: true,
   indexKey: true,
 };
+
+/** The scheduled care job: reads agencies' due listings (care table, Query) and notifies owners and coordinators. */
+export const CARE_JOBS_NEEDS: GroupNeeds = {
+  signed: false,
+  tables: { care: ['Query'], notifications: ['PutItem'] },
+  fieldKey: false,
+  indexKey: false,
+};

@@ -5,6 +5,7 @@
  * Data persists in .hub-local/dynamodb unless --in-memory is given.
  * Ctrl-C stops everything, DynamoDB Local included.
  */
+import { runOverdueJob } from '../lambdas/domain/care/overdue';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDbLocalError, startDynamoDbLocal } from './dynamodb-local';
@@ -48,9 +49,12 @@ async function main(): Promise<void> {
   // As the stack's scheduled jobs do: seal a signed digest of the audit chains, and evaluate alerts.
   const digestMs = Number(process.env.HUB_AUDIT_DIGEST_SECONDS ?? state.province.auditDigestMinutes * 60) * 1000;
   const alertsMs = state.province.alerts.windowMinutes * 60_000;
+  // And the care job: overdue work, hourly (HUB_OVERDUE_SECONDS to change); each item notifies once a day.
+  const overdueMs = Number(process.env.HUB_OVERDUE_SECONDS ?? 3600) * 1000;
   const jobs = [
     setInterval(() => void sealDigest(hub.runtime.officers).catch(() => undefined), digestMs),
     setInterval(() => void runAlerts(hub.runtime.officers).catch(() => undefined), alertsMs),
+    setInterval(() => void runOverdueJob(hub.runtime.care).catch(() => undefined), overdueMs),
   ];
 
   let stopping = false;

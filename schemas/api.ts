@@ -252,6 +252,10 @@ export const API_ROUTES = {
               severity: z.string(),
               consentId: consentIdParam.optional().meta({ description: 'For consent_recorded and consent_withdrawn' }),
               subjectId: z.string().optional().meta({ description: 'For care-loop notifications: what it is about (a care plan id), never its content' }),
+              overdue: z
+                .object({ kind: z.string(), due: z.string(), daysOverdue: z.number().int(), owner: z.boolean() })
+                .optional()
+                .meta({ description: 'For overdue: what is late (worklist kind), since when, and whether it is yours (else you coordinate)' }),
             }),
           ),
         }),

@@ -81,11 +81,15 @@ export const agreementsResponse = z.object({
 });
 
 /** What a worklist item asks of the agency (docs/care-loop.md, "Worklist"). */
-export const WORK_KINDS = ['key_recipient_proposal', 're_refer_or_close'] as const;
+export const WORK_KINDS = ['key_recipient_proposal', 're_refer_or_close', 'follow_up_contact_due', 'care_plan_activity_due', 'care_plan_review_due'] as const;
 export type WorkKind = (typeof WORK_KINDS)[number];
 
 export const worklistQuery = z.strictObject({
   status: z.enum(['open', 'done']).default('open'),
+  due: z
+    .enum(['overdue', 'soon', 'all'])
+    .optional()
+    .meta({ description: 'Only open work that is due: overdue, due soon (province worklistSoonDays), or all of it; most overdue first' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(2048).optional(),
 });
@@ -98,6 +102,7 @@ export const workItemView = z
     subjectId: z.string(),
     createdAt: z.iso.datetime(),
     due: z.iso.datetime().optional(),
+    daysOverdue: z.number().int().min(0).optional().meta({ description: 'Whole days past due, for work that is due' }),
     status: z.enum(['open', 'done']),
     closedAt: z.iso.datetime().optional(),
     detail: z.record(z.string(), z.string()).optional().meta({ description: 'Codes only' }),

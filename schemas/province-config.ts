@@ -95,6 +95,13 @@ export const careConfig = z
       .max(365)
       .default(30)
       .meta({ description: 'Days to the next follow-up contact when the child has no risk level (never assessed, or identified healthy)' }),
+    worklistSoonDays: z.number().int().min(1).max(30).default(3).meta({ description: 'What `GET /v1/worklist?due=soon` calls soon, in days' }),
+    overdueAlarmThreshold: z
+      .number()
+      .int()
+      .min(1)
+      .default(25)
+      .meta({ description: 'The OverdueItems alarm fires when one run of the overdue job finds at least this many overdue items' }),
   })
   .superRefine((care, ctx) => {
     for (const level of care.riskScale) {

@@ -22,6 +22,7 @@ export function notificationItem(n: Omit<Notification, 'notificationId'>, key?: 
   if (n.consentId) item.consentId = S(n.consentId);
   if (n.subjectId) item.subjectId = S(n.subjectId);
   if (n.alert) item.alert = S(JSON.stringify(n.alert));
+  if (n.overdue) item.overdue = S(JSON.stringify(n.overdue));
   return item;
 }
 
@@ -90,6 +91,7 @@ export class NotificationsTable {
       ...(optStr(i, 'consentId') && { consentId: optStr(i, 'consentId') }),
       ...(optStr(i, 'subjectId') && { subjectId: optStr(i, 'subjectId') }),
       ...(optStr(i, 'alert') && { alert: JSON.parse(optStr(i, 'alert')!) }),
+      ...(optStr(i, 'overdue') && { overdue: JSON.parse(optStr(i, 'overdue')!) }),
     }));
   }
 }

@@ -30,3 +30,27 @@ export function emitAuditMetrics(event: AuditEvent, enabled = process.env.XQ_MET
   process.stdout.write(`${line}\n`);
   return line;
 }
+
+/** The overdue job's finding as one EMF line: OverdueItems in all, and by worklist kind (dimension Kind). */
+export function emitOverdueMetrics(
+  province: string,
+  run: { at: string; total: number; byKind: Readonly<Record<string, number>> },
+  enabled = process.env.XQ_METRICS === 'emf',
+): string[] {
+  if (!enabled) return [];
+  const line = (dimensions: string[], values: Record<string, unknown>) =>
+    JSON.stringify({
+      _aws: {
+        Timestamp: Date.parse(run.at),
+        CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [dimensions], Metrics: [{ Name: 'OverdueItems', Unit: 'Count' }] }],
+      },
+      Province: province,
+      ...values,
+    });
+  const lines = [
+    line(['Province'], { OverdueItems: run.total }),
+    ...Object.entries(run.byKind).map(([Kind, n]) => line(['Province', 'Kind'], { Kind, OverdueItems: n })),
+  ];
+  for (const l of lines) process.stdout.write(`${l}\n`);
+  return lines;
+}

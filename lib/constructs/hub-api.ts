@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import {
   AUDIT_SEALER_NEEDS,
+  CARE_JOBS_NEEDS,
   DEFAULT_ROUTE_GROUP,
   GROUP_NEEDS,
   LIST_WORKER_NEEDS,
@@ -52,7 +53,7 @@ export const BUNDLING_TARGET = 'node22';
 
 export class HubApi extends Construct {
   readonly api: apigw.HttpApi;
-  readonly functions: Readonly<Record<RouteGroup | 'list-worker' | 'audit-sealer', NodejsFunction>>;
+  readonly functions: Readonly<Record<RouteGroup | 'list-worker' | 'audit-sealer' | 'care-jobs', NodejsFunction>>;
   readonly listQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: HubApiProps) {
@@ -71,7 +72,7 @@ export class HubApi extends Construct {
       deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
     });
 
-    const functions = {} as Record<RouteGroup | 'list-worker' | 'audit-sealer', NodejsFunction>;
+    const functions = {} as Record<RouteGroup | 'list-worker' | 'audit-sealer' | 'care-jobs', NodejsFunction>;
     for (const group of ROUTE_GROUPS) functions[group] = this.#function(group, GROUP_NEEDS[group], props, Duration.seconds(25));
     const sealer = this.#function('audit-sealer', AUDIT_SEALER_NEEDS, props, Duration.seconds(60));
     new events.Rule(this, 'AuditSealSchedule', {
@@ -88,9 +89,30 @@ export class HubApi extends Construct {
     worker.addEventSource(new SqsEventSource(this.listQueue, { batchSize: 5, reportBatchItemFailures: true }));
     functions['list-worker'] = worker;
     functions['audit-sealer'] = sealer;
+    const careJobs = this.#function('care-jobs', CARE_JOBS_NEEDS, props, Duration.seconds(300));
+    new events.Rule(this, 'CareOverdueSchedule', {
+      description: 'Find overdue care work (referrals, follow-ups, plan activities and reviews) every hour; each item notifies once a day',
+      schedule: events.Schedule.rate(Duration.hours(1)),
+      targets: [new targets.LambdaFunction(careJobs, { event: events.RuleTargetInput.fromObject({ task: 'overdue' }) })],
+    });
+    functions['care-jobs'] = careJobs;
     this.functions = functions;
 
     this.#alarms(config);
+    new cloudwatch.Alarm(this, 'OverdueItemsAlarm', {
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'OverdueItems',
+        dimensionsMap: { Province: config.provinceCode },
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
+      threshold: config.care.overdueAlarmThreshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'Overdue care work piles up (关爱工作逾期告警: 逾期事项过多)',
+    });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: config.logRetentionDays });
     this.api = new apigw.HttpApi(this, 'HttpApi', {

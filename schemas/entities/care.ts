@@ -51,7 +51,10 @@ export interface IdempotencyClaim {
  * case, e.g. decide an enrolment proposal or re-refer a child after a rejected referral. Codes only.
  */
 export interface WorkItem {
-  /** Derived from (agency, kind, subject): one item per thing to do, however often it is raised. */
+  /**
+   * Derived from (agency, kind, subject): one item per thing to do, however often it is raised; for work that is
+   * due (`due`), from (kind, subject): one obligation per subject, owned by one agency at a time.
+   */
   readonly workItemId: string;
   /** Whose worklist. */
   readonly agencyId: string;
@@ -60,7 +63,10 @@ export interface WorkItem {
   /** What the item is about (a proposal id, a referral id). */
   readonly subjectId: string;
   readonly createdAt: string;
+  /** When it is due: the overdue job notifies the owner and the coordinating role once a day after that. */
   readonly due?: string;
+  /** What set the due date (a contact's time, a plan version): a later scheduling never loses to an earlier one. */
+  readonly basis?: string;
   readonly status: 'open' | 'done';
   readonly closedAt?: string;
   /** Codes that help decide without opening records (e.g. `{ reasons: 'high_risk' }`); never personal data. */

@@ -58,7 +58,7 @@ describe('province stack', () => {
 
   it('runs every function on Node.js 22 or newer with its own role and log retention', () => {
     const functions = resources('AWS::Lambda::Function');
-    expect(functions).toHaveLength(ROUTE_GROUPS.length + 2); // one per route group, plus the list worker and the audit sealer
+    expect(functions).toHaveLength(ROUTE_GROUPS.length + 3); // one per route group, plus the list worker, the audit sealer and the care job
     const roles = new Set(functions.map(([, f]) => JSON.stringify(f.Properties.Role)));
     expect(roles.size).toBe(functions.length);
     for (const [, fn] of functions) expect(fn.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
@@ -87,16 +87,19 @@ describe('province stack', () => {
     template.resourceCountIs('AWS::SQS::QueuePolicy', 2);
   });
 
-  it('seals signed audit digests and evaluates alerts on schedules, and alarms on the audit metrics', () => {
+  it('seals signed audit digests, evaluates alerts and finds overdue care work on schedules, and alarms on their metrics', () => {
     template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
     const rules = resources('AWS::Events::Rule')
       .map(([, r]) => r.Properties.ScheduleExpression)
       .sort();
-    expect(rules).toEqual(['rate(15 minutes)', 'rate(5 minutes)']);
+    expect(rules).toEqual(['rate(1 hour)', 'rate(15 minutes)', 'rate(5 minutes)']);
+    const overdueRule = resources('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression === 'rate(1 hour)')![1];
+    expect(JSON.stringify(overdueRule.Properties.Targets)).toMatch(/carejobsFunction/);
+    expect(JSON.parse(overdueRule.Properties.Targets[0].Input)).toEqual({ task: 'overdue' });
     const alarms = resources('AWS::CloudWatch::Alarm')
       .map(([, a]) => a.Properties.MetricName)
       .sort();
-    expect(alarms).toEqual(['Denied', 'EmergencyAccess', 'FailedSignatures']);
+    expect(alarms).toEqual(['Denied', 'EmergencyAccess', 'FailedSignatures', 'OverdueItems']);
     for (const [, fn] of resources('AWS::Lambda::Function'))
       expect(Number(fn.Properties.Environment.Variables.XQ_AUDIT_RETENTION_DAYS)).toBeGreaterThanOrEqual(1095);
   });

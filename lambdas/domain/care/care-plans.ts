@@ -14,6 +14,7 @@ import { derivedId } from '../../shared/ids';
 import type { Reader } from '../consent/gate';
 import { type CareDeps, careDisclosure, careNow, chinaDate, claimFor, type CreateRequest, isCoordinator, settleCreate } from './care-deps';
 import { caseCare, carePurposeHolds, purposeNotEstablished, requirePurpose } from './care-purpose';
+import { closeObligation, scheduleWork } from './worklist';
 
 /** FHIR CarePlan.status moves: completed and revoked are final. */
 export const PLAN_MOVES: Readonly<Record<CarePlanStatus, readonly CarePlanStatus[]>> = {
@@ -73,6 +74,56 @@ async function versionOf(deps: CareDeps, reader: Reader, caseId: string, planId:
   return plan;
 }
 
+const DAY_MS = 86_400_000;
+/** The end of a calendar day in China Standard Time: when something due that day becomes overdue. */
+export const endOfChinaDay = (date: string): string => new Date(Date.parse(`${date}T00:00:00+08:00`) + DAY_MS).toISOString();
+
+/**
+ * Keeps the plan's obligations in step with its latest version: each open activity of a live plan (active or on
+ * hold) is due on its date and owned by its agency; the review is due on the review date and owned by the
+ * version's author; everything else (done or cancelled activities, activities dropped from the plan, a draft,
+ * completed or revoked plan) is closed. The version number orders the updates.
+ */
+async function syncObligations(deps: CareDeps, plan: CarePlanVersion, previous?: CarePlanVersion) {
+  const basis = String(plan.version).padStart(6, '0');
+  const live = plan.status === 'active' || plan.status === 'on-hold';
+  const jobs: Promise<boolean>[] = [];
+  for (const a of plan.activities) {
+    const subjectId = `${plan.planId}#${a.activityId}`;
+    const open = live && a.status !== 'completed' && a.status !== 'cancelled';
+    jobs.push(
+      open
+        ? scheduleWork(deps, {
+            agencyId: a.ownerAgencyId,
+            kind: 'care_plan_activity_due',
+            caseId: plan.caseId,
+            subjectId,
+            due: endOfChinaDay(a.due),
+            basis,
+            detail: { planId: plan.planId, activityId: a.activityId, activityKind: a.kind },
+          })
+        : closeObligation(deps, 'care_plan_activity_due', subjectId, basis),
+    );
+  }
+  for (const dropped of previous?.activities.filter((p) => !plan.activities.some((a) => a.activityId === p.activityId)) ?? []) {
+    jobs.push(closeObligation(deps, 'care_plan_activity_due', `${plan.planId}#${dropped.activityId}`, basis));
+  }
+  jobs.push(
+    live
+      ? scheduleWork(deps, {
+          agencyId: plan.author,
+          kind: 'care_plan_review_due',
+          caseId: plan.caseId,
+          subjectId: plan.planId,
+          due: endOfChinaDay(plan.reviewDate),
+          basis,
+          detail: { planId: plan.planId },
+        })
+      : closeObligation(deps, 'care_plan_review_due', plan.planId, basis),
+  );
+  await Promise.all(jobs);
+}
+
 async function notifyParticipants(deps: CareDeps, plan: CarePlanVersion, participants: Iterable<string>) {
   await Promise.all(
     [...participants]
@@ -97,6 +148,7 @@ export async function createCarePlan(deps: CareDeps, reader: Reader & { purpose?
   const settled = settleCreate(await deps.carePlans.create(plan, claimFor(reader, request, caseId, planId, careNow(deps))), request);
   const stored = settled.created ? plan : (await deps.carePlans.forCase(caseId)).find((v) => v.planId === settled.resourceId && v.version === 1);
   if (!stored) throw new NotFoundError('No such care plan');
+  await syncObligations(deps, stored);
   await notifyParticipants(deps, stored, participantsOf([stored], care.team));
   return { plan: await planView(deps, stored), created: settled.created };
 }
@@ -122,6 +174,12 @@ export async function updateCarePlan(
     const settled = settleCreate({ created: false, earlier }, request);
     const written = versions.find((v) => `${v.planId}#${v.version}` === settled.resourceId);
     if (!written) throw new NotFoundError('No such care plan version');
+    // The first attempt may have stopped before its obligations: bring them in step (a later version's basis wins).
+    await syncObligations(
+      deps,
+      written,
+      versions.find((v) => v.version === written.version - 1),
+    );
     return { plan: await planView(deps, written), created: false };
   }
   if (input.baseVersion !== latest.version) {
@@ -144,6 +202,7 @@ export async function updateCarePlan(
     );
   }
   if (!outcome.created) return updateCarePlan(deps, reader, caseId, planId, input, request);
+  await syncObligations(deps, plan, latest);
   await notifyParticipants(deps, plan, participantsOf([...versions, plan], care.team));
   return { plan: await planView(deps, plan), created: true };
 }

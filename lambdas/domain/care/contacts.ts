@@ -14,6 +14,7 @@ import { derivedId } from '../../shared/ids';
 import { decideCategories, holderLabels, type Reader } from '../consent/gate';
 import { type CareDeps, careNow, claimFor, type CreateRequest, settleCreate } from './care-deps';
 import { caseCare, carePurposeHolds, purposeNotEstablished, requirePurpose } from './care-purpose';
+import { scheduleWork } from './worklist';
 
 const DAY_MS = 86_400_000;
 
@@ -56,6 +57,16 @@ export async function recordContact(deps: CareDeps, reader: Reader & { purpose?:
   const settled = settleCreate(await deps.contacts.create(contact, claimFor(reader, request, caseId, contactId, now)), request);
   const stored = settled.created ? contact : (await deps.contacts.forCase(caseId)).find((c) => c.contactId === settled.resourceId);
   if (!stored) throw new NotFoundError('No such contact');
+  // The case's next contact is due then, and is now this agency's to make (a later contact, by anyone, moves it).
+  await scheduleWork(deps, {
+    agencyId: stored.agencyId,
+    kind: 'follow_up_contact_due',
+    caseId,
+    subjectId: caseId,
+    due: stored.nextDue,
+    basis: stored.contactedAt,
+    ...(stored.riskLevel && { detail: { riskLevel: stored.riskLevel } }),
+  });
   return { contact: await contactView(deps, stored, (a) => a, true), created: settled.created };
 }
 

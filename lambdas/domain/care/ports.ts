@@ -26,11 +26,15 @@ export interface AgreementStore {
 export interface WorkItemStore {
   /** Adds the item unless an item with its id exists (open or done): raising the same thing twice is one item. */
   add(item: WorkItem): Promise<boolean>;
-  /** Marks an open item done; false when there is no open item with this id. */
-  close(agencyId: string, workItemId: string, at: string): Promise<boolean>;
-  get(agencyId: string, workItemId: string): Promise<WorkItem | undefined>;
+  /** Opens or moves an obligation (an item with `due`) unless one with a later `basis` is there; false when it lost. */
+  schedule(item: WorkItem & { basis: string }): Promise<boolean>;
+  /** Marks an open item done (with `basis`: unless a later scheduling moved it); false when there was nothing to close. */
+  close(workItemId: string, at: string, basis?: string): Promise<boolean>;
+  get(workItemId: string): Promise<WorkItem | undefined>;
   /** One agency's items of one status, newest first. */
   forAgency(agencyId: string, status: WorkItem['status'], options: { limit: number; cursor?: string }): Promise<Page<WorkItem>>;
+  /** One agency's open items due in [from, before), most overdue first. */
+  dueFor(agencyId: string, range: { from?: string; before?: string }, options: { limit: number; cursor?: string }): Promise<Page<WorkItem>>;
 }
 
 /** Care teams: members are written once (with the create's claim) and ended once. */

@@ -34,6 +34,8 @@ export interface NotificationStore {
   /** With `key`, notifies at most once per key (a retry repairs a lost notification without doubling it). */
   notify(n: Omit<Notification, 'notificationId'>, key?: string): Promise<void>;
   forRecipient(recipient: string, limit: number): Promise<Notification[]>;
+  /** Notifies once per `key` ever (a job that runs hourly tells each thing once a day by putting the day in the key); false when sent before. */
+  notifyOnce(key: string, n: Omit<Notification, 'notificationId'>): Promise<boolean>;
 }
 
 /** What the consent domain reads of a case. */

@@ -67,7 +67,7 @@ async function fixture() {
     consents: { forCase: async () => ({ consents, emergencies: [] }) } as unknown as ConsentDeps['consents'],
     cases: { members: async () => members, ledgerRow: async () => undefined },
     records: { getHead: async (id: string) => heads.get(id) },
-    notifications: { notify: async () => undefined, forRecipient: async () => [] },
+    notifications: { notify: async () => undefined, forRecipient: async () => [], notifyOnce: async () => true },
     cipher: counting,
     now: () => NOW,
   });

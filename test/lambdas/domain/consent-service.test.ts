@@ -70,6 +70,11 @@ function memoryNotifications(failOn?: number) {
       stored.set(key ?? `${writes}`, n);
     },
     forRecipient: async (recipient) => [...stored.entries()].filter(([, n]) => n.recipient === recipient).map(([id, n]) => ({ notificationId: id, ...n })),
+    notifyOnce: async (key, n) => {
+      if (stored.has(key)) return false;
+      stored.set(key, n);
+      return true;
+    },
   };
   return { store, stored };
 }
