@@ -41,6 +41,10 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'POST /v1/cases/{caseId}/care-plans/{planId}/versions': 'care',
   'POST /v1/cases/{caseId}/contacts': 'care',
   'GET /v1/cases/{caseId}/contacts': 'care',
+  'POST /v1/referrals': 'care',
+  'GET /v1/referrals': 'care',
+  'GET /v1/referrals/{referralId}': 'care',
+  'POST /v1/referrals/{referralId}/transitions': 'care',
   'GET /v1/audit/verify': 'audit',
   'POST /v1/audit/digests': 'audit',
   'GET /v1/audit/events': 'audit',
@@ -107,7 +111,13 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   // Reads records only to disclose what consent allows (field key for those fields), writes consents and grants.
   consent: {
     signed: true,
-    tables: { records: ['GetItem'], cases: ['GetItem', 'Query', 'PutItem', 'ConditionCheckItem'], notifications: ['PutItem', 'Query'] },
+    // Reads the care table only to see whether a declared purpose is established (referrals, agreements, care teams).
+    tables: {
+      records: ['GetItem'],
+      cases: ['GetItem', 'Query', 'PutItem', 'ConditionCheckItem'],
+      care: ['GetItem', 'Query'],
+      notifications: ['PutItem', 'Query'],
+    },
     fieldKey: true,
     indexKey: false,
   },

@@ -25,6 +25,7 @@ import { WorklistTable } from './data/worklist-table';
 import { CareTeamsTable } from './data/care-teams-table';
 import { CarePlansTable } from './data/care-plans-table';
 import { ContactsTable } from './data/contacts-table';
+import { ReferralsTable } from './data/referrals-table';
 import { careConfig } from '../schemas/province-config';
 import type { DigestSigner } from './crypto/digest-signer';
 import type { OfficerDeps } from './domain/audit/officer-queries';
@@ -86,6 +87,24 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const seals = new SealsTable(settings.dynamo, settings.tables.seals);
   const care = new CareTable(settings.dynamo, settings.tables.care);
   const auditTable = new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400, seals);
+  const careDeps: CareDeps = {
+    province,
+    coordinatingAgencyType,
+    care: settings.registry.care ?? careConfig.parse(undefined),
+    cases: casesTable,
+    consents: consentsTable,
+    notifications,
+    cipher,
+    agreements: new AgreementsTable(care),
+    worklist: new WorklistTable(care),
+    careTeams: new CareTeamsTable(care),
+    carePlans: new CarePlansTable(care),
+    contacts: new ContactsTable(care),
+    referrals: new ReferralsTable(care),
+    // Interim until the assessment history lands: no case has a risk level yet, so contacts use followUpUnassessedDays.
+    riskLevels: { latestLevel: async () => undefined },
+    agencies: settings.registry.agencies.map((a) => ({ id: a.id, type: a.type })),
+  };
   return {
     province,
     hubId: settings.registry.hubId,
@@ -112,6 +131,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
     },
     lists: { province, lists: new ListsTable(settings.dynamo, settings.tables.lists), queue: settings.listQueue, cipher, index },
     consent: {
+      purposes: careDeps,
       province,
       coordinatingAgencyType,
       emergencyHours: settings.registry.emergencyAccessHours ?? 72,
@@ -122,23 +142,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       notifications,
       cipher,
     },
-    care: {
-      province,
-      coordinatingAgencyType,
-      care: settings.registry.care ?? careConfig.parse(undefined),
-      cases: casesTable,
-      consents: consentsTable,
-      notifications,
-      cipher,
-      agreements: new AgreementsTable(care),
-      worklist: new WorklistTable(care),
-      careTeams: new CareTeamsTable(care),
-      carePlans: new CarePlansTable(care),
-      contacts: new ContactsTable(care),
-      // Interim until the assessment history lands: no case has a risk level yet, so contacts use followUpUnassessedDays.
-      riskLevels: { latestLevel: async () => undefined },
-      agencies: settings.registry.agencies.map((a) => ({ id: a.id, type: a.type })),
-    },
+    care: careDeps,
     officers: { events: auditTable, seals, signer: settings.signer, cases: casesTable, notifications, thresholds: settings.registry.alerts ?? DEFAULT_ALERTS },
   };
 }

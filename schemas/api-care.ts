@@ -13,6 +13,7 @@ import {
   worklistResponse,
 } from './care';
 import { caseIdParam } from './common';
+import { referralBody, referralIdParam, referralsQuery, referralsResponse, referralView, transitionBody } from './referrals';
 import { contactBody, contactsResponse, contactView } from './contacts';
 import { carePlanBody, carePlanHistoryResponse, carePlansQuery, carePlansResponse, carePlanVersionBody, carePlanView, planIdParam } from './care-plans';
 import type { RouteContract } from './route-contract';
@@ -144,5 +145,44 @@ export const CARE_ROUTES = {
     discloses: true,
     pathParams: { caseId: caseIdParam },
     responses: { 200: { description: 'Contacts', schema: contactsResponse } },
+  },
+  'POST /v1/referrals': {
+    summary:
+      "Refer a child to another agency (FHIR ServiceRequest, followed as a Task): reasons, priority, basedOn for a referral back. A holder of the case; needs the guardian's agreement to follow-up in force (409 REFERRAL_NEEDS_AGREEMENT), except priority stat under your open emergency access (audited at high severity). Deadlines by priority from the province config",
+    summaryZh:
+      '转介儿童至其他机构：转介原因、优先级；回转时以 basedOn 关联原转介。仅限个案记录持有机构；须监护人同意接受跟进服务（否则 409 REFERRAL_NEEDS_AGREEMENT），紧急访问期间的危机转介（stat）除外（高等级审计）。按优先级依省级配置设定办理时限',
+    auth: 'signed',
+    headers: { 'Idempotency-Key': idempotencyKeyHeader },
+    body: referralBody,
+    responses: {
+      201: { description: 'The referral', schema: referralView },
+      200: { description: 'A retry with the same Idempotency-Key and body: the referral the first request made', schema: referralView },
+    },
+  },
+  'GET /v1/referrals': {
+    summary: 'Your referrals as requester or owner, newest first, optionally by status; cursor paging (with a status, pages may be short: follow the cursor)',
+    summaryZh: '本机构作为转出方或接收方的转介（按时间倒序），可按状态筛选；游标分页',
+    auth: 'signed',
+    discloses: true,
+    query: referralsQuery,
+    responses: { 200: { description: 'A page of referrals', schema: referralsResponse } },
+  },
+  'GET /v1/referrals/{referralId}': {
+    summary: 'A referral with its transitions and its two-way chain. Its requester and owner only; anyone else 404',
+    summaryZh: '转介详情（含状态变更记录及双向转介链）。仅限转出方与接收方，其他机构返回 404',
+    auth: 'signed',
+    discloses: true,
+    pathParams: { referralId: referralIdParam },
+    responses: { 200: { description: 'The referral', schema: referralView } },
+  },
+  'POST /v1/referrals/{referralId}/transitions': {
+    summary:
+      'Move a referral: requested -> received -> accepted | rejected (reason) -> in-progress -> completed (outcome) | failed (reason); on-hold <-> in-progress; cancelled by the requester before in-progress. Only the owner receives, accepts, rejects, starts, holds, completes, fails; only the requester cancels. Any other move (or one that lost a race) answers 409 STATE_CONFLICT naming the moves allowed',
+    summaryZh:
+      '变更转介状态：已发出→已接收→已接受｜已拒绝（须说明原因）→处理中→已完成（须填写结果）｜未成功（须说明原因）；处理中与暂停可互转；转出方可在处理前撤销。其他变更（或并发冲突）返回 409 STATE_CONFLICT 并列明可行操作',
+    auth: 'signed',
+    pathParams: { referralId: referralIdParam },
+    body: transitionBody,
+    responses: { 200: { description: 'The referral after the move', schema: referralView } },
   },
 } as const satisfies Record<string, RouteContract>;

@@ -81,7 +81,16 @@ export const agreementsResponse = z.object({
 });
 
 /** What a worklist item asks of the agency (docs/care-loop.md, "Worklist"). */
-export const WORK_KINDS = ['key_recipient_proposal', 're_refer_or_close', 'follow_up_contact_due', 'care_plan_activity_due', 'care_plan_review_due'] as const;
+export const WORK_KINDS = [
+  'key_recipient_proposal',
+  're_refer_or_close',
+  'follow_up_contact_due',
+  'care_plan_activity_due',
+  'care_plan_review_due',
+  'referral_acknowledge_due',
+  'referral_start_due',
+  'assign_paired_carer',
+] as const;
 export type WorkKind = (typeof WORK_KINDS)[number];
 
 export const worklistQuery = z.strictObject({

@@ -95,6 +95,13 @@ export const careConfig = z
       .max(365)
       .default(30)
       .meta({ description: 'Days to the next follow-up contact when the child has no risk level (never assessed, or identified healthy)' }),
+    carerAssignDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(90)
+      .default(7)
+      .meta({ description: 'After a discharge, the coordinating role assigns a paired carer within this many days (结对关爱)' }),
     worklistSoonDays: z.number().int().min(1).max(30).default(3).meta({ description: 'What `GET /v1/worklist?due=soon` calls soon, in days' }),
     overdueAlarmThreshold: z
       .number()

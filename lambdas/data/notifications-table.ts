@@ -21,6 +21,7 @@ export function notificationItem(n: Omit<Notification, 'notificationId'>, key?: 
   if (n.byAgency) item.byAgency = S(n.byAgency);
   if (n.consentId) item.consentId = S(n.consentId);
   if (n.subjectId) item.subjectId = S(n.subjectId);
+  if (n.referralStatus) item.referralStatus = S(n.referralStatus);
   if (n.alert) item.alert = S(JSON.stringify(n.alert));
   if (n.overdue) item.overdue = S(JSON.stringify(n.overdue));
   return item;
@@ -90,6 +91,7 @@ export class NotificationsTable {
       ...(optStr(i, 'byAgency') && { byAgency: optStr(i, 'byAgency') }),
       ...(optStr(i, 'consentId') && { consentId: optStr(i, 'consentId') }),
       ...(optStr(i, 'subjectId') && { subjectId: optStr(i, 'subjectId') }),
+      ...(optStr(i, 'referralStatus') && { referralStatus: optStr(i, 'referralStatus') }),
       ...(optStr(i, 'alert') && { alert: JSON.parse(optStr(i, 'alert')!) }),
       ...(optStr(i, 'overdue') && { overdue: JSON.parse(optStr(i, 'overdue')!) }),
     }));

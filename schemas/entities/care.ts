@@ -145,3 +145,50 @@ export interface FollowUpContact {
   /** Sealed notes (JSON of SealedFields), when given. */
   readonly sealed?: string;
 }
+
+export type ReferralStatus = 'requested' | 'received' | 'accepted' | 'rejected' | 'in-progress' | 'on-hold' | 'completed' | 'failed' | 'cancelled';
+
+/**
+ * A referral (FHIR ServiceRequest, tracked as a Task): one agency asks another to take the child on (school ->
+ * mental-health centre; back to school or community after discharge, `basedOn` the original).
+ */
+export interface Referral {
+  readonly referralId: string;
+  readonly caseId: string;
+  /** Task.requester and Task.owner: agency system ids. */
+  readonly requester: string;
+  readonly owner: string;
+  readonly reasons: readonly string[];
+  readonly priority: 'routine' | 'urgent' | 'asap' | 'stat';
+  readonly basedOn?: string;
+  readonly status: ReferralStatus;
+  /** Task.statusReason: why it was rejected, failed or cancelled (a code). */
+  readonly statusReason?: string;
+  /** Task.output: how it ended (completed). */
+  readonly outcome?: string;
+  /** Task.restriction.period: by when it must be acknowledged, and the child first seen. */
+  readonly acknowledgeBy: string;
+  readonly firstContactBy: string;
+  /** The guardian's agreement it rests on, or the emergency grant of a crisis referral without one. */
+  readonly agreementId?: string;
+  readonly emergencyGrantId?: string;
+  /** The child's own view from that agreement, shown to the owner. */
+  readonly childView?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Bumped by every transition: a transition is written only on the version it read. */
+  readonly version: number;
+  /** Sealed note (JSON of SealedFields), with the requester's key. */
+  readonly sealed?: string;
+}
+
+export interface ReferralTransition {
+  readonly referralId: string;
+  readonly seq: number;
+  readonly from: ReferralStatus;
+  readonly to: ReferralStatus;
+  readonly by: string;
+  readonly at: string;
+  readonly reason?: string;
+  readonly outcome?: string;
+}

@@ -5,7 +5,16 @@ export interface Notification {
   readonly notificationId: string;
   readonly recipient: string;
   readonly at: string;
-  readonly kind: 'record_linked' | 'emergency_access' | 'alert' | 'consent_recorded' | 'consent_withdrawn' | 'care_plan_updated' | 'overdue';
+  readonly kind:
+    | 'record_linked'
+    | 'emergency_access'
+    | 'alert'
+    | 'consent_recorded'
+    | 'consent_withdrawn'
+    | 'care_plan_updated'
+    | 'overdue'
+    | 'referral_requested'
+    | 'referral_updated';
   readonly caseId: string;
   readonly severity: 'info' | 'high';
   /** For emergency access: which agency opened it. Never set for record_linked (who linked stays hidden). */
@@ -14,6 +23,8 @@ export interface Notification {
   readonly consentId?: string;
   /** For care-loop notifications: what it is about (a care plan id), never its content. */
   readonly subjectId?: string;
+  /** For referral notifications: the referral's status after the move. */
+  readonly referralStatus?: string;
   /** For overdue work: what is late, since when, and whether the recipient owns it (else it coordinates). */
   readonly overdue?: { kind: string; due: string; daysOverdue: number; owner: boolean };
   /** For alerts: what was unusual (codes and counts only). */

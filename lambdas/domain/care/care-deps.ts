@@ -9,7 +9,7 @@ import type { FieldCipher } from '../../crypto/field-cipher';
 import { IdempotencyKeyReusedError, NotFoundError, StateConflictError } from '../../shared/errors';
 import type { Reader } from '../consent/gate';
 import type { CaseMembership, ConsentStore, NotificationStore } from '../consent/ports';
-import type { AgreementStore, CarePlanStore, CareTeamStore, ContactStore, CreateOutcome, RiskLevels, WorkItemStore } from './ports';
+import type { AgreementStore, CarePlanStore, CareTeamStore, ContactStore, CreateOutcome, ReferralStore, RiskLevels, WorkItemStore } from './ports';
 
 export interface CareDeps {
   readonly province: string;
@@ -25,6 +25,7 @@ export interface CareDeps {
   readonly careTeams: CareTeamStore;
   readonly carePlans: CarePlanStore;
   readonly contacts: ContactStore;
+  readonly referrals: ReferralStore;
   readonly riskLevels: RiskLevels;
   /** The province's agency systems (registry): who holds the coordinating role, whom an agency type names. */
   readonly agencies: readonly { readonly id: string; readonly type: AgencyType }[];

@@ -19,7 +19,7 @@ export interface CaseCare {
   readonly plans: Map<string, CarePlanVersion[]>;
 }
 
-export async function caseCare(deps: CareDeps, caseId: string): Promise<CaseCare> {
+export async function caseCare(deps: Pick<CareDeps, 'cases' | 'agreements' | 'careTeams' | 'carePlans' | 'now'>, caseId: string): Promise<CaseCare> {
   const now = careNow(deps);
   const [members, agreements, team, versions] = await Promise.all([
     deps.cases.members(caseId),

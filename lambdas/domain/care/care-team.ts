@@ -10,6 +10,7 @@ import type { CareTeamMember } from '../../../schemas/entities/care';
 import { ForbiddenError, NotFoundError, StateConflictError, ValidationError } from '../../shared/errors';
 import { derivedId } from '../../shared/ids';
 import { holderLabels, type Reader } from '../consent/gate';
+import { closeObligation } from './worklist';
 import { type CareDeps, careDisclosure, careNow, chinaDate, claimFor, type CreateRequest, isCoordinator, settleCreate } from './care-deps';
 
 export type MemberStatus = 'active' | 'planned' | 'ended';
@@ -75,6 +76,8 @@ export async function addCareTeamMember(
     addedAt: now.toISOString(),
   };
   const settled = settleCreate(await deps.careTeams.create(member, claimFor(reader, request, caseId, memberId, now)), request);
+  // A paired carer meets the coordinator's "assign a paired carer" after a discharge (结对关爱).
+  if (input.role === 'paired_carer') await closeObligation(deps, 'assign_paired_carer', caseId, now.toISOString());
   if (settled.created) return { member, created: true };
   const first = (await deps.careTeams.forCase(caseId)).find((m) => m.memberId === settled.resourceId);
   if (!first) throw new NotFoundError('No such care-team member');

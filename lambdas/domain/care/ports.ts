@@ -2,7 +2,16 @@
  * The stores the care loop needs (docs/care-loop.md), declared here and implemented in lambdas/data (which never
  * imports the domain: it satisfies these shapes structurally; lambdas/runtime.ts wires one to the other).
  */
-import type { CarePlanVersion, CareTeamMember, FollowUpContact, IdempotencyClaim, StoredAgreement, WorkItem } from '../../../schemas/entities/care';
+import type {
+  CarePlanVersion,
+  CareTeamMember,
+  FollowUpContact,
+  IdempotencyClaim,
+  Referral,
+  ReferralTransition,
+  StoredAgreement,
+  WorkItem,
+} from '../../../schemas/entities/care';
 import type { Page } from '../../../schemas/entities/page';
 
 /**
@@ -67,4 +76,16 @@ export interface ContactStore {
 /** The child's latest risk level from the assessment history (undefined: never assessed, or identified healthy). */
 export interface RiskLevels {
   latestLevel(caseId: string): Promise<string | undefined>;
+}
+
+/** Referrals: created once with their claim; moved only on the version read (one winner of a race). */
+export interface ReferralStore {
+  create(referral: Referral, claim: IdempotencyClaim): Promise<CreateOutcome>;
+  caseOf(referralId: string): Promise<string | undefined>;
+  get(caseId: string, referralId: string): Promise<Referral | undefined>;
+  forCase(caseId: string): Promise<Referral[]>;
+  transitions(caseId: string, referralId: string): Promise<ReferralTransition[]>;
+  /** False when the head is no longer at `expectedVersion` (another move won). */
+  transition(next: Referral, move: ReferralTransition, expectedVersion: number): Promise<boolean>;
+  list(agencyId: string, as: 'requester' | 'owner', options: { status?: string; limit: number; cursor?: string }): Promise<Page<Referral>>;
 }

@@ -4,6 +4,7 @@
  * allows. Withheld fields are never decrypted, and a record withheld entirely
  * does not even have its data key unwrapped.
  */
+import { establishPurpose } from '../care/purpose';
 import { DATA_CATEGORIES, FIELD_CATEGORIES, type AgencyType, type ChildRecordField, type DataCategory } from '../../../schemas/child-record';
 import type { Purpose } from '../../../schemas/entities/consents';
 import { NotFoundError } from '../../shared/errors';
@@ -25,11 +26,18 @@ export interface Disclosure {
   readonly guardianException?: { readonly rule: 'civil_affairs_guardian'; readonly consentIds: readonly string[]; readonly holders: readonly string[] };
 }
 
+/**
+ * The case for a declared purpose, once that purpose is established (`establishPurpose`): a holder of the case,
+ * the reader's emergency access, or, under `referral`, a party to an open referral in the case (the owner of a
+ * referral may hold no record yet) may read it; the consent gate decides every category.
+ */
 export async function viewCase(deps: ConsentDeps, reader: Reader, caseId: string, purpose: Purpose) {
   const now = nowOf(deps);
+  const basis = await establishPurpose(deps.purposes, reader, caseId, purpose);
   const members = await deps.cases.members(caseId);
   const { consents, emergencies } = await deps.consents.forCase(caseId);
-  if (!members.some((m) => m.agencyId === reader.agencyId) && !activeEmergency(reader, emergencies, now)) throw new NotFoundError('No such case');
+  const party = basis === 'referral_party' && members.length > 0;
+  if (!members.some((m) => m.agencyId === reader.agencyId) && !activeEmergency(reader, emergencies, now) && !party) throw new NotFoundError('No such case');
   const own = (agencyId: string) => agencyId === reader.agencyId;
   const labels = holderLabels({ reader, holders: members.map((m) => m.agencyId), consents, emergencies, now });
 

@@ -16,6 +16,7 @@ import { derivedId, randomId } from '../../shared/ids';
 import { checkGrantor } from './grantor';
 import { consentStatus, coverageOf, holderLabels, type Reader } from './gate';
 import type { CaseMembership, ConsentStore, NotificationStore, RecordHeads } from './ports';
+import type { PurposeDeps } from '../care/purpose';
 
 export interface ConsentDeps {
   readonly province: string;
@@ -30,6 +31,8 @@ export interface ConsentDeps {
   /** The registered name of an agency system (its contact point); undefined for an unknown agency id. */
   readonly agencyName?: (agencyId: string) => { zh: string; en: string } | undefined;
   readonly now?: () => Date;
+  /** What establishes a declared purpose (lambdas/domain/care/purpose.ts): referrals, agreements, care teams. */
+  readonly purposes: PurposeDeps;
 }
 
 const NO_SUCH_CONSENT = 'No such consent';

@@ -18,6 +18,7 @@ import { encryptionContext } from '../../../lambdas/domain/records/record-crypto
 import { childRecordV1, DATA_CATEGORIES, FIELD_CATEGORIES, type ChildRecordField } from '../../../schemas/child-record';
 import { PURPOSES } from '../../../schemas/signed-request';
 import { sampleRecord } from '../../support/records';
+import { everyPurposeEstablished } from '../../support/purposes';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const reader = { agencyId: 'xz-education', agencyType: 'education' as const };
@@ -70,6 +71,7 @@ async function fixture() {
     notifications: { notify: async () => undefined, forRecipient: async () => [], notifyOnce: async () => true },
     cipher: counting,
     now: () => NOW,
+    purposes: everyPurposeEstablished(reader.agencyId, () => members, NOW),
   });
   return { deps, keyring, opened, heads };
 }

@@ -3,6 +3,7 @@
  * with faults injected into the notification store: a retried request repairs what a crash between two writes
  * left out, and never doubles anything.
  */
+import { everyPurposeEstablished } from '../../support/purposes';
 import { describe, expect, it } from 'vitest';
 import type { CaseMember } from '../../../schemas/entities/cases';
 import type { StoredConsent } from '../../../schemas/entities/consents';
@@ -90,6 +91,7 @@ function deps(notifications: NotificationStore): ConsentDeps {
     notifications,
     cipher: new FieldCipher(new LocalKeyring(generateLocalKeyMaterial())),
     agencyName: (id) => ({ zh: id, en: id }),
+    purposes: everyPurposeEstablished('xz-education', () => members, new Date()),
   };
 }
 
