@@ -121,7 +121,7 @@ describe('referral state machine', () => {
       expect(work).toContain(`add:${REQUESTER.agencyId}:re_refer_or_close`);
     }
     const discharged = fakeDeps('in-progress');
-    discharged.deps.agencies.push({ id: 'xz-civil-affairs', type: 'civil_affairs' } as never);
+    (discharged.deps.agencies as { id: string; type: string }[]).push({ id: 'xz-civil-affairs', type: 'civil_affairs' });
     await moveReferral(discharged.deps, OWNER, 'ref_00000000000000000000000001', { to: 'completed', outcome: 'discharged' });
     expect(discharged.work).toContain('due:xz-civil-affairs:assign_paired_carer');
   });
