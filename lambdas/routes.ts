@@ -41,6 +41,8 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'POST /v1/cases/{caseId}/care-plans/{planId}/versions': 'care',
   'POST /v1/cases/{caseId}/contacts': 'care',
   'GET /v1/cases/{caseId}/contacts': 'care',
+  'POST /v1/cases/{caseId}/assessments': 'care',
+  'GET /v1/cases/{caseId}/assessments': 'care',
   'POST /v1/referrals': 'care',
   'GET /v1/referrals': 'care',
   'GET /v1/referrals/{referralId}': 'care',
@@ -96,7 +98,8 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   // Seals and reads reasons (field key); moves records between cases (records: UpdateItem on heads only, in the same transaction).
   cases: {
     signed: true,
-    tables: { records: ['GetItem', 'UpdateItem'], cases: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'] },
+    // Reads where each child stands in assessment (care: GetItem) for the ledger.
+    tables: { records: ['GetItem', 'UpdateItem'], cases: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'], care: ['GetItem'] },
     fieldKey: true,
     indexKey: false,
   },

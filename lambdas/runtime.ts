@@ -26,6 +26,7 @@ import { CareTeamsTable } from './data/care-teams-table';
 import { CarePlansTable } from './data/care-plans-table';
 import { ContactsTable } from './data/contacts-table';
 import { ReferralsTable } from './data/referrals-table';
+import { AssessmentsTable } from './data/assessments-table';
 import { careConfig } from '../schemas/province-config';
 import type { DigestSigner } from './crypto/digest-signer';
 import type { OfficerDeps } from './domain/audit/officer-queries';
@@ -63,7 +64,7 @@ export interface HubRuntime {
   readonly nonces: NonceStore;
   readonly audit: AuditSink;
   readonly records: RecordsDeps;
-  readonly cases: CaseAdminDeps & { readonly cases: CasesTable; readonly consents: ConsentsTable };
+  readonly cases: CaseAdminDeps & { readonly cases: CasesTable; readonly consents: ConsentsTable; readonly assessments: AssessmentsTable };
   readonly lists: ListDeps;
   readonly consent: ConsentDeps;
   readonly care: CareDeps;
@@ -86,6 +87,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const coordinatingAgencyType = settings.registry.coordinatingAgencyType ?? 'civil_affairs';
   const seals = new SealsTable(settings.dynamo, settings.tables.seals);
   const care = new CareTable(settings.dynamo, settings.tables.care);
+  const assessments = new AssessmentsTable(care);
   const auditTable = new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400, seals);
   const careDeps: CareDeps = {
     province,
@@ -101,8 +103,8 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
     carePlans: new CarePlansTable(care),
     contacts: new ContactsTable(care),
     referrals: new ReferralsTable(care),
-    // Interim until the assessment history lands: no case has a risk level yet, so contacts use followUpUnassessedDays.
-    riskLevels: { latestLevel: async () => undefined },
+    assessments,
+    riskLevels: assessments,
     agencies: settings.registry.agencies.map((a) => ({ id: a.id, type: a.type })),
   };
   return {
@@ -128,10 +130,12 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       records: recordsTable,
       linking,
       cipher,
+      assessments,
     },
     lists: { province, lists: new ListsTable(settings.dynamo, settings.tables.lists), queue: settings.listQueue, cipher, index },
     consent: {
       purposes: careDeps,
+      assessments,
       province,
       coordinatingAgencyType,
       emergencyHours: settings.registry.emergencyAccessHours ?? 72,

@@ -13,6 +13,7 @@ import {
   worklistResponse,
 } from './care';
 import { caseIdParam } from './common';
+import { assessmentBody, assessmentsResponse, assessmentView } from './assessments';
 import { referralBody, referralIdParam, referralsQuery, referralsResponse, referralView, transitionBody } from './referrals';
 import { contactBody, contactsResponse, contactView } from './contacts';
 import { carePlanBody, carePlanHistoryResponse, carePlansQuery, carePlansResponse, carePlanVersionBody, carePlanView, planIdParam } from './care-plans';
@@ -184,5 +185,29 @@ export const CARE_ROUTES = {
     pathParams: { referralId: referralIdParam },
     body: transitionBody,
     responses: { 200: { description: 'The referral after the move', schema: referralView } },
+  },
+  'POST /v1/cases/{caseId}/assessments': {
+    summary:
+      "Add to the child's identification and assessment history (append-only): an identification (healthy or at risk) or an assessment or reassessment with a level of the province's risk scale, risk factors, instrument and score, assessor, date, sealed notes. A holder of the case; a rise of the level notifies the coordinating role and the other holders",
+    summaryZh:
+      '新增识别或评估记录（只增不改）：识别结果（健康或有风险），或评估/复评的风险等级（按本省等级）、风险因素、量表及得分、评估人、日期及加密备注。仅限个案记录持有机构；风险等级上升时通知统筹部门及其他持有机构',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    headers: { 'Idempotency-Key': idempotencyKeyHeader },
+    body: assessmentBody,
+    responses: {
+      201: { description: 'The entry', schema: assessmentView },
+      200: { description: 'A retry with the same Idempotency-Key and body: the entry the first request recorded', schema: assessmentView },
+    },
+  },
+  'GET /v1/cases/{caseId}/assessments': {
+    summary:
+      "The identification and assessment history, newest first, and where the child stands now (never assessed, identified healthy, identified at risk, assessed at a level): your own entries in full, others' as consent allows for your declared purpose, the rest withheld with the reason. A holder of the case",
+    summaryZh:
+      '识别与评估记录（按时间倒序）及当前状态（未评估、识别为健康、识别为有风险、已评估及等级）：本机构记录完整可见，其他机构记录按声明目的依同意披露，未披露项列明原因。仅限个案记录持有机构',
+    auth: 'signed',
+    discloses: true,
+    pathParams: { caseId: caseIdParam },
+    responses: { 200: { description: 'The history', schema: assessmentsResponse } },
   },
 } as const satisfies Record<string, RouteContract>;

@@ -252,6 +252,7 @@ export const API_ROUTES = {
               severity: z.string(),
               consentId: consentIdParam.optional().meta({ description: 'For consent_recorded and consent_withdrawn' }),
               subjectId: z.string().optional().meta({ description: 'For care-loop notifications: what it is about (a care plan id), never its content' }),
+              riskLevel: z.string().optional().meta({ description: "For risk_level_raised: the child's new risk level" }),
               referralStatus: z.string().optional().meta({ description: "For referral_requested and referral_updated: the referral's status now" }),
               overdue: z
                 .object({ kind: z.string(), due: z.string(), daysOverdue: z.number().int(), owner: z.boolean() })

@@ -1,5 +1,6 @@
 /** Schemas of the cases routes: ledger, reviews, merge, split, history. */
 import * as z from 'zod';
+import { assessmentStateView } from './assessments';
 import { agencyType, childCategory, riskLevel } from './child-record';
 import { caseIdParam, recordIdParam, regionCode, reviewIdParam } from './common';
 
@@ -28,6 +29,7 @@ export const ledgerRow = z
     agencyTypes: z.record(z.string(), z.iso.datetime()).meta({ description: 'Agency type -> since when it holds a record in the case' }),
     regions: z.array(regionCode),
     partial: z.boolean().meta({ description: 'Some of the case’s data is left out: no case_coordination consent covers it for the coordinating agency' }),
+    assessment: assessmentStateView.optional(),
   })
   .meta({ id: 'LedgerRow' });
 

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { AGENCY_TYPES, agencyType, DATA_CATEGORIES, GUARDIAN_RELATIONS } from './child-record';
 import { PURPOSES } from './signed-request';
 import { caseIdParam, consentIdParam } from './common';
+import { assessmentStateView } from './assessments';
 
 const caseId = caseIdParam;
 export const purpose = z.enum(PURPOSES);
@@ -159,6 +160,9 @@ export const caseViewResponse = z
   .object({
     caseId,
     purpose,
+    assessment: assessmentStateView.meta({
+      description: 'Where the child stands in identification and assessment (never_assessed differs from identified_healthy)',
+    }),
     records: z.array(
       z.object({
         recordId: z.string(),

@@ -22,6 +22,7 @@ export function notificationItem(n: Omit<Notification, 'notificationId'>, key?: 
   if (n.consentId) item.consentId = S(n.consentId);
   if (n.subjectId) item.subjectId = S(n.subjectId);
   if (n.referralStatus) item.referralStatus = S(n.referralStatus);
+  if (n.riskLevel) item.riskLevel = S(n.riskLevel);
   if (n.alert) item.alert = S(JSON.stringify(n.alert));
   if (n.overdue) item.overdue = S(JSON.stringify(n.overdue));
   return item;
@@ -92,6 +93,7 @@ export class NotificationsTable {
       ...(optStr(i, 'consentId') && { consentId: optStr(i, 'consentId') }),
       ...(optStr(i, 'subjectId') && { subjectId: optStr(i, 'subjectId') }),
       ...(optStr(i, 'referralStatus') && { referralStatus: optStr(i, 'referralStatus') }),
+      ...(optStr(i, 'riskLevel') && { riskLevel: optStr(i, 'riskLevel') }),
       ...(optStr(i, 'alert') && { alert: JSON.parse(optStr(i, 'alert')!) }),
       ...(optStr(i, 'overdue') && { overdue: JSON.parse(optStr(i, 'overdue')!) }),
     }));

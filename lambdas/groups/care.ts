@@ -1,6 +1,7 @@
-/** Route group `care`: the care loop (docs/care-loop.md): service agreements, the worklist, care teams, care plans, follow-up contacts, referrals. */
+/** Route group `care`: the care loop (docs/care-loop.md): service agreements, the worklist, care teams, care plans, follow-up contacts, referrals, identification and assessment. */
 import { listAgreementsHandler, recordAgreementHandler } from '../handlers/care/agreements';
 import { worklistHandler } from '../handlers/care/worklist';
+import { listAssessmentsHandler, recordAssessmentHandler } from '../handlers/care/assessments';
 import { getReferralHandler, listReferralsHandler, makeReferralHandler, moveReferralHandler } from '../handlers/care/referrals';
 import { listContactsHandler, recordContactHandler } from '../handlers/care/contacts';
 import { carePlanHistoryHandler, createCarePlanHandler, listCarePlansHandler, updateCarePlanHandler } from '../handlers/care/care-plans';
@@ -25,6 +26,8 @@ export function createCareGroup(runtime: HubRuntime, options?: SignedGroupOption
       'POST /v1/cases/{caseId}/care-plans/{planId}/versions': updateCarePlanHandler(deps),
       'POST /v1/cases/{caseId}/contacts': recordContactHandler(deps),
       'GET /v1/cases/{caseId}/contacts': listContactsHandler(deps),
+      'POST /v1/cases/{caseId}/assessments': recordAssessmentHandler(deps),
+      'GET /v1/cases/{caseId}/assessments': listAssessmentsHandler(deps),
       'POST /v1/referrals': makeReferralHandler(deps),
       'GET /v1/referrals': listReferralsHandler(deps),
       'GET /v1/referrals/{referralId}': getReferralHandler(deps),

@@ -192,3 +192,36 @@ export interface ReferralTransition {
   readonly reason?: string;
   readonly outcome?: string;
 }
+
+/** One entry of a child's identification and assessment history (识别、评估; FHIR Observation / RiskAssessment). */
+export interface Assessment {
+  readonly assessmentId: string;
+  readonly caseId: string;
+  readonly kind: 'identification' | 'assessment' | 'reassessment';
+  /** Identification only: healthy or at risk. */
+  readonly outcome?: 'healthy' | 'at_risk';
+  /** Assessments only: a level of the province's risk scale. */
+  readonly riskLevel?: string;
+  readonly riskFactors: readonly string[];
+  readonly instrument?: string;
+  readonly score?: number;
+  readonly assessorStaffId: string;
+  readonly assessedOn: string;
+  readonly agencyId: string;
+  readonly recordedAt: string;
+  /** Sealed notes (JSON of SealedFields), when given. */
+  readonly sealed?: string;
+}
+
+/**
+ * Where a child stands in identification and assessment, from the latest entry: never assessed, identified healthy,
+ * identified at risk (no level yet), or assessed at a level. Kept per case beside the history.
+ */
+export interface AssessmentState {
+  readonly state: 'never_assessed' | 'identified_healthy' | 'identified_at_risk' | 'assessed';
+  readonly riskLevel?: string;
+  readonly on?: string;
+  /** The agency whose entry it is (the consent gate decides who may see it). */
+  readonly agencyId?: string;
+  readonly assessmentId?: string;
+}

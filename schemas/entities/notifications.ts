@@ -14,7 +14,8 @@ export interface Notification {
     | 'care_plan_updated'
     | 'overdue'
     | 'referral_requested'
-    | 'referral_updated';
+    | 'referral_updated'
+    | 'risk_level_raised';
   readonly caseId: string;
   readonly severity: 'info' | 'high';
   /** For emergency access: which agency opened it. Never set for record_linked (who linked stays hidden). */
@@ -23,6 +24,8 @@ export interface Notification {
   readonly consentId?: string;
   /** For care-loop notifications: what it is about (a care plan id), never its content. */
   readonly subjectId?: string;
+  /** For risk_level_raised: the child's new risk level (the fact and the level, nothing else). */
+  readonly riskLevel?: string;
   /** For referral notifications: the referral's status after the move. */
   readonly referralStatus?: string;
   /** For overdue work: what is late, since when, and whether the recipient owns it (else it coordinates). */

@@ -9,7 +9,17 @@ import type { FieldCipher } from '../../crypto/field-cipher';
 import { IdempotencyKeyReusedError, NotFoundError, StateConflictError } from '../../shared/errors';
 import type { Reader } from '../consent/gate';
 import type { CaseMembership, ConsentStore, NotificationStore } from '../consent/ports';
-import type { AgreementStore, CarePlanStore, CareTeamStore, ContactStore, CreateOutcome, ReferralStore, RiskLevels, WorkItemStore } from './ports';
+import type {
+  AgreementStore,
+  AssessmentStore,
+  CarePlanStore,
+  CareTeamStore,
+  ContactStore,
+  CreateOutcome,
+  ReferralStore,
+  RiskLevels,
+  WorkItemStore,
+} from './ports';
 
 export interface CareDeps {
   readonly province: string;
@@ -26,6 +36,7 @@ export interface CareDeps {
   readonly carePlans: CarePlanStore;
   readonly contacts: ContactStore;
   readonly referrals: ReferralStore;
+  readonly assessments: AssessmentStore;
   readonly riskLevels: RiskLevels;
   /** The province's agency systems (registry): who holds the coordinating role, whom an agency type names. */
   readonly agencies: readonly { readonly id: string; readonly type: AgencyType }[];

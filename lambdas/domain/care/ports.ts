@@ -3,6 +3,8 @@
  * imports the domain: it satisfies these shapes structurally; lambdas/runtime.ts wires one to the other).
  */
 import type {
+  Assessment,
+  AssessmentState,
   CarePlanVersion,
   CareTeamMember,
   FollowUpContact,
@@ -88,4 +90,14 @@ export interface ReferralStore {
   /** False when the head is no longer at `expectedVersion` (another move won). */
   transition(next: Referral, move: ReferralTransition, expectedVersion: number): Promise<boolean>;
   list(agencyId: string, as: 'requester' | 'owner', options: { status?: string; limit: number; cursor?: string }): Promise<Page<Referral>>;
+}
+
+/** The identification and assessment history (append-only) and where the child stands. */
+export interface AssessmentStore {
+  create(a: Assessment, claim: IdempotencyClaim): Promise<CreateOutcome>;
+  /** Newest first. */
+  forCase(caseId: string): Promise<Assessment[]>;
+  state(caseId: string): Promise<AssessmentState>;
+  /** Moves the state unless an entry with a later `basis` already did; false when it lost. */
+  setState(caseId: string, state: AssessmentState, basis: string): Promise<boolean>;
 }

@@ -28,10 +28,12 @@ const CSV_HEADER = [
   'agencies(参与部门及起始时间)',
   'regions(地区)',
   'partial(部分信息因未获同意未显示)',
+  'assessment(识别评估状态)',
+  'assessedRiskLevel(评估风险等级)',
 ];
 
 /** The ledger export, through the one CSV writer (shared/csv.ts). */
-export function ledgerCsv(rows: readonly (LedgerRow & { partial?: boolean })[]): string {
+export function ledgerCsv(rows: readonly (LedgerRow & { partial?: boolean; assessment?: { state: string; riskLevel?: string } })[]): string {
   return csvDocument(
     CSV_HEADER,
     rows.map((r) => [
@@ -46,6 +48,8 @@ export function ledgerCsv(rows: readonly (LedgerRow & { partial?: boolean })[]):
         .map(([t, since]) => `${t}@${since}`),
       r.regions,
       r.partial ? 'yes' : 'no',
+      r.assessment?.state,
+      r.assessment?.riskLevel,
     ]),
   );
 }

@@ -5,6 +5,7 @@
  * does not even have its data key unwrapped.
  */
 import { establishPurpose } from '../care/purpose';
+import { gatedState } from '../care/assessments';
 import { DATA_CATEGORIES, FIELD_CATEGORIES, type AgencyType, type ChildRecordField, type DataCategory } from '../../../schemas/child-record';
 import type { Purpose } from '../../../schemas/entities/consents';
 import { NotFoundError } from '../../shared/errors';
@@ -112,5 +113,7 @@ export async function viewCase(deps: ConsentDeps, reader: Reader, caseId: string
       guardianException: { rule: 'civil_affairs_guardian', consentIds: [...exception.consentIds], holders: [...exception.holders] },
     }),
   };
-  return { view: { caseId, purpose, records, withheld }, disclosure, recordIds: members.map((m) => m.recordId) };
+  // Never assessed and identified healthy are different states; an entry the gate does not cover shows as withheld.
+  const assessment = gatedState(await deps.assessments.state(caseId), reader, purpose, consents, emergencies, now);
+  return { view: { caseId, purpose, assessment, records, withheld }, disclosure, recordIds: members.map((m) => m.recordId) };
 }

@@ -17,6 +17,7 @@ import { checkGrantor } from './grantor';
 import { consentStatus, coverageOf, holderLabels, type Reader } from './gate';
 import type { CaseMembership, ConsentStore, NotificationStore, RecordHeads } from './ports';
 import type { PurposeDeps } from '../care/purpose';
+import type { AssessmentStore } from '../care/ports';
 
 export interface ConsentDeps {
   readonly province: string;
@@ -33,6 +34,8 @@ export interface ConsentDeps {
   readonly now?: () => Date;
   /** What establishes a declared purpose (lambdas/domain/care/purpose.ts): referrals, agreements, care teams. */
   readonly purposes: PurposeDeps;
+  /** Where the child stands in identification and assessment (shown through the gate). */
+  readonly assessments: Pick<AssessmentStore, 'state'>;
 }
 
 const NO_SUCH_CONSENT = 'No such consent';

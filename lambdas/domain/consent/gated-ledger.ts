@@ -16,10 +16,14 @@ import { ledgerRowOf } from '../cases/ledger-row';
 import { rowMatches } from '../cases/ledger';
 import { decideCategories, mayIdentifyHolder, type Reader } from './gate';
 import type { ConsentStore, LedgerPages } from './ports';
+import { gatedState } from '../care/assessments';
+import type { AssessmentStore } from '../care/ports';
 
 export interface GatedLedgerRow extends LedgerRow {
   /** True when some of the case's data was left out of this row for lack of consent. */
   readonly partial: boolean;
+  /** Where the child stands in identification and assessment, through the gate (never_assessed differs from identified_healthy). */
+  readonly assessment?: ReturnType<typeof gatedState>;
 }
 
 export function gateLedgerRow(
@@ -57,6 +61,7 @@ export interface LedgerDeps {
   readonly coordinatingAgencyType: AgencyType;
   readonly cases: LedgerPages;
   readonly consents: Pick<ConsentStore, 'bundle'>;
+  readonly assessments: Pick<AssessmentStore, 'state'>;
   readonly now?: () => Date;
 }
 
@@ -68,8 +73,11 @@ export async function readLedger(deps: LedgerDeps, reader: Reader, q: LedgerQuer
   requireCoordinator(deps, reader);
   const now = (deps.now ?? (() => new Date()))();
   const gate = async (row: LedgerRow) => {
-    const { members, consents, emergencies } = await deps.consents.bundle(row.caseId);
-    return gateLedgerRow(row, members, consents, emergencies, reader, now);
+    const [{ members, consents, emergencies }, state] = await Promise.all([deps.consents.bundle(row.caseId), deps.assessments.state(row.caseId)]);
+    return {
+      ...gateLedgerRow(row, members, consents, emergencies, reader, now),
+      assessment: gatedState(state, reader, 'case_coordination', consents, emergencies, now),
+    };
   };
   const rows: GatedLedgerRow[] = [];
   let cursor = q.cursor;

@@ -71,6 +71,7 @@ async function fixture() {
     notifications: { notify: async () => undefined, forRecipient: async () => [], notifyOnce: async () => true },
     cipher: counting,
     now: () => NOW,
+    assessments: { state: async () => ({ state: 'never_assessed' as const }) },
     purposes: everyPurposeEstablished(reader.agencyId, () => members, NOW),
   });
   return { deps, keyring, opened, heads };

@@ -91,6 +91,7 @@ function deps(notifications: NotificationStore): ConsentDeps {
     notifications,
     cipher: new FieldCipher(new LocalKeyring(generateLocalKeyMaterial())),
     agencyName: (id) => ({ zh: id, en: id }),
+    assessments: { state: async () => ({ state: 'never_assessed' as const }) },
     purposes: everyPurposeEstablished('xz-education', () => members, new Date()),
   };
 }
