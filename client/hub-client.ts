@@ -50,7 +50,7 @@ const IDEMPOTENT_POSTS = new Set(['/v1/records', '/v1/lists']);
 
 /** Creates that take an `Idempotency-Key` (docs/protocol.md): the client sends one key on every attempt of one call. */
 const KEYED_CREATES = [
-  /^\/v1\/cases\/[^/]+\/(agreements|assessments|key-recipient|key-recipient\/exit|care-team|care-plans|contacts)$/,
+  /^\/v1\/cases\/[^/]+\/(agreements|assessments|key-recipient|care-team|care-plans|contacts)$/,
   /^\/v1\/cases\/[^/]+\/care-plans\/[^/]+\/versions$/,
   /^\/v1\/referrals$/,
 ];

@@ -27,6 +27,7 @@ import { CarePlansTable } from './data/care-plans-table';
 import { ContactsTable } from './data/contacts-table';
 import { ReferralsTable } from './data/referrals-table';
 import { AssessmentsTable } from './data/assessments-table';
+import { KeyRecipientsTable } from './data/key-recipients-table';
 import { careConfig } from '../schemas/province-config';
 import type { DigestSigner } from './crypto/digest-signer';
 import type { OfficerDeps } from './domain/audit/officer-queries';
@@ -64,7 +65,12 @@ export interface HubRuntime {
   readonly nonces: NonceStore;
   readonly audit: AuditSink;
   readonly records: RecordsDeps;
-  readonly cases: CaseAdminDeps & { readonly cases: CasesTable; readonly consents: ConsentsTable; readonly assessments: AssessmentsTable };
+  readonly cases: CaseAdminDeps & {
+    readonly cases: CasesTable;
+    readonly consents: ConsentsTable;
+    readonly assessments: AssessmentsTable;
+    readonly keyRecipients: KeyRecipientsTable;
+  };
   readonly lists: ListDeps;
   readonly consent: ConsentDeps;
   readonly care: CareDeps;
@@ -88,6 +94,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const seals = new SealsTable(settings.dynamo, settings.tables.seals);
   const care = new CareTable(settings.dynamo, settings.tables.care);
   const assessments = new AssessmentsTable(care);
+  const keyRecipients = new KeyRecipientsTable(care);
   const auditTable = new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400, seals);
   const careDeps: CareDeps = {
     province,
@@ -104,6 +111,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
     contacts: new ContactsTable(care),
     referrals: new ReferralsTable(care),
     assessments,
+    keyRecipients,
     riskLevels: assessments,
     agencies: settings.registry.agencies.map((a) => ({ id: a.id, type: a.type })),
   };
@@ -131,6 +139,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       linking,
       cipher,
       assessments,
+      keyRecipients,
     },
     lists: { province, lists: new ListsTable(settings.dynamo, settings.tables.lists), queue: settings.listQueue, cipher, index },
     consent: {

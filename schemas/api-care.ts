@@ -13,6 +13,7 @@ import {
   worklistResponse,
 } from './care';
 import { caseIdParam } from './common';
+import { enrolBody, enrolResponse, episodesResponse, episodeView, exitBody } from './key-recipients';
 import { assessmentBody, assessmentsResponse, assessmentView } from './assessments';
 import { referralBody, referralIdParam, referralsQuery, referralsResponse, referralView, transitionBody } from './referrals';
 import { contactBody, contactsResponse, contactView } from './contacts';
@@ -209,5 +210,36 @@ export const CARE_ROUTES = {
     discloses: true,
     pathParams: { caseId: caseIdParam },
     responses: { 200: { description: 'The history', schema: assessmentsResponse } },
+  },
+  'POST /v1/cases/{caseId}/key-recipient': {
+    summary:
+      'Enrol the child in the key-recipient ledger (重点关爱服务对象台账; FHIR EpisodeOfCare) with entry reasons: the coordinating role decides (201, a new episode; 409 if one is active). A holder proposes instead (202): the proposal goes on the coordinators’ worklists',
+    summaryZh:
+      '将儿童纳入重点关爱服务对象台账（说明纳入原因）：由统筹部门决定（201，新服务周期；已在台账中返回 409）。其他持有机构提交纳入建议（202），进入统筹部门待办',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    headers: { 'Idempotency-Key': idempotencyKeyHeader },
+    body: enrolBody,
+    responses: {
+      201: { description: 'The new episode', schema: episodeView },
+      202: { description: 'A holder’s proposal, for the coordinating role to decide', schema: enrolResponse },
+      200: { description: 'A retry with the same Idempotency-Key and body: the episode the first request opened', schema: episodeView },
+    },
+  },
+  'POST /v1/cases/{caseId}/key-recipient/exit': {
+    summary: 'End the active key-recipient episode with an exit reason. The coordinating role only; 409 when none is active',
+    summaryZh: '结束当前重点关爱服务周期并说明原因。仅限统筹部门；无进行中的服务周期时返回 409',
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    body: exitBody,
+    responses: { 200: { description: 'The ended episode', schema: episodeView } },
+  },
+  'GET /v1/cases/{caseId}/key-recipient': {
+    summary: 'Whether the child is a key recipient (active, exited, never), and every episode, newest first. Holders and the coordinating role',
+    summaryZh: '儿童是否在重点关爱台账中（进行中、已退出、从未纳入）及全部服务周期。限个案记录持有机构及统筹部门',
+    auth: 'signed',
+    discloses: true,
+    pathParams: { caseId: caseIdParam },
+    responses: { 200: { description: 'Episodes', schema: episodesResponse } },
   },
 } as const satisfies Record<string, RouteContract>;

@@ -1,6 +1,7 @@
 /** Schemas of the cases routes: ledger, reviews, merge, split, history. */
 import * as z from 'zod';
 import { assessmentStateView } from './assessments';
+import { keyRecipientStatusView } from './key-recipients';
 import { agencyType, childCategory, riskLevel } from './child-record';
 import { caseIdParam, recordIdParam, regionCode, reviewIdParam } from './common';
 
@@ -12,6 +13,10 @@ export const ledgerQuery = z.strictObject({
   category: childCategory.optional(),
   riskLevel: riskLevel.optional(),
   agencyType: agencyType.optional(),
+  keyRecipient: z
+    .enum(['active', 'exited', 'never'])
+    .optional()
+    .meta({ description: 'Key recipients now (active), once (exited), or never enrolled (重点关爱服务对象台账)' }),
   format: z.enum(['json', 'csv']).default('json'),
   limit,
   cursor: z.string().max(2048).optional(),
@@ -30,6 +35,7 @@ export const ledgerRow = z
     regions: z.array(regionCode),
     partial: z.boolean().meta({ description: 'Some of the case’s data is left out: no case_coordination consent covers it for the coordinating agency' }),
     assessment: assessmentStateView.optional(),
+    keyRecipient: keyRecipientStatusView.optional(),
   })
   .meta({ id: 'LedgerRow' });
 

@@ -1,6 +1,7 @@
-/** Route group `care`: the care loop (docs/care-loop.md): service agreements, the worklist, care teams, care plans, follow-up contacts, referrals, identification and assessment. */
+/** Route group `care`: the care loop (docs/care-loop.md): service agreements, the worklist, care teams, care plans, follow-up contacts, referrals, identification and assessment, key-recipient episodes. */
 import { listAgreementsHandler, recordAgreementHandler } from '../handlers/care/agreements';
 import { worklistHandler } from '../handlers/care/worklist';
+import { enrolHandler, episodesHandler, exitHandler } from '../handlers/care/key-recipients';
 import { listAssessmentsHandler, recordAssessmentHandler } from '../handlers/care/assessments';
 import { getReferralHandler, listReferralsHandler, makeReferralHandler, moveReferralHandler } from '../handlers/care/referrals';
 import { listContactsHandler, recordContactHandler } from '../handlers/care/contacts';
@@ -28,6 +29,9 @@ export function createCareGroup(runtime: HubRuntime, options?: SignedGroupOption
       'GET /v1/cases/{caseId}/contacts': listContactsHandler(deps),
       'POST /v1/cases/{caseId}/assessments': recordAssessmentHandler(deps),
       'GET /v1/cases/{caseId}/assessments': listAssessmentsHandler(deps),
+      'POST /v1/cases/{caseId}/key-recipient': enrolHandler(deps),
+      'POST /v1/cases/{caseId}/key-recipient/exit': exitHandler(deps),
+      'GET /v1/cases/{caseId}/key-recipient': episodesHandler(deps),
       'POST /v1/referrals': makeReferralHandler(deps),
       'GET /v1/referrals': listReferralsHandler(deps),
       'GET /v1/referrals/{referralId}': getReferralHandler(deps),

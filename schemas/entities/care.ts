@@ -225,3 +225,24 @@ export interface AssessmentState {
   readonly agencyId?: string;
   readonly assessmentId?: string;
 }
+
+/** A key-recipient episode (重点关爱服务对象台账; FHIR EpisodeOfCare): from enrolment to exit. Every episode is kept. */
+export interface KeyRecipientEpisode {
+  readonly episodeId: string;
+  readonly caseId: string;
+  readonly status: 'active' | 'exited';
+  readonly reasons: readonly string[];
+  readonly enrolledAt: string;
+  readonly enrolledBy: string;
+  readonly exitedAt?: string;
+  readonly exitReason?: string;
+  readonly exitedBy?: string;
+}
+
+/** Whether a case is a key recipient now, and since when and why (`never`: it was never enrolled). */
+export interface KeyRecipientStatus {
+  readonly status: 'active' | 'exited' | 'never';
+  readonly since?: string;
+  readonly reasons?: readonly string[];
+  readonly episodeId?: string;
+}

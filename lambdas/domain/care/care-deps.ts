@@ -16,6 +16,7 @@ import type {
   CareTeamStore,
   ContactStore,
   CreateOutcome,
+  KeyRecipientStore,
   ReferralStore,
   RiskLevels,
   WorkItemStore,
@@ -37,6 +38,7 @@ export interface CareDeps {
   readonly contacts: ContactStore;
   readonly referrals: ReferralStore;
   readonly assessments: AssessmentStore;
+  readonly keyRecipients: KeyRecipientStore;
   readonly riskLevels: RiskLevels;
   /** The province's agency systems (registry): who holds the coordinating role, whom an agency type names. */
   readonly agencies: readonly { readonly id: string; readonly type: AgencyType }[];

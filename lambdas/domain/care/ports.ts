@@ -9,6 +9,8 @@ import type {
   CareTeamMember,
   FollowUpContact,
   IdempotencyClaim,
+  KeyRecipientEpisode,
+  KeyRecipientStatus,
   Referral,
   ReferralTransition,
   StoredAgreement,
@@ -100,4 +102,13 @@ export interface AssessmentStore {
   state(caseId: string): Promise<AssessmentState>;
   /** Moves the state unless an entry with a later `basis` already did; false when it lost. */
   setState(caseId: string, state: AssessmentState, basis: string): Promise<boolean>;
+}
+
+/** Key-recipient episodes and the case's current status: at most one active episode per case. */
+export interface KeyRecipientStore {
+  status(caseId: string): Promise<KeyRecipientStatus>;
+  episodes(caseId: string): Promise<KeyRecipientEpisode[]>;
+  /** `taken`: an episode is active already; `earlier`: this create's claim exists (a retry, or the key reused). */
+  enrol(episode: KeyRecipientEpisode, claim: IdempotencyClaim): Promise<CreateOutcome>;
+  exit(caseId: string, episodeId: string, exited: { at: string; by: string; reason: string }): Promise<boolean>;
 }

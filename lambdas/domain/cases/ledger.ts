@@ -30,10 +30,19 @@ const CSV_HEADER = [
   'partial(部分信息因未获同意未显示)',
   'assessment(识别评估状态)',
   'assessedRiskLevel(评估风险等级)',
+  'keyRecipient(重点关爱状态)',
+  'keyRecipientSince(纳入或退出时间)',
+  'keyRecipientReasons(纳入原因)',
 ];
 
 /** The ledger export, through the one CSV writer (shared/csv.ts). */
-export function ledgerCsv(rows: readonly (LedgerRow & { partial?: boolean; assessment?: { state: string; riskLevel?: string } })[]): string {
+export function ledgerCsv(
+  rows: readonly (LedgerRow & {
+    partial?: boolean;
+    assessment?: { state: string; riskLevel?: string };
+    keyRecipient?: { status: string; since?: string; reasons?: readonly string[] };
+  })[],
+): string {
   return csvDocument(
     CSV_HEADER,
     rows.map((r) => [
@@ -50,6 +59,9 @@ export function ledgerCsv(rows: readonly (LedgerRow & { partial?: boolean; asses
       r.partial ? 'yes' : 'no',
       r.assessment?.state,
       r.assessment?.riskLevel,
+      r.keyRecipient?.status,
+      r.keyRecipient?.since,
+      r.keyRecipient?.reasons,
     ]),
   );
 }

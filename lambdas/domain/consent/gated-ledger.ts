@@ -17,13 +17,15 @@ import { rowMatches } from '../cases/ledger';
 import { decideCategories, mayIdentifyHolder, type Reader } from './gate';
 import type { ConsentStore, LedgerPages } from './ports';
 import { gatedState } from '../care/assessments';
-import type { AssessmentStore } from '../care/ports';
+import type { AssessmentStore, KeyRecipientStore } from '../care/ports';
 
 export interface GatedLedgerRow extends LedgerRow {
   /** True when some of the case's data was left out of this row for lack of consent. */
   readonly partial: boolean;
   /** Where the child stands in identification and assessment, through the gate (never_assessed differs from identified_healthy). */
   readonly assessment?: ReturnType<typeof gatedState>;
+  /** Whether the child is a key recipient (重点关爱服务对象): the coordinating role's own ledger, not another agency's data. */
+  readonly keyRecipient?: { status: 'active' | 'exited' | 'never'; since?: string; reasons?: readonly string[] };
 }
 
 export function gateLedgerRow(
@@ -62,6 +64,7 @@ export interface LedgerDeps {
   readonly cases: LedgerPages;
   readonly consents: Pick<ConsentStore, 'bundle'>;
   readonly assessments: Pick<AssessmentStore, 'state'>;
+  readonly keyRecipients: Pick<KeyRecipientStore, 'status'>;
   readonly now?: () => Date;
 }
 
@@ -72,11 +75,16 @@ export interface LedgerDeps {
 export async function readLedger(deps: LedgerDeps, reader: Reader, q: LedgerQuery): Promise<{ items: GatedLedgerRow[]; cursor?: string }> {
   requireCoordinator(deps, reader);
   const now = (deps.now ?? (() => new Date()))();
-  const gate = async (row: LedgerRow) => {
-    const [{ members, consents, emergencies }, state] = await Promise.all([deps.consents.bundle(row.caseId), deps.assessments.state(row.caseId)]);
+  const gate = async (row: LedgerRow): Promise<GatedLedgerRow> => {
+    const [{ members, consents, emergencies }, state, key] = await Promise.all([
+      deps.consents.bundle(row.caseId),
+      deps.assessments.state(row.caseId),
+      deps.keyRecipients.status(row.caseId),
+    ]);
     return {
       ...gateLedgerRow(row, members, consents, emergencies, reader, now),
       assessment: gatedState(state, reader, 'case_coordination', consents, emergencies, now),
+      keyRecipient: { status: key.status, ...(key.since && { since: key.since }), ...(key.reasons && { reasons: key.reasons }) },
     };
   };
   const rows: GatedLedgerRow[] = [];
@@ -87,7 +95,7 @@ export async function readLedger(deps: LedgerDeps, reader: Reader, q: LedgerQuer
     const page = await deps.cases.ledger({ limit: Math.min(500, want), ...(cursor && { cursor }) });
     for (let i = 0; i < page.items.length; i += CONCURRENCY) {
       const gated = await Promise.all(page.items.slice(i, i + CONCURRENCY).map(gate));
-      rows.push(...gated.filter((r) => rowMatches(r, q)));
+      rows.push(...gated.filter((r) => rowMatches(r, q) && (!q.keyRecipient || r.keyRecipient?.status === q.keyRecipient)));
     }
     cursor = page.cursor;
     pages++;
