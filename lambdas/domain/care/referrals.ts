@@ -12,7 +12,7 @@ import { NotFoundError, ReferralNeedsAgreementError, StateConflictError, Validat
 import { derivedId } from '../../shared/ids';
 import { activeEmergency, type Reader } from '../consent/gate';
 import { followUpAgreement } from './agreements';
-import { type CareDeps, careNow, claimFor, type CreateRequest, requireCaseHolder, settleCreate } from './care-deps';
+import { type CareDeps, careNow, claimFor, type CreateRequest, settleCreate } from './care-deps';
 import { allowedMoves, findMove, type Party } from './referral-states';
 import { addWork, closeObligation, closeWork, coordinatorsOf, scheduleWork } from './worklist';
 
@@ -72,20 +72,17 @@ const sealing = (deps: CareDeps, r: Pick<Referral, 'requester' | 'referralId'>) 
 
 export async function makeReferral(deps: CareDeps, reader: Reader, input: ReferralInput, request: CreateRequest) {
   const { caseId } = input;
-  await requireCaseHolder(deps, reader, caseId);
+  const [members, existing] = await Promise.all([deps.cases.members(caseId), deps.referrals.forCase(caseId)]);
+  const base = input.basedOn ? existing.find((r) => r.referralId === input.basedOn) : undefined;
+  // A holder of the case refers; so does the owner of a referral it answers (a hospital referring back after discharge may hold no record).
+  const holder = members.some((m) => m.agencyId === reader.agencyId);
+  if (!holder && !(base && base.owner === reader.agencyId)) throw new NotFoundError('No such case');
+  if (input.basedOn && (!base || !partyOf(base, reader.agencyId))) {
+    throw new ValidationError([{ path: 'basedOn', message: 'not a referral of this case you take part in', message_zh: '不是本机构参与的本个案转介' }]);
+  }
   const owner = resolveOwner(deps, reader, input.to);
   const now = careNow(deps);
-  const [agreements, { emergencies }, existing] = await Promise.all([
-    deps.agreements.forCase(caseId),
-    deps.consents.forCase(caseId),
-    deps.referrals.forCase(caseId),
-  ]);
-  if (input.basedOn) {
-    const base = existing.find((r) => r.referralId === input.basedOn);
-    if (!base || !partyOf(base, reader.agencyId)) {
-      throw new ValidationError([{ path: 'basedOn', message: 'not a referral of this case you take part in', message_zh: '不是本机构参与的本个案转介' }]);
-    }
-  }
+  const [agreements, { emergencies }] = await Promise.all([deps.agreements.forCase(caseId), deps.consents.forCase(caseId)]);
   const agreement = followUpAgreement(agreements, now);
   const emergency = !agreement && input.priority === 'stat' ? activeEmergency(reader, emergencies, now) : undefined;
   if (!agreement && !emergency) throw new ReferralNeedsAgreementError();
