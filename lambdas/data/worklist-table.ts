@@ -59,7 +59,7 @@ export class WorklistTable {
 
   async close(workItemId: string, at: string, basis?: string): Promise<boolean> {
     const item = await this.get(workItemId);
-    if (!item || item.status !== 'open') return false;
+    if (item?.status !== 'open') return false;
     try {
       await this.care.client.send(
         new UpdateItemCommand({

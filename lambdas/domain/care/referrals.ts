@@ -247,7 +247,12 @@ async function chainOf(deps: CareDeps, r: Referral) {
     inChain.add(up.referralId);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const x of all) if (x.basedOn && inChain.has(x.basedOn) && !inChain.has(x.referralId)) inChain.add(x.referralId), (grew = true);
+    for (const x of all) {
+      if (x.basedOn && inChain.has(x.basedOn) && !inChain.has(x.referralId)) {
+        inChain.add(x.referralId);
+        grew = true;
+      }
+    }
   }
   return all
     .filter((x) => inChain.has(x.referralId))

@@ -53,8 +53,8 @@ function fakeDeps(status: ReferralStatus) {
     },
     notifications: { notify: async (n: { recipient: string; kind: string }) => void notified.push(`${n.recipient}:${n.kind}`) },
     worklist: {
-      add: async (i: { agencyId: string; kind: string }) => (work.push(`add:${i.agencyId}:${i.kind}`), true),
-      schedule: async (i: { agencyId: string; kind: string }) => (work.push(`due:${i.agencyId}:${i.kind}`), true),
+      add: async (i: { agencyId: string; kind: string }) => work.push(`add:${i.agencyId}:${i.kind}`) > 0,
+      schedule: async (i: { agencyId: string; kind: string }) => work.push(`due:${i.agencyId}:${i.kind}`) > 0,
       close: async () => true,
       get: async () => undefined,
     },
