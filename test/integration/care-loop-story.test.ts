@@ -126,6 +126,9 @@ describe('the care loop, end to end', () => {
     const coordinator = t.client('xz-civil-affairs');
     const due = await coordinator.get<any>('/v1/worklist?due=all');
     expect(due.body.items.some((i: any) => i.kind === 'assign_paired_carer' && i.caseId === caseId)).toBe(true);
+    // ... and decides whether the child becomes a key recipient for follow-up after discharge (post_discharge).
+    const proposals = (await coordinator.get<any>('/v1/worklist')).body.items.filter((i: any) => i.kind === 'key_recipient_proposal' && i.caseId === caseId);
+    expect(proposals.map((p: any) => p.detail)).toEqual([{ reasons: 'post_discharge', proposedBy: 'health' }]);
     expect(
       (
         await coordinator.post<any>(

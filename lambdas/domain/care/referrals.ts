@@ -14,6 +14,7 @@ import { activeEmergency, type Reader } from '../consent/gate';
 import { followUpAgreement } from './agreements';
 import { type CareDeps, careNow, claimFor, type CreateRequest, settleCreate } from './care-deps';
 import { allowedMoves, findMove, type Party } from './referral-states';
+import { proposeEnrolment } from './key-recipients';
 import { addWork, closeObligation, closeWork, coordinatorsOf, scheduleWork } from './worklist';
 
 const HOUR_MS = 3_600_000;
@@ -216,6 +217,13 @@ async function afterMove(deps: CareDeps, r: Referral) {
           detail: { referralId: r.referralId },
         }),
       );
+    // And the child becomes a key recipient with reason post_discharge, unless it is one: a proposal to the coordinator.
+    jobs.push(
+      deps.keyRecipients.status(r.caseId).then(async (status) => {
+        const owner = deps.agencies.find((a) => a.id === r.owner);
+        if (status.status !== 'active' && owner) await proposeEnrolment(deps, { agencyId: owner.id, agencyType: owner.type }, r.caseId, ['post_discharge']);
+      }),
+    );
   }
   await Promise.all(jobs);
 }

@@ -51,6 +51,7 @@ function fakeDeps(status: ReferralStatus) {
         return true;
       },
     },
+    keyRecipients: { status: async () => ({ status: 'never' }) },
     notifications: { notify: async (n: { recipient: string; kind: string }) => void notified.push(`${n.recipient}:${n.kind}`) },
     worklist: {
       add: async (i: { agencyId: string; kind: string }) => work.push(`add:${i.agencyId}:${i.kind}`) > 0,
@@ -124,5 +125,6 @@ describe('referral state machine', () => {
     (discharged.deps.agencies as { id: string; type: string }[]).push({ id: 'xz-civil-affairs', type: 'civil_affairs' });
     await moveReferral(discharged.deps, OWNER, 'ref_00000000000000000000000001', { to: 'completed', outcome: 'discharged' });
     expect(discharged.work).toContain('due:xz-civil-affairs:assign_paired_carer');
+    expect(discharged.work).toContain('add:xz-civil-affairs:key_recipient_proposal');
   });
 });
