@@ -90,6 +90,8 @@ export const WORK_KINDS = [
   'referral_acknowledge_due',
   'referral_start_due',
   'assign_paired_carer',
+  'high_risk_without_plan',
+  'high_risk_without_carer',
 ] as const;
 export type WorkKind = (typeof WORK_KINDS)[number];
 

@@ -102,6 +102,20 @@ export const careConfig = z
       .max(90)
       .default(7)
       .meta({ description: 'After a discharge, the coordinating role assigns a paired carer within this many days (结对关爱)' }),
+    highRiskLevels: z
+      .number()
+      .int()
+      .min(1)
+      .max(5)
+      .default(2)
+      .meta({ description: 'How many of the top levels of riskScale count as high risk (default 2: high and crisis)' }),
+    highRiskCareDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(90)
+      .default(7)
+      .meta({ description: 'A key recipient at high risk should have an active care plan and a care-team member within this many days' }),
     worklistSoonDays: z.number().int().min(1).max(30).default(3).meta({ description: 'What `GET /v1/worklist?due=soon` calls soon, in days' }),
     overdueAlarmThreshold: z
       .number()

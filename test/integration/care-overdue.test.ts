@@ -168,4 +168,70 @@ describe('overdue work', () => {
     const bad = await yl.get<any>('/v1/worklist?due=late');
     expect([bad.status, bad.body.error.details[0].path]).toEqual([400, 'due']);
   });
+
+  it('a referral not acknowledged or not started by its deadlines is overdue for its owner until it moves', async () => {
+    const caseId = await agreedCase();
+    const made = await t
+      .client('xz-education')
+      .post<any>('/v1/referrals', { caseId, to: { agencyType: 'health' }, reasons: ['trauma'], priority: 'routine' }, keyed(randomUUID()));
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const ours = async (offset: number) => {
+      await runOverdueJob(at(offset));
+      const page = await t.hub.runtime.care.worklist.dueFor('xz-health', { before: new Date(Date.now() + offset * DAY).toISOString() }, { limit: 200 });
+      return page.items
+        .filter((i) => i.caseId === caseId)
+        .map((i) => i.kind)
+        .sort();
+    };
+    expect(await ours(0)).toEqual([]);
+    // One working day to acknowledge (at most three calendar days over a weekend), seven days to start.
+    expect(await ours(4)).toEqual(['referral_acknowledge_due']);
+    expect((await overdueNotes('xz-health', caseId)).map((n: any) => n.overdue.kind)).toEqual(['referral_acknowledge_due']);
+    expect(await ours(8)).toEqual(['referral_acknowledge_due', 'referral_start_due']);
+    const move = (to: string) => t.client('xz-health').post<any>(`/v1/referrals/${made.body.referralId}/transitions`, { to });
+    expect((await move('received')).status).toBe(200);
+    expect(await ours(8)).toEqual(['referral_start_due']);
+    expect((await move('accepted')).status).toBe(200);
+    expect((await move('in-progress')).status).toBe(200);
+    expect(await ours(8)).toEqual([]);
+  });
+
+  it('a key recipient at high risk without an active plan or a carer is overdue for the coordinator until it has both', async () => {
+    const caseId = await agreedCase();
+    const civil = t.client('xz-civil-affairs');
+    expect((await civil.post<any>(`/v1/cases/${caseId}/key-recipient`, { reasons: ['high_risk'] }, keyed(randomUUID()))).status).toBe(201);
+    const assessed = await t
+      .client('xz-health')
+      .post<any>(
+        `/v1/cases/${caseId}/assessments`,
+        { kind: 'assessment', riskLevel: 'crisis', assessorStaffId: 'D1', assessedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) },
+        keyed(randomUUID()),
+      );
+    expect(assessed.status).toBe(201);
+    const owed = async (offset: number) => {
+      await runOverdueJob(at(offset));
+      const page = await t.hub.runtime.care.worklist.dueFor('xz-civil-affairs', { before: new Date(Date.now() + offset * DAY).toISOString() }, { limit: 200 });
+      return page.items
+        .filter((i) => i.caseId === caseId)
+        .map((i) => i.kind)
+        .sort();
+    };
+    expect(await owed(6)).toEqual([]);
+    expect(await owed(8)).toEqual(['high_risk_without_carer', 'high_risk_without_plan']);
+    expect(
+      (await civil.post<any>(`/v1/cases/${caseId}/care-team`, { role: 'social_worker', agencyId: 'xz-civil-affairs', staffId: 'SW-9' }, keyed(randomUUID())))
+        .status,
+    ).toBe(201);
+    expect(await owed(8)).toEqual(['high_risk_without_plan']);
+    const inDays = (n: number) => new Date(Date.now() + n * DAY + 8 * 3_600_000).toISOString().slice(0, 10);
+    const plan = await t
+      .client('xz-health')
+      .post<any>(
+        `/v1/cases/${caseId}/care-plans`,
+        { status: 'active', category: 'crisis_safety', goals: [{ description: '安全计划' }], activities: [], reviewDate: inDays(30) },
+        { purpose: 'care_plan', ...keyed(randomUUID()) },
+      );
+    expect(plan.status, JSON.stringify(plan.body)).toBe(201);
+    expect(await owed(8)).toEqual([]);
+  });
 });

@@ -14,6 +14,7 @@ import { decideCategories, holderLabels, type Reader } from '../consent/gate';
 import { type CareDeps, careNow, claimFor, type CreateRequest, requireCaseHolder, settleCreate } from './care-deps';
 import { establishPurpose } from './purpose';
 import { coordinatorsOf } from './worklist';
+import { syncHighRisk } from './high-risk';
 
 /** Where the child stands after this entry. */
 export function stateOf(a: Assessment): AssessmentState {
@@ -75,6 +76,7 @@ export async function recordAssessment(deps: CareDeps, reader: Reader, caseId: s
   if (!stored) throw new NotFoundError('No such assessment');
   // Where the child stands moves only if this is the latest entry (an older one recorded late changes nothing).
   const moved = await deps.assessments.setState(caseId, stateOf(stored), basisOf(stored));
+  await syncHighRisk(deps, caseId);
   const level = stored.kind === 'identification' ? undefined : stored.riskLevel;
   if (moved && isRise(deps.care.riskScale, before.state === 'assessed' ? before.riskLevel : undefined, level)) {
     const recipients = new Set([...coordinatorsOf(deps), ...members.map((m) => m.agencyId)]);

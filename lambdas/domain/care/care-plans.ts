@@ -15,6 +15,7 @@ import type { Reader } from '../consent/gate';
 import { type CareDeps, careDisclosure, careNow, chinaDate, claimFor, type CreateRequest, isCoordinator, settleCreate } from './care-deps';
 import { caseCare, carePurposeHolds, purposeNotEstablished, requirePurpose } from './care-purpose';
 import { closeObligation, scheduleWork } from './worklist';
+import { syncHighRisk } from './high-risk';
 
 /** FHIR CarePlan.status moves: completed and revoked are final. */
 export const PLAN_MOVES: Readonly<Record<CarePlanStatus, readonly CarePlanStatus[]>> = {
@@ -122,6 +123,7 @@ async function syncObligations(deps: CareDeps, plan: CarePlanVersion, previous?:
       : closeObligation(deps, 'care_plan_review_due', plan.planId, basis),
   );
   await Promise.all(jobs);
+  await syncHighRisk(deps, plan.caseId);
 }
 
 async function notifyParticipants(deps: CareDeps, plan: CarePlanVersion, participants: Iterable<string>) {

@@ -11,6 +11,7 @@ import { ForbiddenError, NotFoundError, StateConflictError, ValidationError } fr
 import { derivedId } from '../../shared/ids';
 import { holderLabels, type Reader } from '../consent/gate';
 import { closeObligation } from './worklist';
+import { syncHighRisk } from './high-risk';
 import { type CareDeps, careDisclosure, careNow, chinaDate, claimFor, type CreateRequest, isCoordinator, settleCreate } from './care-deps';
 
 export type MemberStatus = 'active' | 'planned' | 'ended';
@@ -78,6 +79,7 @@ export async function addCareTeamMember(
   const settled = settleCreate(await deps.careTeams.create(member, claimFor(reader, request, caseId, memberId, now)), request);
   // A paired carer meets the coordinator's "assign a paired carer" after a discharge (结对关爱).
   if (input.role === 'paired_carer') await closeObligation(deps, 'assign_paired_carer', caseId, now.toISOString());
+  await syncHighRisk(deps, caseId);
   if (settled.created) return { member, created: true };
   const first = (await deps.careTeams.forCase(caseId)).find((m) => m.memberId === settled.resourceId);
   if (!first) throw new NotFoundError('No such care-team member');
@@ -96,6 +98,7 @@ export async function endCareTeamMember(deps: CareDeps, reader: Reader, caseId: 
   if (!(await deps.careTeams.end(caseId, memberId, { at, by: reader.agencyId, reason }))) {
     throw new StateConflictError('This membership has ended already', '该成员身份已结束');
   }
+  await syncHighRisk(deps, caseId);
   return { ...member, endedAt: at, endedBy: reader.agencyId, endReason: reason };
 }
 

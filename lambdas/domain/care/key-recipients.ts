@@ -11,6 +11,7 @@ import { derivedId } from '../../shared/ids';
 import type { Reader } from '../consent/gate';
 import { type CareDeps, careNow, claimFor, type CreateRequest, isCoordinator, settleCreate } from './care-deps';
 import { addWork, closeWork, coordinatorsOf } from './worklist';
+import { syncHighRisk } from './high-risk';
 
 /** Holders of the case and the coordinating role may act; for anyone else the case does not exist. */
 async function requireActor(deps: CareDeps, reader: Reader, caseId: string) {
@@ -57,6 +58,7 @@ export async function enrolOrPropose(deps: CareDeps, reader: Reader, caseId: str
   }
   // Enrolled: the coordinators' proposals for this case are decided.
   await Promise.all(coordinatorsOf(deps).map((agencyId) => closeWork(deps, { agencyId, kind: 'key_recipient_proposal', subjectId: derivedId('kpr', caseId) })));
+  await syncHighRisk(deps, caseId);
   return { episode, created: true };
 }
 
@@ -70,6 +72,7 @@ export async function exitEpisode(deps: CareDeps, reader: Reader, caseId: string
     throw new StateConflictError('The episode changed meanwhile: read it again', '服务周期状态已变更，请重新读取');
   }
   const episode = (await deps.keyRecipients.episodes(caseId)).find((e) => e.episodeId === status.episodeId)!;
+  await syncHighRisk(deps, caseId);
   return episode;
 }
 
