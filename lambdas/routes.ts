@@ -94,6 +94,8 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
       records: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
       cases: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
       notifications: ['PutItem'],
+      // A treatment record with a discharge date starts follow-up: the coordinator's obligation and proposal.
+      care: ['GetItem', 'Query', 'PutItem'],
     },
     fieldKey: true,
     indexKey: true,
@@ -164,6 +166,7 @@ export const LIST_WORKER_NEEDS: GroupNeeds = {
     records: GROUP_NEEDS.records.tables.records!,
     cases: GROUP_NEEDS.records.tables.cases!,
     notifications: GROUP_NEEDS.records.tables.notifications!,
+    care: GROUP_NEEDS.records.tables.care!,
     lists: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
   },
   fieldKey: true,

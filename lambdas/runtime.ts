@@ -19,6 +19,7 @@ import { ConsentsTable } from './data/consents-table';
 import { NotificationsTable } from './data/notifications-table';
 import type { ConsentDeps } from './domain/consent/consent-service';
 import type { CareDeps } from './domain/care/care-deps';
+import { startAfterDischarge } from './domain/care/discharge';
 import { CareTable } from './data/care-table';
 import { AgreementsTable } from './data/agreements-table';
 import { WorklistTable } from './data/worklist-table';
@@ -129,6 +130,8 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       index,
       model: settings.model ?? DEFAULT_MODEL,
       linking,
+      afterDischarge: ({ caseId, agencyId, dischargedOn }) =>
+        startAfterDischarge(careDeps, { caseId, agencyId, dischargedAt: new Date(`${dischargedOn}T00:00:00+08:00`).toISOString() }),
     },
     cases: {
       province,

@@ -14,8 +14,8 @@ import { activeEmergency, type Reader } from '../consent/gate';
 import { followUpAgreement } from './agreements';
 import { type CareDeps, careNow, claimFor, type CreateRequest, settleCreate } from './care-deps';
 import { allowedMoves, findMove, type Party } from './referral-states';
-import { proposeEnrolment } from './key-recipients';
-import { addWork, closeObligation, closeWork, coordinatorsOf, scheduleWork } from './worklist';
+import { startAfterDischarge } from './discharge';
+import { addWork, closeObligation, closeWork, scheduleWork } from './worklist';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -202,28 +202,7 @@ async function afterMove(deps: CareDeps, r: Referral) {
     );
   }
   if (r.status === 'completed' && r.outcome === 'discharged') {
-    // 出院回归社区、学校后……建立结对关爱服务关系: the coordinating role assigns a paired carer within the province's days.
-    const due = new Date(Date.parse(r.updatedAt) + deps.care.carerAssignDays * DAY_MS).toISOString();
-    const coordinator = coordinatorsOf(deps)[0];
-    if (coordinator)
-      jobs.push(
-        scheduleWork(deps, {
-          agencyId: coordinator,
-          kind: 'assign_paired_carer',
-          caseId: r.caseId,
-          subjectId: r.caseId,
-          due,
-          basis: r.updatedAt,
-          detail: { referralId: r.referralId },
-        }),
-      );
-    // And the child becomes a key recipient with reason post_discharge, unless it is one: a proposal to the coordinator.
-    jobs.push(
-      deps.keyRecipients.status(r.caseId).then(async (status) => {
-        const owner = deps.agencies.find((a) => a.id === r.owner);
-        if (status.status !== 'active' && owner) await proposeEnrolment(deps, { agencyId: owner.id, agencyType: owner.type }, r.caseId, ['post_discharge']);
-      }),
-    );
+    jobs.push(startAfterDischarge(deps, { caseId: r.caseId, agencyId: r.owner, dischargedAt: r.updatedAt, referralId: r.referralId }));
   }
   await Promise.all(jobs);
 }

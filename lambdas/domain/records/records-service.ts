@@ -13,6 +13,12 @@ import { canonicalJson } from '../../crypto/canonical-json';
 
 export interface RecordsDeps extends Omit<LinkDeps, 'records'> {
   readonly records: Pick<RecordsStore, 'findByExternal' | 'getHead' | 'create' | 'appendVersion'> & LinkDeps['records'];
+  /**
+   * Told when a published treatment record carries a discharge date (the care loop starts follow-up:
+   * lambdas/domain/care/discharge.ts). Called on every publish of such a record, so a retry repairs what a crash
+   * left undone; the care side is idempotent.
+   */
+  readonly afterDischarge?: (discharge: { caseId: string; agencyId: string; dischargedOn: string }) => Promise<void>;
 }
 
 /** Who publishes: the agency system and its type. */
@@ -66,6 +72,8 @@ export async function publishRecord(
   const stored = await storeRecord(deps, agencyId, record);
   const input: LinkInput = { agencyId, agencyType: publisher.agencyType, record, ...options };
   const link = await ensureLinked(deps, input, stored.head);
+  const dischargedOn = record.treatment?.dischargedOn;
+  if (dischargedOn && link.caseId && deps.afterDischarge) await deps.afterDischarge({ caseId: link.caseId, agencyId, dischargedOn });
   return {
     recordId: stored.head.recordId,
     version: stored.head.version,

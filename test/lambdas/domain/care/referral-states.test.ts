@@ -52,6 +52,7 @@ function fakeDeps(status: ReferralStatus) {
       },
     },
     keyRecipients: { status: async () => ({ status: 'never' }) },
+    careTeams: { forCase: async () => [] },
     notifications: { notify: async (n: { recipient: string; kind: string }) => void notified.push(`${n.recipient}:${n.kind}`) },
     worklist: {
       add: async (i: { agencyId: string; kind: string }) => work.push(`add:${i.agencyId}:${i.kind}`) > 0,

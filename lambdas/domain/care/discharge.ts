@@ -1,0 +1,36 @@
+/**
+ * Discharge starts follow-up (出院回归社区、学校后……建立结对关爱服务关系; issue 10, point 2): a referral completed
+ * with outcome `discharged`, or a treatment record that gains a discharge date, asks the coordinating role to
+ * assign a paired carer within `care.carerAssignDays` (an obligation, met when a paired carer joins the care team)
+ * and proposes the child as a key recipient (post_discharge) unless it is one. Idempotent: a retry changes nothing.
+ */
+import { type CareDeps, careNow } from './care-deps';
+import { careTeamAgencies } from './care-team';
+import { proposeEnrolment } from './key-recipients';
+import { coordinatorsOf, scheduleWork } from './worklist';
+
+const DAY_MS = 86_400_000;
+
+export async function startAfterDischarge(deps: CareDeps, discharge: { caseId: string; agencyId: string; dischargedAt: string; referralId?: string }) {
+  const { caseId } = discharge;
+  const [status, team] = await Promise.all([deps.keyRecipients.status(caseId), deps.careTeams.forCase(caseId)]);
+  const coordinator = coordinatorsOf(deps)[0];
+  const jobs: Promise<unknown>[] = [];
+  const carer = team.some((m) => m.role === 'paired_carer' && careTeamAgencies([m], careNow(deps)).size > 0);
+  if (coordinator && !carer) {
+    jobs.push(
+      scheduleWork(deps, {
+        agencyId: coordinator,
+        kind: 'assign_paired_carer',
+        caseId,
+        subjectId: caseId,
+        due: new Date(Date.parse(discharge.dischargedAt) + deps.care.carerAssignDays * DAY_MS).toISOString(),
+        basis: discharge.dischargedAt,
+        detail: discharge.referralId ? { referralId: discharge.referralId } : { dischargedBy: discharge.agencyId },
+      }),
+    );
+  }
+  const by = deps.agencies.find((a) => a.id === discharge.agencyId);
+  if (status.status !== 'active' && by) jobs.push(proposeEnrolment(deps, { agencyId: by.id, agencyType: by.type }, caseId, ['post_discharge']));
+  await Promise.all(jobs);
+}
