@@ -157,12 +157,10 @@ export const provinceConfig = z
       })
       .prefault({}),
     logRetentionDays: z.union([z.literal(30), z.literal(90), z.literal(180), z.literal(365), z.literal(731), z.literal(1827), z.literal(3653)]).default(365),
-    listSynonyms: listSynonymsConfig
-      .optional()
-      .meta({
-        description:
-          'Spellings of list values this province adds to the defaults (schemas/list-synonyms.ts), e.g. {"categories": {"低保五保": "low_income_family"}}',
-      }),
+    listSynonyms: listSynonymsConfig.optional().meta({
+      description:
+        'Spellings of list values this province adds to the defaults (schemas/list-synonyms.ts), e.g. {"categories": {"低保五保": "low_income_family"}}',
+    }),
     agencies: z.array(agencySystemConfig).min(1),
     officers: z.array(officerConfig).default([]),
   })
