@@ -5,6 +5,9 @@
  * so the twin, conflict and ambiguity rules cannot drift apart. Pure.
  *
  * Precedence, for one scored pair of records (`pairVerdict`):
+ * 0. the same valid 18-digit ID number and nothing that contradicts it (sex,
+ *    birth date beyond a typo, an entirely different name): link, whatever the
+ *    weight, never reviewed and never ambiguous (`idAgreementUncontradicted`);
  * 1. below the lower threshold: nothing (a different child);
  * 2. a veto that means two different children (two valid different ID numbers,
  *    or the twin pattern: an entirely different name): nothing, in every band;
@@ -14,7 +17,7 @@
  *    (`clustersCompatible`, else review `CONFLICT`) and no competitor makes it
  *    ambiguous (`isAmbiguous`, else review `AMBIGUOUS`).
  */
-import type { Veto } from './compare';
+import { ID, NAME, type Veto } from './compare';
 import type { MatchRecord } from './match-record';
 import type { PairScore, Scorer } from './scorer';
 
@@ -28,6 +31,9 @@ export interface LinkPolicyOptions {
   readonly maxClusterSize: number;
 }
 
+/** Added to the sort weight of an uncontradicted valid-ID pair, so that such pairs are taken before any other. */
+export const ID_PRIORITY = 1000;
+
 export const DEFAULT_LINK_POLICY: LinkPolicyOptions = { margin: 4, maxClusterSize: 12 };
 
 /** Vetoes that mean two different children: never linked and never reviewed. */
@@ -40,8 +46,25 @@ const NONE: PairVerdict = { kind: 'none' };
 const BAND: PairVerdict = { kind: 'review', reason: 'BAND' };
 const VETO: PairVerdict = { kind: 'review', reason: 'VETO' };
 
-/** What one scored pair allows on its own (steps 1 to 4 above). */
-export function pairVerdict(score: Pick<PairScore, 'weight' | 'veto'>, thresholds: { readonly upper: number; readonly lower: number }): PairVerdict {
+/** Birth date levels that are at most a typo apart (exact, day and month swapped, one digit). */
+const DATE_DIFFERENT = 3;
+const SEX_DISAGREE = 1;
+
+/**
+ * The pair carries the same valid 18-digit ID number (GB 11643 check passed) and no
+ * other field contradicts it: sex agrees or is missing, the birth dates are at most
+ * a typo apart or missing, and the names are not entirely different.
+ */
+export function idAgreementUncontradicted(levels: readonly number[]): boolean {
+  return levels[2] === ID.exact && levels[1] !== DATE_DIFFERENT && levels[3] !== SEX_DISAGREE && levels[0] !== NAME.different;
+}
+
+/** What one scored pair allows on its own (steps 0 to 4 above). */
+export function pairVerdict(
+  score: Pick<PairScore, 'weight' | 'veto'> & { readonly levels?: readonly number[] },
+  thresholds: { readonly upper: number; readonly lower: number },
+): PairVerdict {
+  if (score.levels && idAgreementUncontradicted(score.levels)) return LINK;
   if (score.weight < thresholds.lower) return NONE;
   if (score.veto && DIFFERENT_CHILD_VETOES.has(score.veto)) return NONE;
   if (score.weight < thresholds.upper) return BAND;
@@ -127,7 +150,9 @@ export function decideCaseLink(
   options: LinkPolicyOptions = DEFAULT_LINK_POLICY,
 ): CaseLinkDecision {
   const { thresholds } = scorer.model;
-  const pairs = [...candidates].sort((x, y) => y.score.weight - x.score.weight || (x.recordId < y.recordId ? -1 : 1));
+  // Uncontradicted valid-ID agreements first, then by weight.
+  const rank = (c: CaseCandidate) => c.score.weight + (idAgreementUncontradicted(c.score.levels) ? ID_PRIORITY : 0);
+  const pairs = [...candidates].sort((x, y) => rank(y) - rank(x) || (x.recordId < y.recordId ? -1 : 1));
   const competitors = pairs.filter((p) => isCompetitor(p.score, thresholds));
   const self = (r: MatchRecord) => r;
   let joined: string | undefined;
@@ -154,7 +179,7 @@ export function decideCaseLink(
       toReview(p, 'BRIDGE');
       continue;
     }
-    const ambiguous = isAmbiguous(
+    const ambiguous = !idAgreementUncontradicted(p.score.levels) && isAmbiguous(
       p.score.weight,
       competitors.filter((c) => c.caseId !== p.caseId),
       (c) => c.score.weight,
