@@ -11,8 +11,10 @@
  * 1. below the lower threshold: nothing (a different child);
  * 2. a veto that means two different children (two valid different ID numbers,
  *    or the twin pattern: an entirely different name): nothing, in every band;
- * 3. below the upper threshold: review (`BAND`);
- * 4. any other veto (weak evidence, a different birth date or sex): review (`VETO`);
+ * 3. below the upper threshold: nothing with a contradiction (a different birth
+ *    date or sex), else review (`BAND`);
+ * 4. any other veto (a different birth date or sex, a doubtful name, weak
+ *    evidence): review (`VETO`);
  * 5. otherwise the pair may link, if the two clusters are compatible
  *    (`clustersCompatible`, else review `CONFLICT`) and no competitor makes it
  *    ambiguous (`isAmbiguous`, else review `AMBIGUOUS`).
@@ -38,6 +40,13 @@ export const DEFAULT_LINK_POLICY: LinkPolicyOptions = { margin: 4, maxClusterSiz
 
 /** Vetoes that mean two different children: never linked and never reviewed. */
 export const DIFFERENT_CHILD_VETOES: ReadonlySet<Veto> = new Set<Veto>(['ID_CONFLICT', 'NAME_CONFLICT']);
+
+/**
+ * Vetoes that say a field contradicts (rather than that evidence is thin): a pair with one
+ * cannot be in one case with the other side (`clustersCompatible`), and is reviewed only when
+ * its weight reaches the upper threshold (below it, a contradicted pair is a different child).
+ */
+export const CONTRADICTIONS: ReadonlySet<Veto> = new Set<Veto>(['ID_CONFLICT', 'NAME_CONFLICT', 'BIRTHDATE_CONFLICT', 'SEX_CONFLICT']);
 
 export type PairVerdict = { readonly kind: 'link' } | { readonly kind: 'review'; readonly reason: 'BAND' | 'VETO' } | { readonly kind: 'none' };
 
@@ -67,7 +76,7 @@ export function pairVerdict(
   if (score.levels && idAgreementUncontradicted(score.levels)) return LINK;
   if (score.weight < thresholds.lower) return NONE;
   if (score.veto && DIFFERENT_CHILD_VETOES.has(score.veto)) return NONE;
-  if (score.weight < thresholds.upper) return BAND;
+  if (score.weight < thresholds.upper) return score.veto && CONTRADICTIONS.has(score.veto) ? NONE : BAND;
   return score.veto ? VETO : LINK;
 }
 
@@ -79,7 +88,7 @@ export function isCompetitor(score: Pick<PairScore, 'weight' | 'veto'>, threshol
 /**
  * Whether two clusters may be one child: at most `maxClusterSize` records
  * together; two records of one agency only with the same valid ID number;
- * every cross pair unvetoed and of non-negative weight.
+ * no cross pair contradicted (`CONTRADICTIONS`) or of negative weight.
  */
 export function clustersCompatible<T>(a: readonly T[], b: readonly T[], view: (t: T) => MatchRecord, scorer: Scorer, options: LinkPolicyOptions): boolean {
   if (a.length + b.length > options.maxClusterSize) return false;
@@ -90,7 +99,7 @@ export function clustersCompatible<T>(a: readonly T[], b: readonly T[], view: (t
       const sameValidId = rx.id?.valid && ry.id?.valid && rx.id.value === ry.id.value;
       if (rx.agency === ry.agency && !sameValidId) return false;
       const s = scorer.score(rx, ry);
-      if (s.veto || s.weight < 0) return false;
+      if ((s.veto && CONTRADICTIONS.has(s.veto)) || s.weight < 0) return false;
     }
   }
   return true;

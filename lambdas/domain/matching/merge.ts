@@ -123,7 +123,7 @@ function candidatePairs(records: readonly MatchRecord[], maxBlock: number, progr
 export const MIN_RECORDS_FOR_FREQUENCIES = 1000;
 
 /** Vetoes as small codes (index + 1) in a typed array. */
-const VETOES: readonly Veto[] = ['ID_CONFLICT', 'NAME_CONFLICT', 'BIRTHDATE_CONFLICT', 'SEX_CONFLICT', 'WEAK_EVIDENCE'];
+const VETOES: readonly Veto[] = ['ID_CONFLICT', 'NAME_CONFLICT', 'BIRTHDATE_CONFLICT', 'SEX_CONFLICT', 'NAME_DOUBT', 'WEAK_EVIDENCE'];
 const VETO_CODES = Object.fromEntries(VETOES.map((v, i) => [v, i + 1])) as Record<Veto, number>;
 
 /** One review per pair of final cases: the best-scoring pair between them. */

@@ -43,6 +43,10 @@ export interface NormalisedName {
   readonly pinyin: string;
   /** First syllable: the surname for Han names, the first part of a Tibetan name. */
   readonly first: string;
+  /** One toneless syllable per character (Han names); the whole name lower-cased otherwise. */
+  readonly syllables: readonly string[];
+  /** Whether the name is written in Chinese characters. */
+  readonly han: boolean;
 }
 
 // Spaces, middle dots and similar separators used in minority and foreign names.
@@ -50,7 +54,7 @@ const SEPARATORS = /[\s·•・‧∙⋅．.\-_'’]/gu;
 const nameCache = new Map<string, NormalisedName | undefined>();
 const HAN = /\p{Script=Han}/u;
 
-/** @example normaliseName('扎西 · 卓瑪') // { text: '扎西卓玛', pinyin: 'zhaxizhuoma', first: 'zha' } */
+/** @example normaliseName('扎西 · 卓瑪') // { text: '扎西卓玛', pinyin: 'zhaxizhuoma', first: 'zha', syllables: ['zha', 'xi', 'zhuo', 'ma'], han: true } */
 export function normaliseName(raw: string | undefined | null): NormalisedName | undefined {
   if (!raw) return undefined;
   const hit = nameCache.get(raw);
@@ -58,9 +62,10 @@ export function normaliseName(raw: string | undefined | null): NormalisedName | 
   const cleaned = raw.normalize('NFKC').replace(SEPARATORS, '');
   let result: NormalisedName | undefined;
   if (cleaned.length > 0) {
-    const text = HAN.test(cleaned) ? toSimplified(cleaned) : cleaned.toUpperCase();
-    const syllables = HAN.test(text) ? toPinyin(text) : [text.toLowerCase()];
-    result = { text, pinyin: syllables.join(''), first: syllables[0] ?? '' };
+    const han = HAN.test(cleaned);
+    const text = han ? toSimplified(cleaned) : cleaned.toUpperCase();
+    const syllables = han ? toPinyin(text) : [text.toLowerCase()];
+    result = { text, pinyin: syllables.join(''), first: syllables[0] ?? '', syllables, han };
   }
   if (nameCache.size > 200_000) nameCache.clear();
   nameCache.set(raw, result);
