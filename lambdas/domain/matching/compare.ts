@@ -7,9 +7,10 @@ import type { MatchRecord } from './match-record';
 import type { NormalisedName } from './normalise';
 
 export const FIELDS = [
-  // sound: every syllable sounds alike (transliteration variants 次仁/才仁, 索朗/索南); close: one character
-  // differs in sound, or one name is part of the other (a hotline fragment): a typo, or a twin.
-  { field: 'name', levels: ['exact', 'pinyin', 'sound', 'close', 'different', 'missing'] },
+  // sound: every syllable sounds alike (transliteration variants 次仁/才仁, 索朗/索南); part: one name is the
+  // first or last part of the other (a hotline fragment: 格桑 for 格桑卓玛); close: one character differs in
+  // sound (a typo, or a twin: 子涵/子轩).
+  { field: 'name', levels: ['exact', 'pinyin', 'sound', 'part', 'close', 'different', 'missing'] },
   { field: 'birthDate', levels: ['exact', 'swapped', 'one_digit', 'different', 'missing'] },
   // different: two valid numbers differ (never the same child); mismatch: a mistyped number differs by more than one typo.
   { field: 'idNumber', levels: ['exact', 'near', 'different', 'mismatch', 'missing'] },
@@ -27,7 +28,7 @@ const RADIX = FIELDS.map((f) => f.levels.length);
 export const PATTERN_COUNT = RADIX.reduce((a, b) => a * b, 1);
 
 // Level indices, named for readability.
-export const NAME = { exact: 0, pinyin: 1, sound: 2, close: 3, different: 4, missing: 5 } as const;
+export const NAME = { exact: 0, pinyin: 1, sound: 2, part: 3, close: 4, different: 5, missing: 6 } as const;
 export const ID = { exact: 0, near: 1, different: 2, mismatch: 3, missing: 4 } as const;
 
 const row0 = new Int32Array(64);
@@ -119,7 +120,8 @@ function compareName(a: NormalisedName | undefined, b: NormalisedName | undefine
   if (a.pinyin === b.pinyin) return NAME.pinyin;
   if (a.han && b.han) {
     if (soundsAlike(a.syllables, b.syllables)) return NAME.sound;
-    if ((a.text.length >= 2 && boundedEditDistance(a.text, b.text, 1) <= 1) || isPart(a, b)) return NAME.close;
+    if (isPart(a, b)) return NAME.part;
+    if (a.text.length >= 2 && boundedEditDistance(a.text, b.text, 1) <= 1) return NAME.close;
     return NAME.different;
   }
   // Latin transliterations: spelling slips.
@@ -230,7 +232,10 @@ export function hardNegative(levels: readonly number[]): Veto | undefined {
   if (levels[3] === 1) return 'SEX_CONFLICT';
   if (levels[2] === ID.exact) return undefined;
   if (levels[0] === NAME.close && levels[2] !== ID.near) return 'NAME_DOUBT';
-  return corroboration(levels) === 'none' ? 'WEAK_EVIDENCE' : undefined;
+  const evidence = corroboration(levels);
+  // A fragment of a name needs the family's own evidence (the guardian's phone, name and county, the school, the number).
+  if (levels[0] === NAME.part && evidence !== 'strong') return 'WEAK_EVIDENCE';
+  return evidence === 'none' ? 'WEAK_EVIDENCE' : undefined;
 }
 
 /**

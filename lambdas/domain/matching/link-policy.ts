@@ -12,7 +12,7 @@
  * 2. a veto that means two different children (two valid different ID numbers,
  *    or the twin pattern: an entirely different name): nothing, in every band;
  * 3. below the upper threshold: nothing with a contradiction (a different birth
- *    date or sex), else review (`BAND`);
+ *    date or sex) or a doubtful name (a twin as likely as a typo), else review (`BAND`);
  * 4. any other veto (a different birth date or sex, a doubtful name, weak
  *    evidence): review (`VETO`);
  * 5. otherwise the pair may link, if the two clusters are compatible
@@ -76,7 +76,7 @@ export function pairVerdict(
   if (score.levels && idAgreementUncontradicted(score.levels)) return LINK;
   if (score.weight < thresholds.lower) return NONE;
   if (score.veto && DIFFERENT_CHILD_VETOES.has(score.veto)) return NONE;
-  if (score.weight < thresholds.upper) return score.veto && CONTRADICTIONS.has(score.veto) ? NONE : BAND;
+  if (score.weight < thresholds.upper) return score.veto && (CONTRADICTIONS.has(score.veto) || score.veto === 'NAME_DOUBT') ? NONE : BAND;
   return score.veto ? VETO : LINK;
 }
 
@@ -88,7 +88,8 @@ export function isCompetitor(score: Pick<PairScore, 'weight' | 'veto'>, threshol
 /**
  * Whether two clusters may be one child: at most `maxClusterSize` records
  * together; two records of one agency only with the same valid ID number;
- * no cross pair contradicted (`CONTRADICTIONS`) or of negative weight.
+ * no cross pair contradicted (`CONTRADICTIONS`; names alone do not contradict
+ * under one valid ID number) or of negative weight.
  */
 export function clustersCompatible<T>(a: readonly T[], b: readonly T[], view: (t: T) => MatchRecord, scorer: Scorer, options: LinkPolicyOptions): boolean {
   if (a.length + b.length > options.maxClusterSize) return false;
@@ -99,6 +100,8 @@ export function clustersCompatible<T>(a: readonly T[], b: readonly T[], view: (t
       const sameValidId = rx.id?.valid && ry.id?.valid && rx.id.value === ry.id.value;
       if (rx.agency === ry.agency && !sameValidId) return false;
       const s = scorer.score(rx, ry);
+      // Names written apart (a variant and a fragment) under one valid number are one child's.
+      if (s.veto === 'NAME_CONFLICT' && sameValidId) continue;
       if ((s.veto && CONTRADICTIONS.has(s.veto)) || s.weight < 0) return false;
     }
   }
