@@ -71,7 +71,9 @@ for (const profile of profiles) {
     `rows in ${rowsIn}, kept ${run.records.length}, refused ${run.badRows.length}, with values not understood ${notUnderstood}; flagged ID numbers ${run.flagged.size}; true pairs ${engine.actual}; candidate pairs ${run.result.stats.candidatePairs}`,
   );
   console.log(`model ${run.result.model.version} (${run.result.model.source}), thresholds ${JSON.stringify(run.result.model.thresholds)}`);
-  console.log(`time: parse ${run.seconds.parse.toFixed(1)} s, merge ${run.seconds.merge.toFixed(1)} s, total ${seconds.toFixed(1)} s; peak RSS ${peakGb.toFixed(2)} GB`);
+  console.log(
+    `time: parse ${run.seconds.parse.toFixed(1)} s, merge ${run.seconds.merge.toFixed(1)} s, total ${seconds.toFixed(1)} s; peak RSS ${peakGb.toFixed(2)} GB`,
+  );
   console.log(`blocking recall ${fmt(blockingRecall(run.result.candidates, truth))}`);
   console.log(
     `review: ${reviews.length} pairs = ${((reviews.length / run.records.length) * 100).toFixed(2)} per 100 rows; true matches ${fmt(reviews.length ? trueReviews / reviews.length : 1)}; by reason ${JSON.stringify(Object.fromEntries(byReason))}; valid-ID pairs without contradiction in review: ${idInReview}`,

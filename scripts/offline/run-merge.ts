@@ -138,6 +138,8 @@ export function writeOutputs(dir: string, run: MergeRun): void {
       score: Math.round(p.weight * 100) / 100,
       reason: p.reason,
       explanation: result.scorer.explain(a, b),
+      // Side by side, what the reviewer needs to decide without opening either record (ID numbers and phones partly masked).
+      compare: { a: reviewView(a), b: reviewView(b) },
     });
   });
   writeFileSync(join(dir, 'reviews.jsonl'), reviews.length ? `${reviews.join('\n')}\n` : '');
@@ -156,4 +158,26 @@ export function describeInputs(run: Pick<MergeRun, 'inputs'>): string {
     'How the lists were read:',
     ...parts.map((p) => `[${p.name}]\n${p.text.en}`),
   ].join('\n');
+}
+
+const mask = (v: string | undefined, keepStart: number, keepEnd: number) =>
+  v === undefined
+    ? null
+    : v.length <= keepStart + keepEnd
+      ? v
+      : `${v.slice(0, keepStart)}${'*'.repeat(v.length - keepStart - keepEnd)}${v.slice(v.length - keepEnd)}`;
+
+/** The matching fields of one record as a reviewer compares them. */
+function reviewView(r: MatchRecord) {
+  return {
+    name: r.name?.text ?? null,
+    pinyin: r.name?.pinyin ?? null,
+    sex: r.sex ?? null,
+    birthDate: r.birthDate ?? null,
+    idNumber: r.id ? `${mask(r.id.value, 6, 4)}${r.id.valid ? '' : ' (check digit wrong)'}` : null,
+    regions: r.regions,
+    guardianName: r.guardianName?.text ?? null,
+    guardianPhone: mask(r.guardianPhone, 3, 4),
+    school: r.school ?? null,
+  };
 }

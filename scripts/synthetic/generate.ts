@@ -313,10 +313,22 @@ export function rowFor(child: Child, p: AgencyProfile, serial: number, r: () => 
   const id = idRaw && r() < p.idLegacy ? idStyle(idRaw, r) : idRaw;
   const birth = r() < p.dateMissing ? '' : formatDate(noisyDate(child.birthDate, p, r), p.dateFormat, r);
   const guardianMissing = r() < p.guardianMissing;
-  const guardian = r() < p.otherGuardian ? pick(r, child.otherGuardians) : { name: child.guardianName, phone: child.guardianPhone, relation: child.guardianRelation };
+  const guardian =
+    r() < p.otherGuardian ? pick(r, child.otherGuardians) : { name: child.guardianName, phone: child.guardianPhone, relation: child.guardianRelation };
   const category =
-    child.twinOf !== undefined || r() < 0.4 ? 'left_behind' : pick(r, ['orphan', 'de_facto_unsupported', 'migrant', 'low_income_family', 'serious_illness_or_disability']);
-  const sex = r() < p.sexMissing ? '' : r() < p.spellingNoise * 0.3 ? pick(r, SEX_SPELLINGS[child.sex]) : p.sexStyle === 'zh' ? (child.sex === 'M' ? '男' : '女') : child.sex;
+    child.twinOf !== undefined || r() < 0.4
+      ? 'left_behind'
+      : pick(r, ['orphan', 'de_facto_unsupported', 'migrant', 'low_income_family', 'serious_illness_or_disability']);
+  const sex =
+    r() < p.sexMissing
+      ? ''
+      : r() < p.spellingNoise * 0.3
+        ? pick(r, SEX_SPELLINGS[child.sex])
+        : p.sexStyle === 'zh'
+          ? child.sex === 'M'
+            ? '男'
+            : '女'
+          : child.sex;
   const risk = pick(r, RISK);
   return {
     externalId: `${p.prefix}-${String(serial).padStart(7, '0')}`,

@@ -286,4 +286,3 @@ export const CATEGORY_SPELLINGS: Record<string, readonly string[]> = {
 };
 
 export const SEX_SPELLINGS: Record<'M' | 'F', readonly string[]> = { M: ['男', 'M', '男性', 'm', '1', '男 '], F: ['女', 'F', '女性', 'f', '2', '女 '] };
-

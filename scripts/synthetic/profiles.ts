@@ -187,4 +187,3 @@ export const PROFILES: readonly AgencyProfile[] = [
     unmapped: 0.18,
   },
 ];
-

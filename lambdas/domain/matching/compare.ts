@@ -81,7 +81,10 @@ function boundedEditDistanceSlow(a: string, b: string, max: number): number {
  * -ng/-n finals are one sound, so transcriptions of one Tibetan sound by different offices agree.
  */
 function fuzzy(syllable: string): string {
-  return syllable.replace(/^([zcs])h/, '$1').replace(/^n(?=[aeiouv])/, 'l').replace(/ng$/, 'n');
+  return syllable
+    .replace(/^([zcs])h/, '$1')
+    .replace(/^n(?=[aeiouv])/, 'l')
+    .replace(/ng$/, 'n');
 }
 
 /**

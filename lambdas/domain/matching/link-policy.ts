@@ -191,13 +191,15 @@ export function decideCaseLink(
       toReview(p, 'BRIDGE');
       continue;
     }
-    const ambiguous = !idAgreementUncontradicted(p.score.levels) && isAmbiguous(
-      p.score.weight,
-      competitors.filter((c) => c.caseId !== p.caseId),
-      (c) => c.score.weight,
-      (c) => clustersCompatible(members(c.caseId), target, self, scorer, options),
-      options,
-    );
+    const ambiguous =
+      !idAgreementUncontradicted(p.score.levels) &&
+      isAmbiguous(
+        p.score.weight,
+        competitors.filter((c) => c.caseId !== p.caseId),
+        (c) => c.score.weight,
+        (c) => clustersCompatible(members(c.caseId), target, self, scorer, options),
+        options,
+      );
     if (ambiguous) {
       toReview(p, 'AMBIGUOUS');
       continue;

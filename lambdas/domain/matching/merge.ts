@@ -248,23 +248,25 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
       continue;
     }
     // A competitor of either side, almost as good, that cannot be one child with the other side.
-    const ambiguous = !byId[p] && (
-      [
-        [a, rb],
-        [b, ra],
-      ] as const
-    ).some(([x, ry]) =>
-      isAmbiguous(
-        w,
-        adjacency[x]!,
-        (c) => c.w,
-        (c) => {
-          const rc = find(c.other);
-          return rc === ra || rc === rb || compatible(rc, ry);
-        },
-        policy,
-      ),
-    );
+    const ambiguous =
+      !byId[p] &&
+      (
+        [
+          [a, rb],
+          [b, ra],
+        ] as const
+      ).some(([x, ry]) =>
+        isAmbiguous(
+          w,
+          adjacency[x]!,
+          (c) => c.w,
+          (c) => {
+            const rc = find(c.other);
+            return rc === ra || rc === rb || compatible(rc, ry);
+          },
+          policy,
+        ),
+      );
     if (ambiguous) {
       reviews.push({ a, b, weight: w, reason: 'AMBIGUOUS' });
       continue;
