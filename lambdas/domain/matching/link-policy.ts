@@ -88,8 +88,8 @@ export function isCompetitor(score: Pick<PairScore, 'weight' | 'veto'>, threshol
 /**
  * Whether two clusters may be one child: at most `maxClusterSize` records
  * together; two records of one agency only with the same valid ID number;
- * no cross pair contradicted (`CONTRADICTIONS`; names alone do not contradict
- * under one valid ID number) or of negative weight.
+ * no cross pair contradicted (`CONTRADICTIONS`; names and birth dates alone do
+ * not contradict under one valid ID number) or of negative weight.
  */
 export function clustersCompatible<T>(a: readonly T[], b: readonly T[], view: (t: T) => MatchRecord, scorer: Scorer, options: LinkPolicyOptions): boolean {
   if (a.length + b.length > options.maxClusterSize) return false;
@@ -100,8 +100,9 @@ export function clustersCompatible<T>(a: readonly T[], b: readonly T[], view: (t
       const sameValidId = rx.id?.valid && ry.id?.valid && rx.id.value === ry.id.value;
       if (rx.agency === ry.agency && !sameValidId) return false;
       const s = scorer.score(rx, ry);
-      // Names written apart (a variant and a fragment) under one valid number are one child's.
-      if (s.veto === 'NAME_CONFLICT' && sameValidId) continue;
+      // Under one valid number, names written apart (a variant and a fragment) and two birth-date typos
+      // (each a typo away from the date the number encodes) are one child's; only a different sex contradicts.
+      if (sameValidId && (s.veto === 'NAME_CONFLICT' || s.veto === 'BIRTHDATE_CONFLICT')) continue;
       if ((s.veto && CONTRADICTIONS.has(s.veto)) || s.weight < 0) return false;
     }
   }
