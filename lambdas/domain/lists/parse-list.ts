@@ -252,6 +252,11 @@ export interface ParseOptions {
 }
 
 let defaultMaps: ListValueMaps | undefined;
+/** The default spellings, built on first use. */
+function defaultValueMaps(): ListValueMaps {
+  if (!defaultMaps) defaultMaps = new ListValueMaps();
+  return defaultMaps;
+}
 
 export interface ParsedList {
   readonly rows: ParsedRow[];
@@ -261,7 +266,7 @@ export interface ParsedList {
 
 /** Every row of a list, each kept as a child record (with what was not understood) or refused with its reason. */
 export function readList(text: string, format: ListFormat, options: ParseOptions = {}): ParsedList {
-  const values = options.values ?? (defaultMaps ??= new ListValueMaps());
+  const values = options.values ?? defaultValueMaps();
   if (format === 'jsonl') return { rows: settleDuplicates(parseJsonl(text, values)), ignoredColumns: [] };
   const { rows, ignoredColumns } = csvObjects(text);
   return { rows: settleDuplicates(rows.map((cells, i) => toRow(i + 1, csvToRecordShape(cells), values))), ignoredColumns };
