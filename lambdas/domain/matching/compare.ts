@@ -236,8 +236,9 @@ export function hardNegative(levels: readonly number[]): Veto | undefined {
   if (levels[2] === ID.exact) return undefined;
   if (levels[0] === NAME.close && levels[2] !== ID.near) return 'NAME_DOUBT';
   const evidence = corroboration(levels);
-  // A fragment of a name needs the family's own evidence (the guardian's phone, name and county, the school, the number).
-  if (levels[0] === NAME.part && evidence !== 'strong') return 'WEAK_EVIDENCE';
+  // A fragment of a name needs the family's own evidence: the guardian's phone, the school or a nearly equal
+  // number (a guardian's name is shared by too many families where a few names dominate).
+  if (levels[0] === NAME.part && !(levels[2] === ID.near || levels[6] === 0 || levels[7] === 0)) return 'WEAK_EVIDENCE';
   return evidence === 'none' ? 'WEAK_EVIDENCE' : undefined;
 }
 
