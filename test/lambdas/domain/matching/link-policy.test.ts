@@ -11,7 +11,7 @@ describe('link policy', () => {
     ['nothing for twins in the review band', 15, 'NAME_CONFLICT', { kind: 'none' }],
     ['nothing for two valid different ID numbers', 30, 'ID_CONFLICT', { kind: 'none' }],
     ['review in the band', 15, undefined, { kind: 'review', reason: 'BAND' }],
-    ['review in the band whatever a reviewable veto', 15, 'WEAK_EVIDENCE', { kind: 'review', reason: 'BAND' }],
+    ['nothing in the band for thin evidence', 15, 'WEAK_EVIDENCE', { kind: 'none' }],
     ['review above the upper threshold with a reviewable veto', 25, 'BIRTHDATE_CONFLICT', { kind: 'review', reason: 'VETO' }],
     ['a link at the upper threshold without a veto', 20, undefined, { kind: 'link' }],
     ['nothing in the band for a contradicted birth date', 15, 'BIRTHDATE_CONFLICT', { kind: 'none' }],
