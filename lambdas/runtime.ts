@@ -35,6 +35,7 @@ import type { OfficerDeps } from './domain/audit/officer-queries';
 import type { ListQueue } from './domain/lists/ports';
 import { ListsTable } from './data/lists-table';
 import type { ListDeps } from './domain/lists/list-jobs';
+import { ListValueMaps } from './domain/lists/list-values';
 import { RecordsTable } from './data/records-table';
 import { DEFAULT_MODEL } from './domain/matching/default-model';
 import type { MatchModel } from './domain/matching/model';
@@ -144,7 +145,14 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       assessments,
       keyRecipients,
     },
-    lists: { province, lists: new ListsTable(settings.dynamo, settings.tables.lists), queue: settings.listQueue, cipher, index },
+    lists: {
+      province,
+      lists: new ListsTable(settings.dynamo, settings.tables.lists),
+      queue: settings.listQueue,
+      cipher,
+      index,
+      values: new ListValueMaps(settings.registry.listSynonyms),
+    },
     consent: {
       purposes: careDeps,
       assessments,

@@ -1,10 +1,8 @@
 /**
- * Batch list rows (名单): CSV columns with English or Chinese headers, and the
- * value spellings agencies use (男/女, 出生日期 formats, Chinese category names).
- * A row becomes a child record v1; only the identity number is lenient: a
- * number that fails its check digit is dropped from the record and flagged.
+ * Batch list rows (名单): CSV columns with English or Chinese headers. The
+ * value spellings (男/女, 低保户, LIF, ...) are in list-synonyms.ts.
  */
-import type { CHILD_CATEGORIES, GUARDIAN_RELATIONS, RISK_LEVELS } from './child-record';
+import { spellingKey } from './list-synonyms';
 
 export const LIST_COLUMNS = [
   ['externalId', '原系统编号'],
@@ -24,54 +22,30 @@ export const LIST_COLUMNS = [
 ] as const;
 export type ListColumn = (typeof LIST_COLUMNS)[number][0];
 
-/** Header (English or Chinese, any case/spacing) -> column. */
+/** More header spellings agencies use for the same columns (matched after `spellingKey`). */
+const MORE_HEADERS: Readonly<Record<ListColumn, readonly string[]>> = {
+  externalId: ['编号', '序号编号', '系统编号', '原编号', 'id', 'external_id', 'external id', 'record id'],
+  name: ['儿童姓名', '学生姓名', '名字', 'child name', 'full name'],
+  sex: ['儿童性别', 'gender'],
+  birthDate: ['出生年月日', '出生年月', '生日', '出生时间', 'date of birth', 'dob', 'birth date', 'birthday'],
+  idNumber: ['身份证号码', '公民身份号码', '身份证', '证件号码', 'id number', 'id_no', 'id no', 'idcard', 'id card'],
+  householdRegion: ['户籍地代码', '户籍所在地', 'household region', 'hukou'],
+  currentRegion: ['现居住地代码', '居住地', 'current region'],
+  address: ['家庭住址', '住址', '地址', '现居住地址'],
+  guardianName: ['监护人', '监护人名字', 'guardian', 'guardian name'],
+  guardianPhone: ['监护人联系电话', '联系电话', '监护人手机', '联系方式', 'phone', 'guardian phone', 'contact phone'],
+  guardianRelation: ['监护人关系', '与监护人关系', '关系', 'relation', 'relationship', 'guardian relation'],
+  school: ['学校', '所在学校', '就读学校名称', 'school name'],
+  categories: ['类别', '儿童类型', '困境类型', '困境类别', 'category', 'child category', 'type'],
+  riskLevel: ['风险级别', '风险', 'risk', 'risk level'],
+};
+
+/** Header -> column: English or Chinese, any case, spacing, full-width form or underscore. */
 export const HEADER_ALIASES: ReadonlyMap<string, ListColumn> = new Map(
-  LIST_COLUMNS.flatMap(([en, zh]) => [
-    [en.toLowerCase(), en],
-    [zh, en],
-  ]),
+  LIST_COLUMNS.flatMap(([en, zh]) => [en, zh, ...MORE_HEADERS[en]].map((h) => [spellingKey(h), en] as const)),
 );
 
-export const SEX_VALUES: Readonly<Record<string, 'M' | 'F'>> = { M: 'M', F: 'F', m: 'M', f: 'F', 男: 'M', 女: 'F' };
-
-export const CATEGORY_NAMES_ZH: Readonly<Record<string, (typeof CHILD_CATEGORIES)[number]>> = {
-  孤儿: 'orphan',
-  事实无人抚养儿童: 'de_facto_unsupported',
-  留守儿童: 'left_behind',
-  流动儿童: 'migrant',
-  低收入家庭: 'low_income_family',
-  低收入家庭儿童: 'low_income_family',
-  重病重残: 'serious_illness_or_disability',
-  重病重残儿童: 'serious_illness_or_disability',
-  单亲家庭: 'single_parent_family',
-  单亲家庭儿童: 'single_parent_family',
-  家庭突发变故: 'sudden_family_change',
-};
-
-export const RELATION_NAMES_ZH: Readonly<Record<string, (typeof GUARDIAN_RELATIONS)[number]>> = {
-  父亲: 'father',
-  母亲: 'mother',
-  祖父母: 'grandparent',
-  外祖父母: 'grandparent',
-  爷爷: 'grandparent',
-  奶奶: 'grandparent',
-  外公: 'grandparent',
-  外婆: 'grandparent',
-  兄弟姐妹: 'sibling',
-  其他亲属: 'other_relative',
-  受委托照护人: 'entrusted_carer',
-  机构: 'institution',
-  其他: 'other',
-};
-
-export const RISK_NAMES_ZH: Readonly<Record<string, (typeof RISK_LEVELS)[number]>> = {
-  无: 'none',
-  低: 'low',
-  低风险: 'low',
-  中: 'medium',
-  中风险: 'medium',
-  高: 'high',
-  高风险: 'high',
-  危机: 'crisis',
-  紧急: 'crisis',
-};
+/** The column a header names, if any. */
+export function columnOf(header: string): ListColumn | undefined {
+  return HEADER_ALIASES.get(spellingKey(header));
+}

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { agencyType } from './child-record';
 import { ALLOWED_ALGORITHMS } from './signed-request';
 import { regionCode } from './common';
+import { listSynonymsConfig } from './list-synonyms';
 
 const okpPublicJwk = z.strictObject({
   kty: z.literal('OKP'),
@@ -184,6 +185,10 @@ export const provinceConfig = z
       })
       .prefault({}),
     logRetentionDays: z.union([z.literal(30), z.literal(90), z.literal(180), z.literal(365), z.literal(731), z.literal(1827), z.literal(3653)]).default(365),
+    listSynonyms: listSynonymsConfig.optional().meta({
+      description:
+        'Spellings of list values this province adds to the defaults (schemas/list-synonyms.ts), e.g. {"categories": {"低保五保": "low_income_family"}}',
+    }),
     agencies: z.array(agencySystemConfig).min(1),
     officers: z.array(officerConfig).default([]),
   })
@@ -218,7 +223,7 @@ export type ProvinceConfig = z.output<typeof provinceConfig>;
 
 /** The part of the province config that the Lambdas need at run time (public keys, no secrets). */
 export type AgencyRegistryConfig = Pick<ProvinceConfig, 'provinceCode' | 'hubId' | 'agencies'> &
-  Partial<Pick<ProvinceConfig, 'coordinatingAgencyType' | 'emergencyAccessHours' | 'officers' | 'alerts' | 'care'>>;
+  Partial<Pick<ProvinceConfig, 'coordinatingAgencyType' | 'emergencyAccessHours' | 'officers' | 'alerts' | 'care' | 'listSynonyms'>>;
 
 /** Formats zod issues as `path: message` lines, naming the field. */
 export function describeIssues(error: z.ZodError): string {

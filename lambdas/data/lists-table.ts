@@ -23,6 +23,7 @@ function rowItem(r: ListRowItem, createdAt: string): Item {
   if (r.flags.length) item.flags = { SS: [...r.flags] };
   if (r.sealed) item.sealed = S(r.sealed);
   if (r.details) item.details = S(JSON.stringify(r.details));
+  if (r.notUnderstood?.length) item.notUnderstood = S(JSON.stringify(r.notUnderstood));
   if (r.result) item.result = S(JSON.stringify(r.result));
   if (r.errorCode) item.errorCode = S(r.errorCode);
   return item;
@@ -30,6 +31,7 @@ function rowItem(r: ListRowItem, createdAt: string): Item {
 
 function toRow(item: Item): ListRowItem {
   const details = optStr(item, 'details');
+  const notUnderstood = optStr(item, 'notUnderstood');
   const result = optStr(item, 'result');
   return {
     jobId: str(item, 'jobId'),
@@ -38,6 +40,7 @@ function toRow(item: Item): ListRowItem {
     flags: item.flags?.SS ?? [],
     ...(optStr(item, 'sealed') && { sealed: optStr(item, 'sealed') }),
     ...(details && { details: JSON.parse(details) }),
+    ...(notUnderstood && { notUnderstood: JSON.parse(notUnderstood) }),
     ...(result && { result: JSON.parse(result) }),
     ...(optStr(item, 'errorCode') && { errorCode: optStr(item, 'errorCode') }),
   };
@@ -45,6 +48,7 @@ function toRow(item: Item): ListRowItem {
 
 function toJob(item: Item): ListJob {
   const n = (name: string) => (item[name]?.N ? Number(item[name]!.N) : 0);
+  const summary = optStr(item, 'summary');
   return {
     jobId: str(item, 'jobId'),
     agencyId: str(item, 'agencyId'),
@@ -55,6 +59,7 @@ function toJob(item: Item): ListJob {
     rejected: n('rejected'),
     processed: n('processed'),
     outcomes: { auto: n('auto'), review: n('review'), new: n('new'), failed: n('failed') },
+    ...(summary && { summary: JSON.parse(summary) }),
   };
 }
 
@@ -80,6 +85,7 @@ export class ListsTable {
             total: N(job.total),
             rejected: N(job.rejected),
             processed: N(0),
+            ...(job.summary && { summary: S(JSON.stringify(job.summary)) }),
             expiresAt: expiry(job.createdAt),
           },
           ConditionExpression: 'attribute_not_exists(pk)',

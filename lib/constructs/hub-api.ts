@@ -208,6 +208,7 @@ export class HubApi extends Construct {
       emergencyAccessHours: config.emergencyAccessHours,
       alerts: config.alerts,
       care: config.care,
+      ...(config.listSynonyms && { listSynonyms: config.listSynonyms }),
       agencies: config.agencies,
     };
     const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: config.logRetentionDays });

@@ -1,4 +1,6 @@
 /** Batch list uploads: jobs, rows and the units of work the worker takes. */
+import type { ListSummary } from '../lists';
+
 export interface ListJob {
   readonly jobId: string;
   readonly agencyId: string;
@@ -11,6 +13,8 @@ export interface ListJob {
   /** Rows processed by the worker so far, and their outcomes. */
   readonly processed: number;
   readonly outcomes: Readonly<Record<'auto' | 'review' | 'new' | 'failed', number>>;
+  /** What reading the list found (rows kept, values not understood, rows refused). */
+  readonly summary?: ListSummary;
 }
 
 export type RowState = 'queued' | 'rejected' | 'done' | 'failed';
@@ -23,6 +27,8 @@ export interface ListRowItem {
   /** Sealed row (JSON of SealedFields) while queued. */
   readonly sealed?: string;
   readonly details?: readonly { path?: string; message: string }[];
+  /** Values left out of a kept row's record (spellings for coded columns only). */
+  readonly notUnderstood?: readonly { field: string; message: string; value?: string }[];
   readonly result?: { recordId: string; caseId: string; link: string; status: string; reviewId?: string };
   readonly errorCode?: string;
 }

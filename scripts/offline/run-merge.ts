@@ -4,7 +4,9 @@
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseList, type ListFormat } from '../../lambdas/domain/lists/parse-list';
+import { readList, type ListFormat } from '../../lambdas/domain/lists/parse-list';
+import { describeList, summariseList, type ListSummary } from '../../lambdas/domain/lists/list-summary';
+import type { ListValueMaps } from '../../lambdas/domain/lists/list-values';
 import { toMatchRecord, type MatchRecord } from '../../lambdas/domain/matching/match-record';
 import { mergeRecords, type MergeOptions, type MergeResult } from '../../lambdas/domain/matching/merge';
 
@@ -17,38 +19,58 @@ export interface BadRow {
   readonly agency: string;
   readonly row: number;
   readonly externalId?: string;
+  readonly reason: string;
   readonly reasons: readonly string[];
+}
+
+/** What reading one input file found: rows kept, values not understood, rows refused. */
+export interface InputSummary {
+  readonly agency: string;
+  readonly path: string;
+  readonly summary: ListSummary;
 }
 
 export interface MergeRun {
   readonly records: MatchRecord[];
   readonly flagged: Map<number, string[]>;
   readonly badRows: BadRow[];
+  readonly inputs: InputSummary[];
+  /** Values not understood per record index (kept records only). */
+  readonly notUnderstood: Map<number, { field: string; value?: string }[]>;
   readonly result: MergeResult;
   readonly seconds: { parse: number; merge: number };
 }
 
 const formatOf = (path: string): ListFormat => (/\.jsonl?$/i.test(path) ? 'jsonl' : 'csv');
 
-export function runMerge(inputs: readonly MergeInputFile[], options: MergeOptions = {}): MergeRun {
+export function runMerge(inputs: readonly MergeInputFile[], options: MergeOptions & { values?: ListValueMaps } = {}): MergeRun {
   const t0 = performance.now();
   const records: MatchRecord[] = [];
   const flagged = new Map<number, string[]>();
+  const notUnderstood = new Map<number, { field: string; value?: string }[]>();
   const badRows: BadRow[] = [];
+  const summaries: InputSummary[] = [];
   for (const input of inputs) {
-    const rows = parseList(readFileSync(input.path, 'utf8'), formatOf(input.path));
-    for (const row of rows) {
+    const list = readList(readFileSync(input.path, 'utf8'), formatOf(input.path), options.values ? { values: options.values } : {});
+    summaries.push({ agency: input.agency, path: input.path, summary: summariseList(list) });
+    for (const row of list.rows) {
       if (!row.record) {
         badRows.push({
           agency: input.agency,
           row: row.row,
           ...(row.externalId && { externalId: row.externalId }),
+          reason: row.error?.reason ?? 'UNREADABLE',
           reasons: (row.error?.details ?? []).map((d) => `${d.path ?? ''}: ${d.message}`),
         });
         continue;
       }
       const r = row.record;
       if (row.flags.length > 0) flagged.set(records.length, [...row.flags]);
+      if (row.notUnderstood.length > 0)
+        notUnderstood.set(
+          records.length,
+          row.notUnderstood.map(({ field, value }) => ({ field, ...(value !== undefined && { value }) })),
+        );
       records.push(
         toMatchRecord({
           agency: input.agency,
@@ -69,7 +91,7 @@ export function runMerge(inputs: readonly MergeInputFile[], options: MergeOption
   const t1 = performance.now();
   const result = mergeRecords(records, options);
   const t2 = performance.now();
-  return { records, flagged, badRows, result, seconds: { parse: (t1 - t0) / 1000, merge: (t2 - t1) / 1000 } };
+  return { records, flagged, badRows, inputs: summaries, notUnderstood, result, seconds: { parse: (t1 - t0) / 1000, merge: (t2 - t1) / 1000 } };
 }
 
 export function summarise(run: MergeRun) {
@@ -79,6 +101,8 @@ export function summarise(run: MergeRun) {
   return {
     records: run.records.length,
     badRows: run.badRows.length,
+    rowsWithValuesNotUnderstood: run.notUnderstood.size,
+    inputs: run.inputs.map((i) => ({ agency: i.agency, ...i.summary })),
     flaggedIdNumbers: run.flagged.size,
     cases: new Set(result.cluster).size,
     decisions,
@@ -101,6 +125,7 @@ export function writeOutputs(dir: string, run: MergeRun): void {
       decision: result.decisions[i],
       score: Number.isNaN(result.bestWeight[i]!) ? null : Math.round(result.bestWeight[i]! * 100) / 100,
       ...(run.flagged.has(i) && { flags: run.flagged.get(i) }),
+      ...(run.notUnderstood.has(i) && { notUnderstood: run.notUnderstood.get(i) }),
     }),
   );
   writeFileSync(join(dir, 'cases.jsonl'), `${cases.join('\n')}\n`);
@@ -113,10 +138,46 @@ export function writeOutputs(dir: string, run: MergeRun): void {
       score: Math.round(p.weight * 100) / 100,
       reason: p.reason,
       explanation: result.scorer.explain(a, b),
+      // Side by side, what the reviewer needs to decide without opening either record (ID numbers and phones partly masked).
+      compare: { a: reviewView(a), b: reviewView(b) },
     });
   });
   writeFileSync(join(dir, 'reviews.jsonl'), reviews.length ? `${reviews.join('\n')}\n` : '');
   writeFileSync(join(dir, 'bad-rows.jsonl'), run.badRows.map((b) => JSON.stringify(b)).join('\n') + (run.badRows.length ? '\n' : ''));
   writeFileSync(join(dir, 'model.json'), `${JSON.stringify(result.model, null, 2)}\n`);
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summarise(run), null, 2)}\n`);
+}
+
+/** Per input file, what reading it found, as lines a person reads: all Chinese first, then all English. */
+export function describeInputs(run: Pick<MergeRun, 'inputs'>): string {
+  const parts = run.inputs.map((i) => ({ name: `${i.agency} (${i.path})`, text: describeList(i.summary) }));
+  return [
+    '名单读取情况：',
+    ...parts.map((p) => `[${p.name}]\n${p.text.zh}`),
+    '',
+    'How the lists were read:',
+    ...parts.map((p) => `[${p.name}]\n${p.text.en}`),
+  ].join('\n');
+}
+
+const mask = (v: string | undefined, keepStart: number, keepEnd: number) =>
+  v === undefined
+    ? null
+    : v.length <= keepStart + keepEnd
+      ? v
+      : `${v.slice(0, keepStart)}${'*'.repeat(v.length - keepStart - keepEnd)}${v.slice(v.length - keepEnd)}`;
+
+/** The matching fields of one record as a reviewer compares them. */
+function reviewView(r: MatchRecord) {
+  return {
+    name: r.name?.text ?? null,
+    pinyin: r.name?.pinyin ?? null,
+    sex: r.sex ?? null,
+    birthDate: r.birthDate ?? null,
+    idNumber: r.id ? `${mask(r.id.value, 6, 4)}${r.id.valid ? '' : ' (check digit wrong)'}` : null,
+    regions: r.regions,
+    guardianName: r.guardianName?.text ?? null,
+    guardianPhone: mask(r.guardianPhone, 3, 4),
+    school: r.school ?? null,
+  };
 }

@@ -1,27 +1,38 @@
 /**
  * Synthetic agency lists with ground truth, for tests and the matching benchmark.
- * A population of children (Tibetan and Han names, twins, migrants) is sampled
- * into five agency lists, each with its own data quality: civil affairs best,
- * the 12355 hotline (youth league) poorest. Noise: homophone and look-alike
- * typos, traditional characters, transliteration variants, missing and
- * mistyped ID numbers, date formats, swapped day/month, one-digit dates,
- * changed phones, missing guardians. Deterministic for a given seed.
+ * A population of children (profile `tibet`: Tibetan names from a few dominant
+ * parts, few counties; `shanghai`: Han names with popular given names, migrant
+ * families) with twins and siblings (same guardians, phone and address) is
+ * sampled into five agency lists, each with its own data quality: civil affairs
+ * best, the 12355 hotline (youth league) poorest. Noise: homophone and
+ * look-alike typos, traditional characters, transliteration variants of
+ * Tibetan names, partial names (hotline fragments), missing, mistyped, legacy
+ * and wrong (another child's) ID numbers, date formats, swapped day/month,
+ * one-digit and one-year dates, the other parent as guardian, changed phones,
+ * category and sex spellings (some that no table knows). Deterministic for a seed.
  */
 import * as OpenCC from 'opencc-js/cn2t';
 import { checkCharacter } from '../../schemas/id-number';
-import type { AgencyType } from '../../schemas/child-record';
 import {
+  CATEGORY_SPELLINGS,
   HAN_GIVEN,
   HAN_SURNAMES,
   HOMOPHONES,
   LOOKALIKES,
   MIGRANT_DESTINATIONS,
+  MIGRANT_ORIGINS,
   PLACE_NAMES,
+  POPULAR_GIVEN,
   SCHOOL_SUFFIXES,
+  SEX_SPELLINGS,
+  SHANGHAI_DISTRICTS,
   TIBET_COUNTIES,
   TIBETAN_PARTS,
   TIBETAN_VARIANTS,
 } from './names';
+import { type AgencyProfile, type PopulationProfile, PROFILES } from './profiles';
+
+export { PROFILES, POPULATION_PROFILES, type AgencyProfile, type PopulationProfile } from './profiles';
 
 const toTraditional: (s: string) => string = (OpenCC as unknown as { Converter: (o: object) => (t: string) => string }).Converter({ from: 'cn', to: 't' });
 
@@ -37,10 +48,20 @@ export function rng(seed: number): () => number {
   };
 }
 
+export interface Guardian {
+  name: string;
+  phone: string;
+  relation: string;
+}
+
 export interface Child {
   id: number;
   name: string;
   tibetan: boolean;
+  /** The given name (Han) or the two parts (Tibetan), for partial names. */
+  parts: string[];
+  /** Other guardians an agency may list instead (the other parent, a grandparent). */
+  otherGuardians: Guardian[];
   sex: 'M' | 'F';
   birthDate: string;
   idNumber: string;
@@ -52,137 +73,9 @@ export interface Child {
   school: string;
   address: string;
   twinOf?: number;
+  /** Another child of the family (twin or sibling), whose ID number a careless row may carry. */
+  siblingId?: string;
 }
-
-export interface AgencyProfile {
-  type: AgencyType;
-  prefix: string;
-  header: 'en' | 'zh';
-  bom: boolean;
-  sexStyle: 'MF' | 'zh';
-  dateFormat: 'iso' | 'slash' | 'compact' | 'zh' | 'mixed';
-  idMissing: number;
-  idTypo: number;
-  homophone: number;
-  lookalike: number;
-  traditional: number;
-  variant: number;
-  dateSwap: number;
-  dateDigit: number;
-  dateMissing: number;
-  sexMissing: number;
-  phoneChanged: number;
-  guardianMissing: number;
-  schoolMissing: number;
-}
-
-export const PROFILES: readonly AgencyProfile[] = [
-  {
-    type: 'civil_affairs',
-    prefix: 'MZ',
-    header: 'zh',
-    bom: true,
-    sexStyle: 'zh',
-    dateFormat: 'iso',
-    idMissing: 0.03,
-    idTypo: 0.01,
-    homophone: 0.01,
-    lookalike: 0.005,
-    traditional: 0.005,
-    variant: 0.03,
-    dateSwap: 0.003,
-    dateDigit: 0.003,
-    dateMissing: 0,
-    sexMissing: 0,
-    phoneChanged: 0.05,
-    guardianMissing: 0.02,
-    schoolMissing: 0.2,
-  },
-  {
-    type: 'education',
-    prefix: 'JY',
-    header: 'en',
-    bom: false,
-    sexStyle: 'MF',
-    dateFormat: 'slash',
-    idMissing: 0.08,
-    idTypo: 0.02,
-    homophone: 0.02,
-    lookalike: 0.01,
-    traditional: 0.01,
-    variant: 0.05,
-    dateSwap: 0.01,
-    dateDigit: 0.01,
-    dateMissing: 0,
-    sexMissing: 0,
-    phoneChanged: 0.1,
-    guardianMissing: 0.05,
-    schoolMissing: 0.02,
-  },
-  {
-    type: 'health',
-    prefix: 'WJ',
-    header: 'en',
-    bom: true,
-    sexStyle: 'MF',
-    dateFormat: 'compact',
-    idMissing: 0.1,
-    idTypo: 0.02,
-    homophone: 0.03,
-    lookalike: 0.01,
-    traditional: 0.02,
-    variant: 0.05,
-    dateSwap: 0.01,
-    dateDigit: 0.01,
-    dateMissing: 0.01,
-    sexMissing: 0.01,
-    phoneChanged: 0.15,
-    guardianMissing: 0.1,
-    schoolMissing: 0.6,
-  },
-  {
-    type: 'womens_federation',
-    prefix: 'FL',
-    header: 'zh',
-    bom: false,
-    sexStyle: 'zh',
-    dateFormat: 'zh',
-    idMissing: 0.3,
-    idTypo: 0.03,
-    homophone: 0.03,
-    lookalike: 0.01,
-    traditional: 0.02,
-    variant: 0.06,
-    dateSwap: 0.015,
-    dateDigit: 0.015,
-    dateMissing: 0.02,
-    sexMissing: 0.02,
-    phoneChanged: 0.15,
-    guardianMissing: 0.05,
-    schoolMissing: 0.5,
-  },
-  {
-    type: 'youth_league',
-    prefix: 'TW',
-    header: 'zh',
-    bom: true,
-    sexStyle: 'zh',
-    dateFormat: 'mixed',
-    idMissing: 0.7,
-    idTypo: 0.05,
-    homophone: 0.06,
-    lookalike: 0.02,
-    traditional: 0.03,
-    variant: 0.1,
-    dateSwap: 0.02,
-    dateDigit: 0.02,
-    dateMissing: 0.08,
-    sexMissing: 0.1,
-    phoneChanged: 0.25,
-    guardianMissing: 0.4,
-    schoolMissing: 0.5,
-  },
-];
 
 function weighted<T>(r: () => number, items: readonly (readonly [T, number])[]): T {
   const total = items.reduce((s, [, w]) => s + w, 0);
@@ -195,13 +88,14 @@ function weighted<T>(r: () => number, items: readonly (readonly [T, number])[]):
 }
 const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
 
-function tibetanName(r: () => number): string {
+function tibetanParts(r: () => number): [string, string] {
   const a = weighted(r, TIBETAN_PARTS);
   let b = weighted(r, TIBETAN_PARTS);
   while (b === a) b = weighted(r, TIBETAN_PARTS);
-  return a + b;
+  return [a, b];
 }
-function hanGiven(r: () => number): string {
+function hanGiven(r: () => number, popular: number): string {
+  if (r() < popular) return weighted(r, POPULAR_GIVEN);
   return r() < 0.3 ? pick(r, HAN_GIVEN) : pick(r, HAN_GIVEN) + pick(r, HAN_GIVEN);
 }
 const phone = (r: () => number) => `1${pick(r, ['3', '5', '7', '8', '9'])}${String(Math.floor(r() * 1e9)).padStart(9, '0')}`;
@@ -217,50 +111,81 @@ function idNumber(region: string, birth: string, sex: 'M' | 'F', r: () => number
   }
 }
 
-/** The population: `count` children, about 2% of them twins. */
-export function population(count: number, seed: number): Child[] {
+const DAY = 86_400_000;
+
+/** The population: `count` children of the profile, about 4% of families with twins or siblings. */
+export function population(count: number, seed: number, profile: PopulationProfile = 'tibet'): Child[] {
   const r = rng(seed);
   const children: Child[] = [];
   const usedIds = new Set<string>();
   const start = Date.UTC(2008, 0, 1);
   const span = Date.UTC(2021, 0, 1) - start;
+  const shanghai = profile === 'shanghai';
   while (children.length < count) {
-    const tibetan = r() < 0.7;
-    const region = pick(r, TIBET_COUNTIES);
-    const migrant = r() < 0.1;
-    const birthDate = new Date(start + Math.floor(r() * (span / 86_400_000)) * 86_400_000).toISOString().slice(0, 10);
+    const tibetan = r() < (shanghai ? 0.03 : 0.7);
+    const migrant = r() < (shanghai ? 0.6 : 0.1);
+    const region = shanghai ? (migrant ? pick(r, MIGRANT_ORIGINS) : pick(r, SHANGHAI_DISTRICTS)) : pick(r, TIBET_COUNTIES);
+    const current = shanghai ? pick(r, SHANGHAI_DISTRICTS) : migrant ? pick(r, MIGRANT_DESTINATIONS) : region;
     const surname = weighted(r, HAN_SURNAMES);
-    const guardianTibetan = tibetan || r() < 0.1;
-    const guardianName = guardianTibetan ? tibetanName(r) : (r() < 0.7 ? surname : weighted(r, HAN_SURNAMES)) + hanGiven(r);
-    const place = PLACE_NAMES[region] ?? '';
+    const father = tibetan ? tibetanParts(r).join('') : surname + hanGiven(r, 0.05);
+    const mother = tibetan || r() < 0.05 ? tibetanParts(r).join('') : weighted(r, HAN_SURNAMES) + hanGiven(r, 0.05);
+    const grand = tibetan ? tibetanParts(r).join('') : surname + hanGiven(r, 0);
+    const guardians: Guardian[] = [
+      { name: father, phone: phone(r), relation: 'father' },
+      { name: mother, phone: phone(r), relation: 'mother' },
+      { name: grand, phone: phone(r), relation: 'grandparent' },
+    ];
+    // Left-behind children live with grandparents: the first-listed guardian varies by family.
+    const order = r() < 0.5 ? [0, 1, 2] : r() < 0.5 ? [1, 0, 2] : [2, 0, 1];
+    const place = PLACE_NAMES[current] ?? '';
     const family = {
       tibetan,
-      birthDate,
       householdRegion: region,
-      currentRegion: migrant ? pick(r, MIGRANT_DESTINATIONS) : region,
-      guardianName,
-      guardianPhone: phone(r),
-      guardianRelation: pick(r, ['father', 'mother', 'grandparent', 'grandparent', 'other_relative', 'entrusted_carer']),
+      currentRegion: current,
+      guardianName: guardians[order[0]!]!.name,
+      guardianPhone: guardians[order[0]!]!.phone,
+      guardianRelation: guardians[order[0]!]!.relation,
+      otherGuardians: [guardians[order[1]!]!, guardians[order[2]!]!],
       school: `${place}${pick(r, SCHOOL_SUFFIXES)}`,
-      address: `${place}${pick(r, ['幸福', '团结', '和平', '吉祥', '雪域', '康桑'])}路${1 + Math.floor(r() * 200)}号`,
+      address: `${place}${pick(r, ['幸福', '团结', '和平', '吉祥', '雪域', '康桑', '人民', '建设'])}路${1 + Math.floor(r() * 200)}号`,
     };
-    const siblings = r() < 0.02 ? 2 : 1;
+    const firstBirth = start + Math.floor(r() * (span / DAY)) * DAY;
+    const kind = r();
+    const siblings = kind < 0.02 ? 2 : kind < 0.04 ? 2 + Math.floor(r() * 2) : 1;
+    const twins = kind < 0.02;
     const usedNames = new Set<string>();
     const firstId = children.length;
+    const sharedGiven = !tibetan && twins && r() < 0.6 ? pick(r, HAN_GIVEN) : undefined;
     for (let s = 0; s < siblings && children.length < count; s++) {
       const sex: 'M' | 'F' = r() < 0.5 ? 'M' : 'F';
+      const birthDate = new Date(twins || s === 0 ? firstBirth : firstBirth - (1 + Math.floor(r() * 5)) * 365 * DAY - Math.floor(r() * 200) * DAY)
+        .toISOString()
+        .slice(0, 10);
       let name: string;
-      do name = tibetan ? tibetanName(r) : surname + hanGiven(r);
-      while (usedNames.has(name));
+      let parts: string[];
+      do {
+        if (tibetan) parts = tibetanParts(r);
+        else {
+          // Han twins often share one character of the given name (子涵/子轩).
+          const given = sharedGiven ? sharedGiven + pick(r, HAN_GIVEN) : hanGiven(r, shanghai ? 0.45 : 0.2);
+          parts = [given];
+        }
+        name = tibetan ? parts.join('') : surname + parts[0]!;
+      } while (usedNames.has(name));
       usedNames.add(name);
       children.push({
         id: children.length,
         name,
+        parts,
         sex,
+        birthDate,
         idNumber: idNumber(region, birthDate, sex, r, usedIds),
         ...family,
         ...(s > 0 && { twinOf: firstId }),
       });
+    }
+    for (let s = firstId; s < children.length && children.length - firstId > 1; s++) {
+      children[s]!.siblingId = children[s === firstId ? firstId + 1 : firstId]!.idNumber;
     }
   }
   return children;
@@ -289,6 +214,24 @@ function typoId(id: string, r: () => number): string {
   return chars.join('');
 }
 
+/** A valid number that is not the child's: the sibling's, or a sequence-digit typo with its check digit recomputed. */
+function wrongId(child: Child, r: () => number): string {
+  if (child.siblingId && r() < 0.5) return child.siblingId;
+  const first17 = child.idNumber.slice(0, 17).split('');
+  const i = 14 + Math.floor(r() * 2);
+  first17[i] = String((Number(first17[i]) + 1 + Math.floor(r() * 9)) % 10);
+  const body = first17.join('');
+  return body + checkCharacter(body);
+}
+
+/** How an ID number is written: legacy 15 digits, lower-case x, spaces. */
+function idStyle(id: string, r: () => number): string {
+  const x = r();
+  if (x < 0.4 && /^\d{6}(19)\d{9}[\dX]$/.test(id)) return id.slice(0, 6) + id.slice(8, 17);
+  if (x < 0.7) return id.toLowerCase();
+  return `${id.slice(0, 6)} ${id.slice(6, 14)} ${id.slice(14)}`;
+}
+
 function formatDate(iso: string, format: AgencyProfile['dateFormat'], r: () => number): string {
   const [y, m, d] = iso.split('-') as [string, string, string];
   const f = format === 'mixed' ? pick(r, ['iso', 'slash', 'compact', 'zh'] as const) : format;
@@ -307,6 +250,7 @@ function noisyDate(iso: string, p: AgencyProfile, r: () => number): string {
     const other = day >= 20 ? day - 10 : day + 10 <= 28 ? day + 10 : day - 1;
     return `${y}-${m}-${String(other).padStart(2, '0')}`;
   }
+  if (r() < p.yearOff) return `${Number(y) + (r() < 0.5 ? -1 : 1)}-${m}-${d}`;
   return iso;
 }
 
@@ -329,39 +273,78 @@ export interface ListRow {
 
 const CATEGORY_ZH: Record<string, string> = { orphan: '孤儿', de_facto_unsupported: '事实无人抚养儿童', left_behind: '留守儿童', migrant: '流动儿童' };
 const RISK = ['low', 'medium', 'high', 'none'];
+const RISK_ZH: Record<string, string> = { low: '低', medium: '中', high: '高风险', none: '无' };
+const RELATION_ZH: Record<string, string> = { father: '父亲', mother: '母亲', grandparent: '祖父母' };
 
-/** One agency's row for a child, with that agency's noise. */
-export function rowFor(child: Child, p: AgencyProfile, serial: number, r: () => number): ListRow {
+function noisyName(child: Child, p: AgencyProfile, r: () => number): string {
   let name = child.name;
-  if (child.tibetan && r() < p.variant) {
-    const parts = [name.slice(0, 2), name.slice(2)];
-    const k = r() < 0.5 ? 0 : 1;
-    parts[k] = TIBETAN_VARIANTS[parts[k]!] ?? parts[k]!;
-    name = parts.join('');
-  }
+  if (child.tibetan) {
+    const parts = [...child.parts];
+    if (r() < p.variant) {
+      const k = r() < 0.5 ? 0 : 1;
+      const options = TIBETAN_VARIANTS[parts[k]!];
+      if (options) parts[k] = pick(r, options);
+      // Sometimes both halves are transcribed differently.
+      if (r() < 0.25) {
+        const other = TIBETAN_VARIANTS[parts[1 - k]!];
+        if (other) parts[1 - k] = pick(r, other);
+      }
+    }
+    // Hotline fragments: the caller gives one half of the name.
+    name = r() < p.partialName ? parts[r() < 0.5 ? 0 : 1]! : parts.join('');
+  } else if (r() < p.partialName) name = child.parts[0]!;
   if (r() < p.homophone) name = mutateChar(name, HOMOPHONES, r);
   if (r() < p.lookalike) name = mutateChar(name, LOOKALIKES, r);
   if (r() < p.traditional) name = toTraditional(name);
-  if (child.tibetan && r() < 0.02) name = `${name.slice(0, 2)}·${name.slice(2)}`;
-  const id = r() < p.idMissing ? '' : r() < p.idTypo ? typoId(child.idNumber, r) : child.idNumber;
+  if (child.tibetan && name.length === 4 && r() < 0.03) name = `${name.slice(0, 2)}·${name.slice(2)}`;
+  return name;
+}
+
+function categoryCell(category: string, p: AgencyProfile, r: () => number): string {
+  if (r() < p.unmapped) return pick(r, CATEGORY_SPELLINGS.unmapped!);
+  if (r() < p.spellingNoise) return pick(r, CATEGORY_SPELLINGS[category]!);
+  return p.header === 'zh' ? CATEGORY_ZH[category]! : category;
+}
+
+/** One agency's row for a child, with that agency's noise. */
+export function rowFor(child: Child, p: AgencyProfile, serial: number, r: () => number): ListRow {
+  const name = noisyName(child, p, r);
+  const idRaw = r() < p.idMissing ? '' : r() < p.idTypo ? typoId(child.idNumber, r) : r() < p.idWrong ? wrongId(child, r) : child.idNumber;
+  const id = idRaw && r() < p.idLegacy ? idStyle(idRaw, r) : idRaw;
   const birth = r() < p.dateMissing ? '' : formatDate(noisyDate(child.birthDate, p, r), p.dateFormat, r);
   const guardianMissing = r() < p.guardianMissing;
-  const category = child.twinOf !== undefined || r() < 0.5 ? 'left_behind' : pick(r, ['orphan', 'de_facto_unsupported', 'migrant']);
+  const guardian =
+    r() < p.otherGuardian ? pick(r, child.otherGuardians) : { name: child.guardianName, phone: child.guardianPhone, relation: child.guardianRelation };
+  const category =
+    child.twinOf !== undefined || r() < 0.4
+      ? 'left_behind'
+      : pick(r, ['orphan', 'de_facto_unsupported', 'migrant', 'low_income_family', 'serious_illness_or_disability']);
+  const sex =
+    r() < p.sexMissing
+      ? ''
+      : r() < p.spellingNoise * 0.3
+        ? pick(r, SEX_SPELLINGS[child.sex])
+        : p.sexStyle === 'zh'
+          ? child.sex === 'M'
+            ? '男'
+            : '女'
+          : child.sex;
+  const risk = pick(r, RISK);
   return {
     externalId: `${p.prefix}-${String(serial).padStart(7, '0')}`,
     name,
-    sex: r() < p.sexMissing ? '' : p.sexStyle === 'zh' ? (child.sex === 'M' ? '男' : '女') : child.sex,
+    sex,
     birthDate: birth,
     idNumber: id,
     householdRegion: child.householdRegion,
     currentRegion: r() < 0.1 ? '' : child.currentRegion,
     address: r() < 0.2 ? '' : child.address,
-    guardianName: guardianMissing ? '' : child.guardianName,
-    guardianPhone: guardianMissing ? '' : r() < p.phoneChanged ? phone(r) : child.guardianPhone,
-    guardianRelation: guardianMissing ? '' : child.guardianRelation,
+    guardianName: guardianMissing ? '' : guardian.name,
+    guardianPhone: guardianMissing ? '' : r() < p.phoneChanged ? phone(r) : guardian.phone,
+    guardianRelation: guardianMissing ? '' : p.header === 'zh' ? (RELATION_ZH[guardian.relation] ?? guardian.relation) : guardian.relation,
     school: r() < p.schoolMissing ? '' : child.school,
-    categories: p.header === 'zh' ? CATEGORY_ZH[category]! : category,
-    riskLevel: pick(r, RISK),
+    categories: categoryCell(category, p, r),
+    riskLevel: p.header === 'zh' ? RISK_ZH[risk]! : risk,
   };
 }
 
@@ -376,9 +359,12 @@ export interface GeneratedList {
  * Five lists of `perAgency` rows each, drawn from a population of
  * `children` (default 1.75 x perAgency, so most children are on several lists).
  */
-export function generateLists(options: { perAgency: number; children?: number; seed?: number }): { children: Child[]; lists: GeneratedList[] } {
+export function generateLists(options: { perAgency: number; children?: number; seed?: number; profile?: PopulationProfile }): {
+  children: Child[];
+  lists: GeneratedList[];
+} {
   const seed = options.seed ?? 20231026;
-  const children = population(options.children ?? Math.ceil(options.perAgency * 1.75), seed);
+  const children = population(options.children ?? Math.ceil(options.perAgency * 1.75), seed, options.profile ?? 'tibet');
   const lists = PROFILES.map((profile, k) => {
     const r = rng(seed * 31 + k + 1);
     // Sample perAgency distinct children (partial Fisher-Yates on an index array).

@@ -34,19 +34,71 @@ export const TIBETAN_PARTS = [
   ['强巴', 1],
 ] as const;
 
-/** Transliteration variants agencies actually write (some keep the pinyin, some change it slightly). */
-export const TIBETAN_VARIANTS: Record<string, string> = {
-  旦增: '丹增',
-  丹增: '旦增',
-  多吉: '多杰',
-  卓玛: '卓嘛',
-  次仁: '茨仁',
-  扎西: '扎喜',
-  央金: '央吉',
-  尼玛: '尼马',
-  拉姆: '啦姆',
-  顿珠: '顿久',
+/**
+ * Transliteration variants agencies actually write: some keep the pinyin (旦增/丹增), many change it
+ * (次仁/才仁, 索朗/索南, 平措/彭措, 多吉/多杰), as different offices transcribe the same Tibetan sound.
+ */
+export const TIBETAN_VARIANTS: Record<string, string[]> = {
+  旦增: ['丹增', '旦曾'],
+  丹增: ['旦增'],
+  多吉: ['多杰', '朵吉'],
+  卓玛: ['卓嘛', '卓马'],
+  次仁: ['茨仁', '才仁', '慈仁'],
+  扎西: ['扎喜', '札西', '扎希'],
+  央金: ['央吉', '央珍'],
+  尼玛: ['尼马', '尼码'],
+  拉姆: ['啦姆', '拉木', '拉母'],
+  顿珠: ['顿久', '敦珠'],
+  索朗: ['索南', '索郎'],
+  平措: ['彭措', '平措', '平错'],
+  格桑: ['格松', '格嗓'],
+  达瓦: ['达娃', '达哇'],
+  白玛: ['贝玛', '白马'],
+  德吉: ['德基', '德几'],
+  普布: ['普卜', '布布'],
+  边巴: ['边坝', '扁巴'],
+  巴桑: ['巴松', '巴嗓'],
+  米玛: ['米马', '咪玛'],
+  群培: ['群佩', '琼培'],
+  洛桑: ['罗桑', '洛松'],
+  曲珍: ['曲真', '取珍', '曲珎'],
+  益西: ['伊西', '益喜'],
+  仁增: ['仁曾', '仁真'],
+  次旦: ['才旦', '次丹'],
+  贡布: ['贡保', '工布'],
+  桑珠: ['桑株', '桑朱'],
+  琼达: ['穷达', '琼大'],
+  阿旺: ['阿望', '昂旺'],
+  强巴: ['江巴', '强坝'],
 };
+
+/** Popular given names (2020s): many children share them, so 张子涵 born the same year is not one child. */
+export const POPULAR_GIVEN = [
+  ['子涵', 9],
+  ['梓萱', 8],
+  ['一诺', 8],
+  ['浩宇', 7],
+  ['欣怡', 7],
+  ['子轩', 7],
+  ['梓涵', 6],
+  ['宇轩', 6],
+  ['诗涵', 6],
+  ['雨桐', 5],
+  ['俊熙', 5],
+  ['思远', 4],
+  ['梓豪', 4],
+  ['佳怡', 4],
+  ['子墨', 4],
+  ['浩然', 4],
+  ['可馨', 3],
+  ['博文', 3],
+  ['伟', 3],
+  ['静', 3],
+] as const;
+
+/** Provinces migrant families in Shanghai come from (county codes), and Shanghai districts. */
+export const MIGRANT_ORIGINS = ['340104', '340221', '341202', '410105', '411302', '320102', '321302', '510107', '511602', '360102', '430105', '420106'];
+export const SHANGHAI_DISTRICTS = ['310101', '310104', '310105', '310106', '310107', '310109', '310110', '310112', '310113', '310114', '310115', '310117'];
 
 export const HAN_SURNAMES = [
   ['王', 72],
@@ -209,4 +261,28 @@ export const PLACE_NAMES: Record<string, string> = {
   '510104': '锦江区',
   '620102': '城关区',
   '630102': '城东区',
+  '310101': '黄浦区',
+  '310105': '长宁区',
+  '310106': '静安区',
+  '310109': '虹口区',
+  '310110': '杨浦区',
+  '310112': '闵行区',
+  '310113': '宝山区',
+  '310114': '嘉定区',
+  '310115': '浦东新区',
+  '310117': '松江区',
 };
+
+/** How agencies write a category: official, colloquial, abbreviations, full-width, trailing spaces, and some nobody maps. */
+export const CATEGORY_SPELLINGS: Record<string, readonly string[]> = {
+  orphan: ['孤儿', '孤儿', '孤儿 ', 'orphan', '散居孤儿'],
+  de_facto_unsupported: ['事实无人抚养儿童', '事实无人抚养', '事实孤儿', 'de-facto unsupported'],
+  left_behind: ['留守儿童', '留守儿童', '留守', 'left_behind', 'LBC', '农村留守儿童'],
+  migrant: ['流动儿童', '随迁子女', 'migrant', '流动 ', '进城务工人员随迁子女'],
+  low_income_family: ['低收入家庭', '低保', '低保户', '特困', 'LIF', 'ＬＩＦ', '低保户 ', 'Low-Income', '低边'],
+  serious_illness_or_disability: ['重病重残', '残疾儿童', '重病重残儿童', '大病', 'disabled'],
+  single_parent_family: ['单亲家庭', '单亲', 'single parent'],
+  unmapped: ['困难户', 'DB', '三无', '孤困', 'LI-fam', '特殊'],
+};
+
+export const SEX_SPELLINGS: Record<'M' | 'F', readonly string[]> = { M: ['男', 'M', '男性', 'm', '1', '男 '], F: ['女', 'F', '女性', 'f', '2', '女 '] };

@@ -31,7 +31,7 @@ const child = {
 const noId = { ...child, idNumber: undefined };
 const twin = { ...noId, name: '格桑卓玛' };
 
-type Row = { name: string; records: [Publisher, Record<string, unknown>][]; expected: 'auto' | 'review' | 'new'; reason?: 'CONFLICT' | 'AMBIGUOUS' };
+type Row = { name: string; records: [Publisher, Record<string, unknown>][]; expected: 'auto' | 'review' | 'new'; reason?: 'CONFLICT' | 'AMBIGUOUS' | 'VETO' };
 
 const ROWS: Row[] = [
   {
@@ -102,7 +102,7 @@ const ROWS: Row[] = [
     reason: 'CONFLICT',
   },
   {
-    name: 'a record that fits two cases that cannot be one child (twins) is ambiguous and goes to review',
+    name: 'a record one character (of another sound) off from each of two twins goes to review (a doubtful name: a typo as likely as a twin)',
     records: [
       [CIVIL, noId],
       [HEALTH, twin],
@@ -113,7 +113,7 @@ const ROWS: Row[] = [
       ],
     ],
     expected: 'review',
-    reason: 'AMBIGUOUS',
+    reason: 'VETO',
   },
   {
     name: 'another child sharing only the guardian’s phone opens a case of its own',

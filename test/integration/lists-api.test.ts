@@ -35,18 +35,18 @@ const CSV = [
 ].join('\r\n');
 
 describe('list upload', () => {
-  it('accepts a Chinese-header CSV with BOM, reports bad rows, flags a bad check digit, and processes the rest', async () => {
+  it('accepts a Chinese-header CSV with BOM, keeps a row with a bad region code, flags a bad check digit, and processes every row', async () => {
     const submitted = await upload('xz-civil-affairs', CSV, 'text/csv; charset=utf-8');
     expect(submitted.status).toBe(202);
-    expect(submitted.body).toMatchObject({ created: true, job: { total: 4, rejected: 1, format: 'csv' } });
+    expect(submitted.body).toMatchObject({ created: true, job: { total: 4, rejected: 0, format: 'csv' } });
     await t.hub.listQueue.drained();
 
     const report = await t.client('xz-civil-affairs').get<any>(`/v1/lists/${submitted.body.job.jobId}`);
-    expect(report.body.job).toMatchObject({ status: 'done', processed: 3, outcomes: { new: 3, auto: 0, review: 0, failed: 0 } });
+    expect(report.body.job).toMatchObject({ status: 'done', processed: 4, outcomes: { new: 4, auto: 0, review: 0, failed: 0 } });
     const byRow = Object.fromEntries(report.body.rows.map((r: any) => [r.row, r]));
     expect(byRow[1]).toMatchObject({ state: 'done', flags: [], result: { status: 'created', link: 'new' } });
     expect(byRow[3]).toMatchObject({ state: 'done', flags: ['ID_CHECK_DIGIT'] });
-    expect(byRow[4]).toMatchObject({ state: 'rejected', details: [{ path: 'householdRegion', message: expect.any(String) }] });
+    expect(byRow[4]).toMatchObject({ state: 'done', notUnderstood: [{ field: 'householdRegion', message: expect.any(String) }] });
 
     const record = await t.client('xz-civil-affairs').get<any>(`/v1/records/${byRow[1].result.recordId}`);
     expect(record.body.record).toMatchObject({
@@ -65,9 +65,65 @@ describe('list upload', () => {
     const before = (await t.scan('records')).length;
     const again = await upload('xz-civil-affairs', CSV, 'text/csv');
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ created: false, job: { status: 'done', processed: 3 } });
+    expect(again.body).toMatchObject({ created: false, job: { status: 'done', processed: 4 } });
     await t.hub.listQueue.drained();
     expect((await t.scan('records')).length).toBe(before);
+  });
+
+  it('keeps a row whose category, relation, risk and sex spellings it does not know, and says so in the row report and the job summary', async () => {
+    const csv = [
+      '原系统编号,姓名,性别,出生日期,户籍地,监护人姓名,监护人电话,与儿童关系,儿童类别,风险等级',
+      'MZ-S1,格桑拉姆,Female?,2013-05-06,540121,格桑,13800003333,干妈,LIF-2;留守,三级',
+      'MZ-S2,次旦,男 ,２０１１／７／８,540121,次旦,13800004444,阿妈,低保户 ,高风险',
+      'MZ-S3,,男,2011-07-08,540121,,,,,',
+    ].join('\n');
+    const submitted = await upload('xz-civil-affairs', csv, 'text/csv');
+    expect(submitted.status).toBe(202);
+    expect(submitted.body.job).toMatchObject({
+      total: 3,
+      rejected: 1,
+      summary: { rowsIn: 3, rowsKept: 2, rowsRefused: 1, refused: [{ reason: 'NO_NAME', rows: 1, sampleRows: [3] }] },
+    });
+    const summary = submitted.body.job.summary;
+    expect(summary.notUnderstood).toEqual(
+      expect.arrayContaining([
+        { field: 'categories', rows: 1, examples: [{ value: 'LIF-2', rows: 1 }], sampleRows: [1] },
+        { field: 'sex', rows: 1, examples: [{ value: 'Female?', rows: 1 }], sampleRows: [1] },
+        { field: 'guardianRelation', rows: 1, examples: [{ value: '干妈', rows: 1 }], sampleRows: [1] },
+        { field: 'riskLevel', rows: 1, examples: [{ value: '三级', rows: 1 }], sampleRows: [1] },
+      ]),
+    );
+    expect(summary.text.zh.startsWith('读入 3 行，保留 2 行')).toBe(true);
+    expect(summary.text.en.startsWith('3 rows in, 2 kept')).toBe(true);
+    await t.hub.listQueue.drained();
+
+    const report = await t.client('xz-civil-affairs').get<any>(`/v1/lists/${submitted.body.job.jobId}`);
+    expect(report.body.job).toMatchObject({ status: 'done', processed: 2, summary: { rowsKept: 2 } });
+    const [first, second, third] = report.body.rows;
+    expect(first).toMatchObject({ state: 'done', result: { status: 'created' } });
+    expect(first.notUnderstood.map((n: any) => [n.field, n.value])).toEqual([
+      ['sex', 'Female?'],
+      ['riskLevel', '三级'],
+      ['categories', 'LIF-2'],
+      ['guardianRelation', '干妈'],
+    ]);
+    expect(second).toMatchObject({ state: 'done' });
+    expect(second.notUnderstood).toBeUndefined();
+    expect(third).toMatchObject({ state: 'rejected', details: [{ path: 'name' }] });
+
+    const kept = await t.client('xz-civil-affairs').get<any>(`/v1/records/${first.result.recordId}`);
+    expect(kept.body.record).toMatchObject({ name: '格桑拉姆', birthDate: '2013-05-06', categories: ['left_behind'], guardian: { relation: 'other' } });
+    expect(kept.body.record.sex).toBeUndefined();
+    expect(kept.body.record.riskLevel).toBeUndefined();
+    // The province's own spelling (阿妈, config listSynonyms) and the defaults (低保户, 高风险, full-width date).
+    const other = await t.client('xz-civil-affairs').get<any>(`/v1/records/${second.result.recordId}`);
+    expect(other.body.record).toMatchObject({
+      sex: 'M',
+      birthDate: '2011-07-08',
+      categories: ['low_income_family'],
+      riskLevel: 'high',
+      guardian: { relation: 'mother' },
+    });
   });
 
   it('takes JSONL of child records, and links them to existing cases', async () => {
@@ -77,12 +133,12 @@ describe('list upload', () => {
       JSON.stringify({ externalId: 'JY-L2', name: 'x', sex: 'F', nickname: 'y', categories: [] }),
     ].join('\n');
     const submitted = await upload('xz-education', lines, 'application/x-ndjson');
-    expect(submitted.body.job).toMatchObject({ total: 3, rejected: 2, format: 'jsonl' });
+    expect(submitted.body.job).toMatchObject({ total: 3, rejected: 1, format: 'jsonl' });
     await t.hub.listQueue.drained();
     const report = await t.client('xz-education').get<any>(`/v1/lists/${submitted.body.job.jobId}`);
     expect(report.body.job.outcomes).toMatchObject({ auto: 1 });
-    expect(report.body.rows.map((r: any) => r.state)).toEqual(['done', 'rejected', 'rejected']);
-    expect(report.body.rows[2].details).toEqual([{ path: 'nickname', message: 'unknown field' }]);
+    expect(report.body.rows.map((r: any) => r.state)).toEqual(['done', 'rejected', 'done']);
+    expect(report.body.rows[2].notUnderstood).toEqual([{ field: 'nickname', message: 'unknown field; ignored' }]);
   });
 
   it('shows a job to the uploading agency only', async () => {
@@ -95,14 +151,17 @@ describe('list upload', () => {
     expect((await upload('xz-health', 'a', 'application/pdf')).status).toBe(415);
     const bad = await upload('xz-health', 'foo,bar\n1,2\n', 'text/csv');
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ message: 'Unknown columns: foo, bar' }] });
+    expect(bad.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ message: 'The list needs externalId (原系统编号) and name (姓名) columns' }],
+    });
   });
 
   it('audits the worker with the records it wrote', async () => {
     const events = (await t.scan('audit')).filter((e: any) => e.route.S === 'WORKER lists');
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((e: any) => e.outcome.S === 'allow')).toBe(true);
-    expect(events.some((e: any) => e.agencyId?.S === 'xz-civil-affairs' && (e.recordIds?.SS?.length ?? 0) === 3)).toBe(true);
+    expect(events.some((e: any) => e.agencyId?.S === 'xz-civil-affairs' && (e.recordIds?.SS?.length ?? 0) === 4)).toBe(true);
   });
 });
 

@@ -36,10 +36,11 @@ describe('gen:lists', () => {
 });
 
 describe('list-merge', () => {
-  it('writes one line per input row, review pairs with explanations, bad rows and a summary', () => {
-    // A bad row appended to one list: it must be listed and skipped, not stop the merge.
+  it('writes one line per kept row, review pairs with explanations, refused rows and a summary a person reads', () => {
+    // A nameless row appended to one list: it must be refused with its reason, not stop the merge;
+    // a row with spellings the hub does not know is kept and its values reported.
     const civil = join(lists, 'civil_affairs.csv');
-    writeFileSync(civil, `${readFileSync(civil, 'utf8')}MZ-BAD,,男,2012-01-01,,540102,,,,,,,,\n`);
+    writeFileSync(civil, `${readFileSync(civil, 'utf8')}MZ-BAD,,男,2012-01-01,,540102,,,,,,,,\nMZ-ODD,次仁多吉,boy?,2012-01-01,,540102,,,,,,,LIF-X,\n`);
     const out = mkdtempSync(join(tmpdir(), 'xq-merge-'));
     const stdout = run('scripts/list-merge.ts', [...AGENCIES.flatMap((a) => ['--in', `${a}=${join(lists, `${a}.csv`)}`]), '--out', out]);
 
@@ -47,9 +48,13 @@ describe('list-merge', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(cases).toHaveLength(5 * 400);
+    expect(cases).toHaveLength(5 * 400 + 1);
+    expect(cases.find((c) => c.externalId === 'MZ-ODD').notUnderstood).toEqual([
+      { field: 'sex', value: 'boy?' },
+      { field: 'categories', value: 'LIF-X' },
+    ]);
     for (const c of cases) {
-      expect(Object.keys(c).filter((k) => k !== 'flags')).toEqual(['agency', 'externalId', 'caseId', 'decision', 'score']);
+      expect(Object.keys(c).filter((k) => k !== 'flags' && k !== 'notUnderstood')).toEqual(['agency', 'externalId', 'caseId', 'decision', 'score']);
       expect(['auto', 'review', 'new']).toContain(c.decision);
     }
     expect(cases.filter((c) => c.decision === 'auto').length).toBeGreaterThan(500);
@@ -59,17 +64,29 @@ describe('list-merge', () => {
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l));
-    for (const r of reviews) expect(r.explanation.fields).toHaveLength(8);
+    for (const r of reviews) {
+      expect(r.explanation.fields).toHaveLength(8);
+      expect(Object.keys(r.compare.a)).toEqual(['name', 'pinyin', 'sex', 'birthDate', 'idNumber', 'regions', 'guardianName', 'guardianPhone', 'school']);
+    }
 
     const bad = readFileSync(join(out, 'bad-rows.jsonl'), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(bad).toEqual([{ agency: 'civil_affairs', row: 401, externalId: 'MZ-BAD', reasons: ['name: Invalid input: expected string, received undefined'] }]);
-    expect(stdout).toContain('bad row civil_affairs#401 (MZ-BAD)');
+    expect(bad).toEqual([
+      { agency: 'civil_affairs', row: 401, externalId: 'MZ-BAD', reason: 'NO_NAME', reasons: ['name: no name: a row must at least name the child (姓名)'] },
+    ]);
+    expect(stdout).toContain('refused row civil_affairs#401 (MZ-BAD)');
+    // What reading each list found: Chinese first, then English.
+    expect(stdout.indexOf('名单读取情况')).toBeLessThan(stdout.indexOf('How the lists were read'));
+    expect(stdout).toMatch(/读入 402 行，保留 401 行（其中 \d+ 行有未能识别的取值，相应字段留空），拒收 1 行。/);
+    expect(stdout).toMatch(/Values not understood · categories: \d+ rows, e\.g\. .*"LIF-X" ×1/);
+    expect(stdout).toContain('Values not understood · sex: 1 rows, e.g. "boy?" ×1 (rows 402)');
+    expect(stdout).toContain('Refused · no name: not enough to identify a child: 1 rows (rows 401)');
 
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ records: 2000, badRows: 1, model: { version: expect.stringMatching(/^fs-v1-/) } });
+    expect(summary).toMatchObject({ records: 2001, badRows: 1, model: { version: expect.stringMatching(/^fs-v1-/) } });
+    expect(summary.rowsWithValuesNotUnderstood).toBeGreaterThan(0);
   }, 120_000);
 
   it('explains how to call it', () => {

@@ -78,6 +78,8 @@ export async function makeTestProvince(): Promise<TestProvince> {
     name: { zh: '西藏自治区（测试）', en: 'Tibet (test)' },
     hubId: 'xinqiao-540000',
     deployment: { region: 'cn-northwest-1' },
+    // A province's own value spelling (Tibetan colloquial for mother), on top of the defaults.
+    listSynonyms: { guardianRelation: { 阿妈: 'mother' } },
     agencies: entries,
   });
   return { config, agencies, state: { dir: '/nonexistent', province: config, keyMaterial: generateLocalKeyMaterial() } };

@@ -14,7 +14,9 @@ import { MAX_LIST_ROWS } from '../../../schemas/lists';
 import type { ListQueue, ListsRepository } from './ports';
 import { HubError, NotFoundError, ValidationError } from '../../shared/errors';
 import { publishRecord, type Publisher, type RecordsDeps } from '../records/records-service';
-import { decodeListText, ListFormatError, parseList, type ListFormat } from './parse-list';
+import { decodeListText, ListFormatError, readList, type ListFormat } from './parse-list';
+import { summariseList } from './list-summary';
+import type { ListValueMaps } from './list-values';
 
 export interface ListDeps {
   readonly province: string;
@@ -22,6 +24,8 @@ export interface ListDeps {
   readonly queue: ListQueue;
   readonly cipher: FieldCipher;
   readonly index: BlindIndexer;
+  /** Value spellings: the defaults plus the province's own (config listSynonyms). */
+  readonly values?: ListValueMaps;
   readonly now?: () => Date;
 }
 
@@ -32,6 +36,8 @@ interface SealedRow {
 
 const context = (deps: Pick<ListDeps, 'province'>, agencyId: string) => ({ province: deps.province, agency: agencyId, table: 'lists' });
 const binding = (jobId: string, row: number) => ({ table: 'lists', recordId: `${jobId}#${row}`, schemaVersion: 1 });
+
+const notes = (n: ListRowItem['notUnderstood']) => (n && n.length > 0 ? { notUnderstood: n } : {});
 
 function workFor(jobId: string, rows: readonly number[]): ListWork[] {
   const work: ListWork[] = [];
@@ -69,7 +75,8 @@ export async function submitList(deps: ListDeps, publisher: Publisher, body: Uin
     return { job: existing, created: false };
   }
 
-  const parsed = unreadableAs400(() => parseList(text, format));
+  const list = unreadableAs400(() => readList(text, format, deps.values ? { values: deps.values } : {}));
+  const parsed = list.rows;
   if (parsed.length === 0) throw new ValidationError([{ message: 'the list has no rows' }], 'The list is empty');
   if (parsed.length > MAX_LIST_ROWS) throw new ValidationError([{ message: `at most ${MAX_LIST_ROWS} rows per upload` }], 'The list is too long');
 
@@ -77,16 +84,17 @@ export async function submitList(deps: ListDeps, publisher: Publisher, body: Uin
   const rows: ListRowItem[] = [];
   for (const r of parsed) {
     if (!r.record) {
-      rows.push({ jobId, row: r.row, state: 'rejected', flags: r.flags, details: r.error?.details ?? [] });
+      rows.push({ jobId, row: r.row, state: 'rejected', flags: r.flags, details: r.error?.details ?? [], ...notes(r.notUnderstood) });
       continue;
     }
     const payload: SealedRow = { record: r.record, ...(r.unverifiedIdNumber && { unverifiedIdNumber: r.unverifiedIdNumber }) };
     const sealed = await deps.cipher.seal(context(deps, publisher.agencyId), binding(jobId, r.row), { row: payload });
-    rows.push({ jobId, row: r.row, state: 'queued', flags: r.flags, sealed: JSON.stringify(sealed) });
+    rows.push({ jobId, row: r.row, state: 'queued', flags: r.flags, sealed: JSON.stringify(sealed), ...notes(r.notUnderstood) });
   }
   await deps.lists.putRows(rows, createdAt);
   const rejected = rows.filter((r) => r.state === 'rejected').length;
-  const job = { jobId, agencyId: publisher.agencyId, agencyType: publisher.agencyType, format, createdAt, total: rows.length, rejected };
+  const summary = summariseList(list);
+  const job = { jobId, agencyId: publisher.agencyId, agencyType: publisher.agencyType, format, createdAt, total: rows.length, rejected, summary };
   if (!(await deps.lists.createJob(job))) return { job: (await deps.lists.job(jobId))!, created: false };
   await deps.queue.enqueue(
     workFor(

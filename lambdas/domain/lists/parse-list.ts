@@ -1,23 +1,22 @@
 /**
  * Parses an uploaded list (CSV with English or Chinese headers, UTF-8 with or
- * without BOM; or JSONL of child records) into rows. Each row is accepted as a
- * child record v1 or rejected with a reason; a bad row never stops the others.
- * An identity number that fails validation (check digit, birth date, length)
- * is dropped from the record and flagged, so a typo does not drop the child
- * from the ledger; the number as given is still offered to matching.
+ * without BOM; or JSONL of child records) into rows. Every row that names a
+ * child is kept as a child record v1 (row-record.ts): values the hub cannot use
+ * are left out and reported, never a reason to drop the child. An identity
+ * number that fails validation is dropped from the record and flagged; the
+ * number as given is still offered to matching. Unknown columns are ignored
+ * and reported. Only a list that cannot be read as a whole is refused.
  */
 import { CsvError, parse } from 'csv-parse/sync';
-import { childRecordV1, type ChildRecordV1 } from '../../../schemas/child-record';
-import { normaliseIdNumber } from '../../../schemas/id-number';
-import { CATEGORY_NAMES_ZH, HEADER_ALIASES, RELATION_NAMES_ZH, RISK_NAMES_ZH, SEX_VALUES, type ListColumn } from '../../../schemas/list-row';
-import { issueDetails } from '../../http/validate';
+import type { ChildRecordV1 } from '../../../schemas/child-record';
+import { columnOf, type ListColumn } from '../../../schemas/list-row';
 import type { ErrorDetail } from '../../shared/errors';
-import { parseDate } from '../matching/normalise';
+import { ListValueMaps, type NotUnderstood } from './list-values';
+import { derivedExternalId, type RefusalReason, type RowFlag, rowToRecord } from './row-record';
 
 export type ListFormat = 'csv' | 'jsonl';
 
-/** ID_CHECK_DIGIT: wrong check character; ID_INVALID: wrong length or impossible birth date. */
-export type IdFlag = 'ID_CHECK_DIGIT' | 'ID_INVALID';
+export type { RowFlag } from './row-record';
 
 export interface ParsedRow {
   /** 1-based data row number (the header is not counted). */
@@ -26,8 +25,11 @@ export interface ParsedRow {
   readonly record?: ChildRecordV1;
   /** The identity number as given when it failed its check digit (kept for matching only). */
   readonly unverifiedIdNumber?: string;
-  readonly flags: readonly IdFlag[];
-  readonly error?: { readonly code: 'ROW_INVALID'; readonly details: readonly ErrorDetail[] };
+  readonly flags: readonly RowFlag[];
+  /** Values left out of the record because the hub could not use them (the child is kept). */
+  readonly notUnderstood: readonly NotUnderstood[];
+  /** The row was refused: it does not name a child, repeats an earlier row, or is not a record at all. */
+  readonly error?: { readonly code: 'ROW_INVALID'; readonly reason: RefusalReason; readonly details: readonly ErrorDetail[] };
 }
 
 /** One reason a list cannot be read, at a physical line of the file (the header is line 1). */
@@ -36,7 +38,7 @@ export interface ListProblem {
   readonly message: string;
 }
 
-/** The list as a whole cannot be read (not UTF-8, not CSV, unknown columns, ragged rows). */
+/** The list as a whole cannot be read (not UTF-8, not CSV, no name column, ragged rows). */
 export class ListFormatError extends Error {
   override readonly name = 'ListFormatError';
   constructor(readonly problems: readonly [ListProblem, ...ListProblem[]]) {
@@ -121,12 +123,17 @@ function csvRecords(text: string): CsvRecord[] {
   }
 }
 
-function csvObjects(text: string): Record<string, string>[] {
+/**
+ * Rows as named cells. A column the hub does not know is ignored and reported
+ * (its values are not stored); two columns that mean the same field refuse the list.
+ */
+function csvObjects(text: string): { rows: Record<string, string>[]; ignoredColumns: string[] } {
   const [header, ...data] = csvRecords(text);
   if (!header) throw ListFormatError.at('The list is empty');
-  const columns = header.cells.map((h) => HEADER_ALIASES.get(h.trim()) ?? HEADER_ALIASES.get(h.trim().toLowerCase()));
-  const unknown = header.cells.filter((_, i) => columns[i] === undefined);
-  if (unknown.length > 0) throw ListFormatError.at(`Unknown columns: ${unknown.join(', ')}`, header.line);
+  const columns = header.cells.map((h) => columnOf(h));
+  const ignoredColumns = header.cells.filter((h, i) => columns[i] === undefined && h.trim() !== '').map((h) => h.trim().slice(0, 40));
+  const twice = columns.filter((c, i) => c !== undefined && columns.indexOf(c) !== i);
+  if (twice.length > 0) throw ListFormatError.at(`Columns given twice: ${twice.join(', ')}`, header.line);
   if (!columns.includes('externalId') || !columns.includes('name')) {
     throw ListFormatError.at('The list needs externalId (原系统编号) and name (姓名) columns', header.line);
   }
@@ -137,93 +144,140 @@ function csvObjects(text: string): Record<string, string>[] {
       ragged.map((r) => ({ line: r.line, message: `${r.cells.length} cells where the header has ${columns.length}` })) as [ListProblem, ...ListProblem[]],
     );
   }
-  return data.map(({ cells }) => Object.fromEntries(columns.map((c, i) => [c as ListColumn, cells[i] ?? ''])));
+  const rows = data.map(({ cells }) => {
+    const row: Record<string, string> = {};
+    columns.forEach((c, i) => {
+      if (c !== undefined) row[c] = cells[i] ?? '';
+    });
+    return row;
+  });
+  return { rows, ignoredColumns };
 }
 
-const orUndefined = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
-
-/** Turns CSV cells into the shape of a child record, translating Chinese spellings. */
+/** Turns CSV cells into the raw shape of a child record (values still as spelled; `rowToRecord` maps them). */
 export function csvToRecordShape(cells: Record<string, string>): Record<string, unknown> {
-  const get = (c: ListColumn) => orUndefined(cells[c]?.trim());
+  const get = (c: ListColumn) => {
+    const v = cells[c]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
   const guardianName = get('guardianName');
   const guardianPhone = get('guardianPhone');
-  const guardianRelation = get('guardianRelation');
-  const categories = get('categories')
-    ?.split(/[;；,，、]/)
-    .map((c) => c.trim())
-    .filter(Boolean)
-    .map((c) => CATEGORY_NAMES_ZH[c] ?? c);
-  const sex = get('sex');
-  const birth = get('birthDate');
-  const risk = get('riskLevel');
   const shape: Record<string, unknown> = {
     externalId: get('externalId'),
     name: get('name'),
-    sex: sex === undefined ? undefined : (SEX_VALUES[sex] ?? sex),
-    birthDate: birth === undefined ? undefined : (parseDate(birth) ?? birth),
+    sex: get('sex'),
+    birthDate: get('birthDate'),
     idNumber: get('idNumber'),
     householdRegion: get('householdRegion'),
     currentRegion: get('currentRegion'),
     address: get('address'),
     guardian:
-      guardianName === undefined && guardianPhone === undefined
-        ? undefined
-        : {
-            name: guardianName,
-            phone: guardianPhone,
-            relation: guardianRelation === undefined ? 'other' : (RELATION_NAMES_ZH[guardianRelation] ?? guardianRelation),
-          },
+      guardianName === undefined && guardianPhone === undefined ? undefined : { name: guardianName, phone: guardianPhone, relation: get('guardianRelation') },
     school: get('school'),
-    categories,
-    riskLevel: risk === undefined ? undefined : (RISK_NAMES_ZH[risk] ?? risk),
+    categories: get('categories') ?? [],
+    riskLevel: get('riskLevel'),
   };
+  if (shape.guardian) shape.guardian = Object.fromEntries(Object.entries(shape.guardian).filter(([, v]) => v !== undefined));
   return Object.fromEntries(Object.entries(shape).filter(([, v]) => v !== undefined));
 }
 
-function toRow(row: number, shape: Record<string, unknown>): ParsedRow {
-  const externalId = typeof shape.externalId === 'string' ? shape.externalId : undefined;
-  let unverifiedIdNumber: string | undefined;
-  const flags: IdFlag[] = [];
-  if (typeof shape.idNumber === 'string') {
-    const id = normaliseIdNumber(shape.idNumber);
-    if (!id.ok) {
-      // A typo must not drop the child: keep the row, flag it, match on the other fields.
-      unverifiedIdNumber = shape.idNumber.trim().toUpperCase();
-      flags.push(id.problem === 'CHECK_DIGIT' ? 'ID_CHECK_DIGIT' : 'ID_INVALID');
-      const { idNumber: _dropped, ...rest } = shape;
-      shape = rest;
-    }
+function toRow(row: number, shape: Record<string, unknown>, values: ListValueMaps): ParsedRow {
+  const given = typeof shape.externalId === 'string' ? shape.externalId.trim() : undefined;
+  const out = rowToRecord(shape, values);
+  if (out.refused) {
+    const { reason, path, message } = out.refused;
+    return {
+      row,
+      ...(given && { externalId: given }),
+      flags: out.flags,
+      notUnderstood: out.notUnderstood,
+      error: { code: 'ROW_INVALID', reason, details: [{ ...(path && { path }), message }] },
+    };
   }
-  const parsed = childRecordV1.safeParse(shape);
-  if (!parsed.success) {
-    return { row, ...(externalId && { externalId }), flags, error: { code: 'ROW_INVALID', details: issueDetails(parsed.error) } };
-  }
-  return { row, externalId: parsed.data.externalId, record: parsed.data, ...(unverifiedIdNumber && { unverifiedIdNumber }), flags };
+  return {
+    row,
+    externalId: out.record!.externalId,
+    record: out.record!,
+    ...(out.unverifiedIdNumber && { unverifiedIdNumber: out.unverifiedIdNumber }),
+    flags: out.flags,
+    notUnderstood: out.notUnderstood,
+  };
 }
 
-/** A second row with the same externalId is rejected: one list, one row per child. */
-function rejectDuplicates(rows: ParsedRow[]): ParsedRow[] {
-  const seen = new Set<string>();
+const identityOf = (r: ChildRecordV1) => [r.name, r.birthDate ?? '', r.idNumber ?? '', r.sex ?? ''].join('\u0000');
+
+/**
+ * One list, one row per externalId. A second row with the same externalId and the
+ * same child (name, birth date, ID number, sex) is a repeated row and is refused
+ * naming the first; a different child under the same externalId is kept under a
+ * derived externalId, so no child is lost to an agency's numbering mistake.
+ */
+function settleDuplicates(rows: ParsedRow[]): ParsedRow[] {
+  const seen = new Map<string, ParsedRow>();
   return rows.map((r) => {
     if (!r.record) return r;
-    if (!seen.has(r.record.externalId)) {
-      seen.add(r.record.externalId);
+    const first = seen.get(r.record.externalId);
+    if (!first) {
+      seen.set(r.record.externalId, r);
       return r;
     }
+    if (identityOf(first.record!) === identityOf(r.record)) {
+      return {
+        row: r.row,
+        externalId: r.record.externalId,
+        flags: r.flags,
+        notUnderstood: [],
+        error: {
+          code: 'ROW_INVALID',
+          reason: 'DUPLICATE_ROW',
+          details: [{ path: 'externalId', message: `duplicate of row ${first.row} (same externalId, same child)` }],
+        },
+      };
+    }
+    const externalId = derivedExternalId(`${r.record.externalId}\u0000${identityOf(r.record)}`, {});
+    seen.set(externalId, r);
     return {
-      row: r.row,
-      externalId: r.record.externalId,
-      flags: r.flags,
-      error: { code: 'ROW_INVALID', details: [{ path: 'externalId', message: 'duplicate externalId in this list' }] },
+      ...r,
+      externalId,
+      record: { ...r.record, externalId },
+      flags: [...r.flags, 'EXTERNAL_ID_DERIVED'],
+      notUnderstood: [...r.notUnderstood, { field: 'externalId', message: `also used by row ${first.row} for a different child; a stable one was derived` }],
     };
   });
 }
 
-export function parseList(text: string, format: ListFormat): ParsedRow[] {
-  return rejectDuplicates(format === 'csv' ? csvObjects(text).map((cells, i) => toRow(i + 1, csvToRecordShape(cells))) : parseJsonl(text));
+export interface ParseOptions {
+  /** Value spellings (defaults plus the province's own); the defaults when omitted. */
+  readonly values?: ListValueMaps;
 }
 
-function parseJsonl(text: string): ParsedRow[] {
+let defaultMaps: ListValueMaps | undefined;
+/** The default spellings, built on first use. */
+function defaultValueMaps(): ListValueMaps {
+  if (!defaultMaps) defaultMaps = new ListValueMaps();
+  return defaultMaps;
+}
+
+export interface ParsedList {
+  readonly rows: ParsedRow[];
+  /** CSV headers the hub does not know: their cells were ignored. */
+  readonly ignoredColumns: string[];
+}
+
+/** Every row of a list, each kept as a child record (with what was not understood) or refused with its reason. */
+export function readList(text: string, format: ListFormat, options: ParseOptions = {}): ParsedList {
+  const values = options.values ?? defaultValueMaps();
+  if (format === 'jsonl') return { rows: settleDuplicates(parseJsonl(text, values)), ignoredColumns: [] };
+  const { rows, ignoredColumns } = csvObjects(text);
+  return { rows: settleDuplicates(rows.map((cells, i) => toRow(i + 1, csvToRecordShape(cells), values))), ignoredColumns };
+}
+
+/** The rows of `readList`. */
+export function parseList(text: string, format: ListFormat, options: ParseOptions = {}): ParsedRow[] {
+  return readList(text, format, options).rows;
+}
+
+function parseJsonl(text: string, values: ListValueMaps): ParsedRow[] {
   return text
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
@@ -233,9 +287,14 @@ function parseJsonl(text: string): ParsedRow[] {
       try {
         const json: unknown = JSON.parse(line);
         if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error('not an object');
-        return toRow(row, { ...(json as Record<string, unknown>) });
+        return toRow(row, { ...(json as Record<string, unknown>) }, values);
       } catch {
-        return { row, flags: [], error: { code: 'ROW_INVALID' as const, details: [{ message: 'line is not a JSON object' }] } };
+        return {
+          row,
+          flags: [],
+          notUnderstood: [],
+          error: { code: 'ROW_INVALID' as const, reason: 'NOT_AN_OBJECT' as const, details: [{ message: 'line is not a JSON object' }] },
+        };
       }
     });
 }

@@ -21,13 +21,18 @@ export function blockingKeys(r: MatchRecord): string[] {
   }
   if (r.name && r.birthDate) {
     keys.push(`nd:${r.name.pinyin}|${r.birthDate}`);
-    // First syllable + date: a typo after the first character.
+    // First syllable + date: a typo after the first character, or the first part of a name only.
     keys.push(`fd:${r.name.first}|${r.birthDate}`);
+    // Last syllable + date: the first part transcribed differently (次仁/才仁), or the last part only.
+    const last = r.name.syllables.at(-1);
+    if (r.name.han && last && r.name.syllables.length > 1) keys.push(`ld:${last}|${r.birthDate}`);
     // Whole name + year + month and day in either order: swapped day and month.
     keys.push(`ns:${r.name.pinyin}|${r.birthDate.slice(0, 4)}|${sortedMonthDay(r.birthDate)}`);
     // Whole name + year + month + sex: a wrong day.
     if (r.sex) keys.push(`ny:${r.name.pinyin}|${r.birthDate.slice(0, 7)}|${r.sex}`);
   }
+  // Household county + date: every name field mistyped at once (a county has a few children per birthday).
+  if (r.regions[0] && r.birthDate) keys.push(`rd:${r.regions[0]}|${r.birthDate}`);
   if (r.guardianPhone) keys.push(`gp:${r.guardianPhone}`);
   if (r.guardianName && r.birthDate) keys.push(`gd:${r.guardianName.pinyin}|${r.birthDate}`);
   if (r.name && r.guardianName) keys.push(`ng:${r.name.pinyin}|${r.guardianName.pinyin}`);

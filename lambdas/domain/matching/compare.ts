@@ -7,7 +7,10 @@ import type { MatchRecord } from './match-record';
 import type { NormalisedName } from './normalise';
 
 export const FIELDS = [
-  { field: 'name', levels: ['exact', 'pinyin', 'close', 'different', 'missing'] },
+  // sound: every syllable sounds alike (transliteration variants 次仁/才仁, 索朗/索南); part: one name is the
+  // first or last part of the other (a hotline fragment: 格桑 for 格桑卓玛); close: one character differs in
+  // sound (a typo, or a twin: 子涵/子轩).
+  { field: 'name', levels: ['exact', 'pinyin', 'sound', 'part', 'close', 'different', 'missing'] },
   { field: 'birthDate', levels: ['exact', 'swapped', 'one_digit', 'different', 'missing'] },
   // different: two valid numbers differ (never the same child); mismatch: a mistyped number differs by more than one typo.
   { field: 'idNumber', levels: ['exact', 'near', 'different', 'mismatch', 'missing'] },
@@ -25,7 +28,7 @@ const RADIX = FIELDS.map((f) => f.levels.length);
 export const PATTERN_COUNT = RADIX.reduce((a, b) => a * b, 1);
 
 // Level indices, named for readability.
-export const NAME = { exact: 0, pinyin: 1, close: 2, different: 3, missing: 4 } as const;
+export const NAME = { exact: 0, pinyin: 1, sound: 2, part: 3, close: 4, different: 5, missing: 6 } as const;
 export const ID = { exact: 0, near: 1, different: 2, mismatch: 3, missing: 4 } as const;
 
 const row0 = new Int32Array(64);
@@ -73,13 +76,59 @@ function boundedEditDistanceSlow(a: string, b: string, max: number): number {
   return Math.min(prev[b.length]!, max + 1);
 }
 
+/**
+ * Fuzzy pinyin (模糊音), as input methods apply it: zh/z, ch/c, sh/s, n/l initials and
+ * -ng/-n finals are one sound, so transcriptions of one Tibetan sound by different offices agree.
+ */
+function fuzzy(syllable: string): string {
+  return syllable
+    .replace(/^([zcs])h/, '$1')
+    .replace(/^n(?=[aeiouv])/, 'l')
+    .replace(/ng$/, 'n');
+}
+
+/**
+ * Whether two names sound alike syllable by syllable: the same number of syllables, each
+ * equal under fuzzy pinyin; in names of four or more syllables (Tibetan names) a syllable
+ * may also be one letter apart (ci/cai, ji/jie, ping/peng). Short Han names get no such
+ * slack: 子涵/子轩 are twins' names, not one name misheard.
+ */
+function soundsAlike(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length || a.length < 2) return false;
+  const loose = a.length >= 4;
+  for (let i = 0; i < a.length; i++) {
+    const x = fuzzy(a[i]!);
+    const y = fuzzy(b[i]!);
+    if (x === y) continue;
+    if (!loose || boundedEditDistance(x, y, 1) > 1) return false;
+  }
+  return true;
+}
+
+/** One name is the first or last part of the other (a hotline fragment: 格桑 for 格桑多吉; 浩然 for 李浩然). */
+function isPart(a: NormalisedName, b: NormalisedName): boolean {
+  const [short, long] = a.text.length <= b.text.length ? [a, b] : [b, a];
+  if (short.text.length < 2 || long.text.length - short.text.length < 1) return false;
+  if (long.text.startsWith(short.text) || long.text.endsWith(short.text)) return true;
+  // The same, heard: each syllable of the fragment sounds like the start or end of the longer name.
+  const n = short.syllables.length;
+  const head = long.syllables.slice(0, n);
+  const tail = long.syllables.slice(long.syllables.length - n);
+  return short.han && long.han && (soundsAlike(short.syllables, head) || soundsAlike(short.syllables, tail));
+}
+
 function compareName(a: NormalisedName | undefined, b: NormalisedName | undefined): number {
   if (!a || !b) return NAME.missing;
   if (a.text === b.text) return NAME.exact;
   if (a.pinyin === b.pinyin) return NAME.pinyin;
-  const chars = a.text.length >= 2 && boundedEditDistance(a.text, b.text, 1) <= 1;
-  const sounds = Math.min(a.pinyin.length, b.pinyin.length) >= 5 && boundedEditDistance(a.pinyin, b.pinyin, 2) <= 2;
-  return chars || sounds ? NAME.close : NAME.different;
+  if (a.han && b.han) {
+    if (soundsAlike(a.syllables, b.syllables)) return NAME.sound;
+    if (isPart(a, b)) return NAME.part;
+    if (a.text.length >= 2 && boundedEditDistance(a.text, b.text, 1) <= 1) return NAME.close;
+    return NAME.different;
+  }
+  // Latin transliterations: spelling slips.
+  return Math.min(a.pinyin.length, b.pinyin.length) >= 5 && boundedEditDistance(a.pinyin, b.pinyin, 2) <= 2 ? NAME.close : NAME.different;
 }
 
 function compareDate(a: string | undefined, b: string | undefined): number {
@@ -132,7 +181,7 @@ function compareRegion(a: readonly string[], b: readonly string[]): number {
 
 function compareGuardian(a: NormalisedName | undefined, b: NormalisedName | undefined): number {
   const level = compareName(a, b);
-  return level === NAME.missing ? 3 : level <= NAME.pinyin ? 0 : level === NAME.close ? 1 : 2;
+  return level === NAME.missing ? 3 : level <= NAME.pinyin ? 0 : level <= NAME.close ? 1 : 2;
 }
 
 const eq = (a: string | undefined, b: string | undefined, missing: number) => (!a || !b ? missing : a === b ? 0 : 1);
@@ -166,23 +215,31 @@ export function decodePattern(code: number): number[] {
   return levels;
 }
 
-export type Veto = 'ID_CONFLICT' | 'NAME_CONFLICT' | 'BIRTHDATE_CONFLICT' | 'SEX_CONFLICT' | 'WEAK_EVIDENCE';
+export type Veto = 'ID_CONFLICT' | 'NAME_CONFLICT' | 'BIRTHDATE_CONFLICT' | 'SEX_CONFLICT' | 'NAME_DOUBT' | 'WEAK_EVIDENCE';
 
 /**
  * Pairs that must never link automatically, whatever their score (they may
- * still be reviewed): two valid, different identity numbers; without an
- * identity-number match, an entirely different name (the twin pattern: same
- * guardian, birthday, surname), a different birth date or sex; and pairs with
- * no evidence beyond name and birth date, which different children with a
- * common name share (扎西卓玛 born the same day).
+ * still be reviewed): two valid, different identity numbers; an entirely
+ * different name (the twin pattern: same guardian, birthday, surname; or a
+ * sibling's number copied onto a row), a different birth date or sex — with
+ * the same valid number too, for a number can be copied wrong; without an
+ * identity number agreeing, a name that differs by a character of another
+ * sound or is only part of the other (`NAME_DOUBT`: a typo, or a twin), and
+ * pairs with no evidence beyond name and birth date, which different children
+ * with a common name share (扎西卓玛 born the same day).
  */
 export function hardNegative(levels: readonly number[]): Veto | undefined {
   if (levels[2] === ID.different) return 'ID_CONFLICT';
-  if (levels[2] === ID.exact) return undefined;
   if (levels[0] === NAME.different) return 'NAME_CONFLICT';
   if (levels[1] === 3) return 'BIRTHDATE_CONFLICT';
   if (levels[3] === 1) return 'SEX_CONFLICT';
-  return corroboration(levels) === 'none' ? 'WEAK_EVIDENCE' : undefined;
+  if (levels[2] === ID.exact) return undefined;
+  if (levels[0] === NAME.close && levels[2] !== ID.near) return 'NAME_DOUBT';
+  const evidence = corroboration(levels);
+  // A fragment of a name needs the family's own evidence: the guardian's phone, the school or a nearly equal
+  // number (a guardian's name is shared by too many families where a few names dominate).
+  if (levels[0] === NAME.part && !(levels[2] === ID.near || levels[6] === 0 || levels[7] === 0)) return 'WEAK_EVIDENCE';
+  return evidence === 'none' ? 'WEAK_EVIDENCE' : undefined;
 }
 
 /**

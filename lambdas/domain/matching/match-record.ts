@@ -1,4 +1,5 @@
 /** The normalised view of one record that matching works on. */
+import { DEFAULT_LIST_SYNONYMS, spellingKey } from '../../../schemas/list-synonyms';
 import { normaliseId, normaliseName, normalisePhone, normaliseText, parseDate, type NormalisedId, type NormalisedName } from './normalise';
 
 /** Raw fields as an agency sends them (API record or list row); all optional but the keys. */
@@ -30,14 +31,17 @@ export interface MatchRecord {
   readonly school?: string;
 }
 
-const SEX: Record<string, 'M' | 'F'> = { M: 'M', F: 'F', 男: 'M', 女: 'F', m: 'M', f: 'F' };
+/** Sex as agencies spell it (男, M, 男性, 1, ...): the default list spellings. */
+function sexOf(raw: string): 'M' | 'F' | undefined {
+  return DEFAULT_LIST_SYNONYMS.sex[spellingKey(raw)] ?? undefined;
+}
 
 export function toMatchRecord(input: MatchInput): MatchRecord {
   const name = normaliseName(input.name);
   const guardianName = normaliseName(input.guardianName);
   const id = normaliseId(input.idNumber);
   const birthDate = parseDate(input.birthDate);
-  const sex = input.sex ? SEX[input.sex.trim()] : undefined;
+  const sex = input.sex ? sexOf(input.sex) : undefined;
   const guardianPhone = normalisePhone(input.guardianPhone);
   const school = normaliseText(input.school);
   const regions = [input.householdRegion, input.currentRegion].filter((r): r is string => !!r && /^\d{6}$/.test(r));

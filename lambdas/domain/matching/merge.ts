@@ -11,7 +11,7 @@ import { blockingKeys } from './blocking';
 import { compareRecords, decodePattern, encodePattern, type Veto } from './compare';
 import { estimateEm, estimateU } from './estimate';
 import type { MatchRecord } from './match-record';
-import { clustersCompatible, isAmbiguous, type LinkPolicyOptions, pairVerdict, type ReviewReason } from './link-policy';
+import { clustersCompatible, ID_PRIORITY, idAgreementUncontradicted, isAmbiguous, type LinkPolicyOptions, pairVerdict, type ReviewReason } from './link-policy';
 import { initialModel, type MatchModel } from './model';
 import { countNameFrequencies, Scorer, type Decision } from './scorer';
 
@@ -123,7 +123,7 @@ function candidatePairs(records: readonly MatchRecord[], maxBlock: number, progr
 export const MIN_RECORDS_FOR_FREQUENCIES = 1000;
 
 /** Vetoes as small codes (index + 1) in a typed array. */
-const VETOES: readonly Veto[] = ['ID_CONFLICT', 'NAME_CONFLICT', 'BIRTHDATE_CONFLICT', 'SEX_CONFLICT', 'WEAK_EVIDENCE'];
+const VETOES: readonly Veto[] = ['ID_CONFLICT', 'NAME_CONFLICT', 'BIRTHDATE_CONFLICT', 'SEX_CONFLICT', 'NAME_DOUBT', 'WEAK_EVIDENCE'];
 const VETO_CODES = Object.fromEntries(VETOES.map((v, i) => [v, i + 1])) as Record<Veto, number>;
 
 /** One review per pair of final cases: the best-scoring pair between them. */
@@ -175,6 +175,8 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
 
   const weight = new Float32Array(m);
   const veto = new Uint8Array(m);
+  // Pairs with the same valid ID number and nothing contradicting it: linked first, never reviewed.
+  const byId = new Uint8Array(m);
   const bestWeight = new Float32Array(n).fill(Number.NaN);
   const decoded = new Map<number, number[]>();
   for (let p = 0; p < m; p++) {
@@ -186,6 +188,7 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
     const s = scorer.scoreLevels(lv, records[left[p]!]!);
     weight[p] = s.weight;
     veto[p] = s.veto ? VETO_CODES[s.veto] : 0;
+    byId[p] = idAgreementUncontradicted(lv) ? 1 : 0;
     for (const r of [left[p]!, right[p]!]) if (!(bestWeight[r]! >= s.weight)) bestWeight[r] = s.weight;
   }
 
@@ -214,10 +217,14 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
   // Descending weight, as one typed sort: key = quantised (200 - weight) * 2^27 + pair index.
   const SHIFT = 134_217_728;
   if (m >= SHIFT) throw new RangeError(`too many candidate pairs (${m}); lower maxBlockSize`);
+  const considered = (p: number) => weight[p]! >= lower || byId[p] === 1;
   let above = 0;
-  for (let p = 0; p < m; p++) if (weight[p]! >= lower) above++;
+  for (let p = 0; p < m; p++) if (considered(p)) above++;
   const keys = new Float64Array(above);
-  for (let p = 0, k = 0; p < m; p++) if (weight[p]! >= lower) keys[k++] = Math.round((200 - weight[p]!) * 1000) * SHIFT + p;
+  for (let p = 0, k = 0; p < m; p++) {
+    // Uncontradicted ID pairs sort before all others (ID_PRIORITY); weights are clamped to +-199 bits.
+    if (considered(p)) keys[k++] = ((byId[p] ? 0 : ID_PRIORITY * 400) + Math.round((200 - Math.max(-199, Math.min(199, weight[p]!))) * 1000)) * SHIFT + p;
+  }
   keys.sort();
   const order = Int32Array.from(keys, (key) => key % SHIFT);
   const reviews: ReviewPair[] = [];
@@ -230,7 +237,7 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
     const ra = find(a);
     const rb = find(b);
     if (ra === rb) continue;
-    const verdict = pairVerdict(veto[p] ? { weight: w, veto: VETOES[veto[p]! - 1]! } : { weight: w }, model.thresholds);
+    const verdict = byId[p] ? { kind: 'link' as const } : pairVerdict(veto[p] ? { weight: w, veto: VETOES[veto[p]! - 1]! } : { weight: w }, model.thresholds);
     if (verdict.kind === 'none') continue;
     if (verdict.kind === 'review') {
       reviews.push({ a, b, weight: w, reason: verdict.reason });
@@ -241,23 +248,25 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
       continue;
     }
     // A competitor of either side, almost as good, that cannot be one child with the other side.
-    const ambiguous = (
-      [
-        [a, rb],
-        [b, ra],
-      ] as const
-    ).some(([x, ry]) =>
-      isAmbiguous(
-        w,
-        adjacency[x]!,
-        (c) => c.w,
-        (c) => {
-          const rc = find(c.other);
-          return rc === ra || rc === rb || compatible(rc, ry);
-        },
-        policy,
-      ),
-    );
+    const ambiguous =
+      !byId[p] &&
+      (
+        [
+          [a, rb],
+          [b, ra],
+        ] as const
+      ).some(([x, ry]) =>
+        isAmbiguous(
+          w,
+          adjacency[x]!,
+          (c) => c.w,
+          (c) => {
+            const rc = find(c.other);
+            return rc === ra || rc === rb || compatible(rc, ry);
+          },
+          policy,
+        ),
+      );
     if (ambiguous) {
       reviews.push({ a, b, weight: w, reason: 'AMBIGUOUS' });
       continue;

@@ -43,6 +43,10 @@ export interface NormalisedName {
   readonly pinyin: string;
   /** First syllable: the surname for Han names, the first part of a Tibetan name. */
   readonly first: string;
+  /** One toneless syllable per character (Han names); the whole name lower-cased otherwise. */
+  readonly syllables: readonly string[];
+  /** Whether the name is written in Chinese characters. */
+  readonly han: boolean;
 }
 
 // Spaces, middle dots and similar separators used in minority and foreign names.
@@ -50,7 +54,7 @@ const SEPARATORS = /[\s·•・‧∙⋅．.\-_'’]/gu;
 const nameCache = new Map<string, NormalisedName | undefined>();
 const HAN = /\p{Script=Han}/u;
 
-/** @example normaliseName('扎西 · 卓瑪') // { text: '扎西卓玛', pinyin: 'zhaxizhuoma', first: 'zha' } */
+/** @example normaliseName('扎西 · 卓瑪') // { text: '扎西卓玛', pinyin: 'zhaxizhuoma', first: 'zha', syllables: ['zha', 'xi', 'zhuo', 'ma'], han: true } */
 export function normaliseName(raw: string | undefined | null): NormalisedName | undefined {
   if (!raw) return undefined;
   const hit = nameCache.get(raw);
@@ -58,25 +62,65 @@ export function normaliseName(raw: string | undefined | null): NormalisedName | 
   const cleaned = raw.normalize('NFKC').replace(SEPARATORS, '');
   let result: NormalisedName | undefined;
   if (cleaned.length > 0) {
-    const text = HAN.test(cleaned) ? toSimplified(cleaned) : cleaned.toUpperCase();
-    const syllables = HAN.test(text) ? toPinyin(text) : [text.toLowerCase()];
-    result = { text, pinyin: syllables.join(''), first: syllables[0] ?? '' };
+    const han = HAN.test(cleaned);
+    const text = han ? toSimplified(cleaned) : cleaned.toUpperCase();
+    const syllables = han ? toPinyin(text) : [text.toLowerCase()];
+    result = { text, pinyin: syllables.join(''), first: syllables[0] ?? '', syllables, han };
   }
   if (nameCache.size > 200_000) nameCache.clear();
   nameCache.set(raw, result);
   return result;
 }
 
-/** Accepted date inputs: YYYY-MM-DD, YYYY/M/D, YYYYMMDD, YYYY年M月D日 (full-width digits too). */
+const ZH_DIGITS: Readonly<Record<string, string>> = { 〇: '0', 零: '0', 一: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+
+/** 二〇一二年三月十四日 -> 2012年3月14日 (Chinese numerals as written in some registers). */
+function zhNumerals(s: string): string {
+  if (!/[〇零一二三四五六七八九十]/.test(s)) return s;
+  const small = (t: string) => {
+    // 十 = 10, 十四 = 14, 二十 = 20, 二十三 = 23
+    const m = /^([一二三])?十([一二三四五六七八九])?$/.exec(t);
+    if (m) return String((m[1] ? Number(ZH_DIGITS[m[1]]) : 1) * 10 + (m[2] ? Number(ZH_DIGITS[m[2]]) : 0));
+    return [...t].map((c) => ZH_DIGITS[c] ?? c).join('');
+  };
+  return s.replace(/[〇零一二三四五六七八九十]+/g, small);
+}
+
+const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+
+/**
+ * Accepted date inputs: YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYYMMDD, YYYY年M月D日 (or 号), with a time after
+ * the date, full-width digits, Chinese numerals (二〇一二年三月四日), a spreadsheet serial day number
+ * (e.g. 41000), and D/M/YYYY or M/D/YYYY when only one reading is a date.
+ */
 export function parseDate(raw: string | undefined | null): string | undefined {
   if (!raw) return undefined;
-  const s = raw.normalize('NFKC').trim();
-  const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s) ?? /^(\d{4})年(\d{1,2})月(\d{1,2})日?$/.exec(s);
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const s = zhNumerals(raw.normalize('NFKC').trim())
+    .replace(/(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)$/, '')
+    .trim();
+  const ymd =
+    /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s) ?? /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$/.exec(s);
+  if (ymd) return isoDate(Number(ymd[1]), Number(ymd[2]), Number(ymd[3]));
+  const dmy = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(s);
+  if (dmy) {
+    const [a, b, y] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
+    // Only when one reading is impossible: 25/3/2012 is 25 March, 3/25/2012 too; 3/4/2012 is not understood.
+    if (a > 12 && b <= 12) return isoDate(y, b, a);
+    if (b > 12 && a <= 12) return isoDate(y, a, b);
+    return undefined;
+  }
+  if (/^\d{5}$/.test(s)) {
+    const serial = Number(s);
+    // Spreadsheet day numbers from 1927 (10000) to 2064 (60000).
+    if (serial >= 10_000 && serial <= 60_000) return new Date(EXCEL_EPOCH + serial * 86_400_000).toISOString().slice(0, 10);
+  }
+  return undefined;
+}
+
+function isoDate(y: number, mo: number, d: number): string | undefined {
   const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
-  return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  if (y < 1000 || date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
 export interface NormalisedId {

@@ -1,5 +1,6 @@
 /** The job as agencies see it. */
 import type { ListJob } from '../../../schemas/entities/lists';
+import { describeList } from '../../domain/lists/list-summary';
 
 export function jobView(job: ListJob, status?: 'processing' | 'done') {
   return {
@@ -11,5 +12,6 @@ export function jobView(job: ListJob, status?: 'processing' | 'done') {
     rejected: job.rejected,
     processed: job.processed,
     outcomes: job.outcomes,
+    ...(job.summary && { summary: { ...job.summary, text: describeList(job.summary) } }),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeListText, ListFormatError, parseList } from '../../../../lambdas/domain/lists/parse-list';
+import { decodeListText, ListFormatError, parseList, readList } from '../../../../lambdas/domain/lists/parse-list';
 import { idNumberFor } from '../../../support/records';
 
 const ZH_HEADER = '原系统编号,姓名,性别,出生日期,身份证号,户籍地,现居住地,现住址,监护人姓名,监护人电话,与儿童关系,就读学校,儿童类别,风险等级';
@@ -33,32 +33,40 @@ describe('list parsing', () => {
     expect(row!.record?.idNumber).toBeUndefined();
   });
 
-  it('reports bad rows with reasons and keeps going', () => {
+  it('keeps every child whose values it cannot use, leaves those fields empty and says which', () => {
     const rows = parseList(
-      'externalId,name,sex,householdRegion\nE1,王伟,X,540102\n,李娜,女,540102\nE3,刘洋,男,5401\nE4,陈静,女,540102\nE4,陈静,女,540102\n',
+      'externalId,name,sex,householdRegion,birthDate\nE1,王伟,X?,540102,2012-01-01\n,李娜,女,540102,\nE3,刘洋,男,5401,2012年13月1日\nE4,陈静,女,540102,\nE4,陈静,女,540102,\n',
       'csv',
     );
-    expect(rows.map((r) => (r.record ? 'ok' : r.error!.details.map((d) => d.path).join('+')))).toEqual([
+    expect(rows.map((r) => (r.record ? r.notUnderstood.map((n) => n.field).join('+') || 'ok' : r.error!.reason))).toEqual([
       'sex',
       'externalId',
-      'householdRegion',
+      'birthDate+householdRegion',
       'ok',
-      'externalId',
+      'DUPLICATE_ROW',
     ]);
+    expect(rows[0]!.notUnderstood[0]).toMatchObject({ field: 'sex', value: 'X?' });
+    expect(rows[0]!.record).not.toHaveProperty('sex');
+    expect(rows[1]).toMatchObject({ flags: ['EXTERNAL_ID_DERIVED'], record: { name: '李娜', externalId: expect.stringMatching(/^ROW-/) } });
+    // Identity values are never echoed in the report.
+    expect(rows[2]!.notUnderstood.every((n) => n.value === undefined)).toBe(true);
   });
 
-  it('refuses unknown columns and lists without the key columns', () => {
-    expect(() => parseList('externalId,name,wechat\n', 'csv')).toThrow(ListFormatError.at('Unknown columns: wechat', 1));
+  it('ignores and reports unknown columns, and still refuses lists without the key columns', () => {
+    const list = readList('externalId,name,wechat\nE1,王伟,abc\n', 'csv');
+    expect(list.ignoredColumns).toEqual(['wechat']);
+    expect(list.rows[0]!.record).toEqual({ externalId: 'E1', name: '王伟', categories: [] });
     expect(() => parseList('姓名\n王伟\n', 'csv')).toThrow(ListFormatError);
   });
 
-  it('reads JSONL records, with bad lines reported by number', () => {
+  it('reads JSONL records, with bad lines reported by number and unknown fields left out', () => {
     const rows = parseList('\uFEFF{"externalId":"J1","name":"王伟","categories":[]}\n\n[1]\n{"externalId":"J2","name":"李娜","x":1}\n', 'jsonl');
     expect(rows.map((r) => [r.row, r.record ? 'ok' : r.error!.details[0]!.message])).toEqual([
       [1, 'ok'],
       [3, 'line is not a JSON object'],
-      [4, 'unknown field'],
+      [4, 'ok'],
     ]);
+    expect(rows[2]!.notUnderstood).toEqual([{ field: 'x', message: 'unknown field; ignored' }]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Veto } from '../../../../lambdas/domain/matching/compare';
-import { DEFAULT_LINK_POLICY, isAmbiguous, pairVerdict } from '../../../../lambdas/domain/matching/link-policy';
+import { ID, NAME, type Veto } from '../../../../lambdas/domain/matching/compare';
+import { DEFAULT_LINK_POLICY, idAgreementUncontradicted, isAmbiguous, pairVerdict } from '../../../../lambdas/domain/matching/link-policy';
 
 const thresholds = { upper: 20, lower: 12 };
 
@@ -11,15 +11,42 @@ describe('link policy', () => {
     ['nothing for twins in the review band', 15, 'NAME_CONFLICT', { kind: 'none' }],
     ['nothing for two valid different ID numbers', 30, 'ID_CONFLICT', { kind: 'none' }],
     ['review in the band', 15, undefined, { kind: 'review', reason: 'BAND' }],
-    ['review in the band whatever a reviewable veto', 15, 'WEAK_EVIDENCE', { kind: 'review', reason: 'BAND' }],
+    ['nothing in the band for thin evidence', 15, 'WEAK_EVIDENCE', { kind: 'none' }],
     ['review above the upper threshold with a reviewable veto', 25, 'BIRTHDATE_CONFLICT', { kind: 'review', reason: 'VETO' }],
     ['a link at the upper threshold without a veto', 20, undefined, { kind: 'link' }],
+    ['nothing in the band for a contradicted birth date', 15, 'BIRTHDATE_CONFLICT', { kind: 'none' }],
+    ['nothing in the band for a doubtful name (a twin as likely as a typo)', 15, 'NAME_DOUBT', { kind: 'none' }],
+    ['review above the upper threshold for a doubtful name', 25, 'NAME_DOUBT', { kind: 'review', reason: 'VETO' }],
   ];
   for (const [name, weight, veto, expected] of cases) {
     it(`gives ${name}`, () => {
       expect(pairVerdict(veto ? { weight, veto } : { weight }, thresholds)).toEqual(expected);
     });
   }
+
+  describe('a valid ID number agreeing', () => {
+    // name, birthDate, idNumber, sex, region, guardianName, guardianPhone, school
+    const levels = (o: Partial<Record<'name' | 'date' | 'sex', number>>) => [o.name ?? NAME.exact, o.date ?? 0, ID.exact, o.sex ?? 0, 3, 3, 2, 2];
+    it.each([
+      ['a transliterated name and nothing else', levels({ name: NAME.sound })],
+      ['a hotline fragment of the name', levels({ name: NAME.part })],
+      ['a one-character typo in the name', levels({ name: NAME.close })],
+      ['day and month swapped', levels({ date: 1 })],
+      ['one digit of the date off', levels({ date: 2 })],
+      ['no birth date and no sex', levels({ date: 4, sex: 2 })],
+    ])('links with %s, whatever the weight, never reviewed', (_what, lv) => {
+      expect(idAgreementUncontradicted(lv)).toBe(true);
+      expect(pairVerdict({ weight: 3, levels: lv }, thresholds)).toEqual({ kind: 'link' });
+    });
+    it.each([
+      ['a different sex', levels({ sex: 1 })],
+      ['a birth date more than a typo apart', levels({ date: 3 })],
+      ['an entirely different name (a sibling’s number copied)', levels({ name: NAME.different })],
+    ])('does not link on its own with %s', (_what, lv) => {
+      expect(idAgreementUncontradicted(lv)).toBe(false);
+      expect(pairVerdict({ weight: 3, levels: lv }, thresholds)).toEqual({ kind: 'none' });
+    });
+  });
 
   it('calls a link ambiguous only for an incompatible competitor within the margin', () => {
     const competitors = [

@@ -7,7 +7,7 @@ const isoDate = fc.date({ min: new Date('1990-01-01'), max: new Date('2030-12-31
 
 describe('name normalisation', () => {
   it('folds traditional characters, full-width letters, spaces and middle dots', () => {
-    expect(normaliseName('扎西 · 卓瑪')).toEqual({ text: '扎西卓玛', pinyin: 'zhaxizhuoma', first: 'zha' });
+    expect(normaliseName('扎西 · 卓瑪')).toEqual({ text: '扎西卓玛', pinyin: 'zhaxizhuoma', first: 'zha', syllables: ['zha', 'xi', 'zhuo', 'ma'], han: true });
     expect(normaliseName('張偉')?.text).toBe('张伟');
     expect(normaliseName('ＷＡＮＧ　ＷＥＩ')?.text).toBe('WANGWEI');
     expect(normaliseName('阿依古丽・买买提')?.text).toBe('阿依古丽买买提');
@@ -48,9 +48,19 @@ describe('dates', () => {
     );
   });
 
+  it('reads the other formats lists carry: times, Chinese numerals, spreadsheet day numbers, D/M/YYYY when only one reading is a date', () => {
+    expect(parseDate('2013-05-13 00:00:00')).toBe('2013-05-13');
+    expect(parseDate('二〇一三年五月十三日')).toBe('2013-05-13');
+    expect(parseDate('2013年5月13号')).toBe('2013-05-13');
+    expect(parseDate('41407')).toBe('2013-05-13');
+    expect(parseDate('13/05/2013')).toBe('2013-05-13');
+    expect(parseDate('5/13/2013')).toBe('2013-05-13');
+  });
+
   it('refuses impossible and unknown dates', () => {
     expect(parseDate('2013-02-30')).toBeUndefined();
-    expect(parseDate('13/05/2013')).toBeUndefined();
+    expect(parseDate('05/06/2013')).toBeUndefined(); // 5 June or 6 May: not guessed
+    expect(parseDate('2013年5月')).toBeUndefined();
     expect(parseDate('二〇一三年')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRecords, FIELDS } from '../../../../lambdas/domain/matching/compare';
+import { compareRecords, FIELDS, NAME } from '../../../../lambdas/domain/matching/compare';
 import { DEFAULT_MODEL } from '../../../../lambdas/domain/matching/default-model';
 import { toMatchRecord, type MatchInput } from '../../../../lambdas/domain/matching/match-record';
 import { Scorer } from '../../../../lambdas/domain/matching/scorer';
@@ -23,11 +23,18 @@ describe('scoring', () => {
     expect(e).toMatchObject({ decision: 'auto', modelVersion: DEFAULT_MODEL.version });
   });
 
-  it('recognises typos at their own level: same pinyin, one character, swapped day and month, one digit', () => {
+  it('recognises typos at their own level: same pinyin, same sound, part of the name, one character, swapped day and month, one digit', () => {
     const a = rec({});
     const levels = (o: Partial<MatchInput>) => compareRecords(a, rec(o));
-    expect(levels({ name: '格桑曲真' })[0]).toBe(1); // homophone: same pinyin
-    expect(levels({ name: '格桑由珍' })[0]).toBe(2); // look-alike: one character
+    expect(levels({ name: '格桑曲真' })[0]).toBe(NAME.pinyin); // homophone: same pinyin
+    expect(levels({ name: '格松曲珍' })[0]).toBe(NAME.sound); // transliteration: sang/song
+    expect(levels({ name: '格桑' })[0]).toBe(NAME.part); // hotline fragment
+    expect(levels({ name: '曲珍' })[0]).toBe(NAME.part);
+    expect(levels({ name: '格桑由珍' })[0]).toBe(NAME.close); // look-alike: one character of another sound
+    expect(levels({ name: '次仁卓玛' })[0]).toBe(NAME.different);
+    expect(compareRecords(rec({ name: '次仁' }), rec({ name: '才仁' }))[0]).toBe(NAME.close); // short names get no sound slack
+    expect(compareRecords(rec({ name: '索朗次仁' }), rec({ name: '索南才仁' }))[0]).toBe(NAME.sound); // l/n, -ng/-n, ci/cai
+    expect(compareRecords(rec({ name: '王子涵' }), rec({ name: '王子轩' }))[0]).toBe(NAME.close); // twins' names
     expect(compareRecords(rec({ birthDate: '2012-03-04' }), rec({ birthDate: '2012-04-03' }))[1]).toBe(1);
     expect(levels({ birthDate: '2012-08-24' })[1]).toBe(2);
   });
