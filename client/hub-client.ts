@@ -139,8 +139,12 @@ export class HubClient {
       },
       ...(body !== undefined && { body }),
     });
+    const type = res.headers.get('content-type') ?? '';
+    // A download that is neither JSON nor text (the case archive's zip) comes back as its bytes.
+    if (!type.includes('json') && !type.startsWith('text/') && type !== '') {
+      return { status: res.status, headers: res.headers, body: new Uint8Array(await res.arrayBuffer()) as T };
+    }
     const text = await res.text();
-    const isJson = (res.headers.get('content-type') ?? '').includes('json');
-    return { status: res.status, headers: res.headers, body: (isJson && text ? JSON.parse(text) : text) as T };
+    return { status: res.status, headers: res.headers, body: (type.includes('json') && text ? JSON.parse(text) : text) as T };
   }
 }

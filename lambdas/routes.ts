@@ -28,6 +28,7 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'POST /v1/consents/{consentId}/confirm': 'consent',
   'GET /v1/cases/{caseId}': 'consent',
   'POST /v1/cases/{caseId}/emergency': 'consent',
+  'GET /v1/cases/{caseId}/archive': 'consent',
   'GET /v1/notifications': 'consent',
   'POST /v1/cases/{caseId}/agreements': 'care',
   'GET /v1/cases/{caseId}/agreements': 'care',

@@ -19,6 +19,7 @@ import {
   splitResponse,
 } from './cases';
 import { CARE_ROUTES } from './api-care';
+import { archiveQuery, caseArchive } from './archive';
 import type { RouteContract } from './route-contract';
 import { CONSOLE_CONFIG_FILE, CONSOLE_FILES } from './console';
 import { caseIdParam, consentIdParam, recordIdParam, reviewIdParam } from './common';
@@ -217,6 +218,23 @@ export const API_ROUTES = {
     auth: 'signed',
     pathParams: { caseId: caseIdParam },
     responses: { 200: { description: 'The gated case view', schema: caseViewResponse } },
+  },
+  'GET /v1/cases/{caseId}/archive': {
+    summary:
+      'One person, one file: the whole file of a child as you may see it under your declared purpose (claim "purpose"): file form, identification and assessment, contacts and interviews, referrals with their transitions, care plans, care team, key-recipient episodes, agreements, consents, and what was withheld and why. JSON, or format=zip (one CSV per form with Chinese headers, UTF-8 with BOM, plus a manifest). Deterministic: the same state gives the same bytes, whose SHA-256 is in X-Content-SHA256. A holder of the case only',
+    summaryZh:
+      '一人一档：按声明目的导出儿童完整档案（档案表、识别表与评估表、观察访谈与随访记录、转介及流转、关爱方案、关爱团队、重点关爱台账、服务同意、数据共享同意），并列明未披露项及原因。JSON 或 format=zip（每张表一个 CSV，中文表头，UTF-8 带 BOM，附清单）。同一状态导出的字节相同，其 SHA-256 见 X-Content-SHA256。仅限个案记录持有机构',
+    discloses: true,
+    auth: 'signed',
+    pathParams: { caseId: caseIdParam },
+    query: archiveQuery,
+    responses: {
+      200: {
+        description: 'The file (application/json), or with format=zip the forms as a zip (application/zip)',
+        schema: caseArchive,
+        mediaTypes: ['application/json', 'application/zip'],
+      },
+    },
   },
   'POST /v1/cases/{caseId}/emergency': {
     summary:

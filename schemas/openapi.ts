@@ -83,7 +83,7 @@ function successResponse(route: RouteContract, status: number, r: RouteContract[
   }
   const content: Record<string, Json> = {};
   for (const type of r.mediaTypes ?? ['application/json']) {
-    content[mediaType(type)] = { schema: mediaType(type) === 'application/json' && !r.mediaTypes ? jsonSchema(r.schema) : { type: 'string' } };
+    content[mediaType(type)] = { schema: mediaType(type) === 'application/json' ? jsonSchema(r.schema) : { type: 'string' } };
   }
   if (status === 200 && offersCsv(route)) {
     content['text/csv'] = {

@@ -1,6 +1,7 @@
 /** Route group `consent`: guardian consent, the consent-gated case view, emergency access, notifications. */
 import { notificationsHandler, openEmergencyHandler, viewCaseHandler } from '../handlers/consent/cases';
 import { confirmConsentHandler, listConsentsHandler, recordConsentHandler, withdrawConsentHandler } from '../handlers/consent/consents';
+import { archiveHandler } from '../handlers/consent/archive';
 import type { HubRuntime } from '../runtime';
 import { createSignedGroup, type GroupHandler, type SignedGroupOptions } from './signed-group';
 
@@ -15,6 +16,7 @@ export function createConsentGroup(runtime: HubRuntime, options?: SignedGroupOpt
       'POST /v1/consents/{consentId}/confirm': confirmConsentHandler(deps),
       'GET /v1/cases/{caseId}': viewCaseHandler(deps),
       'POST /v1/cases/{caseId}/emergency': openEmergencyHandler(deps),
+      'GET /v1/cases/{caseId}/archive': archiveHandler({ consent: deps, care: runtime.care }),
       'GET /v1/notifications': notificationsHandler(deps),
     },
     options,

@@ -13,7 +13,7 @@ import { NotFoundError, StateConflictError, ValidationError } from '../../shared
 import { derivedId } from '../../shared/ids';
 import type { Reader } from '../consent/gate';
 import { type CareDeps, careDisclosure, careNow, chinaDate, claimFor, type CreateRequest, isCoordinator, settleCreate } from './care-deps';
-import { caseCare, carePurposeHolds, purposeNotEstablished, requirePurpose } from './care-purpose';
+import { type CaseCare, caseCare, carePurposeHolds, purposeNotEstablished, requirePurpose } from './care-purpose';
 import { closeObligation, scheduleWork } from './worklist';
 import { syncHighRisk } from './high-risk';
 
@@ -210,7 +210,7 @@ export async function updateCarePlan(
 }
 
 /** A version with its sealed text opened (readers are participants: checked by the callers). */
-async function planView(deps: CareDeps, v: CarePlanVersion) {
+export async function planView(deps: CareDeps, v: CarePlanVersion) {
   const open = await deps.cipher.open(
     { province: deps.province, agency: v.author, table: 'care' },
     { table: 'care', recordId: `${v.planId}#${v.version}`, schemaVersion: 1 },
@@ -226,19 +226,24 @@ async function planView(deps: CareDeps, v: CarePlanVersion) {
   };
 }
 
+/** The plans of a case the reader takes part in (each one's versions, oldest first), and the others as withheld. */
+export function plansOf(care: Pick<CaseCare, 'plans' | 'team'>, reader: Reader) {
+  const all = [...care.plans.values()];
+  const mine = all.filter((vs) => participantsOf(vs, care.team).has(reader.agencyId));
+  const withheld = all.filter((vs) => !mine.includes(vs)).map((vs) => ({ planId: vs.at(-1)!.planId, reason: 'NOT_A_PARTICIPANT' as const }));
+  return { mine, withheld };
+}
+
 /** The latest version of each plan the reader takes part in; the others listed as withheld. */
 export async function listCarePlans(deps: CareDeps, reader: Reader & { purpose?: Purpose }, caseId: string, status?: CarePlanStatus) {
   requirePurpose(reader.purpose, 'care_plan');
   const care = await caseCare(deps, caseId);
-  const mine = [...care.plans.values()].filter((vs) => participantsOf(vs, care.team).has(reader.agencyId));
+  const { mine, withheld } = plansOf(care, reader);
   const visible = care.holders.has(reader.agencyId) || care.team.has(reader.agencyId) || isCoordinator(deps, reader);
   if (!visible && mine.length === 0) throw new NotFoundError('No such case');
   if (care.holders.size === 0) throw new NotFoundError('No such case');
   const latest = (vs: CarePlanVersion[]) => vs.at(-1)!;
   const shown = mine.map(latest).filter((v) => status === undefined || v.status === status);
-  const withheld = [...care.plans.values()]
-    .filter((vs) => !mine.includes(vs))
-    .map((vs) => ({ planId: latest(vs).planId, reason: 'NOT_A_PARTICIPANT' as const }));
   return {
     view: { caseId, items: await Promise.all(shown.map((v) => planView(deps, v))), withheld },
     disclosure: careDisclosure(

@@ -81,15 +81,24 @@ export async function listContacts(deps: CareDeps, reader: Reader & { purpose?: 
   const care = await caseCare(deps, caseId);
   if (!care.holders.has(reader.agencyId) && !care.team.has(reader.agencyId)) throw new NotFoundError('No such case');
   if (!carePurposeHolds(care, reader)) throw purposeNotEstablished('follow_up');
+  return gatedContacts(deps, reader, caseId, 'follow_up', [...care.holders]);
+}
+
+/**
+ * A case's contacts under one purpose, as the consent gate lets the reader see them (the caller has checked the
+ * reader may read the case under that purpose): own in full, others' when consent covers observation and
+ * interview records (`assessment`) for it; the withheld ones listed and never decrypted.
+ */
+export async function gatedContacts(deps: CareDeps, reader: Reader, caseId: string, purpose: Purpose, holders: readonly string[]) {
   const now = careNow(deps);
   const [contacts, { consents, emergencies }] = await Promise.all([deps.contacts.forCase(caseId), deps.consents.forCase(caseId)]);
-  const labels = holderLabels({ reader, holders: [...care.holders], consents, emergencies, now });
+  const labels = holderLabels({ reader, holders, consents, emergencies, now });
   const items = [];
   const withheld = [];
   const bases = new Set<string>();
   const disclosed = new Map<string, string[]>();
   for (const c of contacts) {
-    const [decision] = decideCategories({ reader, purpose: 'follow_up', holderAgencyId: c.agencyId, categories: ['assessment'], consents, emergencies, now });
+    const [decision] = decideCategories({ reader, purpose, holderAgencyId: c.agencyId, categories: ['assessment'], consents, emergencies, now });
     if (!decision!.allowed) {
       withheld.push({ contactId: c.contactId, agencyId: labels.label(c.agencyId), reason: decision!.reason! });
       continue;
@@ -102,7 +111,7 @@ export async function listContacts(deps: CareDeps, reader: Reader & { purpose?: 
   return {
     view: { caseId, ...(latest && { nextDue: latest.nextDue }), items, withheld },
     disclosure: {
-      purpose: 'follow_up',
+      purpose,
       legalBasis: [...bases],
       disclosed: [...disclosed].map(([agency, categories]) => ({ agency, categories })),
       withheld: withheld.map((w) => ({ agency: w.agencyId, category: 'assessment', reason: w.reason })),
