@@ -41,6 +41,8 @@ export interface CallOptions {
    * (GET, and POST /v1/records and POST /v1/lists, idempotent on (agency, externalId) and on the list's bytes).
    */
   readonly retry?: boolean;
+  /** The body exactly as sent (bytes: a CSV's BOM kept), whatever its media type; for a caller that saves or relays it. */
+  readonly bytes?: boolean;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 3, maxDelayMs: 10_000 };
@@ -141,7 +143,7 @@ export class HubClient {
     });
     const type = res.headers.get('content-type') ?? '';
     // A download that is neither JSON nor text (the case archive's zip) comes back as its bytes.
-    if (!type.includes('json') && !type.startsWith('text/') && type !== '') {
+    if (call.bytes || (!type.includes('json') && !type.startsWith('text/') && type !== '')) {
       return { status: res.status, headers: res.headers, body: new Uint8Array(await res.arrayBuffer()) as T };
     }
     const text = await res.text();
