@@ -58,7 +58,8 @@ function rendered(res: HubResponse<unknown>): string | Uint8Array {
 }
 
 /** A JSON answer's body, whether it came as bytes or parsed. */
-const jsonOf = (res: HubResponse<unknown>): any => (res.body instanceof Uint8Array ? JSON.parse(Buffer.from(res.body).toString('utf8')) : res.body);
+const jsonOf = (res: HubResponse<unknown>): { job?: { jobId?: string; status?: string } } =>
+  res.body instanceof Uint8Array ? JSON.parse(Buffer.from(res.body).toString('utf8')) : (res.body as object);
 
 const isText = (type: string) => type.includes('json') || type.startsWith('text/');
 

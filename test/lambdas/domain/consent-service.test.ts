@@ -37,10 +37,18 @@ function memoryConsents(): ConsentStore {
     confirmations: [...confirmations.entries()].filter(([k]) => k.startsWith(`${c.consentId}#`)).map(([, v]) => v),
   });
   return {
-    put: async (c) => (consents.has(c.consentId) ? false : (consents.set(c.consentId, c), true)),
+    put: async (c) => {
+      if (consents.has(c.consentId)) return false;
+      consents.set(c.consentId, c);
+      return true;
+    },
     get: async (_caseId, id) => (consents.has(id) ? full(consents.get(id)!) : undefined),
     caseOf: async (id) => consents.get(id)?.caseId,
-    withdraw: async (_caseId, id, at, by) => (withdrawals.has(id) ? false : (withdrawals.set(id, { withdrawnAt: at, withdrawnBy: by }), true)),
+    withdraw: async (_caseId, id, at, by) => {
+      if (withdrawals.has(id)) return false;
+      withdrawals.set(id, { withdrawnAt: at, withdrawnBy: by });
+      return true;
+    },
     confirm: async (_caseId, id, agencyId, at) => {
       const current = confirmations.get(`${id}#${agencyId}`);
       if (current && !current.withdrawnAt) return false;
