@@ -39,7 +39,9 @@ async function main(): Promise<void> {
   const dynamo = await startDynamoDbLocal({ port: dynamoPort, ...(!inMemory && { dbPath }) });
   let hub: Awaited<ReturnType<typeof startHubServer>>;
   try {
-    hub = await startHubServer({ state, dynamoEndpoint: dynamo.endpoint, port: hubPort });
+    // HUB_TABLE_PREFIX serves other tables of the same database (a restore drill's: docs/runbook.md).
+    const tablePrefix = process.env.HUB_TABLE_PREFIX;
+    hub = await startHubServer({ state, dynamoEndpoint: dynamo.endpoint, port: hubPort, ...(tablePrefix && { tablePrefix }) });
   } catch (error) {
     await dynamo.stop();
     throw error;

@@ -19,7 +19,7 @@ import { OFFLINE_BUDGET } from '../lambdas/shared/sdk-clients';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const state = await ensureDemoProvince(resolve(process.env.HUB_LOCAL_DIR ?? '.hub-local'));
 const dynamo = localDynamoClient(`http://127.0.0.1:${process.env.HUB_DYNAMODB_PORT ?? '8000'}`, OFFLINE_BUDGET);
-const tables = localTableNames(state.province.provinceCode);
+const tables = localTableNames(state.province.provinceCode, process.env.HUB_TABLE_PREFIX);
 const seals = new SealsTable(dynamo, tables.seals);
 const mode = process.argv.includes('--incremental') ? 'incremental' : 'full';
 try {
