@@ -33,6 +33,7 @@ export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'POST /v1/cases/{caseId}/agreements': 'care',
   'GET /v1/cases/{caseId}/agreements': 'care',
   'GET /v1/worklist': 'care',
+  'GET /v1/care-metrics': 'care',
   'POST /v1/cases/{caseId}/care-team': 'care',
   'GET /v1/cases/{caseId}/care-team': 'care',
   'POST /v1/cases/{caseId}/care-team/{memberId}/end': 'care',
@@ -174,10 +175,14 @@ export const LIST_WORKER_NEEDS: GroupNeeds = {
   indexKey: true,
 };
 
-/** The scheduled care job: reads agencies' due listings (care table, Query) and notifies owners and coordinators. */
+/**
+ * The scheduled care job: reads agencies' due listings (care table, Query) and notifies owners and coordinators;
+ * computes the care metrics (Query on the care indexes, GetItem of where each key recipient stands in assessment).
+ * It needs no case members (cases table): its metrics are province-wide, never by county.
+ */
 export const CARE_JOBS_NEEDS: GroupNeeds = {
   signed: false,
-  tables: { care: ['Query'], notifications: ['PutItem'] },
+  tables: { care: ['GetItem', 'Query'], notifications: ['PutItem'] },
   fieldKey: false,
   indexKey: false,
 };

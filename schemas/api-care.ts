@@ -18,6 +18,7 @@ import { assessmentBody, assessmentsResponse, assessmentView } from './assessmen
 import { referralBody, referralIdParam, referralsQuery, referralsResponse, referralView, transitionBody } from './referrals';
 import { contactBody, contactsResponse, contactView } from './contacts';
 import { carePlanBody, carePlanHistoryResponse, carePlansQuery, carePlansResponse, carePlanVersionBody, carePlanView, planIdParam } from './care-plans';
+import { careMetricsQuery, careMetricsResponse } from './care-metrics';
 import type { RouteContract } from './route-contract';
 
 export const CARE_ROUTES = {
@@ -49,6 +50,15 @@ export const CARE_ROUTES = {
     auth: 'signed',
     query: worklistQuery,
     responses: { 200: { description: 'A page of work items; `cursor` continues', schema: worklistResponse } },
+  },
+  'GET /v1/care-metrics': {
+    summary:
+      'The care loop at a glance, for the province or one county: active key recipients by risk level, referrals by status, median days from referral to first contact, share of discharged children with a paired carer within N days, overdue work by kind. Codes and counts only; counts 1 to 4 shown as "<5". The coordinating role only',
+    summaryZh:
+      '关爱闭环概览（全省或某县区）：在册重点关爱对象（按风险等级）、转介（按状态）、转介至首次接触的天数中位数、出院儿童在 N 天内落实结对关爱人的比例、逾期事项（按类别）。仅含代码与数量，1 至 4 显示为“<5”。仅限统筹部门',
+    auth: 'signed',
+    query: careMetricsQuery,
+    responses: { 200: { description: 'The figures', schema: careMetricsResponse } },
   },
   'POST /v1/cases/{caseId}/care-team': {
     summary:

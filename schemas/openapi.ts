@@ -31,8 +31,9 @@ export const TAGS: readonly { name: string; description: string; matches: (route
   {
     name: 'care',
     description:
-      '关爱闭环：重点关爱台账、识别与评估、服务同意、双向转介（docs/care-loop.md）。The care loop: key-recipient ledger, identification and assessment, service agreements, referrals both ways',
-    matches: (k) => / \/v1\/(referrals|worklist)\b/.test(k) || /\/(agreements|assessments|key-recipient|care-team|care-plans|contacts)(\/|$)/.test(k),
+      '关爱闭环：重点关爱台账、识别与评估、服务同意、双向转介、统计概览（docs/care-loop.md）。The care loop: key-recipient ledger, identification and assessment, service agreements, referrals both ways, care metrics',
+    matches: (k) =>
+      / \/v1\/(referrals|worklist|care-metrics)\b/.test(k) || /\/(agreements|assessments|key-recipient|care-team|care-plans|contacts)(\/|$)/.test(k),
   },
   {
     name: 'cases',

@@ -112,6 +112,10 @@ export const referralView = z
     note: z.string().optional(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
+    startedAt: z.iso
+      .datetime()
+      .optional()
+      .meta({ description: 'FHIR Task.executionPeriod.start: when the owner first moved it to in-progress (first contact with the child)' }),
     version: z.number().int(),
     allowedMoves: z.array(z.enum(REFERRAL_STATUSES)).meta({ description: 'What you may move it to now' }),
     transitions: z.array(transitionView).optional(),

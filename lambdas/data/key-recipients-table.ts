@@ -1,15 +1,18 @@
 /**
  * Key-recipient episodes in the care table: `CASE#<caseId>` / `EPISODE#<episodeId>`, and the case's current status
  * on its `STATE` item (`keyRecipient`). Enrolment and exit change both in one transaction, conditional on the
- * status they read: at most one active episode per case, whatever races.
+ * status they read: at most one active episode per case, whatever races. An active episode is also filed in the
+ * byAgency index under `KEYREC#active` (by enrolment time), so the province's active key recipients are one Query
+ * (care metrics) and never a Scan; the exit takes it out of that listing in the same transaction.
  */
 import { GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import type { IdempotencyClaim, KeyRecipientEpisode, KeyRecipientStatus } from '../../schemas/entities/care';
 import { type CareTable, caseKey, entityOf } from './care-table';
-import { guard, isLostRace, itemToPlain, mapDynamoError, plainToItem, S } from './dynamo';
+import { guard, isLostRace, itemToPlain, mapDynamoError, plainToItem, queryAll, S } from './dynamo';
 
 const stateKey = (caseId: string) => ({ pk: caseKey(caseId), sk: S('STATE') });
 const episodeKey = (caseId: string, episodeId: string) => ({ pk: caseKey(caseId), sk: S(`EPISODE#${episodeId}`) });
+const ACTIVE_LISTING = 'KEYREC#active';
 
 export class KeyRecipientsTable {
   constructor(private readonly care: CareTable) {}
@@ -26,6 +29,17 @@ export class KeyRecipientsTable {
 
   async episodes(caseId: string): Promise<KeyRecipientEpisode[]> {
     return (await this.care.caseItems(caseId, 'EPISODE#')).map((i) => entityOf<KeyRecipientEpisode>(i));
+  }
+
+  /** Every active episode of the province (one Query on the byAgency index, paged through). */
+  async active(): Promise<KeyRecipientEpisode[]> {
+    const items = await queryAll(this.care.client, {
+      TableName: this.care.tableName,
+      IndexName: 'byAgency',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': S(ACTIVE_LISTING) },
+    });
+    return items.map((i) => entityOf<KeyRecipientEpisode>(i)).filter((e) => e.status === 'active');
   }
 
   /** Opens an episode unless one is active (`taken`); with an earlier claim of this key, writes nothing and returns it. */
@@ -51,7 +65,12 @@ export class KeyRecipientsTable {
             {
               Put: {
                 TableName: this.care.tableName,
-                Item: { ...plainToItem({ ...episode }), ...episodeKey(episode.caseId, episode.episodeId) },
+                Item: {
+                  ...plainToItem({ ...episode }),
+                  ...episodeKey(episode.caseId, episode.episodeId),
+                  gsi1pk: S(ACTIVE_LISTING),
+                  gsi1sk: S(`${episode.enrolledAt}#${episode.episodeId}`),
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -94,7 +113,7 @@ export class KeyRecipientsTable {
               Update: {
                 TableName: this.care.tableName,
                 Key: episodeKey(caseId, episodeId),
-                UpdateExpression: 'SET #s = :exited, exitedAt = :at, exitedBy = :by, exitReason = :r',
+                UpdateExpression: 'SET #s = :exited, exitedAt = :at, exitedBy = :by, exitReason = :r REMOVE gsi1pk, gsi1sk',
                 ExpressionAttributeNames: { '#s': 'status' },
                 ExpressionAttributeValues: { ':exited': S('exited'), ':at': S(exited.at), ':by': S(exited.by), ':r': S(exited.reason) },
               },

@@ -1,6 +1,7 @@
-/** Route group `care`: the care loop (docs/care-loop.md): service agreements, the worklist, care teams, care plans, follow-up contacts, referrals, identification and assessment, key-recipient episodes. */
+/** Route group `care`: the care loop (docs/care-loop.md): service agreements, the worklist, care teams, care plans, follow-up contacts, referrals, identification and assessment, key-recipient episodes, the care metrics. */
 import { listAgreementsHandler, recordAgreementHandler } from '../handlers/care/agreements';
 import { worklistHandler } from '../handlers/care/worklist';
+import { careMetricsHandler } from '../handlers/care/care-metrics';
 import { enrolHandler, episodesHandler, exitHandler } from '../handlers/care/key-recipients';
 import { listAssessmentsHandler, recordAssessmentHandler } from '../handlers/care/assessments';
 import { getReferralHandler, listReferralsHandler, makeReferralHandler, moveReferralHandler } from '../handlers/care/referrals';
@@ -18,6 +19,7 @@ export function createCareGroup(runtime: HubRuntime, options?: SignedGroupOption
       'POST /v1/cases/{caseId}/agreements': recordAgreementHandler(deps),
       'GET /v1/cases/{caseId}/agreements': listAgreementsHandler(deps),
       'GET /v1/worklist': worklistHandler(deps),
+      'GET /v1/care-metrics': careMetricsHandler(deps),
       'POST /v1/cases/{caseId}/care-team': addCareTeamMemberHandler(deps),
       'GET /v1/cases/{caseId}/care-team': listCareTeamHandler(deps),
       'POST /v1/cases/{caseId}/care-team/{memberId}/end': endCareTeamMemberHandler(deps),

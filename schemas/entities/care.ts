@@ -176,6 +176,8 @@ export interface Referral {
   readonly childView?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** Task.executionPeriod.start: when the owner first moved it to in-progress (the child first seen; care metrics). */
+  readonly startedAt?: string;
   /** Bumped by every transition: a transition is written only on the version it read. */
   readonly version: number;
   /** Sealed note (JSON of SealedFields), with the requester's key. */

@@ -104,6 +104,42 @@ describe('province stack', () => {
       expect(Number(fn.Properties.Environment.Variables.XQ_AUDIT_RETENTION_DAYS)).toBeGreaterThanOrEqual(1095);
   });
 
+  it("shows the care loop at a glance on a dashboard: the care job's metrics and OverdueItems by kind, for this province", () => {
+    const dashboards = resources('AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    const [, dashboard] = dashboards[0]!;
+    expect(dashboard.Properties.DashboardName).toBe('xinqiao-540000-prod-care-loop');
+    // The body is a Fn::Join around region tokens: join it with a stand-in region and read the widgets.
+    const parts: unknown[] = dashboard.Properties.DashboardBody['Fn::Join'][1];
+    const body = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'cn-northwest-1')).join(''));
+    const metrics: unknown[][] = body.widgets.flatMap((w: any) => w.properties.metrics ?? []);
+    const dimensionsOf = (name: string) =>
+      metrics
+        .filter((m) => m[0] === 'Xinqiao' && m[1] === name)
+        .map((m) =>
+          Object.fromEntries(Array.from({ length: (m.filter((x) => typeof x === 'string').length - 2) / 2 }, (_, i) => [m[2 + 2 * i], m[3 + 2 * i]])),
+        );
+    for (const name of [
+      'KeyRecipientsActive',
+      'Referrals',
+      'ReferralFirstContactMedianDays',
+      'DischargedWithCarerShare',
+      'DischargedWithCarerInTime',
+      'DischargedWithCarerLate',
+      'DischargedCarerPending',
+      'OverdueItems',
+    ]) {
+      expect(dimensionsOf(name).length, name).toBeGreaterThan(0);
+      for (const dims of dimensionsOf(name)) expect(dims.Province, name).toBe('540000');
+    }
+    expect(dimensionsOf('KeyRecipientsActive').map((d) => d.RiskLevel)).toEqual([undefined, 'low', 'medium', 'high', 'crisis', 'unassessed']);
+    expect(dimensionsOf('Referrals').map((d) => d.Status)).toEqual(expect.arrayContaining(['requested', 'in-progress', 'completed', 'rejected', 'cancelled']));
+    expect(dimensionsOf('OverdueItems').map((d) => d.Kind)).toEqual(
+      expect.arrayContaining([undefined, 'follow_up_contact_due', 'assign_paired_carer', 'referral_start_due', 'high_risk_without_carer']),
+    );
+    expect(dimensionsOf('OverdueItems').map((d) => d.Kind)).not.toContain('key_recipient_proposal');
+  });
+
   describe('least privilege', () => {
     const statementsOf = (roleFragment: string) =>
       resources('AWS::IAM::Policy')

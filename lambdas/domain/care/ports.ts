@@ -108,6 +108,8 @@ export interface AssessmentStore {
 export interface KeyRecipientStore {
   status(caseId: string): Promise<KeyRecipientStatus>;
   episodes(caseId: string): Promise<KeyRecipientEpisode[]>;
+  /** Every active episode of the province, from an index (never a table scan): the care metrics' key recipients. */
+  active(): Promise<KeyRecipientEpisode[]>;
   /** `taken`: an episode is active already; `earlier`: this create's claim exists (a retry, or the key reused). */
   enrol(episode: KeyRecipientEpisode, claim: IdempotencyClaim): Promise<CreateOutcome>;
   exit(caseId: string, episodeId: string, exited: { at: string; by: string; reason: string }): Promise<boolean>;

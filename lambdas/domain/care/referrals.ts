@@ -163,6 +163,8 @@ export async function moveReferral(deps: CareDeps, reader: Reader, referralId: s
     status: input.to,
     ...(input.reason && { statusReason: input.reason }),
     ...(input.outcome && { outcome: input.outcome }),
+    // Task.executionPeriod.start: the first start only (on-hold -> in-progress keeps it).
+    ...(input.to === 'in-progress' && !referral.startedAt && { startedAt: now }),
     updatedAt: now,
     version: referral.version + 1,
   };

@@ -15,3 +15,35 @@ describe('OverdueItems metric', () => {
     expect(lines.every((l) => l.Province === '540000' && l._aws.CloudWatchMetrics[0].Namespace === 'Xinqiao')).toBe(true);
   });
 });
+
+describe('care metrics', () => {
+  it('writes the province-wide figures as EMF lines, only where metrics are on', async () => {
+    const { emitCareMetrics } = await import('../../../lambdas/shared/metrics');
+    const f = {
+      at: '2026-11-23T01:00:00.000Z',
+      keyRecipientsByRiskLevel: { low: 1, high: 3, unassessed: 0 },
+      referralsByStatus: { requested: 2, completed: 1 },
+      firstContactMedianDays: 2.5,
+      pairedCarer: { inTime: 3, late: 1, pending: 2 },
+    };
+    expect(emitCareMetrics('540000', f, false)).toEqual([]);
+    const lines = emitCareMetrics('540000', f, true).map((l) => JSON.parse(l));
+    const value = (name: string, dims: Record<string, string> = {}) =>
+      lines.find(
+        (l) =>
+          l[name] !== undefined &&
+          Object.entries(dims).every(([k, v]) => l[k] === v) &&
+          l._aws.CloudWatchMetrics[0].Dimensions[0].length === 1 + Object.keys(dims).length,
+      )?.[name];
+    expect(value('KeyRecipientsActive')).toBe(4);
+    expect(value('KeyRecipientsActive', { RiskLevel: 'high' })).toBe(3);
+    expect(value('Referrals', { Status: 'requested' })).toBe(2);
+    expect(value('ReferralFirstContactMedianDays')).toBe(2.5);
+    expect(value('DischargedWithCarerShare')).toBe(75);
+    expect([value('DischargedWithCarerInTime'), value('DischargedWithCarerLate'), value('DischargedCarerPending')]).toEqual([3, 1, 2]);
+    expect(lines.every((l) => l.Province === '540000' && l._aws.CloudWatchMetrics[0].Namespace === 'Xinqiao' && l.County === undefined)).toBe(true);
+    // Nothing to measure: no median, no share.
+    const none = emitCareMetrics('540000', { ...f, firstContactMedianDays: undefined, pairedCarer: { inTime: 0, late: 0, pending: 0 } }, true).join();
+    expect(none).not.toMatch(/ReferralFirstContactMedianDays"|DischargedWithCarerShare"/);
+  });
+});
