@@ -20,7 +20,7 @@ import { resolve } from 'node:path';
 import { HubClient } from '../client/hub-client';
 import { signRequest } from '../client/sign-request';
 import { loadAgencyJwk } from '../local/demo-province';
-import { chinaToday, DAY, DemoError, detail, expectStatus, freshChild, hubInfo, options, say, systemOf } from './demo/support';
+import { bj, chinaToday, DAY, DemoError, detail, expectStatus, freshChild, hubInfo, options, say, systemOf } from './demo/support';
 
 async function main(): Promise<void> {
   const opts = options();
@@ -77,37 +77,56 @@ async function main(): Promise<void> {
   });
 
   const record = freshChild();
-  step('两个机构发布同一名儿童，名单合并为一个个案', 'Two agencies publish the same child; the lists merge into one case', async () => {
-    const edu = expectStatus(
-      await school.post<any>('/v1/records', { externalId: `DEMO-${run}-EDU`, ...record }),
-      201,
-      '教育部门发布记录失败',
-      'Education could not publish its record',
-    );
-    // Civil affairs knows her from its own list (no school on it): the same child.
-    const { school: _school, ...seen } = record;
-    const mz = expectStatus(
-      await civil.post<any>('/v1/records', { externalId: `DEMO-${run}-MZ`, ...seen }),
-      201,
-      '民政部门发布记录失败',
-      'Civil affairs could not publish its record',
-    );
-    if (edu.caseId !== mz.caseId) {
-      throw new DemoError(
-        `两条记录未归入同一个案（${edu.caseId} 与 ${mz.caseId}）。`,
-        `The two records did not join one case (${edu.caseId} and ${mz.caseId}).`,
+  step(
+    '教育部门发布记录，民政部门上传名单：同一名儿童合并为一个个案',
+    'Education publishes a record, civil affairs uploads its list: the same child merges into one case',
+    async () => {
+      const edu = expectStatus(
+        await school.post<any>('/v1/records', { externalId: `DEMO-${run}-EDU`, ...record }),
+        201,
+        '教育部门发布记录失败',
+        'Education could not publish its record',
       );
-    }
-    caseId = edu.caseId;
-    recordId = edu.recordId;
-    say(
-      `教育记录 ${edu.recordId}、民政记录 ${mz.recordId} → 同一个案 ${caseId}`,
-      `education record ${edu.recordId}, civil affairs record ${mz.recordId} -> one case ${caseId}`,
-    );
-    const own = expectStatus(await school.get<any>(`/v1/records/${recordId}`), 200, '教育部门读取本机构记录失败', 'Education could not read its own record');
-    reads.push({ agencyId: ids.education, route: 'GET /v1/records/{recordId}' });
-    detail(`教育部门读取本机构记录 / education reads its own record: ${own.record.externalId}`);
-  });
+      // Civil affairs knows her from its own list, written its own way (Chinese headers, 女, a 2012年3月4日-style
+      // date, 奶奶 for the grandmother, 留守儿童), uploaded whole as agencies do, next to two other children.
+      const [y, m, d] = record.birthDate.split('-').map(Number);
+      const csv = [
+        '\uFEFF原系统编号,姓名,性别,出生日期,身份证号,户籍地,现居住地,监护人姓名,监护人电话,与儿童关系,儿童类别,风险等级',
+        `MZ-${run}-1,${record.name},女,${y}年${m}月${d}日,${record.idNumber},540102,540102,${record.guardian.name},${record.guardian.phone},奶奶,留守儿童,中`,
+        `MZ-${run}-2,尼玛次仁,男,2011/7/8,,540103,540103,尼玛,13800002222,父亲,事实无人抚养儿童,低`,
+        `MZ-${run}-3,洛桑,男,2010-01-01,,540104,,,,,困境儿童,`,
+        '',
+      ].join('\r\n');
+      const uploaded = expectStatus(
+        await civil.request<any>('POST', '/v1/lists', csv, { headers: { 'content-type': 'text/csv; charset=utf-8' } }),
+        [200, 202],
+        '民政部门上传名单失败',
+        'Civil affairs could not upload its list',
+      );
+      const jobId = uploaded.job.jobId as string;
+      detail(`民政名单已受理 / civil affairs' list accepted: job ${jobId}, ${uploaded.job.total} rows`);
+      let job: any;
+      for (const started = Date.now(); ; ) {
+        job = expectStatus(await civil.get<any>(`/v1/lists/${jobId}`), 200, '读取名单任务失败', 'Could not read the list job');
+        if (job.job.status === 'done') break;
+        if (Date.now() - started > 60_000)
+          throw new DemoError(`名单任务 60 秒内未完成（${job.job.status}）。`, `The list job did not finish within 60 s (${job.job.status}).`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const row = job.rows.find((r: any) => r.row === 1);
+      const mz = { caseId: row?.result?.caseId as string, recordId: row?.result?.recordId as string };
+      detail(`名单任务完成 / job done: ${JSON.stringify(job.job.outcomes)}`);
+      caseId = edu.caseId;
+      recordId = edu.recordId;
+      say(
+        `教育记录 ${edu.recordId}、民政记录 ${mz.recordId} → 同一个案 ${caseId}`,
+        `education record ${edu.recordId}, civil affairs record ${mz.recordId} -> one case ${caseId}`,
+      );
+      const own = expectStatus(await school.get<any>(`/v1/records/${recordId}`), 200, '教育部门读取本机构记录失败', 'Education could not read its own record');
+      reads.push({ agencyId: ids.education, route: 'GET /v1/records/{recordId}' });
+      detail(`教育部门读取本机构记录 / education reads its own record: ${own.record.externalId}`);
+    },
+  );
 
   step('识别与评估、监护人服务同意及数据共享同意', 'Assessment, the guardian’s service agreement, and consent to share', async () => {
     const assessed = expectStatus(
@@ -180,8 +199,8 @@ async function main(): Promise<void> {
     );
     referralId = referral.referralId;
     say(
-      `转介 ${referralId}（紧急）：须于 ${referral.acknowledgeBy} 前接收、${referral.firstContactBy} 前首次接触`,
-      `Referral ${referralId} (urgent): acknowledge by ${referral.acknowledgeBy}, first contact by ${referral.firstContactBy}`,
+      `转介 ${referralId}（紧急）：须于 ${bj(referral.acknowledgeBy)} 前接收、${bj(referral.firstContactBy)} 前首次接触`,
+      `Referral ${referralId} (urgent): acknowledge by ${bj(referral.acknowledgeBy)}, first contact by ${bj(referral.firstContactBy)}`,
     );
   });
 
@@ -217,7 +236,7 @@ async function main(): Promise<void> {
     const due = expectStatus(await civil.get<any>('/v1/worklist?due=all&limit=200'), 200, '读取统筹部门待办失败', "Could not read the coordinator's worklist");
     const item = due.items.find((i: any) => i.kind === 'assign_paired_carer' && i.caseId === caseId);
     if (!item) throw new DemoError('出院后统筹部门待办中没有“指派结对关爱人”。', 'After the discharge the coordinator has no "assign a paired carer" item.');
-    say(`待办：指派结对关爱人，截止 ${item.due}`, `Worklist: assign a paired carer, due ${item.due}`);
+    say(`待办：指派结对关爱人，截止 ${bj(item.due)}`, `Worklist: assign a paired carer, due ${bj(item.due)}`);
     const member = expectStatus(
       await civil.post<any>(`/v1/cases/${caseId}/care-team`, { role: 'paired_carer', agencyId: ids.womens, staffId: 'WF-CARER-07' }),
       201,
@@ -250,8 +269,8 @@ async function main(): Promise<void> {
       'Recording the follow-up failed',
     );
     say(
-      `心理教师补录 20 天前的家访（纸质记录），风险等级 high 每 14 天随访一次：下次随访应于 ${contact.nextDue}`,
-      `The psychology teacher enters a home visit made 20 days ago (from the paper form); at risk level high, every 14 days: the next was due ${contact.nextDue}`,
+      `心理教师补录 20 天前的家访（纸质记录），风险等级 high 每 14 天随访一次：下次随访应于 ${bj(contact.nextDue)}`,
+      `The psychology teacher enters a home visit made 20 days ago (from the paper form); at risk level high, every 14 days: the next was due ${bj(contact.nextDue)}`,
     );
     const listed = expectStatus(
       await school.get<any>(`/v1/cases/${caseId}/contacts`, { purpose: 'follow_up' }),
@@ -265,8 +284,8 @@ async function main(): Promise<void> {
     const late = overdue.items.find((i: any) => i.kind === 'follow_up_contact_due' && i.caseId === caseId);
     if (!late) throw new DemoError('教育部门的逾期待办中没有这次随访。', "The late follow-up is not on education's overdue worklist.");
     say(
-      `逾期待办：随访已逾期 ${late.daysOverdue} 天（截止 ${late.due}）`,
-      `Overdue work: the follow-up is ${late.daysOverdue} day(s) overdue (due ${late.due})`,
+      `逾期待办：随访已逾期 ${late.daysOverdue} 天（截止 ${bj(late.due)}）`,
+      `Overdue work: the follow-up is ${late.daysOverdue} day(s) overdue (due ${bj(late.due)})`,
     );
     if (late.daysOverdue < 1) throw new DemoError('随访未显示为逾期。', 'The follow-up does not show as overdue.');
   });
@@ -309,7 +328,7 @@ async function main(): Promise<void> {
   step('隐私官的访问报告列出每一次读取', "The privacy officer's access report shows every read", async () => {
     const report = expectStatus(await officer.get<any>(`/v1/audit/cases/${caseId}/access-report`), 200, '读取访问报告失败', 'Reading the access report failed');
     say(`访问报告 ${report.entries.length} 条`, `${report.entries.length} entries in the access report`);
-    for (const e of report.entries) detail(`${e.time}  ${e.agencyId}  ${e.route}  ${e.purpose ?? '-'}  ${(e.legalBasis ?? []).join(',')}`);
+    for (const e of report.entries) detail(`${bj(e.time)}  ${e.agencyId}  ${e.route}  ${e.purpose ?? '-'}  ${(e.legalBasis ?? []).join(',')}`);
     const missing = reads.filter((r) => !report.entries.some((e: any) => e.agencyId === r.agencyId && e.route === r.route));
     if (missing.length > 0) {
       throw new DemoError(

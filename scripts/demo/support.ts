@@ -96,3 +96,5 @@ export function expectStatus<T>(res: HubResponse<T>, expected: number | number[]
 
 export const DAY = 86_400_000;
 export const chinaToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+/** An instant as staff read it: Beijing time (UTC+8, no daylight saving), e.g. "2026-12-03 06:53 北京时间". */
+export const bj = (iso: string) => `${new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} 北京时间`;

@@ -3,62 +3,18 @@
  * demo province files, persistence across restarts, and no orphan JVM after
  * SIGINT or SIGTERM.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HubClient } from '../../client/hub-client';
 import { loadAgencyJwk } from '../../local/demo-province';
 import { freePort } from '../../local/free-port';
+import { killStarted, listening, ROOT, start, untilRunning } from '../support/npm-start';
 import { sampleRecord } from '../support/records';
 
-const ROOT = join(import.meta.dirname, '../..');
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
-});
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>, args: string[] = []): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function untilRunning(s: Started): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (!s.output().includes('is running')) {
-    if (s.child.exitCode !== null) throw new Error(`npm start exited: ${s.output()}`);
-    if (Date.now() > deadline) throw new Error(`npm start did not come up: ${s.output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+afterAll(killStarted);
 
 describe('npm start', () => {
   it('brings up the hub, keeps data across restarts, and leaves no JVM behind', async () => {
