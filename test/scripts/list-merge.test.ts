@@ -1,6 +1,6 @@
 /** The offline list merge and the generator, as a province would run them: real processes, real files. */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '../..');
 const run = (script: string, args: string[]) =>
   execFileSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+const fails = (script: string, args: string[]) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+};
 
 let lists: string;
 beforeAll(() => {
@@ -89,7 +94,62 @@ describe('list-merge', () => {
     expect(summary.rowsWithValuesNotUnderstood).toBeGreaterThan(0);
   }, 120_000);
 
-  it('explains how to call it', () => {
-    expect(() => run('scripts/list-merge.ts', [])).toThrow(/usage: npm run list-merge/);
+  it('explains how to call it: --help, and a usage error with the help', () => {
+    expect(run('scripts/list-merge.ts', ['--help'])).toMatch(/Usage: list-merge \[options\][\s\S]*--in <agency=file>[\s\S]*--province <file>/);
+    const usage = fails('scripts/list-merge.ts', ['--out', '/tmp/x']);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain("required option '--in <agency=file>' not specified");
+    expect(usage.stderr).toContain('Usage: list-merge');
+  });
+
+  it('refuses an unknown agency, suggesting the one meant and naming those known, in Chinese and English', () => {
+    const out = mkdtempSync(join(tmpdir(), 'xq-merged-'));
+    const typo = fails('scripts/list-merge.ts', ['--in', `educatoin=${join(lists, 'education.csv')}`, '--out', out]);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain('未知机构 educatoin（是否指 education？）；可用：civil_affairs、education、health、youth_league、womens_federation');
+    expect(typo.stderr).toContain(
+      'unknown agency educatoin (did you mean education?); known: civil_affairs, education, health, youth_league, womens_federation',
+    );
+    expect(fails('scripts/list-merge.ts', ['--in', 'education', '--out', out]).stderr).toContain('bad --in "education": use <agency>=<file>');
+    // With a province config, its agency systems are names too.
+    const ok = run('scripts/list-merge.ts', [
+      '--in',
+      `xz-education=${join(lists, 'education.csv')}`,
+      '--province',
+      join(ROOT, 'config/provinces/540000.json'),
+      '--out',
+      out,
+    ]);
+    expect(ok).toContain('xz-education');
+    for (const stream of [typo.stderr, typo.stdout]) expect(stream).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
+  it('reports every unreadable list by file and line before merging anything, without a stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xq-badlists-'));
+    const out = join(dir, 'out');
+    writeFileSync(join(dir, 'quote.csv'), '原系统编号,姓名,性别\nA1,张三,男\nA2,"李四,女\n');
+    writeFileSync(join(dir, 'ragged.csv'), '原系统编号,姓名,性别\nB1,王五,男\nB2,赵六\nB3,钱七,女,多余\nB4,孙八,男\n');
+    writeFileSync(join(dir, 'gbk.csv'), Buffer.concat([Buffer.from('原系统编号,姓名\nC1,'), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from('\n')]));
+    writeFileSync(join(dir, 'noname.csv'), 'id,性别\n1,男\n');
+    const r = fails('scripts/list-merge.ts', [
+      ...['education=quote.csv', 'health=ragged.csv', 'civil_affairs=gbk.csv', 'youth_league=noname.csv', 'womens_federation=missing.csv'].flatMap((s) => [
+        '--in',
+        s.replace('=', `=${dir}/`),
+      ]),
+      '--out',
+      out,
+    ]);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.split('\n');
+    expect(lines).toContain(`  education=${dir}/quote.csv 第 3 行：从此行开始的带引号单元格没有结束引号`);
+    expect(lines).toContain(`  health=${dir}/ragged.csv line 3: 2 cells where the header has 3`);
+    expect(lines).toContain(`  health=${dir}/ragged.csv line 4: 4 cells where the header has 3`);
+    expect(lines).toContain(`  health=${dir}/ragged.csv 第 4 行：本行 4 个单元格，表头为 3 列`);
+    expect(lines).toContain(`  civil_affairs=${dir}/gbk.csv line 2: not valid UTF-8 (save the list as UTF-8; GBK/GB18030 is not accepted)`);
+    expect(lines).toContain(`  youth_league=${dir}/noname.csv line 1: The list needs externalId (原系统编号) and name (姓名) columns`);
+    expect(lines).toContain(`  womens_federation=${dir}/missing.csv：文件不存在`);
+    expect(r.stderr).toContain('The lists cannot be read, nothing was merged (6 problem(s))');
+    expect(r.stderr).not.toMatch(/\n\s+at |ENOENT/);
+    expect(existsSync(out)).toBe(false);
   });
 });

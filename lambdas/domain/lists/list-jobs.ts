@@ -53,7 +53,7 @@ function unreadableAs400<T>(read: () => T): T {
     if (!(error instanceof ListFormatError)) throw error;
     const first = error.problems[0].line;
     throw new ValidationError(
-      error.problems.map((p) => ({ ...(p.line !== undefined && { path: `line ${p.line}` }), message: p.message })),
+      error.problems.map((p) => ({ ...(p.line !== undefined && { path: `line ${p.line}` }), message: p.message, message_zh: p.message_zh })),
       first === undefined ? 'The list cannot be read' : `The list cannot be read (line ${first})`,
       first === undefined ? '名单无法读取' : `名单无法读取（第 ${first} 行）`,
     );

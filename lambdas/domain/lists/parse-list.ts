@@ -36,6 +36,8 @@ export interface ParsedRow {
 export interface ListProblem {
   readonly line?: number;
   readonly message: string;
+  /** The same for agency staff, in Chinese. */
+  readonly message_zh: string;
 }
 
 /** The list as a whole cannot be read (not UTF-8, not CSV, no name column, ragged rows). */
@@ -45,8 +47,8 @@ export class ListFormatError extends Error {
     super(problems[0].line === undefined ? problems[0].message : `line ${problems[0].line}: ${problems[0].message}`);
   }
 
-  static at(message: string, line?: number): ListFormatError {
-    return new ListFormatError([{ message, ...(line !== undefined && { line }) }]);
+  static at(message: string, messageZh: string, line?: number): ListFormatError {
+    return new ListFormatError([{ message, message_zh: messageZh, ...(line !== undefined && { line }) }]);
   }
 }
 
@@ -70,19 +72,31 @@ export function decodeListText(body: Uint8Array): string {
       try {
         decoder.decode(body.subarray(start, stop));
       } catch {
-        throw ListFormatError.at('not valid UTF-8 (save the list as UTF-8; GBK/GB18030 is not accepted)', line);
+        throw ListFormatError.at(
+          'not valid UTF-8 (save the list as UTF-8; GBK/GB18030 is not accepted)',
+          '不是有效的 UTF-8 编码（请将名单另存为 UTF-8；不接受 GBK/GB18030）',
+          line,
+        );
       }
-      if (end === -1) throw ListFormatError.at('not valid UTF-8', line);
+      if (end === -1) throw ListFormatError.at('not valid UTF-8', '不是有效的 UTF-8 编码', line);
       start = end + 1;
     }
   }
 }
 
-const CSV_PROBLEMS: Readonly<Record<string, string>> = {
-  CSV_QUOTE_NOT_CLOSED: 'a quoted cell that starts on this line is never closed',
-  INVALID_OPENING_QUOTE: 'a quote inside an unquoted cell (quote the whole cell and double the quotes inside it)',
-  CSV_INVALID_CLOSING_QUOTE: 'text after the closing quote of a cell (double the quotes inside a quoted cell)',
-  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text after the closing quote of a cell (double the quotes inside a quoted cell)',
+const AFTER_CLOSING_QUOTE = [
+  'text after the closing quote of a cell (double the quotes inside a quoted cell)',
+  '单元格的结束引号后还有文字（引号内的引号须写两次）',
+] as const;
+/** csv-parse's codes as the uploader reads them: [English, Chinese]. */
+const CSV_PROBLEMS: Readonly<Record<string, readonly [string, string]>> = {
+  CSV_QUOTE_NOT_CLOSED: ['a quoted cell that starts on this line is never closed', '从此行开始的带引号单元格没有结束引号'],
+  INVALID_OPENING_QUOTE: [
+    'a quote inside an unquoted cell (quote the whole cell and double the quotes inside it)',
+    '未加引号的单元格中出现引号（请给整个单元格加引号，并将其中的引号写两次）',
+  ],
+  CSV_INVALID_CLOSING_QUOTE: AFTER_CLOSING_QUOTE,
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: AFTER_CLOSING_QUOTE,
 };
 
 interface CsvRecord {
@@ -119,7 +133,8 @@ function csvRecords(text: string): CsvRecord[] {
     // An unclosed quote is noticed only at the end of the text: name the line where its record starts.
     // (With mixed line ends csv-parse may count more lines than there are: stay within the file.)
     const line = error.code !== 'CSV_QUOTE_NOT_CLOSED' && typeof error.lines === 'number' ? error.lines : startAt(lastLine + 1);
-    throw ListFormatError.at(CSV_PROBLEMS[error.code] ?? 'not readable as CSV', Math.min(line, lines.length));
+    const [en, zh] = CSV_PROBLEMS[error.code] ?? ['not readable as CSV', '无法按 CSV 读取'];
+    throw ListFormatError.at(en, zh, Math.min(line, lines.length));
   }
 }
 
@@ -129,19 +144,23 @@ function csvRecords(text: string): CsvRecord[] {
  */
 function csvObjects(text: string): { rows: Record<string, string>[]; ignoredColumns: string[] } {
   const [header, ...data] = csvRecords(text);
-  if (!header) throw ListFormatError.at('The list is empty');
+  if (!header) throw ListFormatError.at('The list is empty', '名单为空');
   const columns = header.cells.map((h) => columnOf(h));
   const ignoredColumns = header.cells.filter((h, i) => columns[i] === undefined && h.trim() !== '').map((h) => h.trim().slice(0, 40));
   const twice = columns.filter((c, i) => c !== undefined && columns.indexOf(c) !== i);
-  if (twice.length > 0) throw ListFormatError.at(`Columns given twice: ${twice.join(', ')}`, header.line);
+  if (twice.length > 0) throw ListFormatError.at(`Columns given twice: ${twice.join(', ')}`, `列重复：${twice.join('、')}`, header.line);
   if (!columns.includes('externalId') || !columns.includes('name')) {
-    throw ListFormatError.at('The list needs externalId (原系统编号) and name (姓名) columns', header.line);
+    throw ListFormatError.at('The list needs externalId (原系统编号) and name (姓名) columns', '名单须有“原系统编号”和“姓名”两列', header.line);
   }
   // A row with more or fewer cells than the header would put values under the wrong column.
   const ragged = data.filter((r) => r.cells.length !== columns.length).slice(0, MAX_PROBLEMS);
   if (ragged.length > 0) {
     throw new ListFormatError(
-      ragged.map((r) => ({ line: r.line, message: `${r.cells.length} cells where the header has ${columns.length}` })) as [ListProblem, ...ListProblem[]],
+      ragged.map((r) => ({
+        line: r.line,
+        message: `${r.cells.length} cells where the header has ${columns.length}`,
+        message_zh: `本行 ${r.cells.length} 个单元格，表头为 ${columns.length} 列`,
+      })) as [ListProblem, ...ListProblem[]],
     );
   }
   const rows = data.map(({ cells }) => {
