@@ -193,6 +193,6 @@ describe('unreadable lists', () => {
       'application/x-ndjson',
     );
     expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual([{ path: 'line 2', message: expect.stringMatching(/UTF-8/) }]);
+    expect(res.body.error.details).toEqual([{ path: 'line 2', message: expect.stringMatching(/UTF-8/), message_zh: expect.stringMatching(/UTF-8 编码/) }]);
   });
 });
