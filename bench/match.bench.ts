@@ -1,5 +1,5 @@
 /**
- * `npm run bench:match [-- --per-agency N --seed S --profile tibet|shanghai|all]`: list merge
+ * `npm run bench:match [-- --rows N | --per-agency N] [--seed S] [--profile tibet|shanghai|all]`: list merge
  * quality and speed on generated lists with ground truth (default five agencies of 200,000
  * rows, each population profile in turn). Prints per profile: rows in and kept, pairwise
  * precision, recall, F1, false links per 10,000 true links, blocking recall, review pairs per
@@ -21,12 +21,18 @@ import { blockingRecall, exactIdBaseline, pairwise } from './match-metrics';
 
 const { values } = parseArgs({
   options: {
+    /** Total rows over the five lists (N / 5 per agency); overrides --per-agency. */
+    rows: { type: 'string' },
     'per-agency': { type: 'string', default: '200000' },
     seed: { type: 'string', default: '20231026' },
     profile: { type: 'string', default: 'all' },
   },
 });
-const perAgency = Number(values['per-agency']);
+const perAgency = values.rows ? Math.ceil(Number(values.rows) / 5) : Number(values['per-agency']);
+if (!Number.isInteger(perAgency) || perAgency < 1) {
+  console.error('--rows / --per-agency must be a positive integer');
+  process.exit(2);
+}
 const seed = Number(values.seed);
 const profiles = values.profile === 'all' ? POPULATION_PROFILES : [values.profile as PopulationProfile];
 const fmt = (x: number) => x.toFixed(4);
