@@ -39,7 +39,7 @@ const fmt = (x: number) => x.toFixed(4);
 const lines: string[] = [];
 
 for (const profile of profiles) {
-  const dir = resolve(`.cache/bench-lists-v2-${profile}-${perAgency}-${seed}`);
+  const dir = resolve(`.cache/bench-lists-v3-${profile}-${perAgency}-${seed}`);
   if (!existsSync(join(dir, 'truth.csv'))) {
     const t = performance.now();
     writeLists(dir, generateLists({ perAgency, seed, profile }).lists);

@@ -9,7 +9,11 @@
  * Tibetan names, partial names (hotline fragments), missing, mistyped, legacy
  * and wrong (another child's) ID numbers, date formats, swapped day/month,
  * one-digit and one-year dates, the other parent as guardian, changed phones,
- * category and sex spellings (some that no table knows). Deterministic for a seed.
+ * category and sex spellings (some that no table knows), names in Latin letters
+ * (pinyin, or the English romanisation of a Tibetan name: Tashi Dolma), near-
+ * homonym Tibetan names that are different names (卓玛/卓嘎), twins sharing a
+ * name part and siblings sharing a generation character, and hotline fragments
+ * carrying only a name and a phone. Deterministic for a seed.
  */
 import * as OpenCC from 'opencc-js/cn2t';
 import { checkCharacter } from '../../schemas/id-number';
@@ -27,9 +31,11 @@ import {
   SEX_SPELLINGS,
   SHANGHAI_DISTRICTS,
   TIBET_COUNTIES,
+  TIBETAN_LATIN,
   TIBETAN_PARTS,
   TIBETAN_VARIANTS,
 } from './names';
+import { toPinyin } from '../../lambdas/domain/matching/normalise';
 import { type AgencyProfile, type PopulationProfile, PROFILES } from './profiles';
 
 export { PROFILES, POPULATION_PROFILES, type AgencyProfile, type PopulationProfile } from './profiles';
@@ -155,7 +161,10 @@ export function population(count: number, seed: number, profile: PopulationProfi
     const twins = kind < 0.02;
     const usedNames = new Set<string>();
     const firstId = children.length;
-    const sharedGiven = !tibetan && twins && r() < 0.6 ? pick(r, HAN_GIVEN) : undefined;
+    // Han twins often share one character of the given name (子涵/子轩), siblings a generation character;
+    // Tibetan twins and siblings often share one part of the name (扎西次仁/扎西顿珠).
+    const sharedGiven = !tibetan && r() < (twins ? 0.6 : 0.3) ? pick(r, HAN_GIVEN) : undefined;
+    const sharedPart = tibetan && r() < (twins ? 0.5 : 0.3) ? weighted(r, TIBETAN_PARTS) : undefined;
     for (let s = 0; s < siblings && children.length < count; s++) {
       const sex: 'M' | 'F' = r() < 0.5 ? 'M' : 'F';
       const birthDate = new Date(twins || s === 0 ? firstBirth : firstBirth - (1 + Math.floor(r() * 5)) * 365 * DAY - Math.floor(r() * 200) * DAY)
@@ -164,10 +173,11 @@ export function population(count: number, seed: number, profile: PopulationProfi
       let name: string;
       let parts: string[];
       do {
-        if (tibetan) parts = tibetanParts(r);
-        else {
-          // Han twins often share one character of the given name (子涵/子轩).
-          const given = sharedGiven ? sharedGiven + pick(r, HAN_GIVEN) : hanGiven(r, shanghai ? 0.45 : 0.2);
+        if (tibetan) {
+          parts = tibetanParts(r);
+          if (sharedPart && siblings > 1 && !parts.includes(sharedPart)) parts[r() < 0.5 ? 0 : 1] = sharedPart;
+        } else {
+          const given = sharedGiven && siblings > 1 ? sharedGiven + pick(r, HAN_GIVEN) : hanGiven(r, shanghai ? 0.45 : 0.2);
           parts = [given];
         }
         name = tibetan ? parts.join('') : surname + parts[0]!;
@@ -276,7 +286,24 @@ const RISK = ['low', 'medium', 'high', 'none'];
 const RISK_ZH: Record<string, string> = { low: '低', medium: '中', high: '高风险', none: '无' };
 const RELATION_ZH: Record<string, string> = { father: '父亲', mother: '母亲', grandparent: '祖父母' };
 
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const pinyinWord = (han: string) => capitalised(toPinyin(han).join(''));
+
+/** The name in Latin letters: a Tibetan name in its English romanisation or pinyin, a Han name in pinyin. */
+function latinName(child: Child, partial: boolean, r: () => number): string {
+  if (child.tibetan) {
+    const parts = partial ? [child.parts[r() < 0.5 ? 0 : 1]!] : child.parts;
+    const name = parts.map((part) => (TIBETAN_LATIN[part] ? pick(r, TIBETAN_LATIN[part]!) : pinyinWord(part))).join(' ');
+    return r() < 0.2 ? name.toUpperCase() : name;
+  }
+  const surname = child.name.slice(0, child.name.length - child.parts[0]!.length);
+  const given = pinyinWord(child.parts[0]!);
+  const name = partial ? given : r() < 0.8 ? `${pinyinWord(surname)} ${given}` : `${given} ${pinyinWord(surname)}`;
+  return r() < 0.3 ? name.toUpperCase() : name;
+}
+
 function noisyName(child: Child, p: AgencyProfile, r: () => number): string {
+  if (r() < p.latin) return latinName(child, r() < p.partialName, r);
   let name = child.name;
   if (child.tibetan) {
     const parts = [...child.parts];
@@ -306,8 +333,31 @@ function categoryCell(category: string, p: AgencyProfile, r: () => number): stri
   return p.header === 'zh' ? CATEGORY_ZH[category]! : category;
 }
 
+/** A hotline fragment: the caller gives a name (often part of it) and a phone, nothing else. */
+function fragmentRow(child: Child, p: AgencyProfile, serial: number, r: () => number): ListRow {
+  const name = noisyName(child, { ...p, partialName: 0.5 }, r);
+  const guardian = r() < p.otherGuardian ? pick(r, child.otherGuardians) : { name: child.guardianName, phone: child.guardianPhone };
+  return {
+    externalId: `${p.prefix}-${String(serial).padStart(7, '0')}`,
+    name,
+    sex: '',
+    birthDate: '',
+    idNumber: '',
+    householdRegion: '',
+    currentRegion: r() < 0.5 ? child.currentRegion : '',
+    address: '',
+    guardianName: r() < 0.3 ? guardian.name : '',
+    guardianPhone: r() < p.phoneChanged ? phone(r) : guardian.phone,
+    guardianRelation: '',
+    school: '',
+    categories: '',
+    riskLevel: '',
+  };
+}
+
 /** One agency's row for a child, with that agency's noise. */
 export function rowFor(child: Child, p: AgencyProfile, serial: number, r: () => number): ListRow {
+  if (r() < p.fragmentOnly) return fragmentRow(child, p, serial, r);
   const name = noisyName(child, p, r);
   const idRaw = r() < p.idMissing ? '' : r() < p.idTypo ? typoId(child.idNumber, r) : r() < p.idWrong ? wrongId(child, r) : child.idNumber;
   const id = idRaw && r() < p.idLegacy ? idStyle(idRaw, r) : idRaw;

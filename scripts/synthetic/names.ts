@@ -32,6 +32,12 @@ export const TIBETAN_PARTS = [
   ['琼达', 1],
   ['阿旺', 1],
   ['强巴', 1],
+  // Different names that look and sound close to the dominant ones (卓嘎 is not 卓玛, 措姆 not 卓玛): a
+  // matcher that equates them links different children.
+  ['卓嘎', 3],
+  ['措姆', 1],
+  ['次珍', 1],
+  ['扎桑', 1],
 ] as const;
 
 /**
@@ -70,6 +76,51 @@ export const TIBETAN_VARIANTS: Record<string, string[]> = {
   琼达: ['穷达', '琼大'],
   阿旺: ['阿望', '昂旺'],
   强巴: ['江巴', '强坝'],
+  卓嘎: ['卓噶', '卓尕'],
+  措姆: ['错姆', '措母'],
+  次珍: ['次真', '茨珍'],
+  扎桑: ['扎松'],
+};
+
+/**
+ * Latin spellings of Tibetan name parts as agencies write them: the usual English romanisation (as on
+ * passports and NGO lists) and the pinyin of the Chinese form (what a pinyin input method gives).
+ */
+export const TIBETAN_LATIN: Record<string, string[]> = {
+  扎西: ['Tashi', 'Tashi', 'Zhaxi', 'Trashi'],
+  卓玛: ['Drolma', 'Dolma', 'Zhuoma', 'Droma'],
+  次仁: ['Tsering', 'Tsering', 'Ciren', 'Tshering'],
+  旦增: ['Tenzin', 'Tenzin', 'Danzeng', 'Tendzin'],
+  格桑: ['Kelsang', 'Kalsang', 'Gesang'],
+  尼玛: ['Nyima', 'Nima'],
+  达瓦: ['Dawa', 'Dawa'],
+  拉姆: ['Lhamo', 'Lamu', 'Lhamu'],
+  平措: ['Phuntsok', 'Puntsok', 'Pingcuo', 'Phuntsog'],
+  多吉: ['Dorje', 'Dorjee', 'Duoji', 'Dorji'],
+  白玛: ['Pema', 'Padma', 'Baima'],
+  德吉: ['Dekyi', 'Dechen', 'Deji'],
+  普布: ['Phurbu', 'Purbu', 'Pubu'],
+  边巴: ['Penpa', 'Penba', 'Bianba'],
+  索朗: ['Sonam', 'Sonam', 'Suolang'],
+  央金: ['Yangchen', 'Yangjin', 'Yangjen'],
+  巴桑: ['Pasang', 'Basang', 'Pasand'],
+  米玛: ['Migmar', 'Mima'],
+  顿珠: ['Dhondup', 'Dondrub', 'Dunzhu'],
+  群培: ['Chophel', 'Qunpei'],
+  洛桑: ['Lobsang', 'Losang', 'Luosang'],
+  曲珍: ['Chodron', 'Chozin', 'Quzhen'],
+  益西: ['Yeshe', 'Yeshi', 'Yixi'],
+  仁增: ['Rigzin', 'Rinzin', 'Renzeng'],
+  次旦: ['Tseten', 'Tsetan', 'Cidan'],
+  贡布: ['Gonpo', 'Gonbo', 'Gongbu'],
+  桑珠: ['Samdrup', 'Sangzhu'],
+  琼达: ['Chungda', 'Qiongda'],
+  阿旺: ['Ngawang', 'Awang'],
+  强巴: ['Jampa', 'Champa', 'Qiangba'],
+  卓嘎: ['Drolkar', 'Dolkar', 'Zhuoga'],
+  措姆: ['Tsomo', 'Cuomu'],
+  次珍: ['Tsedron', 'Cizhen'],
+  扎桑: ['Trasang', 'Zhasang'],
 };
 
 /** Popular given names (2020s): many children share them, so 张子涵 born the same year is not one child. */

@@ -43,6 +43,10 @@ export interface AgencyProfile {
   spellingNoise: number;
   /** A category spelling no table knows. */
   unmapped: number;
+  /** The name written in Latin letters (pinyin, or an English romanisation of a Tibetan name). */
+  latin: number;
+  /** A hotline fragment: only a (often partial) name and the caller's phone; no ID, birth date, sex or school. */
+  fragmentOnly: number;
 }
 
 export const PROFILES: readonly AgencyProfile[] = [
@@ -73,6 +77,8 @@ export const PROFILES: readonly AgencyProfile[] = [
     yearOff: 0.002,
     spellingNoise: 0.3,
     unmapped: 0.01,
+    latin: 0.003,
+    fragmentOnly: 0,
   },
   {
     type: 'education',
@@ -101,6 +107,8 @@ export const PROFILES: readonly AgencyProfile[] = [
     yearOff: 0.003,
     spellingNoise: 0.4,
     unmapped: 0.02,
+    latin: 0.01,
+    fragmentOnly: 0,
   },
   {
     type: 'health',
@@ -129,6 +137,8 @@ export const PROFILES: readonly AgencyProfile[] = [
     yearOff: 0.005,
     spellingNoise: 0.5,
     unmapped: 0.05,
+    latin: 0.02,
+    fragmentOnly: 0,
   },
   {
     type: 'womens_federation',
@@ -157,6 +167,8 @@ export const PROFILES: readonly AgencyProfile[] = [
     yearOff: 0.01,
     spellingNoise: 0.6,
     unmapped: 0.1,
+    latin: 0.02,
+    fragmentOnly: 0.01,
   },
   {
     type: 'youth_league',
@@ -185,5 +197,7 @@ export const PROFILES: readonly AgencyProfile[] = [
     yearOff: 0.03,
     spellingNoise: 0.8,
     unmapped: 0.18,
+    latin: 0.04,
+    fragmentOnly: 0.12,
   },
 ];
