@@ -333,10 +333,14 @@ function categoryCell(category: string, p: AgencyProfile, r: () => number): stri
   return p.header === 'zh' ? CATEGORY_ZH[category]! : category;
 }
 
-/** A hotline fragment: the caller gives a name (often part of it) and a phone, nothing else. */
+/**
+ * A hotline fragment: the caller gives the child's name (often part of it), their own name and phone,
+ * nothing else (the record schema keeps a phone only with the guardian's name and relation).
+ */
 function fragmentRow(child: Child, p: AgencyProfile, serial: number, r: () => number): ListRow {
   const name = noisyName(child, { ...p, partialName: 0.5 }, r);
-  const guardian = r() < p.otherGuardian ? pick(r, child.otherGuardians) : { name: child.guardianName, phone: child.guardianPhone };
+  const guardian =
+    r() < p.otherGuardian ? pick(r, child.otherGuardians) : { name: child.guardianName, phone: child.guardianPhone, relation: child.guardianRelation };
   return {
     externalId: `${p.prefix}-${String(serial).padStart(7, '0')}`,
     name,
@@ -346,9 +350,9 @@ function fragmentRow(child: Child, p: AgencyProfile, serial: number, r: () => nu
     householdRegion: '',
     currentRegion: r() < 0.5 ? child.currentRegion : '',
     address: '',
-    guardianName: r() < 0.3 ? guardian.name : '',
+    guardianName: guardian.name,
     guardianPhone: r() < p.phoneChanged ? phone(r) : guardian.phone,
-    guardianRelation: '',
+    guardianRelation: p.header === 'zh' ? (RELATION_ZH[guardian.relation] ?? guardian.relation) : guardian.relation,
     school: '',
     categories: '',
     riskLevel: '',

@@ -105,28 +105,55 @@ function soundsAlike(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/** One name is the first or last part of the other (a hotline fragment: 格桑 for 格桑多吉; 浩然 for 李浩然). */
+/** Whether `short` is the first or last `short.length` items of `long` (and shorter). */
+function headOrTail(short: readonly string[], long: readonly string[]): boolean {
+  if (short.length === 0 || short.length >= long.length) return false;
+  const head = short.every((p, i) => p === long[i]);
+  return head || short.every((p, i) => p === long[long.length - short.length + i]);
+}
+
+/**
+ * One name is the first or last part of the other (a hotline fragment: 格桑 for 格桑多吉; 浩然 for 李浩然;
+ * Tashi for 扎西卓玛; Zihan for 张子涵).
+ */
 function isPart(a: NormalisedName, b: NormalisedName): boolean {
-  const [short, long] = a.text.length <= b.text.length ? [a, b] : [b, a];
+  if (a.tibetan && b.tibetan) return headOrTail(a.tibetan, b.tibetan) || headOrTail(b.tibetan, a.tibetan);
+  const [short, long] = a.pinyin.length <= b.pinyin.length ? [a, b] : [b, a];
+  const hanLike = (n: NormalisedName) => n.han || !!n.tibetan;
+  if (!hanLike(short) || !hanLike(long)) {
+    // Latin letters on one side: the pinyin of a given name (4 letters or more) starting or ending the other.
+    return (
+      short.pinyin.length >= 4 && long.pinyin.length - short.pinyin.length >= 2 && (long.pinyin.startsWith(short.pinyin) || long.pinyin.endsWith(short.pinyin))
+    );
+  }
   if (short.text.length < 2 || long.text.length - short.text.length < 1) return false;
   if (long.text.startsWith(short.text) || long.text.endsWith(short.text)) return true;
   // The same, heard: each syllable of the fragment sounds like the start or end of the longer name.
   const n = short.syllables.length;
+  if (n >= long.syllables.length) return false;
   const head = long.syllables.slice(0, n);
   const tail = long.syllables.slice(long.syllables.length - n);
-  return short.han && long.han && (soundsAlike(short.syllables, head) || soundsAlike(short.syllables, tail));
+  return soundsAlike(short.syllables, head) || soundsAlike(short.syllables, tail);
 }
 
 function compareName(a: NormalisedName | undefined, b: NormalisedName | undefined): number {
   if (!a || !b) return NAME.missing;
   if (a.text === b.text) return NAME.exact;
-  if (a.pinyin === b.pinyin) return NAME.pinyin;
-  if (a.han && b.han) {
+  // The same sound, or the same Tibetan name in another transcription (扎喜卓嘛, Tashi Dolma), or the other name order.
+  if (a.pinyin === b.pinyin || a.reversed === b.pinyin || b.reversed === a.pinyin) return NAME.pinyin;
+  if (a.tibetan && b.tibetan) {
+    // Both written in known Tibetan parts: a part missing is a fragment; a part that differs is another
+    // name (扎西次仁 and 扎西顿珠 are brothers, 卓玛 and 卓嘎 two names), never one misheard.
+    return isPart(a, b) ? NAME.part : NAME.different;
+  }
+  const hanLike = (n: NormalisedName) => n.han || !!n.tibetan;
+  if (hanLike(a) && hanLike(b)) {
     if (soundsAlike(a.syllables, b.syllables)) return NAME.sound;
     if (isPart(a, b)) return NAME.part;
-    if (a.text.length >= 2 && boundedEditDistance(a.text, b.text, 1) <= 1) return NAME.close;
+    if (a.han && b.han && a.text.length >= 2 && boundedEditDistance(a.text, b.text, 1) <= 1) return NAME.close;
     return NAME.different;
   }
+  if (isPart(a, b)) return NAME.part;
   // Latin transliterations: spelling slips.
   return Math.min(a.pinyin.length, b.pinyin.length) >= 5 && boundedEditDistance(a.pinyin, b.pinyin, 2) <= 2 ? NAME.close : NAME.different;
 }
@@ -138,6 +165,8 @@ function compareDate(a: string | undefined, b: string | undefined): number {
   let diff = 0;
   for (let i = 0; i < 10; i++) if (c(a, i) !== c(b, i)) diff++;
   if (diff === 1) return 2;
+  // One year off, same month and day (an age-based entry: 2019 written 2020): a typo apart too.
+  if (a.slice(4) === b.slice(4) && Math.abs(Number(a.slice(0, 4)) - Number(b.slice(0, 4))) === 1) return 2;
   // Same year, month and day exchanged (YYYY-MM-DD: month at 5-6, day at 8-9).
   const sameYear = c(a, 0) === c(b, 0) && c(a, 1) === c(b, 1) && c(a, 2) === c(b, 2) && c(a, 3) === c(b, 3);
   if (sameYear && c(a, 5) === c(b, 8) && c(a, 6) === c(b, 9) && c(a, 8) === c(b, 5) && c(a, 9) === c(b, 6)) return 1;

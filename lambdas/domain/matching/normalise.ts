@@ -7,6 +7,7 @@
  */
 import { normaliseIdNumber } from '../../../schemas/id-number';
 import tables from './han-tables.json';
+import { tibetanParts } from './tibetan-names';
 
 // Built on first use, so that Lambdas that never match names do not pay for it at cold start.
 let maps: { pinyin: Map<string, string>; simplified: Map<string, string> } | undefined;
@@ -47,6 +48,14 @@ export interface NormalisedName {
   readonly syllables: readonly string[];
   /** Whether the name is written in Chinese characters. */
   readonly han: boolean;
+  /**
+   * A Tibetan name written entirely in known parts (Chinese or Latin): the canonical parts,
+   * e.g. ['扎西', '卓玛'] for 扎喜卓嘛 or Tashi Dolma. Then `pinyin`, `first` and `syllables` are
+   * those of the canonical parts, so every transcription of the name compares and blocks as one.
+   */
+  readonly tibetan?: readonly string[];
+  /** A Latin name of two or more words with the last word first (Zihan Zhang -> zhangzihan): the other name order. */
+  readonly reversed?: string;
 }
 
 // Spaces, middle dots and similar separators used in minority and foreign names.
@@ -59,13 +68,30 @@ export function normaliseName(raw: string | undefined | null): NormalisedName | 
   if (!raw) return undefined;
   const hit = nameCache.get(raw);
   if (hit !== undefined || nameCache.has(raw)) return hit;
-  const cleaned = raw.normalize('NFKC').replace(SEPARATORS, '');
+  const nfkc = raw.normalize('NFKC');
+  const cleaned = nfkc.replace(SEPARATORS, '');
   let result: NormalisedName | undefined;
   if (cleaned.length > 0) {
     const han = HAN.test(cleaned);
     const text = han ? toSimplified(cleaned) : cleaned.toUpperCase();
-    const syllables = han ? toPinyin(text) : [text.toLowerCase()];
-    result = { text, pinyin: syllables.join(''), first: syllables[0] ?? '', syllables, han };
+    const words = han
+      ? []
+      : nfkc
+          .toLowerCase()
+          .split(SEPARATORS)
+          .filter((w) => w.length > 0);
+    const tibetan = tibetanParts(han ? text : undefined, words);
+    const syllables = tibetan ? tibetan.syllables : han ? toPinyin(text) : [text.toLowerCase()];
+    const reversed = !han && !tibetan && words.length >= 2 ? [words.at(-1)!, ...words.slice(0, -1)].join('') : undefined;
+    result = {
+      text,
+      pinyin: syllables.join(''),
+      first: syllables[0] ?? '',
+      syllables,
+      han,
+      ...(tibetan && { tibetan: tibetan.parts }),
+      ...(reversed && { reversed }),
+    };
   }
   if (nameCache.size > 200_000) nameCache.clear();
   nameCache.set(raw, result);

@@ -7,7 +7,30 @@ const isoDate = fc.date({ min: new Date('1990-01-01'), max: new Date('2030-12-31
 
 describe('name normalisation', () => {
   it('folds traditional characters, full-width letters, spaces and middle dots', () => {
-    expect(normaliseName('扎西 · 卓瑪')).toEqual({ text: '扎西卓玛', pinyin: 'zhaxizhuoma', first: 'zha', syllables: ['zha', 'xi', 'zhuo', 'ma'], han: true });
+    expect(normaliseName('扎西 · 卓瑪')).toEqual({
+      text: '扎西卓玛',
+      pinyin: 'zhaxizhuoma',
+      first: 'zha',
+      syllables: ['zha', 'xi', 'zhuo', 'ma'],
+      han: true,
+      tibetan: ['扎西', '卓玛'],
+    });
+  });
+
+  it('gives every transcription of a Tibetan name the canonical parts: other characters, homophones, Latin spellings', () => {
+    const canonical = normaliseName('扎西卓玛')!;
+    for (const variant of ['扎喜卓嘛', '札西卓马', 'Tashi Dolma', 'TASHI DROLMA', 'tashidolma', 'Zhaxi Zhuoma', '扎溪卓玛']) {
+      const n = normaliseName(variant)!;
+      expect(n.tibetan).toEqual(['扎西', '卓玛']);
+      expect(n.pinyin).toBe(canonical.pinyin);
+    }
+    // Names that sound close are other names: 卓嘎 (sgrol dkar) is not 卓玛 (sgrol ma), 次珍 not 次仁.
+    expect(normaliseName('扎西卓嘎')!.tibetan).toEqual(['扎西', '卓嘎']);
+    expect(normaliseName('Tsedron')!.tibetan).toEqual(['次珍']);
+    expect(normaliseName('Tsering')!.tibetan).toEqual(['次仁']);
+    // A Han name is not read as Tibetan; a Latin Han name keeps the other word order too.
+    expect(normaliseName('王子涵')!.tibetan).toBeUndefined();
+    expect(normaliseName('Zihan Zhang')).toMatchObject({ pinyin: 'zihanzhang', reversed: 'zhangzihan' });
     expect(normaliseName('張偉')?.text).toBe('张伟');
     expect(normaliseName('ＷＡＮＧ　ＷＥＩ')?.text).toBe('WANGWEI');
     expect(normaliseName('阿依古丽・买买提')?.text).toBe('阿依古丽买买提');

@@ -27,16 +27,24 @@ describe('scoring', () => {
     const a = rec({});
     const levels = (o: Partial<MatchInput>) => compareRecords(a, rec(o));
     expect(levels({ name: '格桑曲真' })[0]).toBe(NAME.pinyin); // homophone: same pinyin
-    expect(levels({ name: '格松曲珍' })[0]).toBe(NAME.sound); // transliteration: sang/song
+    expect(levels({ name: '格松曲珍' })[0]).toBe(NAME.pinyin); // transliteration of the same parts: 格松 is 格桑
+    expect(levels({ name: 'Kelsang Chodron' })[0]).toBe(NAME.pinyin); // the English romanisation
+    expect(levels({ name: 'Kelsang' })[0]).toBe(NAME.part); // a fragment in Latin letters
+    expect(levels({ name: '格桑卓玛' })[0]).toBe(NAME.different); // one part differs: a sister, not a typo
     expect(levels({ name: '格桑' })[0]).toBe(NAME.part); // hotline fragment
     expect(levels({ name: '曲珍' })[0]).toBe(NAME.part);
     expect(levels({ name: '格桑由珍' })[0]).toBe(NAME.close); // look-alike: one character of another sound
     expect(levels({ name: '次仁卓玛' })[0]).toBe(NAME.different);
-    expect(compareRecords(rec({ name: '次仁' }), rec({ name: '才仁' }))[0]).toBe(NAME.close); // short names get no sound slack
-    expect(compareRecords(rec({ name: '索朗次仁' }), rec({ name: '索南才仁' }))[0]).toBe(NAME.sound); // l/n, -ng/-n, ci/cai
+    expect(compareRecords(rec({ name: '次仁' }), rec({ name: '才仁' }))[0]).toBe(NAME.pinyin); // known transcriptions of one part
+    expect(compareRecords(rec({ name: '索朗次仁' }), rec({ name: '索南才仁' }))[0]).toBe(NAME.pinyin);
+    expect(compareRecords(rec({ name: '扎西次仁' }), rec({ name: '扎西次珍' }))[0]).toBe(NAME.different); // 次珍 is another name
+    expect(compareRecords(rec({ name: '张志强' }), rec({ name: '张子强' }))[0]).toBe(NAME.sound); // zh/z heard alike
+    expect(compareRecords(rec({ name: '张子涵' }), rec({ name: 'Zihan Zhang' }))[0]).toBe(NAME.pinyin); // pinyin, given name first
+    expect(compareRecords(rec({ name: '张子涵' }), rec({ name: 'ZIHAN' }))[0]).toBe(NAME.part); // the given name only, in pinyin
     expect(compareRecords(rec({ name: '王子涵' }), rec({ name: '王子轩' }))[0]).toBe(NAME.close); // twins' names
     expect(compareRecords(rec({ birthDate: '2012-03-04' }), rec({ birthDate: '2012-04-03' }))[1]).toBe(1);
     expect(levels({ birthDate: '2012-08-24' })[1]).toBe(2);
+    expect(compareRecords(rec({ birthDate: '2019-06-03' }), rec({ birthDate: '2020-06-03' }))[1]).toBe(2); // one year off: a typo apart
   });
 
   it('counts a common name for less than a rare one (term frequencies)', () => {
