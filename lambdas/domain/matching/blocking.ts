@@ -35,6 +35,12 @@ export function blockingKeys(r: MatchRecord): string[] {
   if (r.regions[0] && r.birthDate) keys.push(`rd:${r.regions[0]}|${r.birthDate}`);
   if (r.guardianPhone) keys.push(`gp:${r.guardianPhone}`);
   if (r.guardianName && r.birthDate) keys.push(`gd:${r.guardianName.pinyin}|${r.birthDate}`);
-  if (r.name && r.guardianName) keys.push(`ng:${r.name.pinyin}|${r.guardianName.pinyin}`);
+  if (r.name && r.guardianName) {
+    keys.push(`ng:${r.name.pinyin}|${r.guardianName.pinyin}`);
+    // Guardian + first or last syllable: a hotline fragment (尼玛 for 多吉尼玛, 博文 for 张博文) with no birth date.
+    keys.push(`gf:${r.guardianName.pinyin}|${r.name.first}`);
+    const last = r.name.syllables.at(-1);
+    if (last && r.name.syllables.length > 1) keys.push(`gl:${r.guardianName.pinyin}|${last}`);
+  }
   return keys;
 }

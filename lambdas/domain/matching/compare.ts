@@ -266,8 +266,9 @@ export function hardNegative(levels: readonly number[]): Veto | undefined {
   if (levels[0] === NAME.close && levels[2] !== ID.near) return 'NAME_DOUBT';
   const evidence = corroboration(levels);
   // A fragment of a name needs the family's own evidence: the guardian's phone, the school or a nearly equal
-  // number (a guardian's name is shared by too many families where a few names dominate).
-  if (levels[0] === NAME.part && !(levels[2] === ID.near || levels[6] === 0 || levels[7] === 0)) return 'WEAK_EVIDENCE';
+  // number, or the guardian's name in the same county (a guardian's name alone is shared by too many families
+  // where a few names dominate).
+  if (levels[0] === NAME.part && !(levels[2] === ID.near || levels[6] === 0 || levels[7] === 0 || (levels[5] === 0 && levels[4] === 0))) return 'WEAK_EVIDENCE';
   return evidence === 'none' ? 'WEAK_EVIDENCE' : undefined;
 }
 

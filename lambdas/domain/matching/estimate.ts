@@ -3,7 +3,7 @@
  * (unsupervised), and re-estimation from reviewed pairs (labels). Patterns
  * are counted first, so EM costs the number of distinct patterns, not pairs.
  */
-import { decodePattern, FIELD_COUNT, FIELDS, MISSING } from './compare';
+import { decodePattern, FIELD_COUNT, FIELDS, ID, MISSING, NAME } from './compare';
 import { makeModel, type MatchModel } from './model';
 
 type Mutable = { m: number[]; u: number[] }[];
@@ -44,9 +44,22 @@ export function estimateU(start: MatchModel, randomPairLevels: Iterable<readonly
 }
 
 /**
+ * What a pattern's ID numbers already say: the same valid number with nothing contradicting it is one child
+ * (1), two different valid numbers are two children (0); otherwise EM decides (undefined). Anchoring these
+ * keeps the estimate from drifting with the mix of candidate pairs blocking produces (a guardian key brings
+ * many siblings and neighbours): the match class is tied to the pairs known to be matches.
+ */
+function anchor(levels: readonly number[]): number | undefined {
+  if (levels[2] === ID.different) return 0;
+  if (levels[2] === ID.exact && levels[0] !== NAME.different && levels[1] !== 3 && levels[3] !== 1) return 1;
+  return undefined;
+}
+
+/**
  * EM with conditional independence; `counts` maps pattern -> number of pairs.
  * Missing levels are uninformative in the E-step (ratio 1). With `fixU`, only
- * m and the prior are estimated (u comes from estimateU).
+ * m and the prior are estimated (u comes from estimateU). Pairs whose ID
+ * numbers decide (`anchor`) keep their class in every iteration.
  */
 export function estimateEm(counts: ReadonlyMap<number, number>, start: MatchModel, iterations = 30, fixU = false): MatchModel {
   const params = paramsOf(start);
@@ -67,7 +80,7 @@ export function estimateEm(counts: ReadonlyMap<number, number>, start: MatchMode
         lm += Math.log(Math.max(params[f]!.m[l]!, 1e-12));
         lu += Math.log(Math.max(params[f]!.u[l]!, 1e-12));
       }
-      const g = 1 / (1 + Math.exp(lu - lm));
+      const g = anchor(levels) ?? 1 / (1 + Math.exp(lu - lm));
       matchMass += n * g;
       for (let f = 0; f < FIELD_COUNT; f++) {
         const l = levels[f]!;

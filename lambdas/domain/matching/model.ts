@@ -34,6 +34,8 @@ export interface NameFrequencies {
   text(name: string): number | undefined;
   /** Share of records with this toneless pinyin. */
   pinyin(pinyin: string): number | undefined;
+  /** How many records the shares were counted over (the size of the population a pair is drawn from). */
+  readonly records?: number;
 }
 
 const MIN_PROB = 1e-6;

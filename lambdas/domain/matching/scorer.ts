@@ -7,6 +7,13 @@ import { compareRecords, corroboration, encodePattern, hardNegative, ID, type Ve
  * county together may link.
  */
 export const RARE_NAME_BITS = 6;
+
+/**
+ * With name, birth date and county only, a pair of weight w is as likely as a random record agreeing that
+ * well, about n * 2^-w for n records: it may link when fewer than 1 in 2^CONFOUNDER_BITS lists of that size
+ * would hold such a stranger (w >= log2 n + 7: 21 bits at 20,000 records, 27 at 1,000,000).
+ */
+export const CONFOUNDER_BITS = 7;
 import type { MatchRecord } from './match-record';
 import { explain, levelWeights, nameWeight, type ExplainedLevel, type MatchModel, type NameFrequencies } from './model';
 
@@ -63,8 +70,12 @@ export class Scorer {
     const nameW = this.nameWeight(levels, a);
     const weight = this.#restWeight(levels, pattern) + nameW;
     let veto = hardNegative(levels);
-    // Name, birth date and county only: enough for a rare name, not for a common one.
-    if (!veto && levels[2] !== ID.exact && nameW < RARE_NAME_BITS && corroboration(levels) === 'county') veto = 'WEAK_EVIDENCE';
+    // Name, birth date and county only: enough when a stranger agreeing as well is unlikely among this many
+    // records (CONFOUNDER_BITS); without a record count, enough for a rare name only.
+    if (!veto && levels[2] !== ID.exact && corroboration(levels) === 'county') {
+      const n = this.tf?.records;
+      if (nameW < RARE_NAME_BITS && !(n && weight >= Math.log2(n) + CONFOUNDER_BITS)) veto = 'WEAK_EVIDENCE';
+    }
     return { levels, pattern, weight, ...(veto && { veto }) };
   }
 
@@ -96,5 +107,5 @@ export function countNameFrequencies(records: readonly MatchRecord[]): NameFrequ
     py.set(r.name.pinyin, (py.get(r.name.pinyin) ?? 0) + 1);
   }
   const n = Math.max(1, records.length);
-  return { text: (v) => (text.get(v) ?? 0) / n || undefined, pinyin: (v) => (py.get(v) ?? 0) / n || undefined };
+  return { text: (v) => (text.get(v) ?? 0) / n || undefined, pinyin: (v) => (py.get(v) ?? 0) / n || undefined, records: records.length };
 }
