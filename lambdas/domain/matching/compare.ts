@@ -128,12 +128,9 @@ function isPart(a: NormalisedName, b: NormalisedName): boolean {
   }
   if (short.text.length < 2 || long.text.length - short.text.length < 1) return false;
   if (long.text.startsWith(short.text) || long.text.endsWith(short.text)) return true;
-  // The same, heard: each syllable of the fragment sounds like the start or end of the longer name.
-  const n = short.syllables.length;
-  if (n >= long.syllables.length) return false;
-  const head = long.syllables.slice(0, n);
-  const tail = long.syllables.slice(long.syllables.length - n);
-  return soundsAlike(short.syllables, head) || soundsAlike(short.syllables, tail);
+  // The same, heard: the fragment's syllables are the start or end of the longer name's (a homophone typo).
+  // Only the very syllables: fuzzy sounds would make a sister's name (李艳 for 李洋萍) a fragment.
+  return headOrTail(short.syllables, long.syllables);
 }
 
 function compareName(a: NormalisedName | undefined, b: NormalisedName | undefined): number {

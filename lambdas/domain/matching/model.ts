@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { FIELD_COUNT, FIELDS, MISSING, NAME, type FieldName } from './compare';
+import { type NormalisedName, normaliseName } from './normalise';
 
 export interface FieldParams {
   readonly m: readonly number[];
@@ -34,6 +35,8 @@ export interface NameFrequencies {
   text(name: string): number | undefined;
   /** Share of records with this toneless pinyin. */
   pinyin(pinyin: string): number | undefined;
+  /** Share of records whose name begins or ends with this part (Tibetan part, Han given name), by pinyin. */
+  part?(pinyin: string): number | undefined;
   /** How many records the shares were counted over (the size of the population a pair is drawn from). */
   readonly records?: number;
 }
@@ -58,18 +61,33 @@ export function levelWeights(model: MatchModel): number[][] {
   });
 }
 
+/** The parts a name may be cut to on a hotline: its first and last Tibetan parts, or a Han given name. */
+export function nameParts(name: NormalisedName): string[] {
+  if (name.tibetan) {
+    const head = toPinyinOfPart(name.tibetan[0]!);
+    const tail = toPinyinOfPart(name.tibetan.at(-1)!);
+    return head === tail ? [head] : [head, tail];
+  }
+  return name.han && name.syllables.length >= 2 ? [name.syllables.slice(1).join('')] : [];
+}
+const toPinyinOfPart = (part: string) => normaliseName(part)?.pinyin ?? part;
+
 /**
  * Weight of the name field with term-frequency adjustment: for an exact or
  * pinyin agreement, u is the frequency of that very name (never less than
  * the model's u), so 扎西 agreeing is worth less than a rare name agreeing.
+ * For a part (a fragment against the full name), u is how often a name holds
+ * that part (the commoner of the record's own parts, not knowing which one
+ * the other side kept), and m is taken given that one side is a fragment
+ * (whether a row carries a fragment is a habit of the list, not evidence):
+ * the chance the full name agrees, m(exact).
  */
-export function nameWeight(
-  model: MatchModel,
-  weights: number[][],
-  level: number,
-  value: { text: string; pinyin: string } | undefined,
-  tf?: NameFrequencies,
-): number {
+export function nameWeight(model: MatchModel, weights: number[][], level: number, value: NormalisedName | undefined, tf?: NameFrequencies): number {
+  if (tf?.part && value && level === NAME.part) {
+    const freq = Math.max(tf.part(value.pinyin) ?? 0, ...nameParts(value).map((p) => tf.part!(p) ?? 0));
+    if (freq === 0) return weights[0]![level]!;
+    return Math.log2(clamp(model.fields.name.m[NAME.exact]!) / Math.max(clamp(model.fields.name.u[level]!), clamp(freq)));
+  }
   if (!tf || !value || (level !== NAME.exact && level !== NAME.pinyin)) return weights[0]![level]!;
   const freq = level === NAME.exact ? tf.text(value.text) : tf.pinyin(value.pinyin);
   if (freq === undefined) return weights[0]![level]!;

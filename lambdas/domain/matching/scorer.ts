@@ -1,5 +1,5 @@
 /** Scores a pair of records with a model: weight, vetoes and a field-by-field explanation. */
-import { compareRecords, corroboration, encodePattern, hardNegative, ID, type Veto } from './compare';
+import { compareRecords, corroboration, encodePattern, hardNegative, ID, NAME, type Veto } from './compare';
 
 /**
  * A name agreeing is worth at least this many bits when it is rare (about 1 in
@@ -15,7 +15,7 @@ export const RARE_NAME_BITS = 6;
  */
 export const CONFOUNDER_BITS = 7;
 import type { MatchRecord } from './match-record';
-import { explain, levelWeights, nameWeight, type ExplainedLevel, type MatchModel, type NameFrequencies } from './model';
+import { explain, levelWeights, nameParts, nameWeight, type ExplainedLevel, type MatchModel, type NameFrequencies } from './model';
 
 export type Decision = 'auto' | 'review' | 'new';
 
@@ -70,12 +70,13 @@ export class Scorer {
     const nameW = this.nameWeight(levels, a);
     const weight = this.#restWeight(levels, pattern) + nameW;
     let veto = hardNegative(levels);
-    // Name, birth date and county only: enough when a stranger agreeing as well is unlikely among this many
-    // records (CONFOUNDER_BITS); without a record count, enough for a rare name only.
-    if (!veto && levels[2] !== ID.exact && corroboration(levels) === 'county') {
-      const n = this.tf?.records;
-      if (nameW < RARE_NAME_BITS && !(n && weight >= Math.log2(n) + CONFOUNDER_BITS)) veto = 'WEAK_EVIDENCE';
-    }
+    // Name (or a fragment of it), birth date and county only: enough for a rare name, or when a stranger
+    // agreeing as well is unlikely among this many records (CONFOUNDER_BITS).
+    const n = this.tf?.records;
+    const unlikelyStranger = n !== undefined && weight >= Math.log2(n) + CONFOUNDER_BITS;
+    const countyOnly = levels[2] !== ID.exact && corroboration(levels) === 'county';
+    if (veto === 'WEAK_EVIDENCE' && levels[0] === NAME.part && countyOnly && unlikelyStranger) veto = undefined;
+    else if (!veto && countyOnly && nameW < RARE_NAME_BITS && !unlikelyStranger) veto = 'WEAK_EVIDENCE';
     return { levels, pattern, weight, ...(veto && { veto }) };
   }
 
@@ -101,11 +102,14 @@ export class Scorer {
 export function countNameFrequencies(records: readonly MatchRecord[]): NameFrequencies {
   const text = new Map<string, number>();
   const py = new Map<string, number>();
+  const part = new Map<string, number>();
   for (const r of records) {
     if (!r.name) continue;
     text.set(r.name.text, (text.get(r.name.text) ?? 0) + 1);
     py.set(r.name.pinyin, (py.get(r.name.pinyin) ?? 0) + 1);
+    for (const p of nameParts(r.name)) part.set(p, (part.get(p) ?? 0) + 1);
   }
   const n = Math.max(1, records.length);
-  return { text: (v) => (text.get(v) ?? 0) / n || undefined, pinyin: (v) => (py.get(v) ?? 0) / n || undefined, records: records.length };
+  const share = (m: Map<string, number>) => (v: string) => (m.get(v) ?? 0) / n || undefined;
+  return { text: share(text), pinyin: share(py), part: share(part), records: records.length };
 }
