@@ -255,7 +255,7 @@ export type Veto = 'ID_CONFLICT' | 'NAME_CONFLICT' | 'BIRTHDATE_CONFLICT' | 'SEX
  * with a common name share (扎西卓玛 born the same day).
  */
 export function hardNegative(levels: readonly number[]): Veto | undefined {
-  if (levels[2] === ID.different) return 'ID_CONFLICT';
+  if (levels[2] === ID.different && !sameChildDespiteNumbers(levels)) return 'ID_CONFLICT';
   if (levels[0] === NAME.different) return 'NAME_CONFLICT';
   if (levels[1] === 3) return 'BIRTHDATE_CONFLICT';
   if (levels[3] === 1) return 'SEX_CONFLICT';
@@ -267,6 +267,16 @@ export function hardNegative(levels: readonly number[]): Veto | undefined {
   // where a few names dominate).
   if (levels[0] === NAME.part && !(levels[2] === ID.near || levels[6] === 0 || levels[7] === 0 || (levels[5] === 0 && levels[4] === 0))) return 'WEAK_EVIDENCE';
   return evidence === 'none' ? 'WEAK_EVIDENCE' : undefined;
+}
+
+/**
+ * Two valid, different ID numbers, and yet one child: the same name (or its sound), the same birth date and
+ * sex, and the family's own evidence (the guardian's phone or name, or the school). A mistyped number passes
+ * the check character about one time in eleven; a sibling's number copied onto the row comes with the
+ * sibling's name or birth date, and twins never share a name.
+ */
+export function sameChildDespiteNumbers(levels: readonly number[]): boolean {
+  return levels[0]! <= NAME.pinyin && levels[1] === 0 && levels[3] === 0 && (levels[5] === 0 || levels[6] === 0 || levels[7] === 0);
 }
 
 /**

@@ -9,7 +9,8 @@
  *    birth date beyond a typo, an entirely different name): link, whatever the
  *    weight, never reviewed and never ambiguous (`idAgreementUncontradicted`);
  * 1. below the lower threshold: nothing (a different child);
- * 2. a veto that means two different children (two valid different ID numbers,
+ * 2. a veto that means two different children (two valid different ID numbers
+ *    without name, birth date, sex and family all agreeing, `sameChildDespiteNumbers`;
  *    or the twin pattern: an entirely different name): nothing, in every band;
  * 3. below the upper threshold: nothing with any veto (a contradiction, a doubtful
  *    name, thin evidence), else review (`BAND`);

@@ -90,10 +90,15 @@ describe('scoring', () => {
       expect(scorer.decide(s)).not.toBe('auto');
     });
 
-    it('two records with different valid ID numbers, even from one agency with everything else equal', () => {
-      const s = scorer.score(rec({}), rec({ externalId: 'A2', idNumber: idNumberFor('540221', '2012-08-14', 132) }));
-      expect(s.veto).toBe('ID_CONFLICT');
-      expect(scorer.decide(s)).toBe('review');
+    it('two records with different valid ID numbers, unless name, birth date, sex and the family all agree', () => {
+      const other = idNumberFor('540221', '2012-08-14', 132);
+      const family = scorer.score(rec({}), rec({ agency: 'education', externalId: 'B', idNumber: other }));
+      expect(family.veto).toBeUndefined(); // one child, a mistyped number that passes the check character
+      for (const o of [{ guardianName: undefined, guardianPhone: undefined, school: undefined }, { name: '格桑卓玛' }, { sex: '男' }]) {
+        const s = scorer.score(rec({}), rec({ agency: 'education', externalId: 'B', idNumber: other, ...o }));
+        expect(s.veto).toBe('ID_CONFLICT');
+        expect(scorer.decide(s)).not.toBe('auto');
+      }
     });
   });
 });
