@@ -185,7 +185,7 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
       lv = decodePattern(patterns[p]!);
       decoded.set(patterns[p]!, lv);
     }
-    const s = scorer.scoreLevels(lv, records[left[p]!]!);
+    const s = scorer.scoreLevels(lv, records[left[p]!]!, records[right[p]!]!);
     weight[p] = s.weight;
     veto[p] = s.veto ? VETO_CODES[s.veto] : 0;
     byId[p] = idAgreementUncontradicted(lv) ? 1 : 0;

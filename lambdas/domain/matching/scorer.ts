@@ -13,7 +13,7 @@ export const RARE_NAME_BITS = 6;
  * well, about n * 2^-w for n records: it may link when fewer than 1 in 2^CONFOUNDER_BITS lists of that size
  * would hold such a stranger (w >= log2 n + 7: 21 bits at 20,000 records, 27 at 1,000,000).
  */
-export const CONFOUNDER_BITS = 7;
+export const CONFOUNDER_BITS = 5;
 import type { MatchRecord } from './match-record';
 import { explain, levelWeights, nameParts, nameWeight, type ExplainedLevel, type MatchModel, type NameFrequencies } from './model';
 
@@ -56,18 +56,20 @@ export class Scorer {
     return w;
   }
 
-  nameWeight(levels: readonly number[], a: MatchRecord): number {
-    return nameWeight(this.model, this.weights, levels[0]!, a.name, this.tf);
+  /** The name's weight; for a fragment, that of the shorter name when `b` is given (the fragment itself). */
+  nameWeight(levels: readonly number[], a: MatchRecord, b?: MatchRecord): number {
+    const shorter = b?.name && a.name && b.name.pinyin.length < a.name.pinyin.length ? b.name : a.name;
+    return nameWeight(this.model, this.weights, levels[0]!, levels[0] === NAME.part ? shorter : a.name, this.tf);
   }
 
   score(a: MatchRecord, b: MatchRecord): PairScore {
     const levels = compareRecords(a, b);
-    return this.scoreLevels(levels, a);
+    return this.scoreLevels(levels, a, b);
   }
 
-  scoreLevels(levels: number[], a: MatchRecord): PairScore {
+  scoreLevels(levels: number[], a: MatchRecord, b?: MatchRecord): PairScore {
     const pattern = encodePattern(levels);
-    const nameW = this.nameWeight(levels, a);
+    const nameW = this.nameWeight(levels, a, b);
     const weight = this.#restWeight(levels, pattern) + nameW;
     let veto = hardNegative(levels);
     // Name (or a fragment of it), birth date and county only: enough for a rare name, or when a stranger
@@ -92,7 +94,7 @@ export class Scorer {
       weight: Math.round(s.weight * 100) / 100,
       decision: this.decide(s),
       ...(s.veto && { veto: s.veto }),
-      fields: explain(s.levels, this.weights, this.nameWeight(s.levels, a)),
+      fields: explain(s.levels, this.weights, this.nameWeight(s.levels, a, b)),
       modelVersion: this.model.version,
     };
   }
