@@ -30,7 +30,13 @@ export function blockingKeys(r: MatchRecord): string[] {
     keys.push(`ns:${r.name.pinyin}|${r.birthDate.slice(0, 4)}|${sortedMonthDay(r.birthDate)}`);
     // Whole name + year + month + sex: a wrong day.
     if (r.sex) keys.push(`ny:${r.name.pinyin}|${r.birthDate.slice(0, 7)}|${r.sex}`);
+    // Whole name + month and day: a wrong year (an age-based entry, 2012 written for 2013).
+    keys.push(`nm:${r.name.pinyin}|${r.birthDate.slice(5)}`);
   }
+  // Whole name + county, whole name + school: rows without a birth date (hotline and outreach lists
+  // often have none); blocks of common names grow past the block limit and are skipped, rare names remain.
+  if (r.name && r.regions[0]) keys.push(`nr:${r.name.pinyin}|${r.regions[0]}`);
+  if (r.name && r.school) keys.push(`nc:${r.name.pinyin}|${r.school}`);
   // Household county + date: every name field mistyped at once (a county has a few children per birthday).
   if (r.regions[0] && r.birthDate) keys.push(`rd:${r.regions[0]}|${r.birthDate}`);
   if (r.guardianPhone) keys.push(`gp:${r.guardianPhone}`);

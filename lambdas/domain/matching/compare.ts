@@ -121,11 +121,15 @@ function isPart(a: NormalisedName, b: NormalisedName): boolean {
   const [short, long] = a.pinyin.length <= b.pinyin.length ? [a, b] : [b, a];
   const hanLike = (n: NormalisedName) => n.han || !!n.tibetan;
   if (!hanLike(short) || !hanLike(long)) {
-    // Latin letters on one side: the pinyin of a given name (4 letters or more) starting or ending the other.
+    // Latin letters on one side: the pinyin of a given name (4 letters or more) starting or ending the other,
+    // or the one-syllable given name of a two-character Han name (XIU for 陈秀).
+    if (long.han && long.syllables.length === 2 && !short.han && !short.tibetan && short.pinyin === long.syllables[1]) return true;
     return (
       short.pinyin.length >= 4 && long.pinyin.length - short.pinyin.length >= 2 && (long.pinyin.startsWith(short.pinyin) || long.pinyin.endsWith(short.pinyin))
     );
   }
+  // A one-character given name alone (熙 for 高熙): most Han given names of two-character names are one character.
+  if (short.han && long.han && short.text.length === 1 && long.text.length === 2 && !long.tibetan) return long.text[1] === short.text;
   if (short.text.length < 2 || long.text.length - short.text.length < 1) return false;
   if (long.text.startsWith(short.text) || long.text.endsWith(short.text)) return true;
   // The same, heard: the fragment's syllables are the start or end of the longer name's (a homophone typo).

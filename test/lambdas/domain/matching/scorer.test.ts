@@ -42,6 +42,10 @@ describe('scoring', () => {
     expect(compareRecords(rec({ name: '张子涵' }), rec({ name: 'Zihan Zhang' }))[0]).toBe(NAME.pinyin); // pinyin, given name first
     expect(compareRecords(rec({ name: '张子涵' }), rec({ name: 'ZIHAN' }))[0]).toBe(NAME.part); // the given name only, in pinyin
     expect(compareRecords(rec({ name: '王子涵' }), rec({ name: '王子轩' }))[0]).toBe(NAME.close); // twins' names
+    expect(compareRecords(rec({ name: '高熙' }), rec({ name: '熙' }))[0]).toBe(NAME.part); // a one-character given name alone
+    expect(compareRecords(rec({ name: '陈秀' }), rec({ name: 'XIU' }))[0]).toBe(NAME.part); // the same, in pinyin
+    expect(compareRecords(rec({ name: '高熙' }), rec({ name: '萱' }))[0]).toBe(NAME.different); // a twin's given name is not a fragment
+    expect(compareRecords(rec({ name: '李浩然' }), rec({ name: '然' }))[0]).not.toBe(NAME.part); // one character of a two-character given name is not a name
     expect(compareRecords(rec({ birthDate: '2012-03-04' }), rec({ birthDate: '2012-04-03' }))[1]).toBe(1);
     expect(levels({ birthDate: '2012-08-24' })[1]).toBe(2);
     expect(compareRecords(rec({ birthDate: '2019-06-03' }), rec({ birthDate: '2020-06-03' }))[1]).toBe(2); // one year off: a typo apart
