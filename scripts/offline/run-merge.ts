@@ -83,6 +83,7 @@ export function runMerge(inputs: readonly MergeInputFile[], options: MergeOption
           currentRegion: r.currentRegion,
           guardianName: r.guardian?.name,
           guardianPhone: r.guardian?.phone,
+          guardianRelation: r.guardian?.relation,
           school: r.school,
         }),
       );

@@ -20,6 +20,7 @@ export function matchRecordOf(agencyId: string, record: Partial<ChildRecordV1> &
     currentRegion: record.currentRegion,
     guardianName: record.guardian?.name,
     guardianPhone: record.guardian?.phone,
+    guardianRelation: record.guardian?.relation,
     school: record.school,
   });
 }

@@ -216,8 +216,26 @@ function compareGuardian(a: NormalisedName | undefined, b: NormalisedName | unde
 
 const eq = (a: string | undefined, b: string | undefined, missing: number) => (!a || !b ? missing : a === b ? 0 : 1);
 
+/**
+ * Whether the two rows name different guardians on purpose: both say who the guardian is, and it is not
+ * the same person (the father on one list, the mother or a grandparent on another). Then a different
+ * guardian's name and phone are what one child's rows look like, not evidence of two children.
+ */
+function otherGuardian(a: MatchRecord, b: MatchRecord): boolean {
+  return !!a.guardianRelation && !!b.guardianRelation && a.guardianRelation !== b.guardianRelation;
+}
+
 /** One level per field, in FIELDS order. */
 export function compareRecords(a: MatchRecord, b: MatchRecord): number[] {
+  const levels = compareRecordsAsWritten(a, b);
+  if (otherGuardian(a, b)) {
+    if (levels[5] === 2) levels[5] = 3;
+    if (levels[6] === 1) levels[6] = 2;
+  }
+  return levels;
+}
+
+function compareRecordsAsWritten(a: MatchRecord, b: MatchRecord): number[] {
   return [
     compareName(a.name, b.name),
     compareDate(a.birthDate, b.birthDate),

@@ -14,6 +14,8 @@ export interface MatchInput {
   readonly currentRegion?: string | undefined;
   readonly guardianName?: string | undefined;
   readonly guardianPhone?: string | undefined;
+  /** Who the guardian is to the child (father, mother, grandparent, ...: the record schema's values). */
+  readonly guardianRelation?: string | undefined;
   readonly school?: string | undefined;
 }
 
@@ -28,6 +30,7 @@ export interface MatchRecord {
   readonly regions: readonly string[];
   readonly guardianName?: NormalisedName;
   readonly guardianPhone?: string;
+  readonly guardianRelation?: string;
   readonly school?: string;
 }
 
@@ -40,8 +43,10 @@ export function toMatchRecord(input: MatchInput): MatchRecord {
   const name = normaliseName(input.name);
   const guardianName = normaliseName(input.guardianName);
   const id = normaliseId(input.idNumber);
-  const birthDate = parseDate(input.birthDate);
-  const sex = input.sex ? sexOf(input.sex) : undefined;
+  // A valid 18-digit number encodes the birth date (digits 7-14) and the sex (digit 17, odd for boys):
+  // a row that left the fields empty still has them (GB 11643). Never overrides what the row says.
+  const birthDate = parseDate(input.birthDate) ?? (id?.valid ? `${id.value.slice(6, 10)}-${id.value.slice(10, 12)}-${id.value.slice(12, 14)}` : undefined);
+  const sex = (input.sex ? sexOf(input.sex) : undefined) ?? (id?.valid ? (Number(id.value[16]) % 2 === 1 ? 'M' : 'F') : undefined);
   const guardianPhone = normalisePhone(input.guardianPhone);
   const school = normaliseText(input.school);
   const regions = [input.householdRegion, input.currentRegion].filter((r): r is string => !!r && /^\d{6}$/.test(r));
@@ -55,6 +60,7 @@ export function toMatchRecord(input: MatchInput): MatchRecord {
     regions: [...new Set(regions)],
     ...(guardianName && { guardianName }),
     ...(guardianPhone && { guardianPhone }),
+    ...(input.guardianRelation && { guardianRelation: input.guardianRelation }),
     ...(school && { school }),
   };
 }

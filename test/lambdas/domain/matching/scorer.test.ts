@@ -51,6 +51,22 @@ describe('scoring', () => {
     expect(compareRecords(rec({ birthDate: '2019-06-03' }), rec({ birthDate: '2020-06-03' }))[1]).toBe(2); // one year off: a typo apart
   });
 
+  it('takes a different guardian for no evidence when the rows say it is another guardian (the mother on one list, the father on another)', () => {
+    const father = rec({ guardianRelation: 'father' });
+    const other = { guardianName: '卓玛央金', guardianPhone: '13900000000' };
+    // guardianName and guardianPhone: different when the same guardian is meant (or nobody says), missing when another is.
+    expect(compareRecords(father, rec({ ...other, guardianRelation: 'mother' })).slice(5, 7)).toEqual([3, 2]);
+    expect(compareRecords(father, rec({ ...other, guardianRelation: 'father' })).slice(5, 7)).toEqual([2, 1]);
+    expect(compareRecords(father, rec(other)).slice(5, 7)).toEqual([2, 1]);
+    expect(compareRecords(father, rec({ guardianRelation: 'mother' })).slice(5, 7)).toEqual([0, 0]); // agreeing still counts
+  });
+
+  it('reads the birth date and sex a valid ID number encodes when the row leaves them empty, never over what it says', () => {
+    expect(rec({ birthDate: undefined, sex: undefined })).toMatchObject({ birthDate: '2012-08-14', sex: 'F' });
+    expect(rec({ birthDate: '2012-08-15', sex: 'M' })).toMatchObject({ birthDate: '2012-08-15', sex: 'M' });
+    expect(rec({ birthDate: undefined, idNumber: '540221201208141280' }).birthDate).toBeUndefined(); // check character wrong: not read
+  });
+
   it('counts a common name for less than a rare one (term frequencies)', () => {
     const a = rec({});
     const b = rec({ agency: 'education', idNumber: undefined });
