@@ -9,6 +9,7 @@ import { describeList, summariseList, type ListSummary } from '../../lambdas/dom
 import type { ListValueMaps } from '../../lambdas/domain/lists/list-values';
 import { toMatchRecord, type MatchRecord } from '../../lambdas/domain/matching/match-record';
 import { mergeRecords, type MergeOptions, type MergeResult } from '../../lambdas/domain/matching/merge';
+import { reviewWhy } from '../../lambdas/domain/matching/link-policy';
 
 export interface MergeInputFile {
   readonly agency: string;
@@ -138,6 +139,7 @@ export function writeOutputs(dir: string, run: MergeRun): void {
       b: { agency: b.agency, externalId: b.externalId, caseId: result.caseIds[p.b] },
       score: Math.round(p.weight * 100) / 100,
       reason: p.reason,
+      why: reviewWhy(p.reason, result.scorer.score(a, b).veto),
       explanation: result.scorer.explain(a, b),
       // Side by side, what the reviewer needs to decide without opening either record (ID numbers and phones partly masked).
       compare: { a: reviewView(a), b: reviewView(b) },

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FIELDS } from '../../lambdas/domain/matching/compare';
 
 const ROOT = join(import.meta.dirname, '../..');
 const run = (script: string, args: string[]) =>
@@ -69,9 +70,23 @@ describe('list-merge', () => {
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l));
+    expect(reviews.length).toBeGreaterThan(0);
     for (const r of reviews) {
-      expect(r.explanation.fields).toHaveLength(8);
-      expect(Object.keys(r.compare.a)).toEqual(['name', 'pinyin', 'sex', 'birthDate', 'idNumber', 'regions', 'guardianName', 'guardianPhone', 'school']);
+      // Why: the reason in words (zh-CN, then English), every field's agreement level and weight adding up to the score.
+      expect(r.why.zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(r.why.en).toMatch(/^[ -~’]+$/);
+      expect(r.explanation.fields.map((f: { field: string }) => f.field)).toEqual(FIELDS.map((f) => f.field));
+      r.explanation.fields.forEach((f: { level: string; weight: number }, i: number) => {
+        expect(FIELDS[i]!.levels as readonly string[]).toContain(f.level);
+        expect(typeof f.weight).toBe('number');
+      });
+      expect(r.explanation.fields.reduce((s: number, f: { weight: number }) => s + f.weight, 0)).toBeCloseTo(r.score, 0);
+      // Enough to decide without opening either record: both sides' matching fields, the ID number and phone masked.
+      for (const side of [r.compare.a, r.compare.b]) {
+        expect(Object.keys(side)).toEqual(['name', 'pinyin', 'sex', 'birthDate', 'idNumber', 'regions', 'guardianName', 'guardianPhone', 'school']);
+        if (side.idNumber) expect(side.idNumber).toMatch(/^[0-9X]{6}\*{8}[0-9X]{4}( \(check digit wrong\))?$/);
+        if (side.guardianPhone) expect(side.guardianPhone).toMatch(/^\d{3}\*+\d{4}$/);
+      }
     }
 
     const bad = readFileSync(join(out, 'bad-rows.jsonl'), 'utf8')

@@ -84,6 +84,36 @@ export function pairVerdict(
   return score.veto ? VETO : LINK;
 }
 
+const WHY: Record<ReviewReason | 'BRIDGE', { zh: string; en: string }> = {
+  BAND: { zh: '得分介于自动关联与不关联之间，且没有字段相互矛盾', en: 'the score is between the two thresholds and no field contradicts another' },
+  VETO: { zh: '得分足以关联，但有一项证据需要人工确认', en: 'the score is enough to link, but one piece of evidence needs a person' },
+  CONFLICT: {
+    zh: '两条记录相符，但其中一方个案里另有记录与对方矛盾（或同一机构的两条记录、个案过大）',
+    en: 'the two records agree, but a record already in one case contradicts the other side (or two records of one agency, or too large a case)',
+  },
+  AMBIGUOUS: { zh: '另有一个几乎同样相符、却不可能是同一儿童的候选', en: 'another candidate scores almost as well and cannot be the same child' },
+  BRIDGE: { zh: '新记录同时符合两个已有个案：是否合并由协调人决定', en: 'the new record fits two existing cases: merging them is the coordinator’s decision' },
+};
+
+const VETO_WHY: Record<Veto, { zh: string; en: string }> = {
+  ID_CONFLICT: { zh: '两个有效身份证号不同', en: 'two valid, different ID numbers' },
+  NAME_CONFLICT: { zh: '姓名完全不同', en: 'entirely different names' },
+  BIRTHDATE_CONFLICT: { zh: '出生日期相差超过笔误', en: 'birth dates more than a typo apart' },
+  SEX_CONFLICT: { zh: '性别不同', en: 'different sex' },
+  NAME_DOUBT: { zh: '姓名差一个读音不同的字：可能是笔误，也可能是双胞胎', en: 'the names differ by a character of another sound: a typo, or a twin' },
+  WEAK_EVIDENCE: {
+    zh: '除姓名和出生日期外证据很少（或只给了名字的一部分）',
+    en: 'little evidence beyond name and birth date (or only part of the name)',
+  },
+};
+
+/** Why a pair is in review, as the reviewer reads it: zh-CN, then English. */
+export function reviewWhy(reason: ReviewReason | 'BRIDGE', veto?: Veto): { zh: string; en: string } {
+  const base = WHY[reason];
+  if (!veto) return base;
+  return { zh: `${base.zh}：${VETO_WHY[veto].zh}`, en: `${base.en}: ${VETO_WHY[veto].en}` };
+}
+
 /** Whether a pair counts as a competitor in the ambiguity rule: unvetoed and at least at the lower threshold. */
 export function isCompetitor(score: Pick<PairScore, 'weight' | 'veto'>, thresholds: { readonly lower: number }): boolean {
   return !score.veto && score.weight >= thresholds.lower;

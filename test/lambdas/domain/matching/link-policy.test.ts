@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ID, NAME, type Veto } from '../../../../lambdas/domain/matching/compare';
-import { DEFAULT_LINK_POLICY, idAgreementUncontradicted, isAmbiguous, pairVerdict } from '../../../../lambdas/domain/matching/link-policy';
+import { DEFAULT_LINK_POLICY, idAgreementUncontradicted, isAmbiguous, pairVerdict, reviewWhy } from '../../../../lambdas/domain/matching/link-policy';
 
 const thresholds = { upper: 20, lower: 12 };
 
@@ -46,6 +46,18 @@ describe('link policy', () => {
       expect(idAgreementUncontradicted(lv)).toBe(false);
       expect(pairVerdict({ weight: 3, levels: lv }, thresholds)).toEqual({ kind: 'none' });
     });
+  });
+
+  it('says why a pair is in review, in Chinese then English, with the veto when there is one', () => {
+    expect(reviewWhy('BAND')).toEqual({
+      zh: '得分介于自动关联与不关联之间，且没有字段相互矛盾',
+      en: 'the score is between the two thresholds and no field contradicts another',
+    });
+    expect(reviewWhy('VETO', 'NAME_DOUBT')).toEqual({
+      zh: '得分足以关联，但有一项证据需要人工确认：姓名差一个读音不同的字：可能是笔误，也可能是双胞胎',
+      en: 'the score is enough to link, but one piece of evidence needs a person: the names differ by a character of another sound: a typo, or a twin',
+    });
+    for (const reason of ['BAND', 'VETO', 'CONFLICT', 'AMBIGUOUS', 'BRIDGE'] as const) expect(reviewWhy(reason).zh).not.toBe(reviewWhy(reason).en);
   });
 
   it('calls a link ambiguous only for an incompatible competitor within the margin', () => {

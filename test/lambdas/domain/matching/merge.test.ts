@@ -34,6 +34,30 @@ describe('list merge engine', () => {
     expect(result.caseIds[0]).toMatch(/^case_[0-9A-Z]{20}$/);
   });
 
+  it('links a pair agreeing on a valid ID number without review, whatever else is thin, unless sex or birth date contradicts it', () => {
+    const id = MATCH_CHILD.idNumber;
+    const records = [
+      toMatchRecord({ agency: 'civil_affairs', externalId: 'MZ-1', ...child }),
+      // Only the number and a fragment of the name; a romanised name with a one-digit date typo and no sex.
+      toMatchRecord({ agency: 'health', externalId: 'WJ-1', name: '格桑', idNumber: id }),
+      toMatchRecord({ agency: 'education', externalId: 'JY-1', name: 'Kelsang Chodron', birthDate: '2012-08-15', idNumber: ` ${id.toLowerCase()} ` }),
+      // A namesake born the same day in the county, with a different guardian: a competitor, not a reason to doubt.
+      toMatchRecord({ agency: 'womens_federation', externalId: 'FL-1', ...child, idNumber: undefined, guardianName: '多吉', guardianPhone: '13700000000' }),
+      // The same number with another sex, or a birth date far from the one it encodes: a number copied wrong.
+      toMatchRecord({ agency: 'youth_league', externalId: 'TW-1', ...child, sex: 'M' }),
+      toMatchRecord({ agency: 'youth_league', externalId: 'TW-2', ...child, birthDate: '2014-02-01' }),
+    ];
+    const result = mergeRecords(records, { model: DEFAULT_MODEL, estimate: false });
+    expect(result.caseIds[1]).toBe(result.caseIds[0]);
+    expect(result.caseIds[2]).toBe(result.caseIds[0]);
+    expect(result.decisions.slice(1, 3)).toEqual(['auto', 'auto']);
+    const reviewed = new Set(result.reviews.flatMap((r) => [r.a, r.b]));
+    expect(reviewed.has(1) || reviewed.has(2)).toBe(false);
+    // Contradicted: never linked automatically (sent to a person or kept apart).
+    expect(result.caseIds[4]).not.toBe(result.caseIds[0]);
+    expect(result.caseIds[5]).not.toBe(result.caseIds[0]);
+  });
+
   it('never links two records of one agency with different valid ID numbers', () => {
     const records = [
       toMatchRecord({ agency: 'civil_affairs', externalId: 'A', ...child }),
