@@ -12,6 +12,7 @@ import { runMerge } from '../scripts/offline/run-merge';
 import { FIELDS } from '../lambdas/domain/matching/compare';
 import { pairVerdict } from '../lambdas/domain/matching/link-policy';
 import type { MatchRecord } from '../lambdas/domain/matching/match-record';
+import { pairwise } from './match-metrics';
 
 const { values } = parseArgs({
   options: {
@@ -84,6 +85,12 @@ for (const members of byChild.values()) {
       const s = scorer.score(records[b.i]!, records[b.j]!);
       add(b.cat, ps[x]!.length * ps[y]!.length, `w=${s.weight.toFixed(1)} ${lv(s.levels)}\n      ${show(records[b.i]!)}\n      ${show(records[b.j]!)}`);
     }
+}
+{
+  const m = pairwise(result.cluster, truth);
+  console.log(
+    `precision ${m.precision.toFixed(4)} recall ${m.recall.toFixed(4)} f1 ${m.f1.toFixed(4)} false links ${m.falseLinks}; reviews ${result.reviews.length}`,
+  );
 }
 const total = [...missed.values()].reduce((s, e) => s + e.pairs, 0);
 console.log(`missed true pairs ${total}`);

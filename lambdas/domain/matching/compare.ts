@@ -5,6 +5,7 @@
  */
 import type { MatchRecord } from './match-record';
 import type { NormalisedName } from './normalise';
+import { canonicalChunks } from './tibetan-names';
 
 export const FIELDS = [
   // sound: every syllable sounds alike (transliteration variants 次仁/才仁, 索朗/索南); part: one name is the
@@ -150,6 +151,13 @@ function compareName(a: NormalisedName | undefined, b: NormalisedName | undefine
   const hanLike = (n: NormalisedName) => n.han || !!n.tibetan;
   if (hanLike(a) && hanLike(b)) {
     if (soundsAlike(a.syllables, b.syllables)) return NAME.sound;
+    if (a.han && b.han && (a.tibetan || b.tibetan) && a.text.length === b.text.length) {
+      // A Tibetan name with one part mistyped by a look-alike character (次仁欠旦 for 次仁次旦, 央古多杰 for
+      // 央金多吉): each known part in its canonical form, one character apart.
+      const x = canonicalChunks(a.text);
+      const y = canonicalChunks(b.text);
+      if (x && y && boundedEditDistance(x, y, 1) <= 1) return NAME.close;
+    }
     if (isPart(a, b)) return NAME.part;
     if (a.han && b.han && a.text.length >= 2 && boundedEditDistance(a.text, b.text, 1) <= 1) return NAME.close;
     return NAME.different;

@@ -151,3 +151,16 @@ export function tibetanParts(hanText: string | undefined, latinWords: readonly s
   if (!parts) return undefined;
   return { parts, syllables: parts.flatMap((p) => toPinyin(p)) };
 }
+
+/**
+ * Han text with every two-character chunk that is a known part (in any transcription) written in its
+ * canonical form, the others as they are: 才仁欠旦 -> 次仁欠旦. Undefined unless the text is of two to
+ * eight characters, an even number.
+ */
+export function canonicalChunks(text: string): string | undefined {
+  const chars = [...text];
+  if (chars.length < 2 || chars.length % 2 !== 0 || chars.length > 8) return undefined;
+  let out = '';
+  for (let i = 0; i < chars.length; i += 2) out += partOfHan(chars[i]! + chars[i + 1]!) ?? chars[i]! + chars[i + 1]!;
+  return out;
+}

@@ -43,6 +43,8 @@ describe('scoring', () => {
     expect(compareRecords(rec({ name: '张子涵' }), rec({ name: 'ZIHAN' }))[0]).toBe(NAME.part); // the given name only, in pinyin
     expect(compareRecords(rec({ name: '王子涵' }), rec({ name: '王子轩' }))[0]).toBe(NAME.close); // twins' names
     expect(compareRecords(rec({ name: '高熙' }), rec({ name: '熙' }))[0]).toBe(NAME.part); // a one-character given name alone
+    expect(compareRecords(rec({ name: '才仁才旦' }), rec({ name: '次仁欠旦' }))[0]).toBe(NAME.close); // a look-alike in one Tibetan part
+    expect(compareRecords(rec({ name: '央金多吉' }), rec({ name: '央古多杰' }))[0]).toBe(NAME.close); // 多杰 is 多吉; 古 a look-alike of 金
     expect(compareRecords(rec({ name: '陈秀' }), rec({ name: 'XIU' }))[0]).toBe(NAME.part); // the same, in pinyin
     expect(compareRecords(rec({ name: '高熙' }), rec({ name: '萱' }))[0]).toBe(NAME.different); // a twin's given name is not a fragment
     expect(compareRecords(rec({ name: '李浩然' }), rec({ name: '然' }))[0]).not.toBe(NAME.part); // one character of a two-character given name is not a name
