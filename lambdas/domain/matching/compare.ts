@@ -287,6 +287,10 @@ export type Veto = 'ID_CONFLICT' | 'NAME_CONFLICT' | 'BIRTHDATE_CONFLICT' | 'SEX
 export function hardNegative(levels: readonly number[]): Veto | undefined {
   if (levels[2] === ID.different && !sameChildDespiteNumbers(levels)) return 'ID_CONFLICT';
   if (levels[0] === NAME.different) return 'NAME_CONFLICT';
+  // A name one character apart and, on top, a contradicted birth date or sex, without a valid number agreeing:
+  // a sibling sharing the generation character (王子涵, 王子轩 born two years later), not one child's row with
+  // two independent mistakes.
+  if (levels[0] === NAME.close && levels[2] !== ID.exact && (levels[1] === 3 || levels[3] === 1)) return 'NAME_CONFLICT';
   if (levels[1] === 3) return 'BIRTHDATE_CONFLICT';
   if (levels[3] === 1) return 'SEX_CONFLICT';
   if (levels[2] === ID.exact) return undefined;

@@ -69,6 +69,14 @@ describe('scoring', () => {
     expect(rec({ birthDate: undefined, idNumber: '540221201208141280' }).birthDate).toBeUndefined(); // check character wrong: not read
   });
 
+  it('takes a name one character apart with another birth date or sex for a sibling (a shared generation character), not a row to review', () => {
+    const family = { name: '王子涵', idNumber: undefined };
+    const sibling = (o: Partial<MatchInput>) => scorer.score(rec(family), rec({ ...family, agency: 'education', externalId: 'B', name: '王子轩', ...o }));
+    expect(sibling({ birthDate: '2014-03-02' }).veto).toBe('NAME_CONFLICT');
+    expect(sibling({ sex: 'M' }).veto).toBe('NAME_CONFLICT');
+    expect(sibling({}).veto).toBe('NAME_DOUBT'); // same birthday and sex: a typo or a twin, for a person to decide
+  });
+
   it('counts a common name for less than a rare one (term frequencies)', () => {
     const a = rec({});
     const b = rec({ agency: 'education', idNumber: undefined });
