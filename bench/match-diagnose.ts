@@ -51,6 +51,7 @@ const add = (cat: string, pairs: number, ex: string) => {
   e.pairs += pairs;
   if (e.ex.length < Number(values.examples)) e.ex.push(ex);
 };
+let undecidable = 0;
 const reviewKey = new Map<string, string>();
 for (const r of result.reviews) reviewKey.set(`${Math.min(r.a, r.b)}|${Math.max(r.a, r.b)}`, r.reason);
 for (const members of byChild.values()) {
@@ -82,6 +83,14 @@ for (const members of byChild.values()) {
           if (!best || w > best.w) best = { i: a, j: b, w, cat };
         }
       const b = best!;
+      // Undecidable: no pair between the two pieces agrees on anything beyond the name, sex and region.
+      let evidence = false;
+      for (const i of ps[x]!)
+        for (const j of ps[y]!) {
+          const l = scorer.score(records[i]!, records[j]!).levels;
+          if (l[1]! <= 2 || l[2]! <= 1 || l[5] === 0 || l[6] === 0 || l[7] === 0) evidence = true;
+        }
+      if (!evidence) undecidable += ps[x]!.length * ps[y]!.length;
       const s = scorer.score(records[b.i]!, records[b.j]!);
       add(b.cat, ps[x]!.length * ps[y]!.length, `w=${s.weight.toFixed(1)} ${lv(s.levels)}\n      ${show(records[b.i]!)}\n      ${show(records[b.j]!)}`);
     }
@@ -93,7 +102,7 @@ for (const members of byChild.values()) {
   );
 }
 const total = [...missed.values()].reduce((s, e) => s + e.pairs, 0);
-console.log(`missed true pairs ${total}`);
+console.log(`missed true pairs ${total}, of which ${undecidable} agree on nothing beyond name, sex and region`);
 for (const [cat, e] of [...missed.entries()].sort((a, b) => b[1].pairs - a[1].pairs)) {
   console.log(`${cat}: ${e.pairs}`);
   for (const x of e.ex) console.log(`    ${x}`);
