@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { ID, NAME, type Veto } from '../../../../lambdas/domain/matching/compare';
-import { DEFAULT_LINK_POLICY, idAgreementUncontradicted, isAmbiguous, pairVerdict, reviewWhy } from '../../../../lambdas/domain/matching/link-policy';
+import { DEFAULT_MODEL } from '../../../../lambdas/domain/matching/default-model';
+import { toMatchRecord } from '../../../../lambdas/domain/matching/match-record';
+import { Scorer } from '../../../../lambdas/domain/matching/scorer';
+import { MATCH_CHILD } from '../../../support/records';
+import {
+  type CaseCandidate,
+  DEFAULT_LINK_POLICY,
+  decideCaseLink,
+  idAgreementUncontradicted,
+  isAmbiguous,
+  pairVerdict,
+  reviewWhy,
+} from '../../../../lambdas/domain/matching/link-policy';
 
 const thresholds = { upper: 20, lower: 12 };
 
@@ -58,6 +70,26 @@ describe('link policy', () => {
       en: 'the score is enough to link, but one piece of evidence needs a person: the names differ by a character of another sound: a typo, or a twin',
     });
     for (const reason of ['BAND', 'VETO', 'CONFLICT', 'AMBIGUOUS', 'BRIDGE'] as const) expect(reviewWhy(reason).zh).not.toBe(reviewWhy(reason).en);
+  });
+
+  it('in the hub, joins the case holding the same valid ID number, without review, even when another case scores higher', () => {
+    const scorer = new Scorer(DEFAULT_MODEL);
+    const newcomer = toMatchRecord({ agency: 'youth_league', externalId: 'TW-1', name: '格桑', idNumber: MATCH_CHILD.idNumber });
+    const byId = toMatchRecord({ agency: 'civil_affairs', externalId: 'MZ-1', ...MATCH_CHILD });
+    // Another case: the same fragment, the guardian's phone and name, no ID number (a sibling, or the same child).
+    const other = toMatchRecord({ agency: 'health', externalId: 'WJ-1', ...MATCH_CHILD, name: '格桑卓玛', idNumber: undefined });
+    const candidates: CaseCandidate[] = [
+      { recordId: 'r-id', caseId: 'case-id', view: byId, score: scorer.score(newcomer, byId) },
+      { recordId: 'r-other', caseId: 'case-other', view: other, score: scorer.score(newcomer, other) },
+    ];
+    const members = (caseId: string) => (caseId === 'case-id' ? [byId] : [other]);
+    const decision = decideCaseLink(newcomer, candidates, members, scorer);
+    expect(decision).toMatchObject({ decision: 'auto', caseId: 'case-id' });
+    expect(decision.review?.candidate.caseId).not.toBe('case-id');
+    // With another sex the same number is contradicted: no automatic link to that case.
+    const boy = toMatchRecord({ agency: 'youth_league', externalId: 'TW-2', name: '格桑', sex: 'M', idNumber: MATCH_CHILD.idNumber });
+    const contradicted = decideCaseLink(boy, [{ recordId: 'r-id', caseId: 'case-id', view: byId, score: scorer.score(boy, byId) }], members, scorer);
+    expect(contradicted.caseId).toBeUndefined();
   });
 
   it('calls a link ambiguous only for an incompatible competitor within the margin', () => {
