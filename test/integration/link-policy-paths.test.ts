@@ -62,9 +62,26 @@ const ROWS: Row[] = [
     name: 'two valid, different ID numbers stay apart and are not reviewed',
     records: [
       [CIVIL, child],
-      [HEALTH, { ...child, idNumber: idNumberFor('540221', '2012-08-14', 130) }],
+      [
+        HEALTH,
+        {
+          ...child,
+          idNumber: idNumberFor('540221', '2012-08-14', 130),
+          guardian: { name: '卓玛', phone: '13700000000', relation: 'father' },
+          school: undefined,
+        },
+      ],
     ],
     expected: 'new',
+  },
+  {
+    // A mistyped number passes the check character about one time in eleven; twins never share a name.
+    name: 'two valid, different ID numbers with name, birth date, sex and family all agreeing are one child',
+    records: [
+      [CIVIL, child],
+      [HEALTH, { ...child, idNumber: idNumberFor('540221', '2012-08-14', 130) }],
+    ],
+    expected: 'auto',
   },
   {
     name: 'only name and birth date in common goes to review',
