@@ -1,5 +1,5 @@
 /** Scores a pair of records with a model: weight, vetoes and a field-by-field explanation. */
-import { compareRecords, corroboration, encodePattern, hardNegative, ID, NAME, type Veto } from './compare';
+import { compareRecords, corroboration, encodePattern, hardNegative, ID, MISSING, NAME, type Veto } from './compare';
 
 /**
  * A name agreeing is worth at least this many bits when it is rare (about 1 in
@@ -79,6 +79,9 @@ export class Scorer {
     const countyOnly = levels[2] !== ID.exact && corroboration(levels) === 'county';
     if (veto === 'WEAK_EVIDENCE' && levels[0] === NAME.part && countyOnly && unlikelyStranger) veto = undefined;
     else if (!veto && countyOnly && nameW < RARE_NAME_BITS && !unlikelyStranger) veto = 'WEAK_EVIDENCE';
+    // A name and a county (or a guardian's name) without any birth date: a stranger of the same name is
+    // common among a county's children, and a person shown the pair has nothing more to decide on either.
+    else if (!veto && countyOnly && levels[1] === MISSING[1] && !unlikelyStranger) veto = 'WEAK_EVIDENCE';
     return { levels, pattern, weight, ...(veto && { veto }) };
   }
 

@@ -77,6 +77,14 @@ describe('scoring', () => {
     expect(sibling({}).veto).toBe('NAME_DOUBT'); // same birthday and sex: a typo or a twin, for a person to decide
   });
 
+  it('takes a name and a county without a birth date for thin evidence, even for a rare name (nothing for a person to decide on)', () => {
+    const only = { idNumber: undefined, guardianName: undefined, guardianPhone: undefined, school: undefined, sex: undefined };
+    const a = rec({ ...only, birthDate: undefined });
+    expect(scorer.score(a, rec({ ...only, agency: 'education', externalId: 'B', birthDate: undefined })).veto).toBe('WEAK_EVIDENCE');
+    const school = rec({ ...only, agency: 'education', externalId: 'B', birthDate: undefined, school: MATCH_CHILD.school });
+    expect(scorer.score(rec({ ...only, birthDate: undefined, school: MATCH_CHILD.school }), school).veto).toBeUndefined(); // the school is the family's own evidence
+  });
+
   it('counts a common name for less than a rare one (term frequencies)', () => {
     const a = rec({});
     const b = rec({ agency: 'education', idNumber: undefined });
