@@ -79,9 +79,10 @@ export class Scorer {
     const countyOnly = levels[2] !== ID.exact && corroboration(levels) === 'county';
     if (veto === 'WEAK_EVIDENCE' && levels[0] === NAME.part && countyOnly && unlikelyStranger) veto = undefined;
     else if (!veto && countyOnly && nameW < RARE_NAME_BITS && !unlikelyStranger) veto = 'WEAK_EVIDENCE';
-    // A name and a county (or a guardian's name) without any birth date: a stranger of the same name is
-    // common among a county's children, and a person shown the pair has nothing more to decide on either.
-    else if (!veto && countyOnly && levels[1] === MISSING[1] && !unlikelyStranger) veto = 'WEAK_EVIDENCE';
+    // In the review band, a name and a county (or a guardian's name) without any birth date: a stranger of
+    // the same name is common among a county's children, and a person shown the pair has nothing more to
+    // decide on either. (Above the upper threshold such a pair links: the name and the guardian's both rare.)
+    else if (!veto && countyOnly && levels[1] === MISSING[1] && weight < this.model.thresholds.upper && !unlikelyStranger) veto = 'WEAK_EVIDENCE';
     return { levels, pattern, weight, ...(veto && { veto }) };
   }
 
