@@ -67,8 +67,11 @@ window.addEventListener('unhandledrejection', (e) => pageError(e.reason));
 
 const PAGER = ['prev-page', 'next-page'];
 
-/** Runs a button's action; its errors go to the status element beside that button's form. */
-function on(buttonId, status, action) {
+/**
+ * Runs a button's action; its errors go to the status element beside that button's form, and
+ * `reset` clears what the form showed before, so a refused request is never read as answered.
+ */
+function on(buttonId, status, action, reset) {
   $(buttonId).addEventListener('click', async () => {
     const button = $(buttonId);
     const section = button.closest('section');
@@ -78,6 +81,7 @@ function on(buttonId, status, action) {
     try {
       await action();
     } catch (error) {
+      reset?.();
       showError(status, error);
     } finally {
       section.removeAttribute('aria-busy');
@@ -337,11 +341,27 @@ function eventQuery() {
   return q.toString();
 }
 
-on('search', $('events-error'), async () => {
-  paging.query = eventQuery();
+function clearEvents() {
+  paging.items = [];
   paging.cursors = [undefined];
-  await showPage(0);
-});
+  paging.page = 0;
+  $('events').tBodies[0].replaceChildren();
+  $('page-label').textContent = '';
+  $('hidden-note').textContent = '';
+  syncPager();
+}
+
+on(
+  'search',
+  $('events-error'),
+  async () => {
+    paging.query = eventQuery();
+    paging.cursors = [undefined];
+    paging.page = 0;
+    await showPage(0);
+  },
+  clearEvents,
+);
 on('next-page', $('events-error'), () => showPage(paging.page + 1));
 on('prev-page', $('events-error'), () => showPage(paging.page - 1));
 $('f-show-system').addEventListener('change', renderEvents);
@@ -354,8 +374,11 @@ const charts = {};
 const MAX_CHART_EVENTS = 20_000;
 const EMERGENCY_ROUTE = 'POST /v1/cases/{caseId}/emergency';
 
+/** The width of the chart's section, less its padding (an empty chart's own box has no width yet). */
 function chartWidth(element) {
-  return Math.max(480, Math.floor(element.getBoundingClientRect().width || 900));
+  const section = element.closest('section');
+  const style = getComputedStyle(section);
+  return Math.max(480, Math.floor(section.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight)));
 }
 
 function place(name, options, data) {
@@ -417,48 +440,64 @@ function countByAgencyDay(events, keep) {
   return counts;
 }
 
-on('draw', $('charts-error'), async () => {
-  const from = $('c-from').value || daysBack(13);
-  const to = $('c-to').value || daysBack(0);
-  const range = { from: dayStart(from), to: dayAfter(to) };
-  if (range.from >= range.to) throw new Error('起始日期晚于截止日期 The from day is after the to day');
-  // Per-agency counts come from the events of the range, read a page at a time; emergencies are searched for by action.
-  const all = await allEvents(range, MAX_CHART_EVENTS);
-  const emergencies = await allEvents({ ...range, route: EMERGENCY_ROUTE, outcome: 'allow' }, MAX_CHART_EVENTS);
-  const days = daysBetween(from, to);
-  const requests = countByAgencyDay(all.items, (e) => !isSystem(e));
-  const denials = countByAgencyDay(all.items, (e) => e.outcome === 'deny');
-  const agencies = [...requests.keys()].sort();
-  perAgencyChart('requests', '每日请求（按机构） Requests per agency per day', days, agencies, requests);
-  perAgencyChart('denials', '每日拒绝（按机构） Denials per agency per day', days, agencies, denials);
-  const perDay = new Map();
-  for (const e of emergencies.items) {
-    const day = beijingDay(Date.parse(e.time));
-    perDay.set(day, (perDay.get(day) ?? 0) + 1);
+on(
+  'draw',
+  $('charts-error'),
+  async () => {
+    const from = $('c-from').value || daysBack(13);
+    const to = $('c-to').value || daysBack(0);
+    const range = { from: dayStart(from), to: dayAfter(to) };
+    if (range.from >= range.to) throw new Error('起始日期晚于截止日期 The from day is after the to day');
+    // Per-agency counts come from the events of the range, read a page at a time; emergencies are searched for by action.
+    const all = await allEvents(range, MAX_CHART_EVENTS);
+    const emergencies = await allEvents({ ...range, route: EMERGENCY_ROUTE, outcome: 'allow' }, MAX_CHART_EVENTS);
+    const days = daysBetween(from, to);
+    // Agency systems' requests: the officers' own queries (the audit routes) are not an agency's traffic.
+    const byAgency = (e) => !isSystem(e) && !e.route.includes(' /v1/audit/');
+    const requests = countByAgencyDay(all.items, byAgency);
+    const denials = countByAgencyDay(all.items, (e) => byAgency(e) && e.outcome === 'deny');
+    const agencies = [...requests.keys()].sort();
+    perAgencyChart('requests', '每日请求（按机构） Requests per agency per day', days, agencies, requests);
+    perAgencyChart('denials', '每日拒绝（按机构） Denials per agency per day', days, agencies, denials);
+    const perDay = new Map();
+    for (const e of emergencies.items) {
+      const day = beijingDay(Date.parse(e.time));
+      perDay.set(day, (perDay.get(day) ?? 0) + 1);
+    }
+    place(
+      'emergency',
+      {
+        title: '紧急访问（按日） Emergency accesses per day',
+        ...dayAxes(days),
+        series: [
+          { label: '日期 Day', value: (_u, i) => days[i] ?? '—' },
+          {
+            label: '紧急访问 Emergency accesses',
+            stroke: '#b91c1c',
+            fill: 'rgba(185, 28, 28, 0.35)',
+            width: 1,
+            paths: uPlot.paths.bars({ size: [0.6, 40] }),
+            points: { show: false },
+          },
+        ],
+      },
+      [days.map((_, i) => i), days.map((d) => perDay.get(d) ?? null)], // no bar on a day without one
+    );
+    const capped = all.capped ? `；只读取了最新的 ${MAX_CHART_EVENTS} 条，请缩小日期范围 only the newest ${MAX_CHART_EVENTS} were read: narrow the range` : '';
+    $('charts-note').textContent =
+      `已读取 ${all.items.length} 条事件、${emergencies.items.length} 次紧急访问 Read ${all.items.length} events and ${emergencies.items.length} emergency accesses (${from} – ${to})${capped}`;
+  },
+  clearCharts,
+);
+
+function clearCharts() {
+  for (const name of ['requests', 'denials', 'emergency']) {
+    charts[name]?.destroy();
+    delete charts[name];
+    $(`chart-${name}`).replaceChildren();
   }
-  place(
-    'emergency',
-    {
-      title: '紧急访问（按日） Emergency accesses per day',
-      ...dayAxes(days),
-      series: [
-        { label: '日期 Day', value: (_u, i) => days[i] ?? '—' },
-        {
-          label: '紧急访问 Emergency accesses',
-          stroke: '#b91c1c',
-          fill: 'rgba(185, 28, 28, 0.35)',
-          width: 1,
-          paths: uPlot.paths.bars({ size: [0.6, 40] }),
-          points: { show: false },
-        },
-      ],
-    },
-    [days.map((_, i) => i), days.map((d) => perDay.get(d) ?? 0)],
-  );
-  const capped = all.capped ? `；只读取了最新的 ${MAX_CHART_EVENTS} 条，请缩小日期范围 only the newest ${MAX_CHART_EVENTS} were read: narrow the range` : '';
-  $('charts-note').textContent =
-    `已读取 ${all.items.length} 条事件、${emergencies.items.length} 次紧急访问 Read ${all.items.length} events and ${emergencies.items.length} emergency accesses (${from} – ${to})${capped}`;
-});
+  $('charts-note').textContent = '';
+}
 
 // ---- A case's access timeline.
 
@@ -494,7 +533,7 @@ function timelineChart(entries) {
         y: { range: () => [-0.5, lanes.length - 0.5] },
       },
       axes: [
-        { font: FONT, labelFont: FONT, label: '时间（北京时间） Time (Beijing)', values: (_u, splits) => splits.map(tick) },
+        { font: FONT, labelFont: FONT, label: '时间（北京时间） Time (Beijing)', space: 110, values: (_u, splits) => splits.map(tick) },
         {
           font: FONT,
           size: 230,
@@ -517,18 +556,30 @@ function timelineChart(entries) {
   );
 }
 
-on('report', $('case-error'), async () => {
-  const caseId = $('case-id').value.trim();
-  if (!caseId) throw new Error('请输入个案编号 Enter a case id');
-  const r = await call('GET', `/v1/audit/cases/${encodeURIComponent(caseId)}/access-report`);
-  rows(
-    $('access').tBodies[0],
-    r.entries,
-    (e) => [beijing(e.time), agencyLabel(e.agencyId), e.sub, e.purpose, e.legalBasis.map(basisLabel), e.consentIds, e.categories, e.route],
-    '该个案没有访问记录 No access to this case',
-  );
-  timelineChart(r.entries);
-});
+on(
+  'report',
+  $('case-error'),
+  async () => {
+    const caseId = $('case-id').value.trim();
+    if (!caseId) throw new Error('请输入个案编号 Enter a case id');
+    const r = await call('GET', `/v1/audit/cases/${encodeURIComponent(caseId)}/access-report`);
+    rows(
+      $('access').tBodies[0],
+      r.entries,
+      (e) => [beijing(e.time), agencyLabel(e.agencyId), e.sub, e.purpose, e.legalBasis.map(basisLabel), e.consentIds, e.categories, e.route],
+      '该个案没有访问记录 No access to this case',
+    );
+    timelineChart(r.entries);
+  },
+  clearCase,
+);
+
+function clearCase() {
+  charts.case?.destroy();
+  delete charts.case;
+  $('chart-case').replaceChildren();
+  $('access').tBodies[0].replaceChildren();
+}
 
 on('report-csv', $('case-error'), async () => {
   const caseId = $('case-id').value.trim();

@@ -65,7 +65,8 @@ const child = (n: number, name: string) => ({
 /** Clicks a button and waits until its section has its answer (the console marks a section busy meanwhile). */
 async function press(selector: string) {
   await page.click(selector);
-  await page.waitForFunction("document.querySelector('section[aria-busy]') === null");
+  // A string to evaluate would be refused by the console's CSP (no unsafe-eval): wait on the selector instead.
+  await page.waitForSelector('section[aria-busy]', { state: 'detached' });
 }
 
 async function shot(name: string, selector?: string) {
@@ -245,6 +246,7 @@ describe('privacy officers console', () => {
     // Beside the form that caused it: inside the search section, and nowhere else.
     expect(await page.locator('#search-events .status.error').count()).toBe(1);
     expect(await page.locator('.status.error').count()).toBe(1);
+    expect(await page.locator('#events tbody tr').count()).toBe(0); // not the previous search's rows
     await shot('06-error-beside-search-form', '#search-events');
     await page.fill('#f-from', '');
     await page.fill('#f-to', '');
@@ -259,6 +261,7 @@ describe('privacy officers console', () => {
     expect(await page.textContent('#chart-requests .u-legend')).toContain('卫健 Health (xz-health)');
     expect(await page.textContent('#chart-requests .u-title')).toBe('每日请求（按机构） Requests per agency per day');
     // Series colours on the canvases: lines of the agencies, the denial line, the emergency bar.
+    expect(await page.textContent('#chart-requests .u-legend')).not.toContain('officer-zhang'); // officers' own queries are not an agency's
     expect(await pixelsOf('#chart-requests canvas', [0x24, 0x41, 0x5f])).toBeGreaterThan(20);
     const agencies = (await page.locator('#chart-denials .u-legend .u-series .u-label').allTextContents()).slice(1);
     const healthColour = [
@@ -270,6 +273,15 @@ describe('privacy officers console', () => {
     expect(await pixelsOf('#chart-denials canvas', healthColour)).toBeGreaterThan(20);
     expect(await pixelsOf('#chart-emergency canvas', [0xb9, 0x1c, 0x1c])).toBeGreaterThan(10);
     await shot('07-charts', '#charts');
+  });
+
+  it('shows a reversed chart range beside the chart form and takes the charts away', async () => {
+    await page.fill('#c-from', beijingDay(Date.now()));
+    await page.fill('#c-to', beijingDay(Date.now() - DAY_MS));
+    await press('#draw');
+    expect(await page.textContent('#charts-error')).toBe('起始日期晚于截止日期 The from day is after the to day');
+    expect(await page.locator('#charts canvas').count()).toBe(0);
+    await shot('07b-error-beside-chart-form', '#charts');
   });
 
   it('draws a case’s access timeline: who read what, under which legal basis', async () => {
@@ -291,6 +303,8 @@ describe('privacy officers console', () => {
     await expect.poll(() => page.textContent('#case-error')).toContain('VALIDATION_FAILED');
     expect(await page.textContent('#case-error')).toContain('请求内容校验失败');
     expect(await page.locator('#case .status.error').count()).toBe(1);
+    expect(await page.locator('#access tbody tr').count()).toBe(0); // not the previous case's timeline
+    expect(await page.locator('#chart-case canvas').count()).toBe(0);
     await shot('09-error-beside-case-form', '#case');
   });
 
