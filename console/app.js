@@ -385,8 +385,14 @@ function place(name, options, data) {
   charts[name]?.destroy();
   const element = $(`chart-${name}`);
   element.replaceChildren();
-  if (typeof uPlot !== 'function') throw new Error('图表组件未能载入 The chart library (uPlot) did not load');
-  charts[name] = new uPlot({ width: chartWidth(element), height: 260, ...options }, data, element);
+  element.className = 'chart';
+  // Without uPlot (a static site deployed without it) the tables still work; the chart says why it is missing.
+  if (typeof globalThis.uPlot !== 'function') {
+    element.className = 'chart error';
+    element.textContent = '图表组件未能载入 The chart library (uPlot.iife.min.js) did not load';
+    return;
+  }
+  charts[name] = new globalThis.uPlot({ width: chartWidth(element), height: 260, ...options }, data, element);
 }
 
 const countAxis = { label: '次数 count', font: FONT, labelFont: FONT, size: 50, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? v : '')) };
@@ -476,7 +482,7 @@ on(
             stroke: '#b91c1c',
             fill: 'rgba(185, 28, 28, 0.35)',
             width: 1,
-            paths: uPlot.paths.bars({ size: [0.6, 40] }),
+            paths: globalThis.uPlot?.paths.bars({ size: [0.6, 40] }),
             points: { show: false },
           },
         ],

@@ -308,6 +308,26 @@ describe('privacy officers console', () => {
     await shot('09-error-beside-case-form', '#case');
   });
 
+  it('still shows the tables when uPlot cannot be loaded, and says why the chart is missing', async () => {
+    const bare = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await bare.route('**/uPlot.iife.min.js', (route) => route.abort());
+      await bare.goto(`${t.hub.baseUrl}/console/index.html`);
+      const keyFile = join(mkdtempSync(join(tmpdir(), 'xq-key-')), 'officer.jwk.json');
+      writeFileSync(keyFile, JSON.stringify(t.province.agencies['officer-zhang']!.credentials.privateJwk));
+      await bare.setInputFiles('#key-file', keyFile);
+      await bare.click('#load-key');
+      await expect.poll(() => bare.textContent('#who')).toContain('officer-zhang');
+      await bare.fill('#case-id', caseId);
+      await bare.click('#report');
+      await expect.poll(() => bare.locator('#access tbody tr').count()).toBeGreaterThanOrEqual(4);
+      expect(await bare.textContent('#chart-case')).toBe('图表组件未能载入 The chart library (uPlot.iife.min.js) did not load');
+      expect(await bare.textContent('#case-error')).toBe('');
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('shows alerts and emergency access in Beijing time, and never used an alert() or failed a script', async () => {
     await press('#run-alerts');
     await expect.poll(() => page.locator('#alerts li').count()).toBeGreaterThanOrEqual(1);
