@@ -8,13 +8,15 @@
  * .ci/run installs chromium and fonts-noto-cjk when they are missing.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../client/sign-request';
+import { CONSOLE_HEADERS } from '../../lambdas/handlers/console/get-console-file';
 import { startTestHub, type TestHub } from '../support/hub';
 import { idNumberFor } from '../support/records';
 
@@ -164,6 +166,18 @@ describe('privacy officers console', () => {
     await press('#verify');
     await expect.poll(() => page.textContent('#verify-result'), { timeout: 10_000 }).toContain('完整 Intact');
     expect([...origins]).toEqual([t.hub.baseUrl]);
+    // Exactly the files the installed package publishes, with the console's headers.
+    const uplot = dirname(createRequire(import.meta.url).resolve('uplot/package.json'));
+    for (const [file, type] of [
+      ['uPlot.iife.min.js', 'text/javascript; charset=utf-8'],
+      ['uPlot.min.css', 'text/css; charset=utf-8'],
+    ] as const) {
+      const res = await fetch(new URL(`/console/${file}`, t.hub.baseUrl));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(type);
+      expect(res.headers.get('content-security-policy')).toBe(CONSOLE_HEADERS['content-security-policy']);
+      expect(await res.text()).toBe(readFileSync(join(uplot, 'dist', file), 'utf8'));
+    }
     await shot('01-identity-and-verification', 'main > section:nth-of-type(2)');
   });
 
