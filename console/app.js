@@ -125,7 +125,7 @@ const daysBack = (n) => beijingDay(Date.now() - n * DAY_MS);
 /** The Beijing days from `from` to `to`, both included. */
 function daysBetween(from, to) {
   const days = [];
-  for (let t = Date.parse(`${from}T12:00:00+08:00`); t <= Date.parse(`${to}T12:00:00+08:00`) && days.length < 400; t += DAY_MS) days.push(beijingDay(t));
+  for (let t = Date.parse(`${from}T12:00:00+08:00`); t <= Date.parse(`${to}T12:00:00+08:00`); t += DAY_MS) days.push(beijingDay(t));
   return days;
 }
 
@@ -372,6 +372,7 @@ const COLOURS = ['#24415f', '#c2410c', '#15803d', '#7c3aed', '#b91c1c', '#0e7490
 const FONT = '12px "Noto Sans CJK SC", "PingFang SC", system-ui, sans-serif';
 const charts = {};
 const MAX_CHART_EVENTS = 20_000;
+const MAX_CHART_DAYS = 366;
 const EMERGENCY_ROUTE = 'POST /v1/cases/{caseId}/emergency';
 
 /** The width of the chart's section, less its padding (an empty chart's own box has no width yet). */
@@ -454,6 +455,8 @@ on(
     const to = $('c-to').value || daysBack(0);
     const range = { from: dayStart(from), to: dayAfter(to) };
     if (range.from >= range.to) throw new Error('起始日期晚于截止日期 The from day is after the to day');
+    if (Date.parse(range.to) - Date.parse(range.from) > MAX_CHART_DAYS * DAY_MS)
+      throw new Error(`请选择不超过 ${MAX_CHART_DAYS} 天的日期范围 Choose a range of at most ${MAX_CHART_DAYS} days`);
     // Per-agency counts come from the events of the range, read a page at a time; emergencies are searched for by action.
     const all = await allEvents(range, MAX_CHART_EVENTS);
     const emergencies = await allEvents({ ...range, route: EMERGENCY_ROUTE, outcome: 'allow' }, MAX_CHART_EVENTS);
