@@ -245,9 +245,9 @@ export class OpsMonitoring extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({
         title: '告警 Alarms',
-        alarms: [...lambdaErrors, ...lambdaThrottles, api5xx, ...deadLetters, ...auditJobs, backupJobs],
+        alarms: stack.node.findAll().filter((c): c is cloudwatch.Alarm => c instanceof cloudwatch.Alarm),
         width: 24,
-        height: 4,
+        height: 6,
       }),
     );
     this.dashboard.addWidgets(
