@@ -4,10 +4,13 @@
  * Assertions on the template, not snapshots. Bundling is skipped (`aws:cdk:bundling-stacks`): these tests
  * read the stack's shape, not the Lambda code.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,10 +24,26 @@ const CONFIG_DIR = join(import.meta.dirname, '../../config/provinces');
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
 function synth(configs: ProvinceDeployConfig[], stage: 'dev' | 'prod' = 'prod') {
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'xq-ops-')), context: { 'aws:cdk:bundling-stacks': [] } });
+  const outdir = mkdtempSync(join(tmpdir(), 'xq-ops-'));
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
   const stacks = addProvinceStacks(app, configs, resolveStage(stage));
   const assembly: CloudAssembly = app.synth();
-  return { stacks, assembly, templates: stacks.map((s) => Template.fromStack(s)) };
+  return { stacks, assembly, outdir, templates: stacks.map((s) => Template.fromStack(s)) };
+}
+
+/**
+ * Every finding of the synth-time validation plugins (CDK's CloudFormation validation, which knows which resource
+ * types each region has, and cdk-nag), as `plugin severity rule: construct`. `cdk synth` prints them as warnings.
+ */
+function validationFindings(outdir: string): string[] {
+  const path = join(outdir, 'validation-report.json');
+  if (!existsSync(path)) return [];
+  const report = JSON.parse(readFileSync(path, 'utf8')) as {
+    pluginReports: { pluginName: string; violations: { ruleName: string; severity?: string; violatingConstructs: { constructPath: string }[] }[] }[];
+  };
+  return report.pluginReports.flatMap((p) =>
+    p.violations.flatMap((v) => v.violatingConstructs.map((c) => `${p.pluginName} ${v.severity ?? ''} ${v.ruleName}: ${c.constructPath}`)),
+  );
 }
 
 const byType = (template: Template, type: string) => Object.entries(template.findResources(type)) as [string, Resource][];
@@ -342,6 +361,17 @@ describe('backups beyond point-in-time recovery', () => {
 });
 
 describe('China regions', () => {
+  it('has a check that sees what a China region lacks: CloudFront origin access control is reported there', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'xq-oac-'));
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'OacInChina', { env: { region: 'cn-northwest-1' } });
+    new cloudfront.Distribution(stack, 'Site', { defaultBehavior: { origin: S3BucketOrigin.withOriginAccessControl(new s3.Bucket(stack, 'Bucket')) } });
+    app.synth();
+    expect(validationFindings(outdir)).toEqual([
+      expect.stringMatching(/^CloudFormation Validate warning F3006: OacInChina\/Site\/Origin1\/S3OriginAccessControl/),
+    ]);
+  });
+
   const messagesOf = (assembly: CloudAssembly) => assembly.stacks.flatMap((s) => s.messages.map((m) => `${s.stackName} ${m.level} ${m.id}: ${m.entry.data}`));
 
   it.each([true, false])(
@@ -349,8 +379,9 @@ describe('China regions', () => {
     (staticSite) => {
       const configs = loadProvinceConfigs(CONFIG_DIR).map((c) => ({ ...c, console: { staticSite } }));
       expect(configs.map((c) => c.deployment.region).sort()).toEqual(['cn-north-1', 'cn-northwest-1']);
-      const { assembly, templates, stacks } = synth(configs);
+      const { assembly, templates, stacks, outdir } = synth(configs);
       expect(messagesOf(assembly)).toEqual([]);
+      expect(validationFindings(outdir)).toEqual([]);
       for (const [i, t] of templates.entries()) {
         // CloudFront in China has no origin access control and no default domain: the API origin serves the console.
         t.resourceCountIs('AWS::CloudFront::Distribution', 0);
