@@ -5,15 +5,16 @@
  * - every Lambda of the stack: Errors and Throttles;
  * - the HTTP API: 5xx answers;
  * - every dead-letter queue of the stack (SQS redrive targets and Lambda DLQs): a message visible;
+ * - every Step Functions state machine of the stack: an execution failed, timed out or was aborted;
  * - the audit sealer and the alerts job: not having finished a run (a heartbeat from their log lines, so a job
  *   that fails, times out, is throttled or is not invoked at all alarms alike);
  * - the backup vault: a backup job failed, aborted or expired.
  * Every alarm of the stack, these and the audit and care alarms of hub-api.ts, notifies the topic on ALARM and
  * on OK (an aspect adds the actions, so an alarm added later is covered too). The ops dashboard shows errors,
- * throttles and p99 duration per Lambda, the API's 5xx and p99 latency, dead-letter depth, the audit jobs' runs
- * and the backup jobs.
+ * throttles and p99 duration per Lambda, the API's 5xx and p99 latency, state machine executions, dead-letter
+ * depth, the audit jobs' runs and the backup jobs.
  *
- * Build it last in the stack: the alarms cover the functions and queues that exist when it is built.
+ * Build it last in the stack: the alarms cover the functions, queues and state machines that exist when it is built.
  */
 import { ArnFormat, Aspects, Duration, type IAspect, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -26,6 +27,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
 import type { OpsConfig } from '../config/ops-config';
 import type { StageSettings } from '../config/stages';
@@ -76,6 +78,7 @@ export class OpsMonitoring extends Construct {
     readonly lambdaThrottles: cloudwatch.Alarm[];
     readonly api5xx: cloudwatch.Alarm;
     readonly deadLetters: cloudwatch.Alarm[];
+    readonly stateMachines: cloudwatch.Alarm[];
     readonly auditJobs: cloudwatch.Alarm[];
     readonly backupJobs: cloudwatch.Alarm;
   };
@@ -171,6 +174,28 @@ export class OpsMonitoring extends Construct {
       }),
     );
 
+    // Every state machine: executions that did not succeed.
+    const machines = stack.node.findAll().filter((c): c is sfn.StateMachine => c instanceof sfn.StateMachine);
+    const unsuccessful = (m: sfn.StateMachine) =>
+      new cloudwatch.MathExpression({
+        expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+        usingMetrics: {
+          failed: m.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          timedOut: m.metricTimedOut({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          aborted: m.metricAborted({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        },
+        period: FIVE_MINUTES,
+        label: m.node.id,
+      });
+    const stateMachines = machines.map((m) =>
+      alarm(`${m.node.id}ExecutionsAlarm`, {
+        metric: unsuccessful(m),
+        threshold: 1,
+        evaluationPeriods: 1,
+        alarmDescription: `An execution of the state machine ${m.node.id} failed, timed out or was aborted (状态机执行失败). Runbook: docs/runbook.md#state-machine-executions`,
+      }),
+    );
+
     // The audit jobs' heartbeats: a metric filter counts finished runs; missing runs breach.
     const jobsNamespace = `Xinqiao/${props.provinceCode}-${props.stage.name}`;
     const intervals = { AuditSeal: props.auditDigestMinutes, AuditAlerts: props.alertsWindowMinutes };
@@ -229,7 +254,7 @@ export class OpsMonitoring extends Construct {
       alarmDescription: 'A backup job of the tables failed, was aborted or expired (备份任务失败). Runbook: docs/runbook.md#backup-jobs',
     });
 
-    this.alarms = { lambdaErrors, lambdaThrottles, api5xx, deadLetters, auditJobs, backupJobs };
+    this.alarms = { lambdaErrors, lambdaThrottles, api5xx, deadLetters, stateMachines, auditJobs, backupJobs };
     Aspects.of(stack).add(new NotifyTopic(this.topic));
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${name}-ops`, defaultInterval: Duration.days(1) });
@@ -274,6 +299,9 @@ export class OpsMonitoring extends Construct {
       ]),
       graph('接口延迟 p99 API latency p99 (ms)', [props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99', label: 'p99' })]),
     );
+    if (machines.length > 0) {
+      this.dashboard.addWidgets(graph('状态机未成功执行 State machine executions failed, timed out or aborted', machines.map(unsuccessful), 24));
+    }
     this.dashboard.addWidgets(
       graph(
         '死信队列 Dead-letter queue depth',

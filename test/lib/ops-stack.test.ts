@@ -7,17 +7,24 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLES } from '../../lambdas/data/tables';
 import { ROUTE_GROUPS } from '../../lambdas/routes';
 import { loadProvinceConfigs, ProvinceConfigError, type ProvinceDeployConfig } from '../../lib/config/load-provinces';
+import { opsConfig } from '../../lib/config/ops-config';
 import { resolveStage } from '../../lib/config/stages';
+import { OpsMonitoring } from '../../lib/constructs/ops-monitoring';
 import { addProvinceStacks } from '../../lib/hub-app';
 
 const CONFIG_DIR = join(import.meta.dirname, '../../config/provinces');
@@ -261,6 +268,49 @@ describe('alarms with actions', () => {
     );
     const linked = new Set(byType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => /#([a-z0-9-]+)$/.exec(a.Properties.AlarmDescription)![1]!));
     for (const anchor of linked) expect(anchors, anchor).toContain(anchor);
+  });
+});
+
+describe('what the alarms cover', () => {
+  it('finds every dead-letter queue (SQS redrive and Lambda DLQ) and every state machine built before it, and alarms on each', () => {
+    const stack = new Stack(new App(), 'Bare', { env: { region: 'cn-northwest-1' } });
+    const code = lambda.Code.fromInline('export const handler = async () => {};');
+    const fn = (id: string, extra: Partial<lambda.FunctionProps> = {}) =>
+      new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code, ...extra });
+    const jobs = fn('Jobs');
+    fn('WithDlq', { deadLetterQueueEnabled: true });
+    new sqs.Queue(stack, 'Work', { deadLetterQueue: { queue: new sqs.Queue(stack, 'WorkDeadLetters'), maxReceiveCount: 3 } });
+    new sfn.StateMachine(stack, 'Merge', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Done')), timeout: Duration.minutes(5) });
+    const ops = new OpsMonitoring(stack, 'Ops', {
+      provinceCode: '540000',
+      stage: resolveStage('dev'),
+      ops: opsConfig.parse({}),
+      key: new kms.Key(stack, 'Key'),
+      api: new apigw.HttpApi(stack, 'Api'),
+      auditJobs: jobs,
+      auditDigestMinutes: 15,
+      alertsWindowMinutes: 5,
+      backupVaultName: 'vault',
+    });
+    const t = Template.fromStack(stack);
+    expect(ops.alarms.lambdaErrors.map((a) => a.node.id).sort()).toEqual(['JobsErrors', 'WithDlqErrors']);
+    const depth = byType(t, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    const queueOf = (a: Resource) => JSON.stringify(a.Properties.Dimensions);
+    expect(depth.map(([, a]) => queueOf(a)).sort()).toEqual(
+      [
+        byType(t, 'AWS::SQS::Queue').find(([id]) => id.startsWith('WorkDeadLetters'))![0],
+        byType(t, 'AWS::SQS::Queue').find(([id]) => id.startsWith('WithDlqDeadLetterQueue'))![0],
+      ]
+        .map((id) => JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }]))
+        .sort(),
+    );
+    const machineId = byType(t, 'AWS::StepFunctions::StateMachine')[0]![0];
+    const [executions] = ops.alarms.stateMachines;
+    const rendered = byType(t, 'AWS::CloudWatch::Alarm').find(([id]) => id.startsWith('OpsMergeExecutionsAlarm'))![1].Properties;
+    expect(executions).toBeDefined();
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) expect(JSON.stringify(rendered.Metrics)).toContain(metric);
+    expect(JSON.stringify(rendered.Metrics)).toContain(`"Ref":"${machineId}"`);
+    expect(rendered.AlarmActions).toEqual([{ Ref: byType(t, 'AWS::SNS::Topic')[0]![0] }]);
   });
 });
 
