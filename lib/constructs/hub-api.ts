@@ -113,7 +113,7 @@ export class HubApi extends Construct {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'Overdue care work piles up (关爱工作逾期告警: 逾期事项过多)',
+      alarmDescription: 'Overdue care work piles up (关爱工作逾期告警: 逾期事项过多). Runbook: docs/runbook.md#overdue-items',
     });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: config.logRetentionDays });
@@ -172,7 +172,10 @@ export class HubApi extends Construct {
     };
   }
 
-  /** Province-wide alarms on the audit metrics; per-agency and per-staff alerts come from the alerts job. */
+  /**
+   * Province-wide alarms on the audit metrics; per-agency and per-staff alerts come from the alerts job. Their
+   * actions (the province's ops topic) are added by lib/constructs/ops-monitoring.ts, like every alarm's.
+   */
   #alarms(config: ProvinceConfig): void {
     const metric = (name: (typeof AUDIT_METRICS)[number]) =>
       new cloudwatch.Metric({
@@ -195,10 +198,15 @@ export class HubApi extends Construct {
       'FailedSignaturesAlarm',
       'FailedSignatures',
       config.alerts.failedSignatures,
-      'Failed signatures presenting registered keys (隐私官告警: 签名验证失败)',
+      'Failed signatures presenting registered keys (隐私官告警: 签名验证失败). Runbook: docs/runbook.md#failed-signatures',
     );
-    alarm('DeniedBurstAlarm', 'Denied', config.alerts.deniedPerAgency, 'A burst of denied requests (隐私官告警: 大量被拒请求)');
-    alarm('EmergencyAccessAlarm', 'EmergencyAccess', 1, 'Emergency access was opened (隐私官告警: 紧急访问)');
+    alarm(
+      'DeniedBurstAlarm',
+      'Denied',
+      config.alerts.deniedPerAgency,
+      'A burst of denied requests (隐私官告警: 大量被拒请求). Runbook: docs/runbook.md#denied-burst',
+    );
+    alarm('EmergencyAccessAlarm', 'EmergencyAccess', 1, 'Emergency access was opened (隐私官告警: 紧急访问). Runbook: docs/runbook.md#emergency-access');
   }
 
   #function(name: string, needs: GroupNeeds, props: HubApiProps, timeout: Duration): NodejsFunction {
