@@ -23,7 +23,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { CONSOLE_DIR } from '../../local/console-files';
+import { CONSOLE_DIR, readConsoleFiles, VENDOR_FILES } from '../../local/console-files';
 
 export interface OfficerConsoleSiteProps {
   readonly hubId: string;
@@ -103,16 +103,22 @@ export class OfficerConsoleSite extends Construct {
     v.acknowledge({
       id: 'AwsSolutions-CFR2',
       reason:
-        'The site serves three static files and no data; every data request goes to the API, which authenticates each request by signature and is throttled.',
+        'The site serves the console static files and no data; every data request goes to the API, which authenticates each request by signature and is throttled.',
     });
     v.acknowledge({
       id: 'AwsSolutions-CFR4',
       reason:
         'The default CloudFront certificate is used until the province attaches its own domain and certificate (TLSv1.2_2021 is set and applies then); the page holds no data.',
     });
+    const vendored = readConsoleFiles();
     const files = new deploy.BucketDeployment(this, 'Files', {
       destinationBucket: site,
-      sources: [deploy.Source.asset(CONSOLE_DIR), deploy.Source.jsonData('config.json', { hubId: props.hubId, apiBaseUrl: apiOrigin })],
+      sources: [
+        deploy.Source.asset(CONSOLE_DIR),
+        deploy.Source.jsonData('config.json', { hubId: props.hubId, apiBaseUrl: apiOrigin }),
+        // The chart library's files come from the installed package, not console/: the page loads them from here.
+        ...Object.keys(VENDOR_FILES).map((name) => deploy.Source.data(name, vendored[name] ?? '')),
+      ],
       prune: true,
     });
     // The deployment's handler is a CDK-managed singleton Lambda at stack level.

@@ -1,5 +1,5 @@
 /** CDK assertions on security properties of a province stack (not snapshots). */
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -271,6 +271,12 @@ describe('officers console as a static site (optional)', () => {
     site.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowHeaders: ['authorization', 'content-type'], AllowMethods: ['GET', 'POST'] }),
     });
+    // The site gets console/, its config and the chart library's two files (served from the site's own origin).
+    const [deployment] = Object.values(site.findResources('Custom::CDKBucketDeployment'));
+    expect(deployment!.Properties.SourceObjectKeys).toHaveLength(4);
+    const staged = readdirSync(siteApp.outdir).filter((f) => f.startsWith('asset.'));
+    const stagedFiles = staged.flatMap((dir) => (statSync(join(siteApp.outdir, dir)).isDirectory() ? readdirSync(join(siteApp.outdir, dir)) : []));
+    expect(stagedFiles).toEqual(expect.arrayContaining(['uPlot.iife.min.js', 'uPlot.min.css', 'index.html']));
     const distributionId = Object.keys(site.findResources('AWS::CloudFront::Distribution'))[0]!;
     expect(site.toJSON().Outputs.ConsoleUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/']] });
   }, 120_000);
