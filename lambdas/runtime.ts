@@ -31,6 +31,8 @@ import { AssessmentsTable } from './data/assessments-table';
 import { KeyRecipientsTable } from './data/key-recipients-table';
 import { careConfig } from '../schemas/province-config';
 import type { DigestSigner } from './crypto/digest-signer';
+import { HubJwsSigner } from './crypto/hub-jws';
+import type { NotificationFeedDeps } from './domain/notifications/feed';
 import type { OfficerDeps } from './domain/audit/officer-queries';
 import type { ListQueue } from './domain/lists/ports';
 import { ListsTable } from './data/lists-table';
@@ -58,6 +60,10 @@ export interface RuntimeSettings {
   readonly listQueue: ListQueue;
   /** Signs audit digests (KMS asymmetric key deployed, a local P-256 key locally). */
   readonly signer: DigestSigner;
+  /** Signs the notifications handed to agencies (its own key, same kinds as `signer`). */
+  readonly notificationSigner: DigestSigner;
+  /** Notification keys being retired: still published in the JWKS, never signing (docs/protocol.md "Key rotation"). */
+  readonly retiredNotificationKeys?: readonly DigestSigner[];
 }
 
 export interface HubRuntime {
@@ -77,6 +83,8 @@ export interface HubRuntime {
   readonly consent: ConsentDeps;
   readonly care: CareDeps;
   readonly officers: OfficerDeps;
+  /** The agencies' notification feed, and the keys published for it (current first). */
+  readonly notifications: { readonly feed: NotificationFeedDeps; readonly published: readonly HubJwsSigner[] };
 }
 
 /** The province config's defaults, for runtimes built without a full config. */
@@ -97,6 +105,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const care = new CareTable(settings.dynamo, settings.tables.care);
   const assessments = new AssessmentsTable(care);
   const keyRecipients = new KeyRecipientsTable(care);
+  const notificationSigner = new HubJwsSigner(settings.notificationSigner);
   const auditTable = new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400, seals);
   const careDeps: CareDeps = {
     province,
@@ -168,5 +177,9 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
     },
     care: careDeps,
     officers: { events: auditTable, seals, signer: settings.signer, cases: casesTable, notifications, thresholds: settings.registry.alerts ?? DEFAULT_ALERTS },
+    notifications: {
+      feed: { hubId: settings.registry.hubId, feed: notifications, signer: notificationSigner },
+      published: [notificationSigner, ...(settings.retiredNotificationKeys ?? []).map((key) => new HubJwsSigner(key))],
+    },
   };
 }

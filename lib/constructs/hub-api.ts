@@ -236,6 +236,7 @@ export class HubApi extends Construct {
         XQ_INDEX_KEY_ARN: needs.indexKey ? data.indexKey.keyArn : '',
         XQ_LIST_QUEUE_URL: needs.sendsToListQueue ? this.listQueue.queueUrl : '',
         XQ_AUDIT_SIGNING_KEY_ARN: needs.auditSigning ? data.auditSigningKey.keyArn : '',
+        XQ_NOTIFICATION_SIGNING_KEY_ARN: needs.notificationSigning ? data.notificationSigningKey.keyArn : '',
         XQ_AUDIT_RETENTION_DAYS: String(Math.max(props.stage.auditRetentionDays, config.auditRetentionDays)),
       },
       bundling: {
@@ -313,6 +314,15 @@ export class HubApi extends Construct {
           sid: 'AuditDigestSigning',
           actions: needs.auditSigning === 'sign' ? ['kms:Sign'] : ['kms:Sign', 'kms:Verify'],
           resources: [data.auditSigningKey.keyArn],
+        }),
+      );
+    }
+    if (needs.notificationSigning) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'NotificationSigning',
+          actions: needs.notificationSigning === 'sign' ? ['kms:Sign', 'kms:GetPublicKey'] : ['kms:GetPublicKey'],
+          resources: [data.notificationSigningKey.keyArn],
         }),
       );
     }

@@ -157,7 +157,7 @@ describe('province stack', () => {
       expect(scans.map(([id]) => id)).toEqual([]);
       for (const s of all.filter((st) => actions(st).includes('dynamodb:BatchWriteItem'))) expect(JSON.stringify(s.Resource)).toMatch(/ListsTable/);
       for (const s of all.filter((st) => actions(st).some((a: string) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:DeleteItem'))) {
-        expect(JSON.stringify(s.Resource)).toMatch(/RecordsTable|CasesTable|CareTable|ListsTable/);
+        expect(JSON.stringify(s.Resource)).toMatch(/RecordsTable|CasesTable|CareTable|ListsTable|NotificationsTable/);
         expect(JSON.stringify(s.Resource)).not.toMatch(/AuditTable|NoncesTable/);
       }
       const auditId = resources('AWS::DynamoDB::Table').find(([id]) => id.includes('Audit'))![0];
@@ -180,14 +180,31 @@ describe('province stack', () => {
           'kms:DescribeKey',
           'kms:Encrypt',
           'kms:GenerateDataKey',
+          'kms:GetPublicKey',
           'logs:CreateLogStream',
           'logs:PutLogEvents',
         ].sort(),
       );
+      // It publishes the notification key's public half (GET /v1/hub-keys) and cannot sign with it.
+      const publish = statements.find((s) => actions(s).includes('kms:GetPublicKey'))!;
+      expect(JSON.stringify(publish.Resource)).toContain('NotificationSigningKey');
       const resources = JSON.stringify(statements.filter((s) => actions(s).some((a: string) => a.startsWith('dynamodb:'))).map((s) => s.Resource));
       expect(resources).toContain('AuditTable');
       expect(resources).toContain('SealsTable');
       expect(resources).not.toMatch(/Nonces|Records|Cases/);
+    });
+
+    it('signs notifications with their own P-256 key, from the consent function only (which serves GET /v1/notifications)', () => {
+      const signing = resources('AWS::KMS::Key').filter(([, k]) => k.Properties.KeySpec === 'ECC_NIST_P256' && k.Properties.KeyUsage === 'SIGN_VERIFY');
+      expect(signing.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['DataAuditSigningKey', 'DataNotificationSigningKey']);
+      const all = resources('AWS::IAM::Policy').flatMap(([id, p]) =>
+        (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).map((st) => ({ id, st })),
+      );
+      const signers = all.filter(({ st }) => actions(st).includes('kms:Sign') && JSON.stringify(st.Resource).includes('NotificationSigningKey'));
+      expect(signers.map(({ id }) => id.replace(/Function.*$|Role.*$/, ''))).toEqual([expect.stringMatching(/consent$/)]);
+      expect(actions(signers[0]!.st).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+      const consentFn = resources('AWS::Lambda::Function').find(([id]) => id.includes('consent'))![1];
+      expect(JSON.stringify(consentFn.Properties.Environment.Variables.XQ_NOTIFICATION_SIGNING_KEY_ARN)).toContain('NotificationSigningKey');
     });
 
     it('keeps the meta function away from records and keys', () => {
