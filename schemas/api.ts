@@ -75,8 +75,8 @@ export const healthResponse = z
 
 export const API_ROUTES = {
   'GET /v1/health': {
-    summary: 'Liveness of the hub; the only route without a signature',
-    summaryZh: '服务状态（唯一无需签名的接口）',
+    summary: 'Liveness of the hub (public: no signature)',
+    summaryZh: '服务状态（公开接口，无需签名）',
     auth: 'public',
     responses: { 200: { description: 'The hub is up', schema: healthResponse } },
   },
