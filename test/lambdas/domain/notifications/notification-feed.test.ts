@@ -128,6 +128,15 @@ describe('the notification feed', () => {
     expect(w.sleeps.every((ms) => ms <= POLL_MAX_MS)).toBe(true);
   });
 
+  it('reads the feed 14 times in a 20 s wait in which nothing comes (what a waiting reader costs in DynamoDB queries)', async () => {
+    const w = world();
+    const { cursor } = await readFeed(w.deps, reader, { waitMs: 0, limit: 50 });
+    const before = w.feed.reads;
+    await readFeed(w.deps, reader, { after: cursor, waitMs: 20_000, limit: 50 });
+    expect(w.feed.reads - before).toBe(14);
+    expect(w.elapsed()).toBe(20_000);
+  });
+
   it('does not wait at all with wait 0', async () => {
     const w = world();
     const { cursor } = await readFeed(w.deps, reader, { waitMs: 0, limit: 50 });
