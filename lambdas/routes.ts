@@ -192,3 +192,15 @@ export const CARE_JOBS_NEEDS: GroupNeeds = {
   fieldKey: false,
   indexKey: false,
 };
+
+/**
+ * The scheduled webhook job: reads each webhook agency's feed (notifications: Query), signs what it posts and keeps
+ * the signature (Sign, GetPublicKey; UpdateItem), and keeps where each webhook stands (GetItem, PutItem).
+ */
+export const NOTIFICATION_WEBHOOKS_NEEDS: GroupNeeds = {
+  signed: false,
+  tables: { notifications: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+  fieldKey: false,
+  indexKey: false,
+  notificationSigning: 'sign',
+};

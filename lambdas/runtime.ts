@@ -33,6 +33,8 @@ import { careConfig } from '../schemas/province-config';
 import type { DigestSigner } from './crypto/digest-signer';
 import { HubJwsSigner } from './crypto/hub-jws';
 import type { NotificationFeedDeps } from './domain/notifications/feed';
+import type { WebhookDeps } from './domain/notifications/webhooks';
+import { FetchWebhookTransport } from './data/webhook-transport';
 import type { OfficerDeps } from './domain/audit/officer-queries';
 import type { ListQueue } from './domain/lists/ports';
 import { ListsTable } from './data/lists-table';
@@ -64,6 +66,8 @@ export interface RuntimeSettings {
   readonly notificationSigner: DigestSigner;
   /** Notification keys being retired: still published in the JWKS, never signing (docs/protocol.md "Key rotation"). */
   readonly retiredNotificationKeys?: readonly DigestSigner[];
+  /** Posts webhook deliveries (fetch when omitted). */
+  readonly webhookTransport?: WebhookDeps['transport'];
 }
 
 export interface HubRuntime {
@@ -84,7 +88,7 @@ export interface HubRuntime {
   readonly care: CareDeps;
   readonly officers: OfficerDeps;
   /** The agencies' notification feed, and the keys published for it (current first). */
-  readonly notifications: { readonly feed: NotificationFeedDeps; readonly published: readonly HubJwsSigner[] };
+  readonly notifications: { readonly feed: NotificationFeedDeps; readonly published: readonly HubJwsSigner[]; readonly webhooks: WebhookDeps };
 }
 
 /** The province config's defaults, for runtimes built without a full config. */
@@ -179,6 +183,15 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
     officers: { events: auditTable, seals, signer: settings.signer, cases: casesTable, notifications, thresholds: settings.registry.alerts ?? DEFAULT_ALERTS },
     notifications: {
       feed: { hubId: settings.registry.hubId, feed: notifications, signer: notificationSigner },
+      webhooks: {
+        hubId: settings.registry.hubId,
+        feed: notifications,
+        signer: notificationSigner,
+        hooks: notifications,
+        transport: settings.webhookTransport ?? new FetchWebhookTransport(),
+        // Suspended systems get nothing pushed (their feed waits for them, as their requests are refused).
+        targets: settings.registry.agencies.flatMap((a) => (a.webhook && a.status !== 'suspended' ? [{ agencyId: a.id, url: a.webhook.url }] : [])),
+      },
       published: [notificationSigner, ...(settings.retiredNotificationKeys ?? []).map((key) => new HubJwsSigner(key))],
     },
   };

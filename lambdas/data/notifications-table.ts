@@ -1,8 +1,9 @@
 /**
  * Notifications: `NOTE#<recipient>` / `<time>#<id>`, codes and ids only, expiring after a year. The hub's
  * signature for the recipient is kept on the item (`sigKid`, `sigToken`) once made, so each is signed once per key.
+ * Where each agency's webhook stands: `HOOK#<agency>` / `HOOK` (never expires).
  */
-import { PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { derivedId, randomId } from '../shared/ids';
 import { guard, isConditionFailure, type Item, mapDynamoError, N, S, str, optStr } from './dynamo';
 import type { Notification } from '../../schemas/entities/notifications';
@@ -158,5 +159,23 @@ export class NotificationsTable {
     } catch (error) {
       if (!isConditionFailure(error)) throw mapDynamoError(error);
     }
+  }
+
+  async webhookState(agencyId: string): Promise<{ cursor: string; failures: number; nextAttemptAt?: string; lastFailure?: string } | undefined> {
+    const out = await guard(
+      this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: S(`HOOK#${agencyId}`), sk: S('HOOK') }, ConsistentRead: true })),
+    );
+    const i = out.Item;
+    if (!i) return undefined;
+    const nextAttemptAt = optStr(i, 'nextAttemptAt');
+    const lastFailure = optStr(i, 'lastFailure');
+    return { cursor: str(i, 'cursor'), failures: Number(i.failures?.N ?? 0), ...(nextAttemptAt && { nextAttemptAt }), ...(lastFailure && { lastFailure }) };
+  }
+
+  async saveWebhookState(agencyId: string, state: { cursor: string; failures: number; nextAttemptAt?: string; lastFailure?: string }): Promise<void> {
+    const item: Item = { pk: S(`HOOK#${agencyId}`), sk: S('HOOK'), cursor: S(state.cursor), failures: N(state.failures) };
+    if (state.nextAttemptAt) item.nextAttemptAt = S(state.nextAttemptAt);
+    if (state.lastFailure) item.lastFailure = S(state.lastFailure);
+    await guard(this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item })));
   }
 }

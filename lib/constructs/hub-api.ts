@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import {
   AUDIT_SEALER_NEEDS,
   CARE_JOBS_NEEDS,
+  NOTIFICATION_WEBHOOKS_NEEDS,
   DEFAULT_ROUTE_GROUP,
   GROUP_NEEDS,
   LIST_WORKER_NEEDS,
@@ -53,7 +54,7 @@ export const BUNDLING_TARGET = 'node22';
 
 export class HubApi extends Construct {
   readonly api: apigw.HttpApi;
-  readonly functions: Readonly<Record<RouteGroup | 'list-worker' | 'audit-sealer' | 'care-jobs', NodejsFunction>>;
+  readonly functions: Readonly<Record<RouteGroup | 'list-worker' | 'audit-sealer' | 'care-jobs' | 'notification-webhooks', NodejsFunction>>;
   readonly listQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: HubApiProps) {
@@ -72,7 +73,7 @@ export class HubApi extends Construct {
       deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
     });
 
-    const functions = {} as Record<RouteGroup | 'list-worker' | 'audit-sealer' | 'care-jobs', NodejsFunction>;
+    const functions = {} as Record<RouteGroup | 'list-worker' | 'audit-sealer' | 'care-jobs' | 'notification-webhooks', NodejsFunction>;
     for (const group of ROUTE_GROUPS) functions[group] = this.#function(group, GROUP_NEEDS[group], props, Duration.seconds(25));
     const sealer = this.#function('audit-sealer', AUDIT_SEALER_NEEDS, props, Duration.seconds(60));
     new events.Rule(this, 'AuditSealSchedule', {
@@ -96,6 +97,14 @@ export class HubApi extends Construct {
       targets: [new targets.LambdaFunction(careJobs, { event: events.RuleTargetInput.fromObject({ task: 'overdue' }) })],
     });
     functions['care-jobs'] = careJobs;
+    // Under a minute, so that one run ends before the next starts (a post waits at most 5 s).
+    const webhooks = this.#function('notification-webhooks', NOTIFICATION_WEBHOOKS_NEEDS, props, Duration.seconds(50));
+    new events.Rule(this, 'NotificationWebhooksSchedule', {
+      description: "Post agencies' new notifications, signed, to their webhooks every minute; a refused post is retried later",
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(webhooks, { event: events.RuleTargetInput.fromObject({ task: 'webhooks' }) })],
+    });
+    functions['notification-webhooks'] = webhooks;
     this.functions = functions;
 
     this.#alarms(config);

@@ -23,3 +23,24 @@ export interface NotificationFeedStore {
   /** Keeps the signature of a notification (a concurrent reader's equally valid one may win). */
   keepSignature(notification: Notification, signature: StoredSignature): Promise<void>;
 }
+
+/** Where an agency's webhook stands: the feed cursor up to which the hub's posts were accepted, and any failures. */
+export interface WebhookState {
+  readonly cursor: string;
+  /** Posts refused or unanswered in a row since the last accepted one. */
+  readonly failures: number;
+  /** After a failure, not before this time. */
+  readonly nextAttemptAt?: string;
+  /** The last failure, for operators: an HTTP status, or `network` (no answer in time, refused, redirected). */
+  readonly lastFailure?: string;
+}
+
+export interface WebhookStateStore {
+  webhookState(agencyId: string): Promise<WebhookState | undefined>;
+  saveWebhookState(agencyId: string, state: WebhookState): Promise<void>;
+}
+
+/** Posts a delivery; the HTTP status, or 0 when there was no usable answer (timeout, network, a redirect). */
+export interface WebhookTransport {
+  post(url: string, body: string, headers: Readonly<Record<string, string>>): Promise<number>;
+}
