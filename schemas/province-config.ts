@@ -43,11 +43,12 @@ export const agencySystemConfig = z.strictObject({
         .url()
         .max(512)
         .refine((u) => {
+          if (!URL.canParse(u)) return false;
           const url = new URL(u);
           // https only; plain http to this machine only, for npm start and the tests.
           return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
         }, 'an https URL (http only to 127.0.0.1 or localhost)')
-        .refine((u) => !new URL(u).username && !new URL(u).password, 'no credentials in the URL'),
+        .refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), 'no credentials in the URL'),
     })
     .optional(),
 });
