@@ -1,5 +1,6 @@
 /** Route group `consent`: guardian consent, the consent-gated case view, emergency access, notifications. */
-import { notificationsHandler, openEmergencyHandler, viewCaseHandler } from '../handlers/consent/cases';
+import { openEmergencyHandler, viewCaseHandler } from '../handlers/consent/cases';
+import { notificationsHandler } from '../handlers/notifications/get-notifications';
 import { confirmConsentHandler, listConsentsHandler, recordConsentHandler, withdrawConsentHandler } from '../handlers/consent/consents';
 import { archiveHandler } from '../handlers/consent/archive';
 import type { HubRuntime } from '../runtime';
@@ -17,7 +18,7 @@ export function createConsentGroup(runtime: HubRuntime, options?: SignedGroupOpt
       'GET /v1/cases/{caseId}': viewCaseHandler(deps),
       'POST /v1/cases/{caseId}/emergency': openEmergencyHandler(deps),
       'GET /v1/cases/{caseId}/archive': archiveHandler({ consent: deps, care: runtime.care }),
-      'GET /v1/notifications': notificationsHandler(deps),
+      'GET /v1/notifications': notificationsHandler(runtime.notifications.feed),
     },
     options,
   );

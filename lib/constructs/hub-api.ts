@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import {
   AUDIT_SEALER_NEEDS,
   CARE_JOBS_NEEDS,
+  NOTIFICATION_WEBHOOKS_NEEDS,
   DEFAULT_ROUTE_GROUP,
   GROUP_NEEDS,
   LIST_WORKER_NEEDS,
@@ -55,7 +56,7 @@ export const BUNDLE_BANNER = "import { createRequire as __xqCreateRequire } from
 
 export class HubApi extends Construct {
   readonly api: apigw.HttpApi;
-  readonly functions: Readonly<Record<RouteGroup | 'list-worker' | 'audit-sealer' | 'care-jobs', NodejsFunction>>;
+  readonly functions: Readonly<Record<RouteGroup | 'list-worker' | 'audit-sealer' | 'care-jobs' | 'notification-webhooks', NodejsFunction>>;
   readonly listQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: HubApiProps) {
@@ -74,7 +75,7 @@ export class HubApi extends Construct {
       deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
     });
 
-    const functions = {} as Record<RouteGroup | 'list-worker' | 'audit-sealer' | 'care-jobs', NodejsFunction>;
+    const functions = {} as Record<RouteGroup | 'list-worker' | 'audit-sealer' | 'care-jobs' | 'notification-webhooks', NodejsFunction>;
     for (const group of ROUTE_GROUPS) functions[group] = this.#function(group, GROUP_NEEDS[group], props, Duration.seconds(25));
     const sealer = this.#function('audit-sealer', AUDIT_SEALER_NEEDS, props, Duration.seconds(60));
     new events.Rule(this, 'AuditSealSchedule', {
@@ -98,6 +99,14 @@ export class HubApi extends Construct {
       targets: [new targets.LambdaFunction(careJobs, { event: events.RuleTargetInput.fromObject({ task: 'overdue' }) })],
     });
     functions['care-jobs'] = careJobs;
+    // Under a minute, so that one run ends before the next starts (a post waits at most 5 s).
+    const webhooks = this.#function('notification-webhooks', NOTIFICATION_WEBHOOKS_NEEDS, props, Duration.seconds(50));
+    new events.Rule(this, 'NotificationWebhooksSchedule', {
+      description: "Post agencies' new notifications, signed, to their webhooks every minute; a refused post is retried later",
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(webhooks, { event: events.RuleTargetInput.fromObject({ task: 'webhooks' }) })],
+    });
+    functions['notification-webhooks'] = webhooks;
     this.functions = functions;
 
     this.#alarms(config);
@@ -246,6 +255,7 @@ export class HubApi extends Construct {
         XQ_INDEX_KEY_ARN: needs.indexKey ? data.indexKey.keyArn : '',
         XQ_LIST_QUEUE_URL: needs.sendsToListQueue ? this.listQueue.queueUrl : '',
         XQ_AUDIT_SIGNING_KEY_ARN: needs.auditSigning ? data.auditSigningKey.keyArn : '',
+        XQ_NOTIFICATION_SIGNING_KEY_ARN: needs.notificationSigning ? data.notificationSigningKey.keyArn : '',
         XQ_AUDIT_RETENTION_DAYS: String(Math.max(props.stage.auditRetentionDays, config.auditRetentionDays)),
       },
       bundling: {
@@ -326,6 +336,15 @@ export class HubApi extends Construct {
           sid: 'AuditDigestSigning',
           actions: needs.auditSigning === 'sign' ? ['kms:Sign'] : ['kms:Sign', 'kms:Verify'],
           resources: [data.auditSigningKey.keyArn],
+        }),
+      );
+    }
+    if (needs.notificationSigning) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'NotificationSigning',
+          actions: needs.notificationSigning === 'sign' ? ['kms:Sign', 'kms:GetPublicKey'] : ['kms:GetPublicKey'],
+          resources: [data.notificationSigningKey.keyArn],
         }),
       );
     }

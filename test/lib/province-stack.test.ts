@@ -58,7 +58,7 @@ describe('province stack', () => {
 
   it('runs every function on Node.js 22 or newer with its own role and log retention', () => {
     const functions = resources('AWS::Lambda::Function');
-    expect(functions).toHaveLength(ROUTE_GROUPS.length + 3); // one per route group, plus the list worker, the audit sealer and the care job
+    expect(functions).toHaveLength(ROUTE_GROUPS.length + 4); // one per route group, plus the list worker, the audit sealer, the care job and the webhook job
     const roles = new Set(functions.map(([, f]) => JSON.stringify(f.Properties.Role)));
     expect(roles.size).toBe(functions.length);
     for (const [, fn] of functions) expect(fn.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
@@ -92,7 +92,9 @@ describe('province stack', () => {
     const rules = resources('AWS::Events::Rule')
       .map(([, r]) => r.Properties.ScheduleExpression)
       .sort();
-    expect(rules).toEqual(['rate(1 hour)', 'rate(15 minutes)', 'rate(5 minutes)']);
+    expect(rules).toEqual(['rate(1 hour)', 'rate(1 minute)', 'rate(15 minutes)', 'rate(5 minutes)']);
+    const webhookRule = resources('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression === 'rate(1 minute)')![1];
+    expect(JSON.stringify(webhookRule.Properties.Targets)).toMatch(/notificationwebhooksFunction/);
     const overdueRule = resources('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression === 'rate(1 hour)')![1];
     expect(JSON.stringify(overdueRule.Properties.Targets)).toMatch(/carejobsFunction/);
     expect(JSON.parse(overdueRule.Properties.Targets[0].Input)).toEqual({ task: 'overdue' });
@@ -166,7 +168,7 @@ describe('province stack', () => {
       expect(scans.map(([id]) => id)).toEqual([]);
       for (const s of all.filter((st) => actions(st).includes('dynamodb:BatchWriteItem'))) expect(JSON.stringify(s.Resource)).toMatch(/ListsTable/);
       for (const s of all.filter((st) => actions(st).some((a: string) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:DeleteItem'))) {
-        expect(JSON.stringify(s.Resource)).toMatch(/RecordsTable|CasesTable|CareTable|ListsTable/);
+        expect(JSON.stringify(s.Resource)).toMatch(/RecordsTable|CasesTable|CareTable|ListsTable|NotificationsTable/);
         expect(JSON.stringify(s.Resource)).not.toMatch(/AuditTable|NoncesTable/);
       }
       const auditId = resources('AWS::DynamoDB::Table').find(([id]) => id.includes('Audit'))![0];
@@ -189,14 +191,38 @@ describe('province stack', () => {
           'kms:DescribeKey',
           'kms:Encrypt',
           'kms:GenerateDataKey',
+          'kms:GetPublicKey',
           'logs:CreateLogStream',
           'logs:PutLogEvents',
         ].sort(),
       );
+      // It publishes the notification key's public half (GET /v1/hub-keys) and cannot sign with it.
+      const publish = statements.find((s) => actions(s).includes('kms:GetPublicKey'))!;
+      expect(JSON.stringify(publish.Resource)).toContain('NotificationSigningKey');
       const resources = JSON.stringify(statements.filter((s) => actions(s).some((a: string) => a.startsWith('dynamodb:'))).map((s) => s.Resource));
       expect(resources).toContain('AuditTable');
       expect(resources).toContain('SealsTable');
       expect(resources).not.toMatch(/Nonces|Records|Cases/);
+    });
+
+    it('signs notifications with their own P-256 key, from the consent function (GET /v1/notifications) and the webhook job only', () => {
+      const signing = resources('AWS::KMS::Key').filter(([, k]) => k.Properties.KeySpec === 'ECC_NIST_P256' && k.Properties.KeyUsage === 'SIGN_VERIFY');
+      expect(signing.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['DataAuditSigningKey', 'DataNotificationSigningKey']);
+      const all = resources('AWS::IAM::Policy').flatMap(([id, p]) =>
+        (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).map((st) => ({ id, st })),
+      );
+      const signers = all.filter(({ st }) => actions(st).includes('kms:Sign') && JSON.stringify(st.Resource).includes('NotificationSigningKey'));
+      expect(signers.map(({ id }) => id.replace(/Function.*$|Role.*$/, '')).sort()).toEqual([
+        expect.stringMatching(/consent$/),
+        expect.stringMatching(/notificationwebhooks$/),
+      ]);
+      for (const { st } of signers) expect(actions(st).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+      // The webhook job touches the notifications table only (and appends nothing but its audit needs).
+      const webhookTables = statementsOf('notificationwebhooksRole').filter((st) => actions(st).some((a: string) => a.startsWith('dynamodb:')));
+      expect(webhookTables.length).toBeGreaterThan(0);
+      expect(JSON.stringify(webhookTables.map((st) => st.Resource))).not.toMatch(/RecordsTable|CasesTable|CareTable|ListsTable/);
+      const consentFn = resources('AWS::Lambda::Function').find(([id]) => id.includes('consent'))![1];
+      expect(JSON.stringify(consentFn.Properties.Environment.Variables.XQ_NOTIFICATION_SIGNING_KEY_ARN)).toContain('NotificationSigningKey');
     });
 
     it('keeps the meta function away from records and keys', () => {
