@@ -1,2 +1,2 @@
 /** The project's path to the client package's HTTP client (tests, scripts and the CLI import it from here). */
-export * from './src/hub-client.js';
+export * from './src/index.js';
