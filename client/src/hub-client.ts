@@ -4,6 +4,7 @@
  * (its stable `code`) for any other; `get`/`post`/`request` remain for raw access (CSV, the zip, any status).
  */
 import { HubError } from './errors.js';
+import { NotificationSignatureError, type SignedNotification, verifyNotification } from './notifications.js';
 import type { ApiRoutes, RouteKey } from './routes.js';
 import { type CallOptions, HubTransport } from './transport.js';
 import type * as T from './types.js';
@@ -124,17 +125,74 @@ export class HubClient extends HubTransport {
     return this.call('GET /v1/cases/{caseId}/archive', { params: { caseId } }, options);
   }
 
-  /** One page of this agency's notifications, newest first. */
-  listNotifications(query?: T.NotificationsQuery, options?: CallOptions): Promise<{ items: T.Notification[] }> {
+  /** One page of this agency's notifications: the newest, newest first; with `after`, what came after it (a long-poll with `wait`). */
+  listNotifications(query?: T.NotificationsQuery, options?: CallOptions): Promise<T.NotificationsPage> {
     return this.call('GET /v1/notifications', query ? { query } : {}, options);
   }
 
   /**
-   * This agency's notifications, newest first. The route is not cursor-paged: it answers the newest `limit` (at
-   * most 200) in one page, and the iterator ends there.
+   * This agency's newest notifications, newest first: one page of at most `limit` (200), and the iterator ends
+   * there. To follow what comes next, use watchNotifications.
    */
   async *notifications(query?: T.NotificationsQuery, options?: CallOptions): AsyncGenerator<T.Notification, void, undefined> {
     yield* (await this.listNotifications(query, options)).items;
+  }
+
+  /** The hub's public keys that sign notifications (a JWKS; public route). */
+  hubKeys(options?: CallOptions): Promise<T.HubKeys> {
+    return this.call('GET /v1/hub-keys', {}, options);
+  }
+
+  /**
+   * Follows this agency's notifications as they come, oldest first, each once: a long-poll on
+   * `GET /v1/notifications?after=<cursor>&wait=<s>` that starts after `after` (a cursor you stored), or at what
+   * comes next from now. Every notification's hub signature is checked against GET /v1/hub-keys (fetched once, and
+   * again once when a key it does not know signed: a rotation) before it is yielded; one that fails rejects with
+   * NotificationSignatureError. Act on `notification` (the signed fields), never on the unsigned copy.
+   *
+   * `cursor` is where to resume once you have handled this notification: store it with your change. For every
+   * notification but a page's last it is the cursor the page started from, so resuming may give a page's earlier
+   * notifications again (at least once): drop repeats by `notificationId`. Ends when `options.signal` aborts.
+   *
+   * @example
+   * for await (const { notification, cursor } of hub.watchNotifications({ after: saved })) {
+   *   await handle(notification);
+   *   saved = cursor;
+   * }
+   */
+  async *watchNotifications(
+    watch: { after?: string; waitSeconds?: number; limit?: number } = {},
+    options: CallOptions = {},
+  ): AsyncGenerator<{ notification: SignedNotification; item: T.Notification; cursor: string }, void, undefined> {
+    const wait = watch.waitSeconds ?? 20;
+    // A held request lasts up to `wait`: each attempt may take that long and more before it counts as hung.
+    const poll: CallOptions = { ...options, attemptTimeoutMs: Math.max(options.attemptTimeoutMs ?? 0, (wait + 15) * 1000) };
+    const stopped = () => options.signal?.aborted === true;
+    let keys: T.HubKeys | undefined;
+    const verify = async (item: T.Notification): Promise<SignedNotification> => {
+      keys ??= await this.hubKeys(options);
+      try {
+        return (await verifyNotification(item.signature, keys, this.options.credentials.agencyId, { hubId: this.options.hubId })).notification;
+      } catch (error) {
+        if (!(error instanceof NotificationSignatureError) || error.reason !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
+        keys = await this.hubKeys(options);
+        return (await verifyNotification(item.signature, keys, this.options.credentials.agencyId, { hubId: this.options.hubId })).notification;
+      }
+    };
+    try {
+      let cursor = watch.after ?? (await this.listNotifications({ limit: 1 }, options)).cursor;
+      while (!stopped()) {
+        const page = await this.listNotifications({ after: cursor, wait: String(wait), ...(watch.limit && { limit: watch.limit }) }, poll);
+        for (const [i, item] of page.items.entries()) {
+          const notification = await verify(item);
+          yield { notification, item, cursor: i === page.items.length - 1 ? page.cursor : cursor };
+        }
+        cursor = page.cursor;
+      }
+    } catch (error) {
+      if (stopped()) return;
+      throw error;
+    }
   }
 
   recordConsent(consent: T.ConsentInput, options?: CallOptions): Promise<T.ConsentView> {

@@ -20,6 +20,8 @@ export type CaseView = Answer<'GET /v1/cases/{caseId}'>;
 export type CaseArchive = Answer<'GET /v1/cases/{caseId}/archive'>;
 export type NotificationsQuery = Query<'GET /v1/notifications'>;
 export type Notification = Answer<'GET /v1/notifications'>['items'][number];
+export type HubKeys = Answer<'GET /v1/hub-keys'>;
+export type NotificationsPage = Answer<'GET /v1/notifications'>;
 
 export type ConsentInput = Body<'POST /v1/consents'>;
 export type ConsentView = Answer<'POST /v1/consents'>;

@@ -47,6 +47,44 @@ describe('the typed client on the local hub', () => {
     expect((await education.getCase(first.caseId, { purpose: 'assessment' })).caseId).toBe(first.caseId);
   });
 
+  it('follows notifications as they come: verified, each once, oldest first, resumable from a stored cursor', async () => {
+    const health = clientOf('xz-health');
+    const civil = clientOf('xz-civil-affairs');
+    const stop = new AbortController();
+    const seen: { kind: string; caseId: string; id: string; cursor: string }[] = [];
+    const watching = (async () => {
+      for await (const { notification, item, cursor } of health.watchNotifications({ waitSeconds: 5 }, { signal: stop.signal })) {
+        seen.push({ kind: notification.kind, caseId: notification.caseId, id: notification.notificationId, cursor });
+        expect(item.notificationId).toBe(notification.notificationId);
+        if (seen.length === 2) stop.abort();
+      }
+    })();
+    // Published while the watch waits: health's own record tells nobody; each of civil affairs' two records of the
+    // same child links into health's case and tells health.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const held = await health.publishRecord(child('H-W1', '拉姆', '2013-01-09', 21));
+    await civil.publishRecord(child('CA-W1', '拉姆', '2013-01-09', 21));
+    await civil.publishRecord(child('CA-W2', '拉姆', '2013-01-09', 21));
+    await watching;
+
+    expect(seen.map((n) => [n.kind, n.caseId])).toEqual([
+      ['record_linked', held.caseId],
+      ['record_linked', held.caseId],
+    ]);
+    expect(new Set(seen.map((n) => n.id)).size).toBe(2);
+    // Resuming from the last stored cursor gives nothing already seen.
+    const again = new AbortController();
+    const after: string[] = [];
+    const resumed = (async () => {
+      for await (const { notification } of health.watchNotifications({ after: seen[1]!.cursor, waitSeconds: 1 }, { signal: again.signal }))
+        after.push(notification.notificationId);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    again.abort();
+    await resumed;
+    expect(after).toEqual([]);
+  });
+
   it('walks the ledger one row per page and finds what one big page holds, in the same order', async () => {
     const civil = clientOf('xz-civil-affairs');
     await civil.publishRecord(child('CA-2', '次仁', '2011-02-03', 12));
