@@ -26,7 +26,11 @@ beforeAll(async () => {
   t = await startTestHub();
   const work = mkdtempSync(join(tmpdir(), 'xq-client-pkg-'));
   execFileSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/build.ts'], { cwd: client, stdio: 'pipe' });
-  const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: client, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+    cwd: client,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const [tarball] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
   packed = tarball!.files.map((f) => f.path).sort();
   consumer = join(work, 'consumer');
