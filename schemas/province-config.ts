@@ -179,7 +179,7 @@ export const provinceConfig = z
       .strictObject({
         staticSite: z.boolean().default(false).meta({
           description:
-            'Also deploy the officers console as a static site (private S3 bucket behind CloudFront, CORS on the API). Off by default: the console is always served by the API at /console, and CloudFront in China regions needs an ICP filing.',
+            'Also deploy the officers console as a static site (private S3 bucket behind CloudFront, CORS on the API) outside the China regions; in cn-north-1 and cn-northwest-1 it adds nothing (no origin access control there). Off by default: the console is always served by the API at /console.',
         }),
       })
       .prefault({}),
