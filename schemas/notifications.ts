@@ -1,9 +1,6 @@
 /** Schemas of an agency's notification feed (long-poll, hub-signed) and of the hub's public keys (JWKS). */
 import * as z from 'zod';
-import { consentIdParam } from './common';
-
-/** A field-level message in English with its zh-CN text (the error detail carries both: `message`, `message_zh`). */
-const says = (message: string, zh: string) => ({ message, params: { zh } });
+import { consentIdParam, says } from './common';
 
 /** The longest long-poll, in seconds: with the read and the signing it stays inside the Lambda's 25 s and API Gateway's 30 s. */
 export const MAX_WAIT_SECONDS = 20;
