@@ -66,7 +66,8 @@ const hubIdentifier = (prefix: string, noun: string, nounZh: string) => {
   const pattern = new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`);
   return z
     .string()
-    .refine((s) => pattern.test(s), says(`must be a ${noun} id (${prefix}_ followed by 26 characters)`, `须为${nounZh}编号（${prefix}_ 后接 26 个字符）`));
+    .refine((s) => pattern.test(s), says(`must be a ${noun} id (${prefix}_ followed by 26 characters)`, `须为${nounZh}编号（${prefix}_ 后接 26 个字符）`))
+    .meta({ pattern: pattern.source }); // a refinement is invisible to JSON Schema: the contract still shows the shape
 };
 
 export const recordIdParam = hubIdentifier('rec', 'record', '记录');
