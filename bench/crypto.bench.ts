@@ -36,7 +36,7 @@ import { RecordsTable } from '../lambdas/data/records-table';
 import { DEFAULT_MODEL } from '../lambdas/domain/matching/default-model';
 import { localTableNames, TABLES, type TableId, tableEnvVar } from '../lambdas/data/tables';
 import { publishRecord } from '../lambdas/domain/records/records-service';
-import { BUNDLE_BANNER, BUNDLING_TARGET } from '../lib/constructs/hub-api';
+import { BUNDLE_ALIASES, BUNDLE_BANNER, BUNDLING_TARGET } from '../lib/constructs/hub-api';
 import { localDynamoClient, startDynamoDbLocal } from '../local/dynamodb-local';
 import { freePort } from '../local/free-port';
 import { readConsoleFiles } from '../local/console-files';
@@ -206,6 +206,9 @@ const INIT_ENV = {
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
+  // This machine runs Node 20, where the SDK warns once at a client's construction that it will soon need Node 22;
+  // the functions run on nodejs22.x, where it does not: the warning is not part of their init.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
 /** Bundles one Lambda as the stack does (AWS SDK bundled unless `sdkFromNodeModules`); returns the file. */
@@ -222,6 +225,7 @@ async function bundle(name: string, outDir: string, sdkFromNodeModules = false):
     mainFields: ['module', 'main'],
     banner: { js: BUNDLE_BANNER },
     external: sdkFromNodeModules ? ['@aws-sdk/*', '@smithy/*', '@aws-crypto/*'] : [],
+    alias: sdkFromNodeModules ? {} : { ...BUNDLE_ALIASES },
     define: {
       __XQ_REGISTRY__: JSON.stringify(JSON.stringify({ provinceCode: '540000', hubId: 'xinqiao-540000', agencies: [] })),
       ...(name === 'console' && { __XQ_CONSOLE__: JSON.stringify(JSON.stringify(readConsoleFiles())) }),

@@ -53,6 +53,13 @@ const entryOf = (name: string) => fileURLToPath(new URL(`../../lambdas/entry/${n
 export const BUNDLING_TARGET = 'node22';
 /** ESM bundles still hold CommonJS dependencies (the AWS SDK's among them): give them a `require`. */
 export const BUNDLE_BANNER = "import { createRequire as __xqCreateRequire } from 'node:module'; const require = __xqCreateRequire(import.meta.url);";
+/**
+ * Modules every bundle replaces (esbuild alias): the SDK's default credential chain by the environment-only
+ * provider the Lambda runtime needs (lambdas/shared/lambda-credentials.ts says why).
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../../lambdas/shared/lambda-credentials.ts', import.meta.url)),
+};
 
 export class HubApi extends Construct {
   readonly api: apigw.HttpApi;
@@ -273,6 +280,7 @@ export class HubApi extends Construct {
           ...(name === 'console' && { __XQ_CONSOLE__: JSON.stringify(JSON.stringify(readConsoleFiles())) }),
         },
         banner: BUNDLE_BANNER,
+        esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([module, path]) => [`--alias:${module}`, path])),
       },
     });
     this.#grant(role, needs, props);

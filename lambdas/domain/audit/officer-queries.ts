@@ -5,7 +5,7 @@
  * access report, reading only the events filed under that case and the cases
  * it was merged from or split from.
  */
-import { API_ROUTES, type RouteContract } from '../../../schemas/api';
+import type { RouteContract } from '../../../schemas/api';
 import * as z from 'zod';
 import type { ChainedEvent } from '../../../schemas/entities/audit';
 import { PRIVACY_OFFICERS } from '../../../schemas/entities/notifications';
@@ -242,10 +242,17 @@ export interface AccessEntry {
   readonly eventId: string;
 }
 
-/** Routes that disclose a child's data: each route of the contract says whether it does (`discloses`). */
-const DISCLOSURES: readonly string[] = Object.entries(API_ROUTES as Readonly<Record<string, RouteContract>>)
-  .filter(([, route]) => route.discloses)
-  .map(([key]) => key);
+/**
+ * Routes that disclose a child's data: each route of the contract says whether it does (`discloses`). The contract
+ * (every route's schemas) is loaded on the first access report, not at the audit Lambda's init.
+ */
+let disclosures: Promise<readonly string[]> | undefined;
+const disclosingRoutes = (): Promise<readonly string[]> =>
+  (disclosures ??= import('../../../schemas/api').then(({ API_ROUTES }) =>
+    Object.entries(API_ROUTES as Readonly<Record<string, RouteContract>>)
+      .filter(([, route]) => route.discloses)
+      .map(([key]) => key),
+  ));
 /** How far back through merges and splits the report follows a case. */
 const MAX_LINEAGE = 32;
 
@@ -278,6 +285,7 @@ async function lineageOf(deps: Pick<OfficerDeps, 'cases'>, caseId: string): Prom
 export async function accessReport(deps: Pick<OfficerDeps, 'events' | 'cases'>, caseId: string): Promise<{ entries: AccessEntry[]; read: number }> {
   const entries: AccessEntry[] = [];
   let read = 0;
+  const routes = await disclosingRoutes();
   for (const part of await lineageOf(deps, caseId)) {
     let after: EventPosition | undefined;
     do {
@@ -285,7 +293,7 @@ export async function accessReport(deps: Pick<OfficerDeps, 'events' | 'cases'>, 
         index: 'byCase',
         key: part.caseId,
         ...(part.until && { to: part.until }),
-        where: { outcome: 'allow', routes: DISCLOSURES },
+        where: { outcome: 'allow', routes },
         newestFirst: false,
         limit: 1000,
         ...(after && { after }),
