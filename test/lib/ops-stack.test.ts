@@ -187,7 +187,8 @@ describe('alarms with actions', () => {
   it("alarms on every Lambda's errors and throttles, API 5xx, every dead-letter queue and backup jobs", () => {
     const alarms = byType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const functionIds = byType(template, 'AWS::Lambda::Function').map(([id]) => id);
-    expect(functionIds).toHaveLength(ROUTE_GROUPS.length + 3);
+    // One per route group, and the list worker, audit sealer, care jobs and notification webhooks.
+    expect(functionIds).toHaveLength(ROUTE_GROUPS.length + 4);
     const dims = (a: Record<string, any>) => JSON.stringify(a.Dimensions ?? a.Metrics);
     for (const fn of functionIds) {
       for (const metric of ['Errors', 'Throttles']) {
