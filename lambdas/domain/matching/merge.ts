@@ -14,7 +14,7 @@
 import type { MatchRecord } from './match-record';
 import type { MatchModel } from './model';
 import type { Decision, Scorer } from './scorer';
-import { buildBlocks, partitionPairs } from './stages/block-partition';
+import { buildBlocks, KeySlots, partitionPairs } from './stages/block-partition';
 import { chunkKeys, type KeyBatch } from './stages/blocking-keys';
 import { assembleCases, bestWeights, estimateModel, splitByComponent, sumCounts, unionOfCodes } from './stages/combine';
 import { linkComponents, type ReviewPair } from './stages/link-components';
@@ -90,9 +90,10 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
   batches.length = 0;
   const skipped = new Set(blocks.flatMap((b) => b.skipped));
   progress?.('block', 1, 1);
+  const keys = new KeySlots(record, n);
   const pairs = blocks.map((b, p) => {
     progress?.('compare', p, partitions);
-    return partitionPairs(b, skipped, record, n);
+    return partitionPairs(b, skipped, keys, n);
   });
   blocks.length = 0;
   const candidates = unionOfCodes(pairs.map((p) => p.codes));

@@ -4,7 +4,7 @@
  * count of every pattern for estimation. Pure.
  *
  * A pair of records sharing several keys is found in several blocks, maybe in
- * several partitions; it belongs to the smallest shared key (in string order)
+ * several partitions; it belongs to the shared key of the first kind (KIND_ORDER)
  * whose block is not skipped for size, so every candidate pair is compared in
  * exactly one partition and the union over partitions is the engine's set.
  * Which blocks are too large is known only once every partition has counted
@@ -53,34 +53,62 @@ export interface PartitionPairs {
   readonly firsts: Map<number, number>;
 }
 
-/** `skipped`: the skipped keys of every partition. `record(i)`: record i of the n records. */
-export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, record: (i: number) => MatchRecord, n: number): PartitionPairs {
-  const keyCache = new Map<number, string[]>();
-  const keysOfRecord = (i: number) => {
-    let ks = keyCache.get(i);
+/** The kinds of key (the prefix before ':'), in the order that decides which shared key owns a pair. */
+const KIND_ORDER = ['id', 'idh', 'nd', 'fd', 'ld', 'ns', 'ny', 'rd', 'gp', 'gd', 'ng'];
+const KIND_INDEX = new Map(KIND_ORDER.map((k, i) => [k, i]));
+const kindOf = (key: string) => {
+  const kind = KIND_INDEX.get(key.slice(0, key.indexOf(':')));
+  if (kind === undefined) throw new Error(`blocking key of an unknown kind: ${key.slice(0, key.indexOf(':'))}`);
+  return kind;
+};
+
+/** Every record's blocking keys by kind, computed once per record (and shared by the partitions one process runs). */
+export class KeySlots {
+  readonly #slots: (string | undefined)[][];
+  constructor(
+    readonly record: (i: number) => MatchRecord,
+    n: number,
+  ) {
+    this.#slots = new Array(n);
+  }
+  of(i: number): (string | undefined)[] {
+    let ks = this.#slots[i];
     if (!ks) {
-      ks = blockingKeys(record(i));
-      keyCache.set(i, ks);
+      ks = new Array<string | undefined>(KIND_ORDER.length);
+      for (const key of blockingKeys(this.record(i))) ks[kindOf(key)] = key;
+      this.#slots[i] = ks;
     }
     return ks;
-  };
-  // Whether `key` is the smallest unskipped key records i and j share.
-  const owns = (key: string, i: number, j: number) => {
-    const kj = keysOfRecord(j);
-    for (const s of keysOfRecord(i)) {
-      if (s >= key || skipped.has(s)) continue;
-      for (const t of kj) if (s === t) return false;
+  }
+}
+
+/**
+ * `skipped`: the skipped keys of every partition; `keys.record(i)`: record i of the n records.
+ * A record has at most one key of each kind, so two records share at most one key per kind, and the
+ * owner of a pair is its shared, unskipped key of the first kind in KIND_ORDER.
+ */
+export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, keys: KeySlots, n: number): PartitionPairs {
+  const record = keys.record;
+  const slotsOf = (i: number) => keys.of(i);
+  // Whether `key` (of kind `kind`) owns the pair of records i and j.
+  const owns = (kind: number, i: number, j: number) => {
+    const si = slotsOf(i);
+    const sj = slotsOf(j);
+    for (let c = 0; c < kind; c++) {
+      const s = si[c];
+      if (s !== undefined && s === sj[c] && !skipped.has(s)) return false;
     }
     return true;
   };
   let codes = new Float64Array(1024);
   let count = 0;
   for (const [key, members] of blocks.kept) {
+    const kind = kindOf(key);
     for (let x = 0; x < members.length; x++)
       for (let y = x + 1; y < members.length; y++) {
         const i = members[x]!;
         const j = members[y]!;
-        if (!owns(key, i, j)) continue;
+        if (!owns(kind, i, j)) continue;
         if (count === codes.length) {
           const bigger = new Float64Array(codes.length * 2);
           bigger.set(codes);

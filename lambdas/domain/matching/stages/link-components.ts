@@ -65,16 +65,24 @@ export function linkComponents(
   // Local numbering of the records, in ascending global order.
   const left = new Int32Array(m);
   const right = new Int32Array(m);
-  const globalIds = new Set<number>();
+  // local[g] = index of global record g among the records of these pairs (+1; 0 for none).
+  const localPlusOne = new Int32Array(n);
   for (let p = 0; p < m; p++) {
     const a = Math.floor(pairs.codes[p]! / n);
     left[p] = a;
     right[p] = pairs.codes[p]! - a * n;
-    globalIds.add(a).add(right[p]!);
+    localPlusOne[a] = 1;
+    localPlusOne[right[p]!] = 1;
   }
-  const ids = Int32Array.from(globalIds).sort();
-  const local = new Map<number, number>();
-  for (let l = 0; l < ids.length; l++) local.set(ids[l]!, l);
+  let count = 0;
+  for (let g = 0; g < n; g++) if (localPlusOne[g]) count++;
+  const ids = new Int32Array(count);
+  for (let g = 0, l = 0; g < n; g++) {
+    if (!localPlusOne[g]) continue;
+    ids[l++] = g;
+    localPlusOne[g] = l;
+  }
+  const local = { get: (g: number) => localPlusOne[g]! - 1 };
   const size = ids.length;
   const adjacency: { other: number; w: number }[][] = Array.from({ length: size }, () => []);
   // In code order, as the engine built them.
