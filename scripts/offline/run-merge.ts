@@ -43,55 +43,85 @@ export interface MergeRun {
 
 const formatOf = (path: string): ListFormat => (/\.jsonl?$/i.test(path) ? 'jsonl' : 'csv');
 
-export function runMerge(inputs: readonly MergeInputFile[], options: MergeOptions & { values?: ListValueMaps } = {}): MergeRun {
-  const t0 = performance.now();
+/** One input file read: its kept records (normalised), with flags and values not understood by index in `records`, and refused rows. */
+export interface InputRead {
+  readonly records: MatchRecord[];
+  readonly flagged: Map<number, string[]>;
+  readonly notUnderstood: Map<number, { field: string; value?: string }[]>;
+  readonly badRows: BadRow[];
+  readonly input: InputSummary;
+}
+
+/** Reads and normalises one input file (stage 1 of the merge for one list). */
+export function readInput(input: MergeInputFile, values?: ListValueMaps): InputRead {
   const records: MatchRecord[] = [];
   const flagged = new Map<number, string[]>();
   const notUnderstood = new Map<number, { field: string; value?: string }[]>();
   const badRows: BadRow[] = [];
-  const summaries: InputSummary[] = [];
-  for (const input of inputs) {
-    const list = readList(readFileSync(input.path, 'utf8'), formatOf(input.path), options.values ? { values: options.values } : {});
-    summaries.push({ agency: input.agency, path: input.path, summary: summariseList(list) });
-    for (const row of list.rows) {
-      if (!row.record) {
-        badRows.push({
-          agency: input.agency,
-          row: row.row,
-          ...(row.externalId && { externalId: row.externalId }),
-          reason: row.error?.reason ?? 'UNREADABLE',
-          reasons: (row.error?.details ?? []).map((d) => `${d.path ?? ''}: ${d.message}`),
-        });
-        continue;
-      }
-      const r = row.record;
-      if (row.flags.length > 0) flagged.set(records.length, [...row.flags]);
-      if (row.notUnderstood.length > 0)
-        notUnderstood.set(
-          records.length,
-          row.notUnderstood.map(({ field, value }) => ({ field, ...(value !== undefined && { value }) })),
-        );
-      records.push(
-        toMatchRecord({
-          agency: input.agency,
-          externalId: r.externalId,
-          name: r.name,
-          sex: r.sex,
-          birthDate: r.birthDate,
-          idNumber: r.idNumber ?? row.unverifiedIdNumber,
-          householdRegion: r.householdRegion,
-          currentRegion: r.currentRegion,
-          guardianName: r.guardian?.name,
-          guardianPhone: r.guardian?.phone,
-          school: r.school,
-        }),
-      );
+  const list = readList(readFileSync(input.path, 'utf8'), formatOf(input.path), values ? { values } : {});
+  const summary: InputSummary = { agency: input.agency, path: input.path, summary: summariseList(list) };
+  for (const row of list.rows) {
+    if (!row.record) {
+      badRows.push({
+        agency: input.agency,
+        row: row.row,
+        ...(row.externalId && { externalId: row.externalId }),
+        reason: row.error?.reason ?? 'UNREADABLE',
+        reasons: (row.error?.details ?? []).map((d) => `${d.path ?? ''}: ${d.message}`),
+      });
+      continue;
     }
+    const r = row.record;
+    if (row.flags.length > 0) flagged.set(records.length, [...row.flags]);
+    if (row.notUnderstood.length > 0)
+      notUnderstood.set(
+        records.length,
+        row.notUnderstood.map(({ field, value }) => ({ field, ...(value !== undefined && { value }) })),
+      );
+    records.push(
+      toMatchRecord({
+        agency: input.agency,
+        externalId: r.externalId,
+        name: r.name,
+        sex: r.sex,
+        birthDate: r.birthDate,
+        idNumber: r.idNumber ?? row.unverifiedIdNumber,
+        householdRegion: r.householdRegion,
+        currentRegion: r.currentRegion,
+        guardianName: r.guardian?.name,
+        guardianPhone: r.guardian?.phone,
+        school: r.school,
+      }),
+    );
   }
+  return { records, flagged, notUnderstood, badRows, input: summary };
+}
+
+/** The reads of several files as one run's inputs: records in file order, indices shifted. */
+export function joinReads(reads: readonly Omit<InputRead, 'records'>[], counts: readonly number[]) {
+  const flagged = new Map<number, string[]>();
+  const notUnderstood = new Map<number, { field: string; value?: string }[]>();
+  let offset = 0;
+  reads.forEach((read, k) => {
+    for (const [i, f] of read.flagged) flagged.set(offset + i, f);
+    for (const [i, v] of read.notUnderstood) notUnderstood.set(offset + i, v);
+    offset += counts[k]!;
+  });
+  return { flagged, notUnderstood, badRows: reads.flatMap((r) => r.badRows), inputs: reads.map((r) => r.input) };
+}
+
+export function runMerge(inputs: readonly MergeInputFile[], options: MergeOptions & { values?: ListValueMaps } = {}): MergeRun {
+  const t0 = performance.now();
+  const reads = inputs.map((input) => readInput(input, options.values));
+  const records = reads.flatMap((r) => r.records);
+  const joined = joinReads(
+    reads,
+    reads.map((r) => r.records.length),
+  );
   const t1 = performance.now();
   const result = mergeRecords(records, options);
   const t2 = performance.now();
-  return { records, flagged, badRows, inputs: summaries, notUnderstood, result, seconds: { parse: (t1 - t0) / 1000, merge: (t2 - t1) / 1000 } };
+  return { records, ...joined, result, seconds: { parse: (t1 - t0) / 1000, merge: (t2 - t1) / 1000 } };
 }
 
 export function summarise(run: MergeRun) {
