@@ -338,7 +338,7 @@ export const API_ROUTES = {
     responses: { 301: { description: 'Redirect', schema: z.string() } },
   },
   'GET /console/{file}': {
-    summary: "The privacy officers' console files (index.html, app.js, style.css, config.json)",
+    summary: "The privacy officers' console files (index.html, app.js, style.css, config.json, and uPlot's script and stylesheet for the charts)",
     summaryZh: '隐私官控制台文件',
     auth: 'public',
     pathParams: { file: z.enum([CONSOLE_CONFIG_FILE.name, ...Object.keys(CONSOLE_FILES)]) },

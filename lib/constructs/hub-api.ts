@@ -48,8 +48,10 @@ const tableEnvironment = (data: DataStore) => Object.fromEntries((Object.keys(TA
 
 const entryOf = (name: string) => fileURLToPath(new URL(`../../lambdas/entry/${name}.ts`, import.meta.url));
 
-/** The esbuild target every function shares; exported for the bundle-size benchmark. */
+/** The esbuild target every function shares; exported for the bundle benchmark (`npm run bench`). */
 export const BUNDLING_TARGET = 'node22';
+/** ESM bundles still hold CommonJS dependencies (the AWS SDK's among them): give them a `require`. */
+export const BUNDLE_BANNER = "import { createRequire as __xqCreateRequire } from 'node:module'; const require = __xqCreateRequire(import.meta.url);";
 
 export class HubApi extends Construct {
   readonly api: apigw.HttpApi;
@@ -111,7 +113,7 @@ export class HubApi extends Construct {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'Overdue care work piles up (关爱工作逾期告警: 逾期事项过多)',
+      alarmDescription: 'Overdue care work piles up (关爱工作逾期告警: 逾期事项过多). Runbook: docs/runbook.md#overdue-items',
     });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: config.logRetentionDays });
@@ -170,7 +172,10 @@ export class HubApi extends Construct {
     };
   }
 
-  /** Province-wide alarms on the audit metrics; per-agency and per-staff alerts come from the alerts job. */
+  /**
+   * Province-wide alarms on the audit metrics; per-agency and per-staff alerts come from the alerts job. Their
+   * actions (the province's ops topic) are added by lib/constructs/ops-monitoring.ts, like every alarm's.
+   */
   #alarms(config: ProvinceConfig): void {
     const metric = (name: (typeof AUDIT_METRICS)[number]) =>
       new cloudwatch.Metric({
@@ -193,10 +198,15 @@ export class HubApi extends Construct {
       'FailedSignaturesAlarm',
       'FailedSignatures',
       config.alerts.failedSignatures,
-      'Failed signatures presenting registered keys (隐私官告警: 签名验证失败)',
+      'Failed signatures presenting registered keys (隐私官告警: 签名验证失败). Runbook: docs/runbook.md#failed-signatures',
     );
-    alarm('DeniedBurstAlarm', 'Denied', config.alerts.deniedPerAgency, 'A burst of denied requests (隐私官告警: 大量被拒请求)');
-    alarm('EmergencyAccessAlarm', 'EmergencyAccess', 1, 'Emergency access was opened (隐私官告警: 紧急访问)');
+    alarm(
+      'DeniedBurstAlarm',
+      'Denied',
+      config.alerts.deniedPerAgency,
+      'A burst of denied requests (隐私官告警: 大量被拒请求). Runbook: docs/runbook.md#denied-burst',
+    );
+    alarm('EmergencyAccessAlarm', 'EmergencyAccess', 1, 'Emergency access was opened (隐私官告警: 紧急访问). Runbook: docs/runbook.md#emergency-access');
   }
 
   #function(name: string, needs: GroupNeeds, props: HubApiProps, timeout: Duration): NodejsFunction {
@@ -243,13 +253,16 @@ export class HubApi extends Construct {
         target: BUNDLING_TARGET,
         minify: true,
         sourceMap: false,
-        bundleAwsSDK: false,
+        // The SDK is bundled and pinned (package-lock), not loaded from the runtime's copy: a bundled,
+        // minified, tree-shaken SDK initialises in about half the time (`npm run bench`, section 5), and
+        // every Lambda runs the SDK version the tests ran.
+        bundleAwsSDK: true,
         mainFields: ['module', 'main'],
         define: {
           __XQ_REGISTRY__: JSON.stringify(JSON.stringify(registry)),
           ...(name === 'console' && { __XQ_CONSOLE__: JSON.stringify(JSON.stringify(readConsoleFiles())) }),
         },
-        banner: "import { createRequire as __xqCreateRequire } from 'node:module'; const require = __xqCreateRequire(import.meta.url);",
+        banner: BUNDLE_BANNER,
       },
     });
     this.#grant(role, needs, props);

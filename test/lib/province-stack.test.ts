@@ -96,7 +96,9 @@ describe('province stack', () => {
     const overdueRule = resources('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression === 'rate(1 hour)')![1];
     expect(JSON.stringify(overdueRule.Properties.Targets)).toMatch(/carejobsFunction/);
     expect(JSON.parse(overdueRule.Properties.Targets[0].Input)).toEqual({ task: 'overdue' });
+    // The audit and care alarms; the operational ones (errors, throttles, 5xx, DLQ, jobs, backups) are in ops-stack.test.ts.
     const alarms = resources('AWS::CloudWatch::Alarm')
+      .filter(([, a]) => a.Properties.Namespace === 'Xinqiao')
       .map(([, a]) => a.Properties.MetricName)
       .sort();
     expect(alarms).toEqual(['Denied', 'EmergencyAccess', 'FailedSignatures', 'OverdueItems']);
@@ -105,7 +107,8 @@ describe('province stack', () => {
   });
 
   it("shows the care loop at a glance on a dashboard: the care job's metrics and OverdueItems by kind, for this province", () => {
-    const dashboards = resources('AWS::CloudWatch::Dashboard');
+    // The care loop's dashboard; the ops dashboard is in ops-stack.test.ts.
+    const dashboards = resources('AWS::CloudWatch::Dashboard').filter(([, d]) => d.Properties.DashboardName.endsWith('-care-loop'));
     expect(dashboards).toHaveLength(1);
     const [, dashboard] = dashboards[0]!;
     expect(dashboard.Properties.DashboardName).toBe('xinqiao-540000-prod-care-loop');
@@ -148,7 +151,13 @@ describe('province stack', () => {
     const actions = (s: { Action: string | string[] }) => [s.Action].flat();
 
     it('lets no role scan, batch-writes only list rows, never updates or deletes audit or nonces, and the audit table only receives PutItem or Query on its indexes', () => {
-      const all = resources('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+      // Every Lambda role; the AWS Backup role takes table backups and reads no item (ops-stack.test.ts checks it).
+      const lambdaPolicies = resources('AWS::IAM::Policy').filter(([id]) => !id.startsWith('BackupsRole'));
+      const backupActions = resources('AWS::IAM::Policy')
+        .filter(([id]) => id.startsWith('BackupsRole'))
+        .flatMap(([, p]) => (p.Properties.PolicyDocument.Statement as any[]).flatMap(actions));
+      expect(backupActions.filter((a) => /^dynamodb:(Get|Put|Update|Delete|BatchGet|BatchWrite)Item$|^dynamodb:(Query|Scan)$/.test(a))).toEqual([]);
+      const all = lambdaPolicies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
       const every = all.flatMap(actions);
       for (const forbidden of ['dynamodb:*', 'kms:*', 'sqs:*']) expect(every).not.toContain(forbidden);
       const scans = resources('AWS::IAM::Policy').filter(([, p]) =>
@@ -235,13 +244,14 @@ describe('configuration', () => {
 });
 
 describe('officers console as a static site (optional)', () => {
-  it('is off by default, and when on: private bucket behind CloudFront with OAC, CN only, strict CSP, CORS for that origin only, cdk-nag clean', () => {
+  // In the China regions the console is served from the API's origin instead (ops-stack.test.ts, "China regions").
+  it('is off by default, and when on outside the China regions: private bucket behind CloudFront with OAC, CN only, strict CSP, CORS for that origin only, cdk-nag clean', () => {
     const [config] = loadProvinceConfigs(CONFIG_DIR, ['540000']);
     expect(config!.console.staticSite).toBe(false);
     expect(Object.keys(template.findResources('AWS::CloudFront::Distribution'))).toHaveLength(0);
 
     const siteApp = new App({ outdir: mkdtempSync(join(tmpdir(), 'xq-site-')) });
-    const [stack] = addProvinceStacks(siteApp, [{ ...config!, console: { staticSite: true } }], resolveStage('dev'));
+    const [stack] = addProvinceStacks(siteApp, [{ ...config!, deployment: { region: 'ap-east-1' }, console: { staticSite: true } }], resolveStage('dev'));
     expect(() => siteApp.synth()).not.toThrow();
     const site = Template.fromStack(stack!);
     site.hasResourceProperties('AWS::CloudFront::Distribution', {
@@ -261,5 +271,7 @@ describe('officers console as a static site (optional)', () => {
     site.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowHeaders: ['authorization', 'content-type'], AllowMethods: ['GET', 'POST'] }),
     });
+    const distributionId = Object.keys(site.findResources('AWS::CloudFront::Distribution'))[0]!;
+    expect(site.toJSON().Outputs.ConsoleUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/']] });
   }, 120_000);
 });

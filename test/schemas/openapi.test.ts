@@ -68,7 +68,7 @@ describe('OpenAPI description', () => {
     expect(doc.paths['/v1/records'].post.responses['201'].content['text/csv']).toBeUndefined();
     const consoleOp = doc.paths['/console/{file}'].get;
     expect(Object.keys(consoleOp.responses['200'].content).sort()).toEqual(['application/json', 'text/css', 'text/html', 'text/javascript']);
-    expect(consoleOp.parameters[0].schema.enum.sort()).toEqual(['app.js', 'config.json', 'index.html', 'style.css']);
+    expect(consoleOp.parameters[0].schema.enum.sort()).toEqual(['app.js', 'config.json', 'index.html', 'style.css', 'uPlot.iife.min.js', 'uPlot.min.css']);
     expect(consoleOp.responses['404']).toBeDefined();
     const redirect = doc.paths['/console'].get.responses['301'];
     expect(redirect.content).toBeUndefined();
