@@ -47,6 +47,7 @@ export function decodeFrame<M>(bytes: Uint8Array): Frame<M> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < 8 || view.getUint32(0, true) !== MAGIC) throw new FrameFormatError('not a merge frame');
   const length = view.getUint32(4, true);
+  if (8 + length > bytes.byteLength) throw new FrameFormatError('merge frame cut short in its header');
   const header = JSON.parse(text.decode(bytes.subarray(8, 8 + length))) as { meta: M; arrays: [string, TypeName, number][] };
   const arrays: Record<string, FrameArray> = {};
   let at = align(8 + length);

@@ -47,9 +47,8 @@ export function sumCounts(parts: readonly PatternCounts[]): Map<number, number> 
   return new Map([...total].sort((x, y) => x[1].first - y[1].first).map(([pattern, { n }]) => [pattern, n]));
 }
 
-/** Comparisons of up to 500,000 random record pairs (deterministic for a seed). */
-function* randomPairs(records: readonly MatchRecord[], seed: number): Generator<number[]> {
-  const n = records.length;
+/** Up to 500,000 random pairs of record indices among n (deterministic for a seed): the pairs that estimate u. */
+export function* randomPairIndices(n: number, seed: number): Generator<[a: number, b: number]> {
   if (n < 2) return;
   let state = seed >>> 0 || 1;
   const next = () => {
@@ -65,8 +64,13 @@ function* randomPairs(records: readonly MatchRecord[], seed: number): Generator<
     const a = Math.floor(next() * n);
     let b = Math.floor(next() * (n - 1));
     if (b >= a) b++;
-    yield compareRecords(records[a]!, records[b]!);
+    yield [a, b];
   }
+}
+
+/** Comparisons of the random pairs (`records` may be sparse: only the pairs' records are read). */
+function* randomPairs(records: readonly MatchRecord[], seed: number): Generator<number[]> {
+  for (const [a, b] of randomPairIndices(records.length, seed)) yield compareRecords(records[a]!, records[b]!);
 }
 
 /** The model: given, or m by EM over the candidate patterns with u from random pairs. */
