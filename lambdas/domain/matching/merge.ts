@@ -9,7 +9,7 @@
  * is ambiguous is the link policy (link-policy.ts), which the hub uses too.
  * The result does not depend on the number of partitions; the worker-thread
  * driver (scripts/offline/parallel-merge.ts) and the Step Functions one
- * (lambdas/entry/merge-stages.ts) run the same stages. Used by the offline CLI and the benchmark.
+ * (lambdas/domain/matching/pipeline, lib/constructs/merge-state-machine.ts) run the same stages. Used by the offline CLI and the benchmark.
  */
 import type { MatchRecord } from './match-record';
 import type { MatchModel } from './model';

@@ -79,3 +79,23 @@ describe('merge stage handlers', () => {
     for (const personal of ['格桑', '扎西', '1380000', 'A-1']) expect(history).not.toContain(personal);
   });
 });
+
+describe('planning a merge run', () => {
+  it.each([
+    ['no list at all', []],
+    ['a list outside an agency folder', ['input/list.csv']],
+    ['a list nested too deep', ['input/health/2026/list.csv']],
+  ])('refuses a run with %s, naming what is wrong', async (_, keys) => {
+    // Prepare
+    const store = new MemoryMergeObjects();
+    for (const key of keys) store.objects.set(key, new TextEncoder().encode(CSV));
+    const handler = createMergeCoordinator(() => store);
+
+    // Act and Assess
+    await expect(handler({ step: 'plan', runId: 'r1', partitions: 2 })).rejects.toMatchObject({
+      name: 'MergeRunError',
+      message: expect.stringMatching(/input\//),
+    });
+    expect(store.objects.has(runKeys.chunks)).toBe(false);
+  });
+});

@@ -18,6 +18,11 @@ import type { GroupItem, PartitionItem } from './partition-steps';
 import { runKeys } from './run-keys';
 import { getFrame, getJson, type Offsets, offsetsOf, putJson, type RunSettings, scoredFrame, scoredOf, settingsOf, tableOf } from './stage-io';
 
+/** A run that cannot start as uploaded (fails the Plan state with this name and message). */
+export class MergeRunError extends Error {
+  override readonly name = 'MergeRunError';
+}
+
 export type RunOptions = Partial<Omit<RunSettings, 'runId'>>;
 
 /** The chunks under input/<agency>/ (key order), the settings and the partition items. */
@@ -32,8 +37,10 @@ export async function planRun(store: MergeObjects, runId: string, options: RunOp
     estimate: options.estimate ?? true,
   };
   const keys = await store.list(runKeys.input);
+  if (keys.length === 0) throw new MergeRunError(`run ${runId} has no list under ${runKeys.input}`);
   const chunks: ChunkItem[] = keys.map((key, chunk) => {
-    const agency = key.slice(runKeys.input.length).split('/')[0]!;
+    const [agency, ...rest] = key.slice(runKeys.input.length).split('/');
+    if (!agency || rest.length !== 1 || !rest[0]) throw new MergeRunError(`${key}: a list goes under ${runKeys.input}<agency>/<file>`);
     return { runId, chunk, key, agency, partitions: settings.partitions };
   });
   await putJson(store, runKeys.settings, settings);
