@@ -8,6 +8,7 @@ import type { StageSettings } from './config/stages';
 import { CareDashboard } from './constructs/care-dashboard';
 import { DataStore } from './constructs/data-store';
 import { HubApi } from './constructs/hub-api';
+import { MergeStateMachine } from './constructs/merge-state-machine';
 import { OfficerConsoleSite } from './constructs/officer-console-site';
 import { OpsMonitoring } from './constructs/ops-monitoring';
 import { TableBackups } from './constructs/table-backups';
@@ -24,6 +25,7 @@ export class ProvinceStack extends Stack {
   readonly hub: HubApi;
   readonly backups: TableBackups;
   readonly ops: OpsMonitoring;
+  readonly merge: MergeStateMachine;
   readonly consoleSite?: OfficerConsoleSite;
 
   constructor(scope: Construct, id: string, props: ProvinceStackProps) {
@@ -47,6 +49,13 @@ export class ProvinceStack extends Stack {
       tables: Object.values(this.data.tables),
       key: this.data.storageKey,
     });
+    this.merge = new MergeStateMachine(this, 'ListMerge', {
+      provinceCode: config.provinceCode,
+      stage,
+      key: this.data.storageKey,
+      logRetentionDays: config.logRetentionDays,
+      ...(config.listSynonyms && { listSynonyms: config.listSynonyms }),
+    });
     // Last: the alarms cover every function and dead-letter queue built above.
     this.ops = new OpsMonitoring(this, 'Ops', {
       provinceCode: config.provinceCode,
@@ -68,7 +77,7 @@ export class ProvinceStack extends Stack {
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('ApiUrl', this.hub.api.apiEndpoint, 'The hub API: agencies call it, officers use /console');
     if (this.consoleSite) output('ConsoleUrl', this.consoleSite.url, `The officers console (${this.consoleSite.hosting})`);
-    output('StorageKeyArn', this.data.storageKey.keyArn, 'KMS key: tables, backups and the ops topic');
+    output('StorageKeyArn', this.data.storageKey.keyArn, 'KMS key: tables, backups, the ops topic and the merge bucket');
     output('FieldKeyArn', this.data.fieldKey.keyArn, 'KMS key: field-level envelope encryption');
     output('AuditSigningKeyArn', this.data.auditSigningKey.keyArn, 'KMS key: signs audit digests (npm run audit:verify checks them)');
     for (const id of Object.keys(TABLES) as TableId[]) {
@@ -76,6 +85,12 @@ export class ProvinceStack extends Stack {
     }
     output('AlarmTopicArn', this.ops.topic.topicArn, 'SNS topic every alarm notifies');
     output('BackupVaultName', this.backups.vault.backupVaultName, 'AWS Backup vault of the tables');
+    output(
+      'MergeBucketName',
+      this.merge.bucket.bucketName,
+      'Merge runs: upload lists to merge/<runId>/input/<agency>/, cases come out under merge/<runId>/out/',
+    );
+    output('MergeStateMachineArn', this.merge.stateMachine.stateMachineArn, 'Starts a list merge run: {"runId": "...", "partitions": N} (docs/scale.md)');
     output('OpsDashboard', this.ops.dashboard.dashboardName, 'CloudWatch dashboard of the alarms and their metrics');
   }
 }

@@ -60,6 +60,10 @@ export const BUNDLE_BANNER = "import { createRequire as __xqCreateRequire } from
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../../lambdas/shared/lambda-credentials.ts', import.meta.url)),
 };
+/** BUNDLE_ALIASES as NodejsFunction's esbuild arguments (every function of the stack, hub and merge stages alike). */
+export const BUNDLE_ESBUILD_ARGS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(BUNDLE_ALIASES).map(([module, path]) => [`--alias:${module}`, path]),
+);
 
 export class HubApi extends Construct {
   readonly api: apigw.HttpApi;
@@ -280,7 +284,7 @@ export class HubApi extends Construct {
           ...(name === 'console' && { __XQ_CONSOLE__: JSON.stringify(JSON.stringify(readConsoleFiles())) }),
         },
         banner: BUNDLE_BANNER,
-        esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([module, path]) => [`--alias:${module}`, path])),
+        esbuildArgs: BUNDLE_ESBUILD_ARGS,
       },
     });
     this.#grant(role, needs, props);

@@ -20,6 +20,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLES } from '../../lambdas/data/tables';
+import { MERGE_STAGES } from '../../lambdas/merge-stages';
 import { ROUTE_GROUPS } from '../../lambdas/routes';
 import { loadProvinceConfigs, ProvinceConfigError, type ProvinceDeployConfig } from '../../lib/config/load-provinces';
 import { opsConfig } from '../../lib/config/ops-config';
@@ -187,9 +188,12 @@ describe('alarms with actions', () => {
   it("alarms on every Lambda's errors and throttles, API 5xx, every dead-letter queue and backup jobs", () => {
     const alarms = byType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const functionIds = byType(template, 'AWS::Lambda::Function').map(([id]) => id);
-    // One per route group, and the list worker, audit sealer, care jobs and notification webhooks.
-    expect(functionIds).toHaveLength(ROUTE_GROUPS.length + 4);
+    // One per route group, the list worker, audit sealer, care jobs, notification webhooks and the merge stages.
+    expect(functionIds).toHaveLength(ROUTE_GROUPS.length + 4 + MERGE_STAGES.length);
     const dims = (a: Record<string, any>) => JSON.stringify(a.Dimensions ?? a.Metrics);
+    // The list merge state machine (built before the ops construct) is covered too.
+    const machineId = byType(template, 'AWS::StepFunctions::StateMachine').find(([id]) => id.startsWith('ListMerge'))![0];
+    expect(alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('ExecutionsFailed') && dims(a).includes(`"Ref":"${machineId}"`))).toHaveLength(1);
     for (const fn of functionIds) {
       for (const metric of ['Errors', 'Throttles']) {
         const found = alarms.filter((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === metric && dims(a).includes(`"Ref":"${fn}"`));
