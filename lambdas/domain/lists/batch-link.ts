@@ -103,9 +103,9 @@ export async function linkGroup(
         return { status: 'fallback' };
       }
     }
-    await acquire(deps, { owner, keys, filings });
     let plan: Plan;
     try {
+      await acquire(deps, { owner, keys, filings });
       plan = await planGroup(deps, job, group, keys, owner, views);
     } catch (error) {
       await deps.bulk.release(owner, keys).catch(() => undefined);

@@ -217,15 +217,22 @@ async function linkPage(deps: WorkerDeps, job: ListJob, page: readonly ListRowIt
   const recordIds: string[] = [];
   const groups = groupRows(bulk);
   let next = 0;
+  // The first failure stops every lane (no group starts after it); the page fails once all lanes have stopped.
+  let failure: { error: unknown } | undefined;
   const lane = async (n: number) => {
-    while (next < groups.length) {
+    while (!failure && next < groups.length) {
       const group = groups[next++]!;
-      const out = await linkGroup(bulkDeps, { jobId: job.jobId, createdAt: job.createdAt, lane: `${invocation}-${n}` }, group, views);
-      if (out.status === 'done') recordIds.push(...out.rows.map((r) => r.result.recordId));
-      else single.push(...group);
+      try {
+        const out = await linkGroup(bulkDeps, { jobId: job.jobId, createdAt: job.createdAt, lane: `${invocation}-${n}` }, group, views);
+        if (out.status === 'done') recordIds.push(...out.rows.map((r) => r.result.recordId));
+        else single.push(...group);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: LANES }, (_, n) => lane(n)));
+  if (failure) throw failure.error;
 
   single.sort((a, b) => a.item.row - b.item.row);
   for (const p of single) {
