@@ -73,13 +73,20 @@ try {
   let job: any;
   let lastPrint = 0;
   for (;;) {
-    job = (await ca.get<any>(`/v1/lists/${jobId}?limit=1`)).body.job;
+    const res = await ca.get<any>(`/v1/lists/${jobId}?limit=1`).catch((error: Error) => ({ status: 0, body: { error: error.message } }));
+    if (res.status !== 200) {
+      // The in-process worker shares the hub's event loop: a poll may time out while it reads the list.
+      console.log(`  poll answered ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    job = res.body.job;
     if (job.status === 'done') break;
     if (performance.now() - lastPrint > 10_000) {
       lastPrint = performance.now();
       console.log(`  ${seconds(performance.now() - t)}: ${job.processed + job.rejected} of ${job.total} rows`);
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 1000));
   }
   const doneMs = performance.now() - t;
   const bulkRate = job.processed / (doneMs / 1000);

@@ -19,6 +19,8 @@ export interface ListWorkerOptions {
   readonly now?: () => Date;
   /** Time one invocation spends on a job before queuing the rest (the Lambda's timeout is 150 s). */
   readonly budgetMs?: number;
+  /** Queued rows linked per page (one audit event each). */
+  readonly pageRows?: number;
 }
 
 export const WORKER_BUDGET_MS = 100_000;
@@ -53,15 +55,21 @@ export function createListWorker(runtime: HubRuntime, options: ListWorkerOptions
   };
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const failures: SQSBatchResponse['batchItemFailures'] = [];
+    // One budget for the whole event (SQS hands the worker up to 5 messages): jobs reached after it are queued again.
+    const deadline = Date.now() + (options.budgetMs ?? WORKER_BUDGET_MS);
     for (const message of event.Records) {
       logger.resetKeys();
       logger.appendKeys({ messageId: message.messageId });
       let work: ListWork | undefined;
       try {
         work = JSON.parse(message.body) as ListWork;
-        const deadline = Date.now() + (options.budgetMs ?? WORKER_BUDGET_MS);
+        if (Date.now() > deadline) {
+          await runtime.lists.queue.enqueue([{ jobId: work.jobId }]);
+          continue;
+        }
         const state = await processJob({ ...runtime.lists, records: runtime.records, bulk }, work, {
           deadline,
+          ...(options.pageRows && { pageRows: options.pageRows }),
           onPage: (page, job) => audit(message.messageId, work, job, 200, page.recordIds),
         });
         if (state === 'more') await runtime.lists.queue.enqueue([{ jobId: work.jobId }]);

@@ -253,4 +253,27 @@ describe('a worker stopped halfway', () => {
     await t.hub.listQueue.drained();
     await expectExactlyOnce(l.agencyId, up.body.job.jobId, l.externalIds);
   });
+
+  it('queues a job again when its time budget is spent, and each invocation takes it on from where the last stopped', { timeout: 120_000 }, async () => {
+    const l = lists(50, 47)[0]!;
+    const messages: string[] = [];
+    const worker = createListWorker(t.hub.runtime, { budgetMs: 1, pageRows: 10 });
+    t.hub.listQueue.attach(async (event) => {
+      messages.push(...event.Records.map((r) => r.messageId));
+      return worker(event);
+    });
+    try {
+      const up = await upload(t, l.agencyId, `${l.csv.split('\n').slice(0, 26).join('\n')}\n`);
+      await t.hub.listQueue.drained();
+      const ids = l.externalIds.slice(0, 25);
+      await expectExactlyOnce(l.agencyId, up.body.job.jobId, ids);
+      // 25 rows in pages of 10: three invocations, each auditing its page.
+      expect(messages).toHaveLength(3);
+      const audit = (await t.scan('audit')).filter((e: any) => e.route.S === 'WORKER lists' && e.path.S.endsWith(up.body.job.jobId));
+      expect(new Set(audit.map((e: any) => e.requestId.S))).toEqual(new Set(messages));
+      expect(audit.flatMap((e: any) => e.recordIds?.SS ?? [])).toHaveLength(25);
+    } finally {
+      t.hub.listQueue.attach(createListWorker(t.hub.runtime));
+    }
+  });
 });

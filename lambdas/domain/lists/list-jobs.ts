@@ -163,7 +163,7 @@ export interface PageDone {
 export async function processJob(
   deps: WorkerDeps,
   work: ListWork,
-  options: { deadline?: number; onPage?: (page: PageDone, job: ListJob) => Promise<void> } = {},
+  options: { deadline?: number; pageRows?: number; onPage?: (page: PageDone, job: ListJob) => Promise<void> } = {},
 ): Promise<'done' | 'more' | 'gone'> {
   let job = await deps.lists.job(work.jobId);
   if (!job) return 'gone';
@@ -175,7 +175,7 @@ export async function processJob(
   const views: ViewCache = new Map();
   let afterRow = 0;
   for (;;) {
-    const page = await deps.lists.queuedRows(job.jobId, { afterRow, limit: PAGE_ROWS });
+    const page = await deps.lists.queuedRows(job.jobId, { afterRow, limit: options.pageRows ?? PAGE_ROWS });
     if (page.length === 0) return 'done';
     const recordIds = await linkPage(deps, job, page, invocation, views);
     await options.onPage?.({ recordIds, rows: page.length }, job);
