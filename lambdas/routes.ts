@@ -114,7 +114,7 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
     fieldKey: true,
     indexKey: false,
   },
-  // Seals rows (field key), derives job ids (index key), queues work; publishing happens in the worker.
+  // Seals the uploaded list in chunks (field key), derives job ids (index key), queues the job; reading and linking happen in the worker.
   lists: {
     signed: true,
     tables: { lists: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'] },
@@ -167,7 +167,11 @@ export const AUDIT_SEALER_NEEDS: GroupNeeds = {
   auditSigning: 'sign',
 };
 
-/** The list worker is not behind the API: it publishes rows, so it needs what `records` needs plus the lists table. */
+/**
+ * The list worker is not behind the API: it links rows (in bulk, or one by one as `records` does), so it needs
+ * what `records` needs plus the lists table (rows written and finished inside its transactions: PutItem,
+ * UpdateItem, ConditionCheckItem) and the queue (a job not finished within one invocation is queued again).
+ */
 export const LIST_WORKER_NEEDS: GroupNeeds = {
   signed: false,
   tables: {
@@ -175,8 +179,9 @@ export const LIST_WORKER_NEEDS: GroupNeeds = {
     cases: GROUP_NEEDS.records.tables.cases!,
     notifications: GROUP_NEEDS.records.tables.notifications!,
     care: GROUP_NEEDS.records.tables.care!,
-    lists: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+    lists: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
   },
+  sendsToListQueue: true,
   fieldKey: true,
   indexKey: true,
 };

@@ -38,6 +38,7 @@ import { FetchWebhookTransport } from './data/webhook-transport';
 import type { OfficerDeps } from './domain/audit/officer-queries';
 import type { ListQueue } from './domain/lists/ports';
 import { ListsTable } from './data/lists-table';
+import { ListLinkingTable } from './data/list-linking-table';
 import type { ListDeps } from './domain/lists/list-jobs';
 import { ListValueMaps } from './domain/lists/list-values';
 import { RecordsTable } from './data/records-table';
@@ -161,6 +162,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
     lists: {
       province,
       lists: new ListsTable(settings.dynamo, settings.tables.lists),
+      bulk: new ListLinkingTable(settings.dynamo, settings.tables),
       queue: settings.listQueue,
       cipher,
       index,
