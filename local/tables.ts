@@ -2,7 +2,6 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  PutItemCommand,
   UpdateTableCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
@@ -10,7 +9,6 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { recordKeys } from '../lambdas/data/records-table';
 import { TABLES, type TableDefinition, type TableNames } from '../lambdas/data/tables';
 
 export function createTableInput(def: TableDefinition, tableName: string) {
@@ -107,8 +105,6 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
       }
       throw error;
     }
-    // A records table made now holds no filing without its key marker: list batches may trust the markers.
-    if (def.id === 'records') await client.send(new PutItemCommand({ TableName: tableName, Item: recordKeys.markersFlag() }));
     if (def.ttlAttribute) {
       await client.send(
         new UpdateTimeToLiveCommand({

@@ -2,8 +2,7 @@
  * Claims on blind blocking keys and the linking transaction, across the
  * records and cases tables. Item kinds (records table):
  * - claim `CLM#<blind key>` / `CLM`: owner and lease expiry (epoch ms) while a record decides its link;
- * - block `BLK#<blind key>` / `<recordId>`: the record is filed under the key;
- * - marker `BLM#<blind key>` / `BLM`: some record was filed under the key (with the filing, kept for good).
+ * - block `BLK#<blind key>` / `<recordId>`: the record is filed under the key.
  * Implements the cases domain's LinkingStore port. A change spans the records, cases and
  * notifications tables in one TransactWriteItems (at most 100 items).
  */
@@ -37,8 +36,6 @@ export class LinkingTable {
         },
       })),
       ...claim.keys.map((key) => ({ Put: { TableName: this.recordsTable, Item: { ...recordKeys.block(key, claim.recordId), recordId: S(claim.recordId) } } })),
-      // The key's marker: a list batch reads markers to skip querying keys nobody was ever filed under.
-      ...claim.keys.map((key) => ({ Put: { TableName: this.recordsTable, Item: recordKeys.marker(key) } })),
       ...claim.unfile.map((key) => ({ Delete: { TableName: this.recordsTable, Key: recordKeys.block(key, claim.recordId) } })),
     ];
     return this.#transact(items);

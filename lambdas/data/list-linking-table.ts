@@ -1,21 +1,11 @@
 /**
- * The bulk side of linking, for list jobs: lookups of many (agency, externalId) at once, filings in batches,
- * the key markers (which keys some record was ever filed under: read 100 a call instead of one query a key),
- * the claims of a group of new records, and the one transaction that creates the group's records already linked, writes their cases,
+ * The bulk side of linking, for list jobs: lookups of many (agency, externalId) at once, the claims of a group
+ * of new records, and the one transaction that creates the group's records already linked, writes their cases,
  * finishes their list rows and releases the claims. Same items as the single path (records-table.ts,
  * linking-table.ts, cases-table.ts, notifications-table.ts), spanning the records, cases, notifications and
  * lists tables. Implements the lists domain's BulkLinkStore port.
  */
-import {
-  BatchGetItemCommand,
-  BatchWriteItemCommand,
-  type BatchWriteItemCommandOutput,
-  type DynamoDBClient,
-  GetItemCommand,
-  TransactWriteItemsCommand,
-  type TransactWriteItem,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, type DynamoDBClient, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { eventItem, ledgerItem, memberItem, reviewItem } from './cases-table';
 import { guard, isLostRace, type Item, mapDynamoError, N, S, str } from './dynamo';
 import { claimKey } from './linking-table';
@@ -27,14 +17,12 @@ import type { BulkChange, BulkClaim, RowOutcome } from '../../schemas/entities/l
 
 const TRANSACTION_ITEMS = 100;
 const BATCH_GET = 100;
-const BATCH_WRITE = 25;
 
 export class ListLinkingTable {
   readonly #records: string;
   readonly #cases: string;
   readonly #notifications: string;
   readonly #lists: string;
-  #markersComplete = false;
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -48,43 +36,25 @@ export class ListLinkingTable {
 
   /** Lookups in batches of 100, read in parallel (consistent), following UnprocessedKeys. */
   async recordIdsByExternal(externalIndexes: readonly string[]): Promise<Map<string, string>> {
-    const items = await this.#batchGet([...new Set(externalIndexes)].map((x) => recordKeys.external(x)));
-    return new Map(items.map((item) => [str(item, 'pk').slice('EXT#'.length), str(item, 'recordId')]));
-  }
-
-  /** Filings in batches of 25 written in parallel, following UnprocessedItems (plain puts: filing twice is filing once). */
-  async file(filings: readonly { recordId: string; keys: readonly string[] }[]): Promise<void> {
-    const puts: WriteRequest[] = filings.flatMap((f) =>
-      f.keys.map((key) => ({ PutRequest: { Item: { ...recordKeys.block(key, f.recordId), recordId: S(f.recordId) } } })),
-    );
-    const chunks: WriteRequest[][] = [];
-    for (let i = 0; i < puts.length; i += BATCH_WRITE) chunks.push(puts.slice(i, i + BATCH_WRITE));
+    const keys = [...new Set(externalIndexes)].map((x) => recordKeys.external(x));
+    const chunks: Item[][] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET) chunks.push(keys.slice(i, i + BATCH_GET));
+    const found = new Map<string, string>();
     await Promise.all(
       chunks.map(async (chunk) => {
-        let pending: WriteRequest[] | undefined = chunk;
+        let pending: Item[] | undefined = chunk;
         for (let round = 0; pending && pending.length > 0; round++) {
           if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(round, 6)));
-          const out: BatchWriteItemCommandOutput = await guard(this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.#records]: pending } })));
-          pending = out.UnprocessedItems?.[this.#records];
+          const out = await guard(this.client.send(new BatchGetItemCommand({ RequestItems: { [this.#records]: { Keys: pending, ConsistentRead: true } } })));
+          for (const item of out.Responses?.[this.#records] ?? []) found.set(str(item, 'pk').slice('EXT#'.length), str(item, 'recordId'));
+          pending = out.UnprocessedKeys?.[this.#records]?.Keys as Item[] | undefined;
         }
       }),
     );
+    return found;
   }
 
-  /** The flag item, read once it is found (it is never removed). */
-  async markersComplete(): Promise<boolean> {
-    if (this.#markersComplete) return true;
-    const out = await guard(this.client.send(new GetItemCommand({ TableName: this.#records, Key: recordKeys.markersFlag(), ConsistentRead: true })));
-    this.#markersComplete = out.Item !== undefined;
-    return this.#markersComplete;
-  }
-
-  async markedKeys(keys: readonly string[]): Promise<Set<string>> {
-    const items = await this.#batchGet([...new Set(keys)].map((k) => recordKeys.marker(k)));
-    return new Set(items.map((item) => str(item, 'pk').slice('BLM#'.length)));
-  }
-
-  /** The claims (condition: free, expired or ours) and the markers still absent (condition: absent), in one transaction (at most 100 items). */
+  /** The claims (condition: free, expired or ours) and the filings, in one transaction (at most 100 items). */
   async claim(claim: BulkClaim): Promise<boolean> {
     const items: TransactWriteItem[] = [
       ...claim.keys.map((key) => ({
@@ -96,29 +66,12 @@ export class ListLinkingTable {
           ExpressionAttributeValues: { ':now': N(claim.now), ':owner': S(claim.owner) },
         },
       })),
-      ...claim.unmarked.map((key) => ({ Put: { TableName: this.#records, Item: recordKeys.marker(key), ConditionExpression: 'attribute_not_exists(pk)' } })),
+      ...claim.filings.flatMap((f) =>
+        f.keys.map((key) => ({ Put: { TableName: this.#records, Item: { ...recordKeys.block(key, f.recordId), recordId: S(f.recordId) } } })),
+      ),
     ];
     if (items.length > TRANSACTION_ITEMS) throw new RangeError(`a group claim of ${items.length} items does not fit one transaction`);
     return items.length === 0 || this.#transact(items);
-  }
-
-  /** Items that exist of `keys` (records table), in batches of 100 read in parallel (consistent), following UnprocessedKeys. */
-  async #batchGet(keys: Item[]): Promise<Item[]> {
-    const chunks: Item[][] = [];
-    for (let i = 0; i < keys.length; i += BATCH_GET) chunks.push(keys.slice(i, i + BATCH_GET));
-    const found: Item[] = [];
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        let pending: Item[] | undefined = chunk;
-        for (let round = 0; pending && pending.length > 0; round++) {
-          if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(round, 6)));
-          const out = await guard(this.client.send(new BatchGetItemCommand({ RequestItems: { [this.#records]: { Keys: pending, ConsistentRead: true } } })));
-          found.push(...(out.Responses?.[this.#records] ?? []));
-          pending = out.UnprocessedKeys?.[this.#records]?.Keys as Item[] | undefined;
-        }
-      }),
-    );
-    return found;
   }
 
   async release(owner: string, keys: readonly string[]): Promise<void> {

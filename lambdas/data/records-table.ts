@@ -5,9 +5,6 @@
  * - lookup  `EXT#<blind(agency, externalId)>` / `EXT`: makes (agency, externalId) unique;
  * - block   `BLK#<blind key>` / `<recordId>`: the record is filed under a blocking key;
  * - claim   `CLM#<blind key>` / `CLM`: a record deciding its link holds the key (linking-table.ts);
- * - marker  `BLM#<blind key>` / `BLM`: some record has been filed under the key (written with every filing's
- *   claims, never removed), so a batch can tell the keys nobody else has without a query each (list-linking-table.ts);
- * - flag    `CFG#block-markers` / `CFG`: every filing in the table has its marker (tables created with markers);
  * - counter `CNT#<blind key>` / `CNT`: name-frequency counters (the total in shards).
  * Implements the records domain's RecordsStore port.
  * Every personal value is sealed (FieldCipher) or blind-indexed (BlindIndexer) before it gets here.
@@ -30,8 +27,6 @@ export const recordKeys = {
   idNumber: (idNumberIndex: string) => `IDN#${idNumberIndex}`,
   block: (blindKey: string, recordId: string) => ({ pk: S(`BLK#${blindKey}`), sk: S(recordId) }),
   counter: (blindKey: string) => ({ pk: S(`CNT#${blindKey}`), sk: S('CNT') }),
-  marker: (blindKey: string) => ({ pk: S(`BLM#${blindKey}`), sk: S('BLM') }),
-  markersFlag: () => ({ pk: S('CFG#block-markers'), sk: S('CFG') }),
 };
 
 function contentAttributes(record: StoredRecord): Item {

@@ -57,13 +57,12 @@ export interface ListWork {
 /** A processed row's outcome, as counted on its job. */
 export type RowOutcome = keyof ListJob['outcomes'];
 
-/** Claims a group of new records takes on its blocking keys (its records filed under them just before), with the markers of keys nobody had. */
+/** Claims a group of new records takes on its blocking keys, filing each record under its own keys in the same write. */
 export interface BulkClaim {
   readonly owner: string;
   /** Every key of the group, sorted. */
   readonly keys: readonly string[];
-  /** Keys whose marker was absent when read: the claim writes it on condition that it still is (nobody else filed under the key meanwhile). */
-  readonly unmarked: readonly string[];
+  readonly filings: readonly { readonly recordId: string; readonly keys: readonly string[] }[];
   /** Epoch ms. */
   readonly now: number;
   readonly leaseMs: number;

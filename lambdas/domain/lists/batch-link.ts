@@ -1,12 +1,9 @@
 /**
  * Linking list rows in bulk (名单批量同案), with the single path's matching engine and guarantees, for a
  * fraction of its round trips. Rows are taken in groups of consecutive rows; for a group:
- * 1. each new record filed under its keys (batch writes), then claims on every blocking key of the group (one
- *    transaction, as `ensureLinked` does for one record: whoever could link to a row waits for the group's
- *    decision), with the marker of every key nobody had been filed under, on condition that it is still absent;
- * 2. one read of the block of each key some record was ever filed under (the markers, read 100 a call before
- *    the claims: a key without one has nobody else, and the claim's condition proves it stayed so), of the
- *    heads and of the name-frequency counters;
+ * 1. claims on every blocking key of the group, filing each new record under its keys (one transaction,
+ *    as `ensureLinked` does for one record: whoever could link to a row waits for the group's decision);
+ * 2. one read of each key's block, of the heads and of the name-frequency counters;
  * 3. the rows decided one after another in row order, each exactly as `planNewLink` decides one record
  *    (the link policy's `decideCaseLink` against the cases of its candidates, name frequencies, review
  *    items, hit / no-hit notices), an earlier row of the group counting as a record already linked;
@@ -96,8 +93,7 @@ export async function linkGroup(
 ): Promise<{ status: 'done'; rows: RowDone[] } | { status: 'fallback' }> {
   const owner = `${group[0]!.recordId}#${randomId('clm')}`;
   const keys = [...new Set(group.flatMap((r) => r.keys))].sort();
-  // Filed before the claims: a reader passes over a record with no case yet (it waits for our claims instead).
-  await deps.bulk.file(group.map((r) => ({ recordId: r.recordId, keys: r.keys })));
+  const filings = group.map((r) => ({ recordId: r.recordId, keys: r.keys }));
   for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
     if (attempt > 0) {
       // A record of the group created meanwhile (the same child published through the API, another copy of this job): one by one.
@@ -109,8 +105,8 @@ export async function linkGroup(
     }
     let plan: Plan;
     try {
-      const marked = await acquire(deps, { owner, keys });
-      plan = await planGroup(deps, job, group, keys, marked, owner, views);
+      await acquire(deps, { owner, keys, filings });
+      plan = await planGroup(deps, job, group, keys, owner, views);
     } catch (error) {
       await deps.bulk.release(owner, keys).catch(() => undefined);
       throw error;
@@ -131,22 +127,13 @@ export async function linkGroup(
   throw new ServiceUnavailableError('Linking is busy; try again', { cause: 'linking contention' });
 }
 
-/**
- * Takes the group's claims and returns the keys some other record may be filed under (to be read). Without
- * complete markers, every key. Otherwise the keys marked when read just before the claims: a key unmarked then
- * gets its marker in the claim's transaction on condition that it is still absent, so once the claims are ours
- * nobody else was ever filed under it (a failed condition reads the markers again).
- */
-async function acquire(deps: BulkDeps, claim: { owner: string; keys: readonly string[] }): Promise<ReadonlySet<string>> {
+async function acquire(deps: BulkDeps, claim: { owner: string; keys: readonly string[]; filings: readonly { recordId: string; keys: readonly string[] }[] }) {
   const lease = deps.claimLeaseMs ?? DEFAULT_LEASE_MS;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const deadline = Date.now() + 2 * lease;
-  const markers = await deps.bulk.markersComplete();
   for (let attempt = 0; ; attempt++) {
-    const marked = markers ? await deps.bulk.markedKeys(claim.keys) : new Set(claim.keys);
-    const unmarked = claim.keys.filter((k) => !marked.has(k));
     const now = Date.now();
-    if (await deps.bulk.claim({ ...claim, unmarked, now, leaseMs: lease })) return marked;
+    if (await deps.bulk.claim({ ...claim, now, leaseMs: lease })) return;
     if (now > deadline) throw new ServiceUnavailableError('Linking is busy; try again', { cause: 'claims held' });
     await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
   }
@@ -185,7 +172,6 @@ async function planGroup(
   job: { jobId: string; createdAt: string; lane: string },
   group: readonly PreparedRow[],
   keys: readonly string[],
-  marked: ReadonlySet<string>,
   owner: string,
   views: ViewCache,
 ): Promise<Plan> {
@@ -195,8 +181,7 @@ async function planGroup(
   const shards = Array.from({ length: TOTAL_SHARDS }, (_, i) => `${legacy}#${i}`);
   const nameKeys = [...new Set(group.flatMap((r) => r.nameKeys ?? []))];
   const [blocks, counts] = await Promise.all([
-    // A key nobody else was ever filed under holds only the group's own records.
-    Promise.all(keys.map((k) => (marked.has(k) ? deps.records.blockMembers(k, BLOCK_LIMIT) : Promise.resolve([])))),
+    Promise.all(keys.map((k) => deps.records.blockMembers(k, BLOCK_LIMIT))),
     deps.records.counts([...nameKeys, legacy, ...shards]),
   ]);
   const byKey = new Map(keys.map((k, i) => [k, blocks[i]!.filter((id) => !own.has(id))]));

@@ -79,10 +79,7 @@ export async function prepareRow(
   };
 }
 
-/**
- * Consecutive rows, at most GROUP_ROWS, whose claims (one per key, one filing per row and key) fit one transaction.
- * The claim's transaction holds a claim and at most one marker per key, within that bound (filings go before it).
- */
+/** Consecutive rows, at most GROUP_ROWS, whose claims (one per key, one filing per row and key) fit one transaction. */
 export function groupRows(rows: readonly PreparedRow[]): PreparedRow[][] {
   const groups: PreparedRow[][] = [];
   let current: PreparedRow[] = [];

@@ -42,16 +42,7 @@ export interface ListQueue {
 export interface BulkLinkStore {
   /** Record ids registered for blind (agency, externalId) lookups, by lookup. */
   recordIdsByExternal(externalIndexes: readonly string[]): Promise<Map<string, string>>;
-  /** Files records under their keys (idempotent; before their claims, as a record with no case is passed over by readers until it decides). */
-  file(filings: readonly { recordId: string; keys: readonly string[] }[]): Promise<void>;
-  /** Whether every filing in the store has its key's marker (false: query every key). */
-  markersComplete(): Promise<boolean>;
-  /** The keys, of those given, under which some record has been filed (their marker exists; consistent read). */
-  markedKeys(keys: readonly string[]): Promise<Set<string>>;
-  /**
-   * Takes every claim of the group and writes the markers of its unmarked keys on condition that they are still
-   * absent, all or nothing; false while another owner's lease on one is live or a marker appeared (read again).
-   */
+  /** Takes every claim of the group and files its records, all or nothing; false while another owner's lease on one is live. */
   claim(claim: BulkClaim): Promise<boolean>;
   /** Releases claims still held by `owner`. */
   release(owner: string, keys: readonly string[]): Promise<void>;
