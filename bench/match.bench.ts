@@ -1,5 +1,8 @@
 /**
- * `npm run bench:match [-- --rows N | --per-agency N] [--seed S] [--profile tibet|shanghai|all]`: list merge
+ * `npm run bench:match [-- --rows N | --per-agency N, --seed S --profile tibet|shanghai|all --workers W --lists-dir DIR]`:
+ * each profile is merged twice in the same run, on W worker threads (default os.availableParallelism(),
+ * as many partitions) and on 1 worker (1 partition): wall time, peak RSS (the process's high-water mark,
+ * so the W-worker run goes first) and the ratio; both give the same cases (checked). List merge
  * quality and speed on generated lists with ground truth (default five agencies of 200,000
  * rows, each population profile in turn). Prints per profile: rows in and kept, pairwise
  * precision, recall, F1, false links per 10,000 true links, blocking recall, review pairs per
@@ -14,32 +17,31 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateLists, POPULATION_PROFILES, PROFILES, type PopulationProfile } from '../scripts/synthetic/generate';
 import { writeLists } from '../scripts/synthetic/write-csv';
-import { runMerge } from '../scripts/offline/run-merge';
+import { availableParallelism } from 'node:os';
+import { runMergeParallel } from '../scripts/offline/parallel-merge';
 import { compareRecords, ID } from '../lambdas/domain/matching/compare';
 import { idAgreementUncontradicted } from '../lambdas/domain/matching/link-policy';
 import { blockingRecall, exactIdBaseline, pairwise } from './match-metrics';
 
 const { values } = parseArgs({
   options: {
-    /** Total rows over the five lists (N / 5 per agency); overrides --per-agency. */
     rows: { type: 'string' },
     'per-agency': { type: 'string', default: '200000' },
+    workers: { type: 'string' },
+    'lists-dir': { type: 'string', default: '.cache' },
     seed: { type: 'string', default: '20231026' },
     profile: { type: 'string', default: 'all' },
   },
 });
 const perAgency = values.rows ? Math.ceil(Number(values.rows) / 5) : Number(values['per-agency']);
-if (!Number.isInteger(perAgency) || perAgency < 1) {
-  console.error('--rows / --per-agency must be a positive integer');
-  process.exit(2);
-}
+const workers = values.workers ? Number(values.workers) : availableParallelism();
 const seed = Number(values.seed);
 const profiles = values.profile === 'all' ? POPULATION_PROFILES : [values.profile as PopulationProfile];
 const fmt = (x: number) => x.toFixed(4);
 const lines: string[] = [];
 
 for (const profile of profiles) {
-  const dir = resolve(`.cache/bench-lists-v3-${profile}-${perAgency}-${seed}`);
+  const dir = resolve(values['lists-dir'], `bench-lists-v2-${profile}-${perAgency}-${seed}`);
   if (!existsSync(join(dir, 'truth.csv'))) {
     const t = performance.now();
     writeLists(dir, generateLists({ perAgency, seed, profile }).lists);
@@ -52,10 +54,19 @@ for (const profile of profiles) {
     truthOf.set(`${agency}|${externalId}`, Number(child));
   }
 
-  const started = performance.now();
-  const run = runMerge(PROFILES.map((p) => ({ agency: p.type, path: join(dir, `${p.type}.csv`) })));
-  const seconds = (performance.now() - started) / 1000;
-  const peakGb = process.resourceUsage().maxRSS / 1024 / 1024;
+  const inputs = PROFILES.map((p) => ({ agency: p.type, path: join(dir, `${p.type}.csv`) }));
+  const timed = async (w: number) => {
+    const t = performance.now();
+    const r = await runMergeParallel(inputs, { workers: w, partitions: w });
+    return { run: r, seconds: (performance.now() - t) / 1000, peakGb: process.resourceUsage().maxRSS / 1024 / 1024 };
+  };
+  const many = await timed(workers);
+  const one = await timed(1);
+  const run = many.run;
+  const seconds = many.seconds;
+  const peakGb = many.peakGb;
+  const same =
+    one.run.result.caseIds.every((c, i) => c === run.result.caseIds[i]) && JSON.stringify(one.run.result.reviews) === JSON.stringify(run.result.reviews);
   const truth = run.records.map((r) => truthOf.get(`${r.agency}|${r.externalId}`)!);
 
   const engine = pairwise(run.result.cluster, truth);
@@ -78,8 +89,12 @@ for (const profile of profiles) {
   );
   console.log(`model ${run.result.model.version} (${run.result.model.source}), thresholds ${JSON.stringify(run.result.model.thresholds)}`);
   console.log(
-    `time: parse ${run.seconds.parse.toFixed(1)} s, merge ${run.seconds.merge.toFixed(1)} s, total ${seconds.toFixed(1)} s; peak RSS ${peakGb.toFixed(2)} GB`,
+    `time ${workers} workers: read ${run.seconds.parse.toFixed(1)} s, merge ${run.seconds.merge.toFixed(1)} s, total ${seconds.toFixed(1)} s; peak RSS ${peakGb.toFixed(2)} GB`,
   );
+  console.log(
+    `time 1 worker: read ${one.run.seconds.parse.toFixed(1)} s, merge ${one.run.seconds.merge.toFixed(1)} s, total ${one.seconds.toFixed(1)} s; peak RSS (high-water mark) ${one.peakGb.toFixed(2)} GB`,
+  );
+  console.log(`ratio 1 worker / ${workers} workers: ${(one.seconds / seconds).toFixed(2)}x; same cases and reviews: ${same}`);
   console.log(`blocking recall ${fmt(blockingRecall(run.result.candidates, truth))}`);
   console.log(
     `review: ${reviews.length} pairs = ${((reviews.length / run.records.length) * 100).toFixed(2)} per 100 rows; true matches ${fmt(reviews.length ? trueReviews / reviews.length : 1)}; by reason ${JSON.stringify(Object.fromEntries(byReason))}; valid-ID pairs without contradiction in review: ${idInReview}`,
@@ -94,7 +109,7 @@ for (const profile of profiles) {
     `ratio engine/baseline: recall ${(engine.recall / baseline.recall).toFixed(2)}x, f1 ${(engine.f1 / baseline.f1).toFixed(2)}x; records/s ${Math.round(run.records.length / seconds)}`,
   );
   lines.push(
-    `match[${profile}]: records=${run.records.length} precision=${fmt(engine.precision)} recall=${fmt(engine.recall)} f1=${fmt(engine.f1)} false_per_10k=${perTenThousand(engine)} review_per_100=${((reviews.length / run.records.length) * 100).toFixed(2)} review_true=${fmt(reviews.length ? trueReviews / reviews.length : 1)} id_in_review=${idInReview} baseline_f1=${fmt(baseline.f1)} seconds=${seconds.toFixed(1)}`,
+    `match[${profile}]: records=${run.records.length} precision=${fmt(engine.precision)} recall=${fmt(engine.recall)} f1=${fmt(engine.f1)} false_per_10k=${perTenThousand(engine)} review_per_100=${((reviews.length / run.records.length) * 100).toFixed(2)} review_true=${fmt(reviews.length ? trueReviews / reviews.length : 1)} id_in_review=${idInReview} baseline_f1=${fmt(baseline.f1)} seconds=${seconds.toFixed(1)} seconds_1_worker=${one.seconds.toFixed(1)} speedup=${(one.seconds / seconds).toFixed(2)} peak_gb=${peakGb.toFixed(2)} same=${same}`,
   );
 }
 console.log('');

@@ -11,6 +11,7 @@ export type RouteGroup = (typeof ROUTE_GROUPS)[number];
 
 export const ROUTE_GROUP_OF: Readonly<Record<RouteKey, RouteGroup>> = {
   'GET /v1/health': 'health',
+  'GET /v1/hub-keys': 'health',
   'GET /v1/openapi.json': 'meta',
   'POST /v1/records': 'records',
   'GET /v1/records/{recordId}': 'records',
@@ -74,6 +75,8 @@ export interface GroupNeeds {
   readonly tables: Readonly<Partial<Record<'records' | 'cases' | 'care' | 'lists' | 'notifications' | 'audit' | 'seals', readonly DataAction[]>>>;
   /** Signs (sealer) or verifies (officers) audit digests with the KMS signing key. */
   readonly auditSigning?: 'sign' | 'sign-and-verify';
+  /** Signs the notifications it hands out (`sign`), or only publishes the public key (`publish`), with the notification key. */
+  readonly notificationSigning?: 'sign' | 'publish';
   /** Sends list rows to the worker queue. */
   readonly sendsToListQueue?: boolean;
   readonly fieldKey: boolean;
@@ -85,7 +88,8 @@ export interface GroupNeeds {
  * more. Every group appends to the audit table (PutItem only).
  */
 export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
-  health: { signed: false, tables: {}, fieldKey: false, indexKey: false },
+  // Liveness, and the public half of the notification key (GET /v1/hub-keys).
+  health: { signed: false, tables: {}, fieldKey: false, indexKey: false, notificationSigning: 'publish' },
   console: { signed: false, tables: {}, fieldKey: false, indexKey: false },
   meta: { signed: true, tables: {}, fieldKey: false, indexKey: false },
   // Linking: claims and blocking keys (records: PutItem, DeleteItem), one transaction per decision
@@ -110,7 +114,7 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
     fieldKey: true,
     indexKey: false,
   },
-  // Seals rows (field key), derives job ids (index key), queues work; publishing happens in the worker.
+  // Seals the uploaded list in chunks (field key), derives job ids (index key), queues the job; reading and linking happen in the worker.
   lists: {
     signed: true,
     tables: { lists: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'] },
@@ -119,6 +123,7 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
     sendsToListQueue: true,
   },
   // Reads records only to disclose what consent allows (field key for those fields), writes consents and grants.
+  // Hands out the agency's notifications signed with the notification key, keeping each signature on its item (UpdateItem).
   consent: {
     signed: true,
     // Reads the care table only to see whether a declared purpose is established (referrals, agreements, care teams).
@@ -126,10 +131,11 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
       records: ['GetItem'],
       cases: ['GetItem', 'Query', 'PutItem', 'ConditionCheckItem'],
       care: ['GetItem', 'Query'],
-      notifications: ['PutItem', 'Query'],
+      notifications: ['PutItem', 'Query', 'UpdateItem'],
     },
     fieldKey: true,
     indexKey: false,
+    notificationSigning: 'sign',
   },
   // The care loop: writes its own table (creates with their idempotency claims in one transaction; referral
   // transitions are conditional updates), reads case members and consents for the gate, seals notes (field key),
@@ -161,7 +167,11 @@ export const AUDIT_SEALER_NEEDS: GroupNeeds = {
   auditSigning: 'sign',
 };
 
-/** The list worker is not behind the API: it publishes rows, so it needs what `records` needs plus the lists table. */
+/**
+ * The list worker is not behind the API: it links rows (in bulk, or one by one as `records` does), so it needs
+ * what `records` needs plus the lists table (rows written and finished inside its transactions: PutItem,
+ * UpdateItem, ConditionCheckItem) and the queue (a job not finished within one invocation is queued again).
+ */
 export const LIST_WORKER_NEEDS: GroupNeeds = {
   signed: false,
   tables: {
@@ -169,8 +179,9 @@ export const LIST_WORKER_NEEDS: GroupNeeds = {
     cases: GROUP_NEEDS.records.tables.cases!,
     notifications: GROUP_NEEDS.records.tables.notifications!,
     care: GROUP_NEEDS.records.tables.care!,
-    lists: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+    lists: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
   },
+  sendsToListQueue: true,
   fieldKey: true,
   indexKey: true,
 };
@@ -185,4 +196,16 @@ export const CARE_JOBS_NEEDS: GroupNeeds = {
   tables: { care: ['GetItem', 'Query'], notifications: ['PutItem'] },
   fieldKey: false,
   indexKey: false,
+};
+
+/**
+ * The scheduled webhook job: reads each webhook agency's feed (notifications: Query), signs what it posts and keeps
+ * the signature (Sign, GetPublicKey; UpdateItem), and keeps where each webhook stands (GetItem, PutItem).
+ */
+export const NOTIFICATION_WEBHOOKS_NEEDS: GroupNeeds = {
+  signed: false,
+  tables: { notifications: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+  fieldKey: false,
+  indexKey: false,
+  notificationSigning: 'sign',
 };

@@ -31,9 +31,14 @@ import { AssessmentsTable } from './data/assessments-table';
 import { KeyRecipientsTable } from './data/key-recipients-table';
 import { careConfig } from '../schemas/province-config';
 import type { DigestSigner } from './crypto/digest-signer';
+import { HubJwsSigner } from './crypto/hub-jws';
+import type { NotificationFeedDeps } from './domain/notifications/feed';
+import type { WebhookDeps } from './domain/notifications/webhooks';
+import { FetchWebhookTransport } from './data/webhook-transport';
 import type { OfficerDeps } from './domain/audit/officer-queries';
 import type { ListQueue } from './domain/lists/ports';
 import { ListsTable } from './data/lists-table';
+import { ListLinkingTable } from './data/list-linking-table';
 import type { ListDeps } from './domain/lists/list-jobs';
 import { ListValueMaps } from './domain/lists/list-values';
 import { RecordsTable } from './data/records-table';
@@ -58,6 +63,12 @@ export interface RuntimeSettings {
   readonly listQueue: ListQueue;
   /** Signs audit digests (KMS asymmetric key deployed, a local P-256 key locally). */
   readonly signer: DigestSigner;
+  /** Signs the notifications handed to agencies (its own key, same kinds as `signer`). */
+  readonly notificationSigner: DigestSigner;
+  /** Notification keys being retired: still published in the JWKS, never signing (docs/protocol.md "Key rotation"). */
+  readonly retiredNotificationKeys?: readonly DigestSigner[];
+  /** Posts webhook deliveries (fetch when omitted). */
+  readonly webhookTransport?: WebhookDeps['transport'];
 }
 
 export interface HubRuntime {
@@ -77,6 +88,8 @@ export interface HubRuntime {
   readonly consent: ConsentDeps;
   readonly care: CareDeps;
   readonly officers: OfficerDeps;
+  /** The agencies' notification feed, and the keys published for it (current first). */
+  readonly notifications: { readonly feed: NotificationFeedDeps; readonly published: readonly HubJwsSigner[]; readonly webhooks: WebhookDeps };
 }
 
 /** The province config's defaults, for runtimes built without a full config. */
@@ -97,6 +110,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const care = new CareTable(settings.dynamo, settings.tables.care);
   const assessments = new AssessmentsTable(care);
   const keyRecipients = new KeyRecipientsTable(care);
+  const notificationSigner = new HubJwsSigner(settings.notificationSigner);
   const auditTable = new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400, seals);
   const careDeps: CareDeps = {
     province,
@@ -148,6 +162,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
     lists: {
       province,
       lists: new ListsTable(settings.dynamo, settings.tables.lists),
+      bulk: new ListLinkingTable(settings.dynamo, settings.tables),
       queue: settings.listQueue,
       cipher,
       index,
@@ -168,5 +183,18 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
     },
     care: careDeps,
     officers: { events: auditTable, seals, signer: settings.signer, cases: casesTable, notifications, thresholds: settings.registry.alerts ?? DEFAULT_ALERTS },
+    notifications: {
+      feed: { hubId: settings.registry.hubId, feed: notifications, signer: notificationSigner },
+      webhooks: {
+        hubId: settings.registry.hubId,
+        feed: notifications,
+        signer: notificationSigner,
+        hooks: notifications,
+        transport: settings.webhookTransport ?? new FetchWebhookTransport(),
+        // Suspended systems get nothing pushed (their feed waits for them, as their requests are refused).
+        targets: settings.registry.agencies.flatMap((a) => (a.webhook && a.status !== 'suspended' ? [{ agencyId: a.id, url: a.webhook.url }] : [])),
+      },
+      published: [notificationSigner, ...(settings.retiredNotificationKeys ?? []).map((key) => new HubJwsSigner(key))],
+    },
   };
 }

@@ -72,7 +72,14 @@ export async function ensureDemoProvince(dir: string): Promise<LocalHubState> {
     writeFileSync(provincePath, `${JSON.stringify(raw, null, 2)}\n`);
   }
   const material = JSON.parse(readFileSync(keyringPath, 'utf8')) as LocalKeyMaterial;
-  if (!material.auditSigningKey) writeSecret(keyringPath, { ...material, auditSigningKey: generateAuditSigningKey() });
+  if (!material.auditSigningKey || !material.notificationSigningKey) {
+    // Hubs set up before a key existed get it now (P-256, like the KMS keys it stands in for).
+    writeSecret(keyringPath, {
+      ...material,
+      auditSigningKey: material.auditSigningKey ?? generateAuditSigningKey(),
+      notificationSigningKey: material.notificationSigningKey ?? generateAuditSigningKey(),
+    });
+  }
   const parsed = provinceConfig.safeParse(JSON.parse(readFileSync(provincePath, 'utf8')));
   if (!parsed.success) throw new Error(`${provincePath} is not a valid province config:\n${describeIssues(parsed.error)}`);
   return { dir, province: parsed.data, keyMaterial: JSON.parse(readFileSync(keyringPath, 'utf8')) as LocalKeyMaterial };

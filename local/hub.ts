@@ -52,6 +52,7 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
   const runtime = createRuntime({
     listQueue,
     signer: new LocalDigestSigner(state.keyMaterial.auditSigningKey ?? generateAuditSigningKey()),
+    notificationSigner: new LocalDigestSigner(state.keyMaterial.notificationSigningKey ?? generateAuditSigningKey(), 'local-notification-signing-key'),
     registry: state.province,
     dynamo,
     tables,

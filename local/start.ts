@@ -5,6 +5,7 @@
  * Data persists in .hub-local/dynamodb unless --in-memory is given.
  * Ctrl-C stops everything, DynamoDB Local included.
  */
+import { deliverWebhooks } from '../lambdas/domain/notifications/webhooks';
 import { runOverdueJob } from '../lambdas/domain/care/overdue';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -53,10 +54,13 @@ async function main(): Promise<void> {
   const alertsMs = state.province.alerts.windowMinutes * 60_000;
   // And the care job: overdue work, hourly (HUB_OVERDUE_SECONDS to change); each item notifies once a day.
   const overdueMs = Number(process.env.HUB_OVERDUE_SECONDS ?? 3600) * 1000;
+  // And the webhook job: agencies' new notifications posted to their webhooks, every minute (HUB_WEBHOOK_SECONDS).
+  const webhooksMs = Number(process.env.HUB_WEBHOOK_SECONDS ?? 60) * 1000;
   const jobs = [
     setInterval(() => void sealDigest(hub.runtime.officers).catch(() => undefined), digestMs),
     setInterval(() => void runAlerts(hub.runtime.officers).catch(() => undefined), alertsMs),
     setInterval(() => void runOverdueJob(hub.runtime.care).catch(() => undefined), overdueMs),
+    setInterval(() => void deliverWebhooks(hub.runtime.notifications.webhooks).catch(() => undefined), webhooksMs),
   ];
 
   let stopping = false;

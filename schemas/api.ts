@@ -21,6 +21,7 @@ import {
 import { CARE_ROUTES } from './api-care';
 import { archiveQuery, caseArchive } from './archive';
 import type { RouteContract } from './route-contract';
+import { hubKeysResponse, notificationsQuery, notificationsResponse } from './notifications';
 import { CONSOLE_CONFIG_FILE, CONSOLE_FILES } from './console';
 import { caseIdParam, consentIdParam, recordIdParam, reviewIdParam } from './common';
 import { jobIdParam, listJobQuery, listJobResponse, submitListResponse } from './lists';
@@ -74,10 +75,16 @@ export const healthResponse = z
 
 export const API_ROUTES = {
   'GET /v1/health': {
-    summary: 'Liveness of the hub; the only route without a signature',
-    summaryZh: '服务状态（唯一无需签名的接口）',
+    summary: 'Liveness of the hub (public: no signature)',
+    summaryZh: '服务状态（公开接口，无需签名）',
     auth: 'public',
     responses: { 200: { description: 'The hub is up', schema: healthResponse } },
+  },
+  'GET /v1/hub-keys': {
+    summary: "The hub's public keys that sign notifications (JWKS): receivers verify each notification's signature with them",
+    summaryZh: '枢纽签发通知所用的公钥（JWKS），接收方据此验证通知签名',
+    auth: 'public',
+    responses: { 200: { description: 'The current key first, then keys being retired', schema: hubKeysResponse } },
   },
   'GET /v1/openapi.json': {
     summary: 'This API description (OpenAPI 3.1)',
@@ -253,34 +260,11 @@ export const API_ROUTES = {
   },
   'GET /v1/notifications': {
     summary:
-      "This agency's notifications: another agency linked a record to a case it holds, or a consent that could cover its records was recorded or withdrawn (by consent id, never by who)",
-    summaryZh: '本机构的通知：其他机构的记录已关联至本机构持有的个案，或可能涵盖本机构记录的同意被记录或撤回（仅列同意编号，不显示操作机构）',
+      "This agency's notifications (record linked to a case it holds, consent recorded or withdrawn, referral moves, care-loop events; codes and ids only), each signed by the hub for this agency; with after and wait, a long-poll for what comes next",
+    summaryZh: '本机构的通知（记录关联、同意记录或撤回、转介进展、关爱事项；仅含代码与编号），每条均由枢纽签名；带 after 与 wait 时为长轮询，等待新通知',
     auth: 'signed',
-    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-    responses: {
-      200: {
-        description: 'Newest first',
-        schema: z.object({
-          items: z.array(
-            z.object({
-              notificationId: z.string(),
-              at: z.iso.datetime(),
-              kind: z.string(),
-              caseId: z.string(),
-              severity: z.string(),
-              consentId: consentIdParam.optional().meta({ description: 'For consent_recorded and consent_withdrawn' }),
-              subjectId: z.string().optional().meta({ description: 'For care-loop notifications: what it is about (a care plan id), never its content' }),
-              riskLevel: z.string().optional().meta({ description: "For risk_level_raised: the child's new risk level" }),
-              referralStatus: z.string().optional().meta({ description: "For referral_requested and referral_updated: the referral's status now" }),
-              overdue: z
-                .object({ kind: z.string(), due: z.string(), daysOverdue: z.number().int(), owner: z.boolean() })
-                .optional()
-                .meta({ description: 'For overdue: what is late (worklist kind), since when, and whether it is yours (else you coordinate)' }),
-            }),
-          ),
-        }),
-      },
-    },
+    query: notificationsQuery,
+    responses: { 200: { description: 'Newest first, or with after oldest first after the cursor', schema: notificationsResponse } },
   },
   ...CARE_ROUTES,
   'GET /v1/audit/verify': {
@@ -338,7 +322,7 @@ export const API_ROUTES = {
     responses: { 301: { description: 'Redirect', schema: z.string() } },
   },
   'GET /console/{file}': {
-    summary: "The privacy officers' console files (index.html, app.js, style.css, config.json)",
+    summary: "The privacy officers' console files (index.html, app.js, style.css, config.json, and uPlot's script and stylesheet for the charts)",
     summaryZh: '隐私官控制台文件',
     auth: 'public',
     pathParams: { file: z.enum([CONSOLE_CONFIG_FILE.name, ...Object.keys(CONSOLE_FILES)]) },

@@ -1,6 +1,6 @@
 /** API schemas of identification and assessment (docs/care-loop.md, "Identification and assessment"). */
 import * as z from 'zod';
-import { caseIdParam } from './common';
+import { caseIdParam, says } from './common';
 
 export const RISK_FACTORS = [
   'family_conflict',
@@ -19,7 +19,6 @@ export const RISK_FACTORS = [
 ] as const;
 export const ASSESSMENT_STATES = ['never_assessed', 'identified_healthy', 'identified_at_risk', 'assessed'] as const;
 
-const says = (message: string, zh: string) => ({ message, params: { zh } });
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 export const assessmentBody = z

@@ -3,10 +3,9 @@
  * child's id or any personal field; every count of 1 to 4 is shown as "<5" (small-cell suppression).
  */
 import * as z from 'zod';
+import { says } from './common';
 import { REFERRAL_STATUSES } from './referrals';
 import { WORK_KINDS } from './care';
-
-const says = (message: string, zh: string) => ({ message, params: { zh } });
 
 export const careMetricsQuery = z.strictObject({
   county: z

@@ -1,6 +1,6 @@
 /** API schemas of care plans (docs/care-loop.md, "Care plans"; FHIR CarePlan). */
 import * as z from 'zod';
-import { caseIdParam } from './common';
+import { caseIdParam, says } from './common';
 
 export const CARE_PLAN_CATEGORIES = ['psychological_care', 'post_discharge', 'school_support', 'family_support', 'crisis_safety', 'other'] as const;
 export const CARE_PLAN_STATUSES = ['draft', 'active', 'on-hold', 'completed', 'revoked'] as const;
@@ -22,7 +22,6 @@ export const planIdParam = z
   .regex(/^pln_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a care plan id (pln_ and 26 characters)' })
   .meta({ description: 'Care plan id' });
 
-const says = (message: string, zh: string) => ({ message, params: { zh } });
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 const activityInput = z.strictObject({

@@ -1,7 +1,7 @@
 /** API schemas of the care loop (docs/care-loop.md): service agreements, the worklist, care teams. */
 import * as z from 'zod';
 import { GUARDIAN_RELATIONS } from './child-record';
-import { caseIdParam } from './common';
+import { caseIdParam, says } from './common';
 import { evidence } from './consent';
 
 export const CHILD_VIEWS = ['agrees', 'objects', 'not_asked', 'unable_to_express'] as const;
@@ -25,8 +25,6 @@ export const idempotencyKeyHeader = z
   .string()
   .regex(/^[A-Za-z0-9._:-]{8,128}$/, { message: 'must be 8 to 128 letters, digits or . _ : -' })
   .meta({ description: 'Chosen by the client, one per create; a retry with the same key and body returns the first result' });
-
-const says = (message: string, zh: string) => ({ message, params: { zh } });
 
 export const agreementBody = z
   .strictObject({

@@ -30,7 +30,15 @@ export const idNumber = z
             : result.problem === 'BIRTH_DATE'
               ? 'identity number encodes an impossible birth date'
               : 'identity number must be 18 characters (or legacy 15 digits)',
-        params: { idProblem: result.problem },
+        params: {
+          idProblem: result.problem,
+          zh:
+            result.problem === 'CHECK_DIGIT'
+              ? '身份证号码校验位错误（GB 11643）'
+              : result.problem === 'BIRTH_DATE'
+                ? '身份证号码中的出生日期不存在'
+                : '身份证号码须为 18 位（或旧式 15 位数字）',
+        },
       });
       return z.NEVER;
     }
@@ -47,11 +55,22 @@ export const phone = z
 /** Short free text: trimmed, non-empty, bounded. */
 export const text = (max: number) => z.string().trim().min(1).max(max);
 
-/** An identifier the hub makes (lambdas/shared/ids.ts): `<prefix>_` and 26 Crockford base32 characters. */
-const hubIdentifier = (prefix: string, noun: string) =>
-  z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), { message: `must be a ${noun} id (${prefix}_ followed by 26 characters)` });
+/**
+ * A field-level message in English with its zh-CN text, for a zod check's options: the error detail carries
+ * both (`message`, `message_zh`; lambdas/middleware/error-mapper.ts).
+ */
+export const says = (message: string, zh: string) => ({ message, params: { zh } });
 
-export const recordIdParam = hubIdentifier('rec', 'record');
-export const caseIdParam = hubIdentifier('case', 'case');
-export const reviewIdParam = hubIdentifier('rev', 'review');
-export const consentIdParam = hubIdentifier('cns', 'consent');
+/** An identifier the hub makes (lambdas/shared/ids.ts): `<prefix>_` and 26 Crockford base32 characters. */
+const hubIdentifier = (prefix: string, noun: string, nounZh: string) => {
+  const pattern = new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`);
+  return z
+    .string()
+    .refine((s) => pattern.test(s), says(`must be a ${noun} id (${prefix}_ followed by 26 characters)`, `须为${nounZh}编号（${prefix}_ 后接 26 个字符）`))
+    .meta({ pattern: pattern.source }); // a refinement is invisible to JSON Schema: the contract still shows the shape
+};
+
+export const recordIdParam = hubIdentifier('rec', 'record', '记录');
+export const caseIdParam = hubIdentifier('case', 'case', '个案');
+export const reviewIdParam = hubIdentifier('rev', 'review', '复核项');
+export const consentIdParam = hubIdentifier('cns', 'consent', '同意书');

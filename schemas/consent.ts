@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { AGENCY_TYPES, agencyType, DATA_CATEGORIES, GUARDIAN_RELATIONS } from './child-record';
 import { PURPOSES } from './signed-request';
-import { caseIdParam, consentIdParam } from './common';
+import { caseIdParam, consentIdParam, says } from './common';
 import { assessmentStateView } from './assessments';
 
 const caseId = caseIdParam;
@@ -19,9 +19,6 @@ export const grantor = z.discriminatedUnion('type', [
 ]);
 
 export const recipient = z.union([z.strictObject({ agencyType }), z.strictObject({ agencyId: z.string().min(3).max(64) })]);
-
-/** A field-level message in English with its zh-CN text (the error detail carries both: `message`, `message_zh`). */
-const says = (message: string, zh: string) => ({ message, params: { zh } });
 
 /** Named agency systems a consent may list besides the five agency types. */
 export const MAX_RECIPIENTS = 20;

@@ -1,12 +1,11 @@
 /** API schemas of follow-up contacts (docs/care-loop.md, "Follow-up contacts"). */
 import * as z from 'zod';
-import { caseIdParam } from './common';
+import { caseIdParam, says } from './common';
 
 export const CONTACT_KINDS = ['home_visit', 'school_visit', 'talk', 'phone', 'group_activity'] as const;
 export const INTERVIEWED = ['child', 'guardian', 'teacher', 'classmate', 'neighbour', 'other'] as const;
 export const CONTACT_OUTCOMES = ['stable', 'improved', 'worsened', 'concern_raised', 'crisis_escalated', 'not_reached'] as const;
 
-const says = (message: string, zh: string) => ({ message, params: { zh } });
 /** Clock skew allowed for `contactedAt`. */
 const SKEW_MS = 5 * 60_000;
 

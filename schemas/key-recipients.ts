@@ -1,11 +1,9 @@
 /** API schemas of the key-recipient ledger (docs/care-loop.md, "Key recipients"; FHIR EpisodeOfCare). */
 import * as z from 'zod';
-import { caseIdParam } from './common';
+import { caseIdParam, says } from './common';
 
 export const ENTRY_REASONS = ['sudden_family_change', 'single_parent_family', 'academic_pressure', 'high_risk', 'post_discharge', 'other'] as const;
 export const EXIT_REASONS = ['recovered', 'moved_out_of_province', 'aged_out', 'guardian_declined', 'deceased', 'duplicate_case'] as const;
-
-const says = (message: string, zh: string) => ({ message, params: { zh } });
 
 export const enrolBody = z.strictObject({
   reasons: z

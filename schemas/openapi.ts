@@ -25,8 +25,9 @@ export const TAGS: readonly { name: string; description: string; matches: (route
   { name: 'lists', description: '批量名单上报。Whole-list uploads', matches: (k) => / \/v1\/lists\b/.test(k) },
   {
     name: 'consent',
-    description: '同意、紧急访问、按目的读取个案与通知。Consent, emergency access, the gated case view and notifications',
-    matches: (k) => / \/v1\/(consents|notifications)\b/.test(k) || k === 'GET /v1/cases/{caseId}' || k.endsWith('/emergency'),
+    description:
+      '同意、紧急访问、按目的读取个案与通知（含枢纽签名公钥）。Consent, emergency access, the gated case view and notifications (with the hub keys that sign them)',
+    matches: (k) => / \/v1\/(consents|notifications|hub-keys)\b/.test(k) || k === 'GET /v1/cases/{caseId}' || k.endsWith('/emergency'),
   },
   {
     name: 'care',

@@ -36,6 +36,21 @@ export const agencySystemConfig = z.strictObject({
   name: z.strictObject({ zh: z.string().min(1), en: z.string().min(1) }),
   status: z.enum(['active', 'suspended']).default('active'),
   keys: z.array(agencyKeyConfig).min(1),
+  /** Where the hub posts this system's notifications, signed (docs/protocol.md "Webhooks"); without it, the system reads the feed. */
+  webhook: z
+    .strictObject({
+      url: z
+        .url()
+        .max(512)
+        .refine((u) => {
+          if (!URL.canParse(u)) return false;
+          const url = new URL(u);
+          // https only; plain http to this machine only, for npm start and the tests.
+          return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+        }, 'an https URL (http only to 127.0.0.1 or localhost)')
+        .refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), 'no credentials in the URL'),
+    })
+    .optional(),
 });
 export type AgencySystemConfig = z.infer<typeof agencySystemConfig>;
 
@@ -164,7 +179,7 @@ export const provinceConfig = z
       .strictObject({
         staticSite: z.boolean().default(false).meta({
           description:
-            'Also deploy the officers console as a static site (private S3 bucket behind CloudFront, CORS on the API). Off by default: the console is always served by the API at /console, and CloudFront in China regions needs an ICP filing.',
+            'Also deploy the officers console as a static site (private S3 bucket behind CloudFront, CORS on the API) outside the China regions; in cn-north-1 and cn-northwest-1 it adds nothing (no origin access control there). Off by default: the console is always served by the API at /console.',
         }),
       })
       .prefault({}),

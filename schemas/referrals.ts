@@ -1,7 +1,7 @@
 /** API schemas of referrals (docs/care-loop.md, "Referrals"; FHIR ServiceRequest + Task). */
 import * as z from 'zod';
 import { agencyType } from './child-record';
-import { caseIdParam } from './common';
+import { caseIdParam, says } from './common';
 
 export const REFERRAL_REASONS = [
   'suspected_mental_disorder',
@@ -37,8 +37,6 @@ export const referralIdParam = z
   .string()
   .regex(/^ref_[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a referral id (ref_ and 26 characters)' })
   .meta({ description: 'Referral id' });
-
-const says = (message: string, zh: string) => ({ message, params: { zh } });
 
 export const referralBody = z.strictObject({
   caseId: caseIdParam,

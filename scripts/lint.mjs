@@ -40,9 +40,13 @@ const IMPORT_RULES = [
 ];
 const MAX_LINES = 400;
 
+/** Build output and dependencies are not source (client/dist is written by the client package's build). */
+const NOT_SOURCE = new Set(['node_modules', 'dist', 'build-src', 'cdk.out']);
+
 function* files(dir) {
   if (!existsSync(dir)) return;
   for (const name of readdirSync(dir)) {
+    if (NOT_SOURCE.has(name)) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) yield* files(path);
     else if (path.endsWith('.ts')) yield path;

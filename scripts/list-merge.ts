@@ -21,12 +21,14 @@ import { decodeListText, ListFormatError, readList } from '../lambdas/domain/lis
 import { boundedEditDistance } from '../lambdas/domain/matching/compare';
 import { AGENCY_TYPES } from '../schemas/child-record';
 import { describeIssues, provinceConfig, type ProvinceConfig } from '../schemas/province-config';
+import { runMergeParallel } from './offline/parallel-merge';
 import { describeInputs, runMerge, summarise, writeOutputs, type MergeInputFile } from './offline/run-merge';
 
 interface Options {
   in: string[];
   out: string;
   province?: string;
+  workers?: number;
 }
 
 function loadProvince(path: string): ProvinceConfig {
@@ -102,7 +104,7 @@ function inputProblems(inputs: readonly MergeInputFile[], values?: ListValueMaps
   return problems;
 }
 
-function merge(opts: Options): void {
+async function merge(opts: Options): Promise<void> {
   const province = opts.province ? loadProvince(opts.province) : undefined;
   // The province's own value spellings (listSynonyms), on top of the defaults.
   const values = province ? new ListValueMaps(province.listSynonyms) : undefined;
@@ -131,7 +133,11 @@ function merge(opts: Options): void {
     if (line !== last) process.stderr.write(`\r${line}`);
     last = line;
   };
-  const run = runMerge(inputs, { onProgress, ...(values && { values }) });
+  // One process by default; with --workers N the same stages run on N worker threads (same cases: tests).
+  const run =
+    opts.workers && opts.workers > 1
+      ? await runMergeParallel(inputs, { workers: opts.workers, onProgress, ...(province?.listSynonyms && { synonyms: province.listSynonyms }) })
+      : runMerge(inputs, { onProgress, ...(values && { values }) });
   if (tty) process.stderr.write('\n');
   writeOutputs(out, run);
   const summary = summarise(run);
@@ -150,13 +156,19 @@ const program = new Command('list-merge')
     (v: string, all: string[] = []) => [...all, v],
   )
   .requiredOption('--out <dir>', 'where cases.jsonl, reviews.jsonl, bad-rows.jsonl, model.json and summary.json go / 输出目录')
+  .option('--workers <n>', 'worker threads for normalising, blocking, comparing and linking (default 1: one process) / 工作线程数', (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 64)
+      throw new CliError(`--workers 须为 1 至 64 的整数：${v}`, `--workers must be a whole number from 1 to 64: ${v}`, 2);
+    return n;
+  })
   .option('--province <file>', 'the province config (its listSynonyms and agency systems), e.g. config/provinces/540000.json / 省份配置')
   .showHelpAfterError()
   .exitOverride()
   .action((opts: Options) => merge(opts));
 
 try {
-  program.parse(process.argv);
+  await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2;
   else if (error instanceof CliError) {

@@ -1,19 +1,41 @@
-/** Signs and verifies audit digests: a KMS asymmetric key (ECC_NIST_P256) in the stack, a local P-256 key with `npm start`. */
+/**
+ * Signs and verifies with a hub key: a KMS asymmetric key (ECC_NIST_P256) in the stack, a local P-256 key with
+ * `npm start`. One port for both hub keys: the audit digest key and the notification key (lambdas/crypto/hub-jws.ts).
+ */
 import { createPrivateKey, createPublicKey, sign as signBytes, verify as verifyBytes, type KeyObject } from 'node:crypto';
-import { SignCommand, VerifyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, SignCommand, VerifyCommand, type KMSClient } from '@aws-sdk/client-kms';
 
 export interface DigestSigner {
   readonly keyId: string;
-  /** base64 signature of the UTF-8 message. */
+  /** base64 signature (ECDSA P-256 over SHA-256, DER) of the UTF-8 message. */
   sign(message: string): Promise<string>;
   verify(message: string, signature: string): Promise<boolean>;
+  /** The public key, SPKI DER: what receivers verify with (published as a JWK). */
+  publicKey(): Promise<Uint8Array>;
 }
 
 export class KmsDigestSigner implements DigestSigner {
+  #publicKey: Promise<Uint8Array> | undefined;
+
   constructor(
     private readonly client: KMSClient,
     readonly keyId: string,
   ) {}
+
+  /** Fetched once per instance (a KMS key's public half never changes); a failed fetch is retried next time. */
+  publicKey(): Promise<Uint8Array> {
+    this.#publicKey ??= this.client.send(new GetPublicKeyCommand({ KeyId: this.keyId })).then(
+      (out) => {
+        if (!out.PublicKey) throw new Error('KMS returned no public key');
+        return out.PublicKey;
+      },
+      (error: unknown) => {
+        this.#publicKey = undefined;
+        throw error;
+      },
+    );
+    return this.#publicKey;
+  }
 
   async sign(message: string): Promise<string> {
     const out = await this.client.send(
@@ -42,13 +64,19 @@ export class KmsDigestSigner implements DigestSigner {
 }
 
 export class LocalDigestSigner implements DigestSigner {
-  readonly keyId = 'local-audit-signing-key';
   readonly #private: KeyObject;
   readonly #public: KeyObject;
 
-  constructor(privatePem: string) {
+  constructor(
+    privatePem: string,
+    readonly keyId = 'local-audit-signing-key',
+  ) {
     this.#private = createPrivateKey(privatePem);
     this.#public = createPublicKey(this.#private);
+  }
+
+  async publicKey(): Promise<Uint8Array> {
+    return new Uint8Array(this.#public.export({ type: 'spki', format: 'der' }));
   }
 
   async sign(message: string): Promise<string> {

@@ -14,6 +14,8 @@ export interface LocalKeyMaterial {
   indexRootKey: string;
   /** P-256 private key, PKCS#8 PEM: signs audit digests (stands in for the KMS signing key). */
   auditSigningKey?: string;
+  /** P-256 private key, PKCS#8 PEM: signs the notifications handed to agencies (stands in for the KMS notification key). */
+  notificationSigningKey?: string;
 }
 
 export function generateAuditSigningKey(): string {
@@ -21,7 +23,12 @@ export function generateAuditSigningKey(): string {
 }
 
 export function generateLocalKeyMaterial(): LocalKeyMaterial {
-  return { wrappingKey: randomBytes(32).toString('base64'), indexRootKey: randomBytes(32).toString('base64'), auditSigningKey: generateAuditSigningKey() };
+  return {
+    wrappingKey: randomBytes(32).toString('base64'),
+    indexRootKey: randomBytes(32).toString('base64'),
+    auditSigningKey: generateAuditSigningKey(),
+    notificationSigningKey: generateAuditSigningKey(),
+  };
 }
 
 const IV_BYTES = 12;

@@ -23,6 +23,9 @@ export const lambdaEnvironment = z.object({
   XQ_INDEX_KEY_ARN: z.string().default(''),
   XQ_LIST_QUEUE_URL: z.string().default(''),
   XQ_AUDIT_SIGNING_KEY_ARN: z.string().default(''),
+  XQ_NOTIFICATION_SIGNING_KEY_ARN: z.string().default(''),
+  /** Comma-separated: notification keys being retired, published but no longer signing. */
+  XQ_NOTIFICATION_RETIRED_KEY_ARNS: z.string().default(''),
   XQ_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(365),
 });
 
@@ -52,5 +55,9 @@ export function runtimeFromEnvironment(env: NodeJS.ProcessEnv = process.env): Hu
       settings.XQ_LIST_QUEUE_URL,
     ),
     signer: new KmsDigestSigner(kms, settings.XQ_AUDIT_SIGNING_KEY_ARN),
+    notificationSigner: new KmsDigestSigner(kms, settings.XQ_NOTIFICATION_SIGNING_KEY_ARN),
+    retiredNotificationKeys: settings.XQ_NOTIFICATION_RETIRED_KEY_ARNS.split(',')
+      .filter(Boolean)
+      .map((arn) => new KmsDigestSigner(kms, arn)),
   });
 }

@@ -1,7 +1,8 @@
 /** Route group `consent`: guardian consent, the consent-gated case view, emergency access, notifications. */
-import { notificationsHandler, openEmergencyHandler, viewCaseHandler } from '../handlers/consent/cases';
+import { openEmergencyHandler, viewCaseHandler } from '../handlers/consent/cases';
+import { notificationsHandler } from '../handlers/notifications/get-notifications';
 import { confirmConsentHandler, listConsentsHandler, recordConsentHandler, withdrawConsentHandler } from '../handlers/consent/consents';
-import { archiveHandler } from '../handlers/consent/archive';
+import { lazyHandler } from '../http/lazy-handler';
 import type { HubRuntime } from '../runtime';
 import { createSignedGroup, type GroupHandler, type SignedGroupOptions } from './signed-group';
 
@@ -16,8 +17,11 @@ export function createConsentGroup(runtime: HubRuntime, options?: SignedGroupOpt
       'POST /v1/consents/{consentId}/confirm': confirmConsentHandler(deps),
       'GET /v1/cases/{caseId}': viewCaseHandler(deps),
       'POST /v1/cases/{caseId}/emergency': openEmergencyHandler(deps),
-      'GET /v1/cases/{caseId}/archive': archiveHandler({ consent: deps, care: runtime.care }),
-      'GET /v1/notifications': notificationsHandler(deps),
+      // Loaded on the first export: the child's file carries every care-loop schema and the zip writer.
+      'GET /v1/cases/{caseId}/archive': lazyHandler(async () =>
+        (await import('../handlers/consent/archive')).archiveHandler({ consent: deps, care: runtime.care }),
+      ),
+      'GET /v1/notifications': notificationsHandler(runtime.notifications.feed),
     },
     options,
   );

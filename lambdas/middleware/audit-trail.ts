@@ -62,6 +62,7 @@ export interface AuditTrailOptions {
 }
 
 const WRITTEN = Symbol('auditWritten');
+const STARTED = Symbol('auditStarted');
 
 export function auditTrail(options: AuditTrailOptions): middy.MiddlewareObj<HttpEvent, HttpResult, Error, HubContext> {
   const now = options.now ?? (() => new Date());
@@ -100,11 +101,15 @@ export function auditTrail(options: AuditTrailOptions): middy.MiddlewareObj<Http
     const event = eventFor(request);
     (request.internal as Record<symbol, boolean>)[WRITTEN] = true;
     await options.sink.append(event);
-    emitAuditMetrics(event);
+    const started = (request.internal as Record<symbol, number | undefined>)[STARTED];
+    emitAuditMetrics(event, started === undefined ? undefined : performance.now() - started);
     logger.info('audited', { eventId: event.eventId, route: event.route, outcome: event.outcome, status: event.status, errorCode: event.errorCode });
   };
 
   return {
+    before: (request) => {
+      (request.internal as Record<symbol, number>)[STARTED] = performance.now();
+    },
     after: async (request) => {
       try {
         await write(request);

@@ -1,12 +1,52 @@
 /**
- * CloudWatch metrics as Embedded Metric Format log lines, one per audited
- * request (no SDK call, no extra latency). On only where XQ_METRICS=emf (the
- * stack sets it); the alarms in lib/constructs/hub-api.ts watch these metrics.
+ * CloudWatch metrics through Powertools for AWS Lambda (Metrics): Embedded
+ * Metric Format on stdout, no SDK call, no extra latency. On only where
+ * XQ_METRICS=emf (the stack sets it); the alarms in lib/constructs/hub-api.ts
+ * and the dashboards read the names declared here.
+ *
+ * Every figure is published with exactly the dimensions it is declared with:
+ * Powertools' default `service` dimension is cleared, because the alarms sum
+ * over the whole province (one service per Lambda would split every sum).
  */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AuditEvent } from '../../schemas/entities/audit';
+import { logger } from './logger';
 
 export const METRICS_NAMESPACE = 'Xinqiao';
 export const AUDIT_METRICS = ['Requests', 'Denied', 'FailedSignatures', 'EmergencyAccess'] as const;
+/** Per route (dimensions Province, Route), in milliseconds from the first middleware to the audited response. */
+export const LATENCY_METRIC = 'Latency';
+/** Every AUTH_* failure, by code (dimensions Province, ErrorCode). */
+export const AUTH_FAILURE_METRIC = 'AuthFailures';
+
+const isOn = () => process.env.XQ_METRICS === 'emf';
+
+type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
+type Figure = readonly [name: string, unit: Unit, value: number];
+
+let shared: Metrics | undefined;
+
+/** The one Metrics instance of this Lambda (lazy: a Lambda with metrics off never builds it). */
+function metrics(): Metrics {
+  if (!shared) {
+    shared = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'xinqiao-hub', logger });
+    shared.clearDefaultDimensions();
+  }
+  return shared;
+}
+
+/** Publishes one EMF document: these figures under exactly these dimensions. Returns the document (tests). */
+function publish(at: string | number, dimensions: Readonly<Record<string, string>>, figures: readonly Figure[]): string {
+  const m = metrics();
+  m.setTimestamp(typeof at === 'number' ? at : Date.parse(at));
+  m.addDimensions({ ...dimensions });
+  for (const [name, unit, value] of figures) m.addMetric(name, unit, value);
+  const document = JSON.stringify(m.serializeMetrics());
+  m.publishStoredMetrics();
+  return document;
+}
+
+const count = (name: string, value: number): Figure => [name, MetricUnit.Count, value];
 
 export function auditMetrics(event: AuditEvent): Record<(typeof AUDIT_METRICS)[number], number> {
   return {
@@ -17,48 +57,40 @@ export function auditMetrics(event: AuditEvent): Record<(typeof AUDIT_METRICS)[n
   };
 }
 
-export function emitAuditMetrics(event: AuditEvent, enabled = process.env.XQ_METRICS === 'emf'): string | undefined {
-  if (!enabled) return undefined;
-  const line = JSON.stringify({
-    _aws: {
-      Timestamp: Date.parse(event.time),
-      CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [['Province']], Metrics: AUDIT_METRICS.map((Name) => ({ Name, Unit: 'Count' })) }],
-    },
-    Province: event.province,
-    ...auditMetrics(event),
-  });
-  process.stdout.write(`${line}\n`);
-  return line;
-}
-
-/** One EMF log line: `values` are metric values (named in `metrics`) and dimension values, all at the top level. */
-function emfLine(at: string, dimensions: readonly string[], metrics: readonly { Name: string; Unit: string }[], values: Record<string, unknown>): string {
-  return JSON.stringify({
-    _aws: { Timestamp: Date.parse(at), CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [[...dimensions]], Metrics: metrics }] },
-    ...values,
-  });
-}
-
-function write(lines: string[]): string[] {
-  for (const l of lines) process.stdout.write(`${l}\n`);
-  return lines;
-}
-
-const count = (Name: string) => ({ Name, Unit: 'Count' });
-
-/** The overdue job's finding as EMF lines: OverdueItems in all, and by worklist kind (dimension Kind). */
-export function emitOverdueMetrics(
-  province: string,
-  run: { at: string; total: number; byKind: Readonly<Record<string, number>> },
-  enabled = process.env.XQ_METRICS === 'emf',
-): string[] {
+/**
+ * One audited request: the province's counts (alarms), the route's latency,
+ * and the failure code when authentication failed; the first request of a
+ * container also reports ColdStart. Returns the EMF documents written.
+ */
+export function emitAuditMetrics(event: AuditEvent, latencyMs?: number, enabled = isOn()): string[] {
   if (!enabled) return [];
-  return write([
-    emfLine(run.at, ['Province'], [count('OverdueItems')], { Province: province, OverdueItems: run.total }),
-    ...Object.entries(run.byKind).map(([Kind, n]) =>
-      emfLine(run.at, ['Province', 'Kind'], [count('OverdueItems')], { Province: province, Kind, OverdueItems: n }),
+  const at = Date.parse(event.time);
+  const province = { Province: event.province };
+  const m = metrics();
+  m.setDefaultDimensions(province);
+  m.captureColdStartMetric();
+  m.clearDefaultDimensions();
+  const documents = [
+    publish(
+      at,
+      province,
+      Object.entries(auditMetrics(event)).map(([name, value]) => count(name, value)),
     ),
-  ]);
+  ];
+  if (latencyMs !== undefined) {
+    documents.push(publish(at, { ...province, Route: event.route }, [[LATENCY_METRIC, MetricUnit.Milliseconds, Math.round(latencyMs * 10) / 10]]));
+  }
+  if (event.errorCode?.startsWith('AUTH_')) documents.push(publish(at, { ...province, ErrorCode: event.errorCode }, [count(AUTH_FAILURE_METRIC, 1)]));
+  return documents;
+}
+
+/** The overdue job's finding: OverdueItems in all, and by worklist kind (dimension Kind). */
+export function emitOverdueMetrics(province: string, run: { at: string; total: number; byKind: Readonly<Record<string, number>> }, enabled = isOn()): string[] {
+  if (!enabled) return [];
+  return [
+    publish(run.at, { Province: province }, [count('OverdueItems', run.total)]),
+    ...Object.entries(run.byKind).map(([Kind, n]) => publish(run.at, { Province: province, Kind }, [count('OverdueItems', n)])),
+  ];
 }
 
 /** The care metrics the dashboard shows (lib/constructs/care-dashboard.ts reads these names). */
@@ -73,7 +105,7 @@ export const CARE_METRICS = {
 } as const;
 
 /**
- * The care loop's figures as EMF lines, province-wide and exact (no county dimension: a county by risk level would
+ * The care loop's figures, province-wide and exact (no county dimension: a county by risk level would
  * make cells of one child; a province-wide count names nobody): active key recipients in all and by RiskLevel,
  * referrals by Status, the median days to first contact and the paired-carer share when there is something to
  * measure, the paired-carer outcomes. OverdueItems comes from the overdue job (emitOverdueMetrics).
@@ -87,42 +119,18 @@ export function emitCareMetrics(
     firstContactMedianDays?: number;
     pairedCarer: { inTime: number; late: number; pending: number };
   },
-  enabled = process.env.XQ_METRICS === 'emf',
+  enabled = isOn(),
 ): string[] {
   if (!enabled) return [];
   const M = CARE_METRICS;
   const total = Object.values(f.keyRecipientsByRiskLevel).reduce((a, b) => a + b, 0);
   const { inTime, late, pending } = f.pairedCarer;
-  const lines = [
-    emfLine(f.at, ['Province'], [count(M.keyRecipients), count(M.carerInTime), count(M.carerLate), count(M.carerPending)], {
-      Province: province,
-      [M.keyRecipients]: total,
-      [M.carerInTime]: inTime,
-      [M.carerLate]: late,
-      [M.carerPending]: pending,
-    }),
-    ...Object.entries(f.keyRecipientsByRiskLevel).map(([RiskLevel, n]) =>
-      emfLine(f.at, ['Province', 'RiskLevel'], [count(M.keyRecipients)], { Province: province, RiskLevel, [M.keyRecipients]: n }),
-    ),
-    ...Object.entries(f.referralsByStatus).map(([Status, n]) =>
-      emfLine(f.at, ['Province', 'Status'], [count(M.referrals)], { Province: province, Status, [M.referrals]: n }),
-    ),
+  const whole: Figure[] = [count(M.keyRecipients, total), count(M.carerInTime, inTime), count(M.carerLate, late), count(M.carerPending, pending)];
+  if (f.firstContactMedianDays !== undefined) whole.push([M.firstContactMedianDays, MetricUnit.NoUnit, f.firstContactMedianDays]);
+  if (inTime + late > 0) whole.push([M.carerShare, MetricUnit.Percent, Math.round((inTime / (inTime + late)) * 1000) / 10]);
+  return [
+    publish(f.at, { Province: province }, whole),
+    ...Object.entries(f.keyRecipientsByRiskLevel).map(([RiskLevel, n]) => publish(f.at, { Province: province, RiskLevel }, [count(M.keyRecipients, n)])),
+    ...Object.entries(f.referralsByStatus).map(([Status, n]) => publish(f.at, { Province: province, Status }, [count(M.referrals, n)])),
   ];
-  if (f.firstContactMedianDays !== undefined) {
-    lines.push(
-      emfLine(f.at, ['Province'], [{ Name: M.firstContactMedianDays, Unit: 'None' }], {
-        Province: province,
-        [M.firstContactMedianDays]: f.firstContactMedianDays,
-      }),
-    );
-  }
-  if (inTime + late > 0) {
-    lines.push(
-      emfLine(f.at, ['Province'], [{ Name: M.carerShare, Unit: 'Percent' }], {
-        Province: province,
-        [M.carerShare]: Math.round((inTime / (inTime + late)) * 1000) / 10,
-      }),
-    );
-  }
-  return write(lines);
 }

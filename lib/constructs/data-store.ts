@@ -23,6 +23,8 @@ export class DataStore extends Construct {
   readonly indexKey: kms.Key;
   /** Asymmetric key that signs the audit digests (tamper evidence). */
   readonly auditSigningKey: kms.Key;
+  /** Asymmetric key that signs the notifications handed to agencies (its public half is the hub's JWKS). */
+  readonly notificationSigningKey: kms.Key;
   readonly tables: Readonly<Record<TableId, dynamodb.Table>>;
 
   constructor(scope: Construct, id: string, props: DataStoreProps) {
@@ -50,6 +52,12 @@ export class DataStore extends Construct {
       keySpec: kms.KeySpec.ECC_NIST_P256,
       keyUsage: kms.KeyUsage.SIGN_VERIFY,
       description: `Xinqiao ${props.provinceCode}: signs audit digests`,
+    });
+    this.notificationSigningKey = new kms.Key(this, 'NotificationSigningKey', {
+      ...keyDefaults,
+      keySpec: kms.KeySpec.ECC_NIST_P256,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      description: `Xinqiao ${props.provinceCode}: signs notifications to agencies`,
     });
 
     const tables = {} as Record<TableId, dynamodb.Table>;

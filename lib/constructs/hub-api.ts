@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import {
   AUDIT_SEALER_NEEDS,
   CARE_JOBS_NEEDS,
+  NOTIFICATION_WEBHOOKS_NEEDS,
   DEFAULT_ROUTE_GROUP,
   GROUP_NEEDS,
   LIST_WORKER_NEEDS,
@@ -48,12 +49,25 @@ const tableEnvironment = (data: DataStore) => Object.fromEntries((Object.keys(TA
 
 const entryOf = (name: string) => fileURLToPath(new URL(`../../lambdas/entry/${name}.ts`, import.meta.url));
 
-/** The esbuild target every function shares; exported for the bundle-size benchmark. */
+/** The esbuild target every function shares; exported for the bundle benchmark (`npm run bench`). */
 export const BUNDLING_TARGET = 'node22';
+/** ESM bundles still hold CommonJS dependencies (the AWS SDK's among them): give them a `require`. */
+export const BUNDLE_BANNER = "import { createRequire as __xqCreateRequire } from 'node:module'; const require = __xqCreateRequire(import.meta.url);";
+/**
+ * Modules every bundle replaces (esbuild alias): the SDK's default credential chain by the environment-only
+ * provider the Lambda runtime needs (lambdas/shared/lambda-credentials.ts says why).
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../../lambdas/shared/lambda-credentials.ts', import.meta.url)),
+};
+/** BUNDLE_ALIASES as NodejsFunction's esbuild arguments (every function of the stack, hub and merge stages alike). */
+export const BUNDLE_ESBUILD_ARGS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(BUNDLE_ALIASES).map(([module, path]) => [`--alias:${module}`, path]),
+);
 
 export class HubApi extends Construct {
   readonly api: apigw.HttpApi;
-  readonly functions: Readonly<Record<RouteGroup | 'list-worker' | 'audit-sealer' | 'care-jobs', NodejsFunction>>;
+  readonly functions: Readonly<Record<RouteGroup | 'list-worker' | 'audit-sealer' | 'care-jobs' | 'notification-webhooks', NodejsFunction>>;
   readonly listQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: HubApiProps) {
@@ -72,7 +86,7 @@ export class HubApi extends Construct {
       deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
     });
 
-    const functions = {} as Record<RouteGroup | 'list-worker' | 'audit-sealer' | 'care-jobs', NodejsFunction>;
+    const functions = {} as Record<RouteGroup | 'list-worker' | 'audit-sealer' | 'care-jobs' | 'notification-webhooks', NodejsFunction>;
     for (const group of ROUTE_GROUPS) functions[group] = this.#function(group, GROUP_NEEDS[group], props, Duration.seconds(25));
     const sealer = this.#function('audit-sealer', AUDIT_SEALER_NEEDS, props, Duration.seconds(60));
     new events.Rule(this, 'AuditSealSchedule', {
@@ -96,6 +110,14 @@ export class HubApi extends Construct {
       targets: [new targets.LambdaFunction(careJobs, { event: events.RuleTargetInput.fromObject({ task: 'overdue' }) })],
     });
     functions['care-jobs'] = careJobs;
+    // Under a minute, so that one run ends before the next starts (a post waits at most 5 s).
+    const webhooks = this.#function('notification-webhooks', NOTIFICATION_WEBHOOKS_NEEDS, props, Duration.seconds(50));
+    new events.Rule(this, 'NotificationWebhooksSchedule', {
+      description: "Post agencies' new notifications, signed, to their webhooks every minute; a refused post is retried later",
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(webhooks, { event: events.RuleTargetInput.fromObject({ task: 'webhooks' }) })],
+    });
+    functions['notification-webhooks'] = webhooks;
     this.functions = functions;
 
     this.#alarms(config);
@@ -111,7 +133,7 @@ export class HubApi extends Construct {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'Overdue care work piles up (关爱工作逾期告警: 逾期事项过多)',
+      alarmDescription: 'Overdue care work piles up (关爱工作逾期告警: 逾期事项过多). Runbook: docs/runbook.md#overdue-items',
     });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: config.logRetentionDays });
@@ -170,7 +192,10 @@ export class HubApi extends Construct {
     };
   }
 
-  /** Province-wide alarms on the audit metrics; per-agency and per-staff alerts come from the alerts job. */
+  /**
+   * Province-wide alarms on the audit metrics; per-agency and per-staff alerts come from the alerts job. Their
+   * actions (the province's ops topic) are added by lib/constructs/ops-monitoring.ts, like every alarm's.
+   */
   #alarms(config: ProvinceConfig): void {
     const metric = (name: (typeof AUDIT_METRICS)[number]) =>
       new cloudwatch.Metric({
@@ -193,10 +218,15 @@ export class HubApi extends Construct {
       'FailedSignaturesAlarm',
       'FailedSignatures',
       config.alerts.failedSignatures,
-      'Failed signatures presenting registered keys (隐私官告警: 签名验证失败)',
+      'Failed signatures presenting registered keys (隐私官告警: 签名验证失败). Runbook: docs/runbook.md#failed-signatures',
     );
-    alarm('DeniedBurstAlarm', 'Denied', config.alerts.deniedPerAgency, 'A burst of denied requests (隐私官告警: 大量被拒请求)');
-    alarm('EmergencyAccessAlarm', 'EmergencyAccess', 1, 'Emergency access was opened (隐私官告警: 紧急访问)');
+    alarm(
+      'DeniedBurstAlarm',
+      'Denied',
+      config.alerts.deniedPerAgency,
+      'A burst of denied requests (隐私官告警: 大量被拒请求). Runbook: docs/runbook.md#denied-burst',
+    );
+    alarm('EmergencyAccessAlarm', 'EmergencyAccess', 1, 'Emergency access was opened (隐私官告警: 紧急访问). Runbook: docs/runbook.md#emergency-access');
   }
 
   #function(name: string, needs: GroupNeeds, props: HubApiProps, timeout: Duration): NodejsFunction {
@@ -236,6 +266,7 @@ export class HubApi extends Construct {
         XQ_INDEX_KEY_ARN: needs.indexKey ? data.indexKey.keyArn : '',
         XQ_LIST_QUEUE_URL: needs.sendsToListQueue ? this.listQueue.queueUrl : '',
         XQ_AUDIT_SIGNING_KEY_ARN: needs.auditSigning ? data.auditSigningKey.keyArn : '',
+        XQ_NOTIFICATION_SIGNING_KEY_ARN: needs.notificationSigning ? data.notificationSigningKey.keyArn : '',
         XQ_AUDIT_RETENTION_DAYS: String(Math.max(props.stage.auditRetentionDays, config.auditRetentionDays)),
       },
       bundling: {
@@ -243,13 +274,17 @@ export class HubApi extends Construct {
         target: BUNDLING_TARGET,
         minify: true,
         sourceMap: false,
-        bundleAwsSDK: false,
+        // The SDK is bundled and pinned (package-lock), not loaded from the runtime's copy: a bundled,
+        // minified, tree-shaken SDK initialises in about half the time (`npm run bench`, section 5), and
+        // every Lambda runs the SDK version the tests ran.
+        bundleAwsSDK: true,
         mainFields: ['module', 'main'],
         define: {
           __XQ_REGISTRY__: JSON.stringify(JSON.stringify(registry)),
           ...(name === 'console' && { __XQ_CONSOLE__: JSON.stringify(JSON.stringify(readConsoleFiles())) }),
         },
-        banner: "import { createRequire as __xqCreateRequire } from 'node:module'; const require = __xqCreateRequire(import.meta.url);",
+        banner: BUNDLE_BANNER,
+        esbuildArgs: BUNDLE_ESBUILD_ARGS,
       },
     });
     this.#grant(role, needs, props);
@@ -313,6 +348,15 @@ export class HubApi extends Construct {
           sid: 'AuditDigestSigning',
           actions: needs.auditSigning === 'sign' ? ['kms:Sign'] : ['kms:Sign', 'kms:Verify'],
           resources: [data.auditSigningKey.keyArn],
+        }),
+      );
+    }
+    if (needs.notificationSigning) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'NotificationSigning',
+          actions: needs.notificationSigning === 'sign' ? ['kms:Sign', 'kms:GetPublicKey'] : ['kms:GetPublicKey'],
+          resources: [data.notificationSigningKey.keyArn],
         }),
       );
     }

@@ -1,5 +1,9 @@
 /** Batch list uploads: jobs, rows and the units of work the worker takes. */
 import type { ListSummary } from '../lists';
+import type { CaseEvent, CaseMember, ReviewItem } from './cases';
+import type { LedgerWrite } from './linking';
+import type { Notification } from './notifications';
+import type { StoredRecord } from './records';
 
 export interface ListJob {
   readonly jobId: string;
@@ -13,8 +17,15 @@ export interface ListJob {
   /** Rows processed by the worker so far, and their outcomes. */
   readonly processed: number;
   readonly outcomes: Readonly<Record<'auto' | 'review' | 'new' | 'failed', number>>;
-  /** What reading the list found (rows kept, values not understood, rows refused). */
+  /** What reading the list found (rows kept, values not understood, rows refused); set once the worker has read it. */
   readonly summary?: ListSummary;
+  /**
+   * `stored`: the upload is kept sealed in chunks, not read yet; `parsed`: every row has its item (queued or
+   * rejected). Absent on jobs from before the bulk path (their rows were written at upload): parsed.
+   */
+  readonly stage?: 'stored' | 'parsed';
+  /** Sealed chunks of the uploaded bytes. */
+  readonly chunks?: number;
 }
 
 export type RowState = 'queued' | 'rejected' | 'done' | 'failed';
@@ -33,10 +44,46 @@ export interface ListRowItem {
   readonly errorCode?: string;
 }
 
-/** One unit of work: up to ROWS_PER_MESSAGE rows of one job. */
+/**
+ * One unit of work: a job to take forward from wherever it stands (read the list if not read yet, then link
+ * every row still queued). `rows` is left by messages of earlier versions (20 rows each); the whole job is
+ * taken forward either way, so such a message finishes its rows too.
+ */
 export interface ListWork {
   readonly jobId: string;
-  readonly rows: readonly number[];
+  readonly rows?: readonly number[];
 }
 
-export const ROWS_PER_MESSAGE = 20;
+/** A processed row's outcome, as counted on its job. */
+export type RowOutcome = keyof ListJob['outcomes'];
+
+/** Claims a group of new records takes on its blocking keys, filing each record under its own keys in the same write. */
+export interface BulkClaim {
+  readonly owner: string;
+  /** Every key of the group, sorted. */
+  readonly keys: readonly string[];
+  readonly filings: readonly { readonly recordId: string; readonly keys: readonly string[] }[];
+  /** Epoch ms. */
+  readonly now: number;
+  readonly leaseMs: number;
+}
+
+/**
+ * What linking a group of list rows writes, all or nothing: the records created already linked (lookup, head,
+ * first version), their case members, the ledger rows of every case touched (on condition, as for one record),
+ * events, review items, name-frequency counters, hit / no-hit notices, the rows finished and their tally on the
+ * job, and the claims released (each still ours).
+ */
+export interface BulkChange {
+  readonly created: readonly { readonly record: StoredRecord; readonly externalIndex: string }[];
+  readonly members: readonly CaseMember[];
+  readonly ledger: readonly LedgerWrite[];
+  readonly events: readonly CaseEvent[];
+  readonly reviews: readonly ReviewItem[];
+  /** Blind counter key -> how much to add. */
+  readonly counters: ReadonlyMap<string, number>;
+  readonly notify: readonly Omit<Notification, 'notificationId'>[];
+  readonly release: { readonly owner: string; readonly keys: readonly string[] };
+  readonly rows: readonly { readonly row: ListRowItem; readonly outcome: RowOutcome }[];
+  readonly tally: { readonly jobId: string; readonly createdAt: string; readonly lane: string };
+}

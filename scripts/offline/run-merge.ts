@@ -4,10 +4,10 @@
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readList, type ListFormat } from '../../lambdas/domain/lists/parse-list';
-import { describeList, summariseList, type ListSummary } from '../../lambdas/domain/lists/list-summary';
+import { describeList, type ListSummary } from '../../lambdas/domain/lists/list-summary';
+import { type BadRow, formatOf, readChunk } from '../../lambdas/domain/matching/pipeline/read-chunk';
 import type { ListValueMaps } from '../../lambdas/domain/lists/list-values';
-import { toMatchRecord, type MatchRecord } from '../../lambdas/domain/matching/match-record';
+import type { MatchRecord } from '../../lambdas/domain/matching/match-record';
 import { mergeRecords, type MergeOptions, type MergeResult } from '../../lambdas/domain/matching/merge';
 import { reviewWhy } from '../../lambdas/domain/matching/link-policy';
 
@@ -16,13 +16,7 @@ export interface MergeInputFile {
   readonly path: string;
 }
 
-export interface BadRow {
-  readonly agency: string;
-  readonly row: number;
-  readonly externalId?: string;
-  readonly reason: string;
-  readonly reasons: readonly string[];
-}
+export type { BadRow };
 
 /** What reading one input file found: rows kept, values not understood, rows refused. */
 export interface InputSummary {
@@ -42,58 +36,46 @@ export interface MergeRun {
   readonly seconds: { parse: number; merge: number };
 }
 
-const formatOf = (path: string): ListFormat => (/\.jsonl?$/i.test(path) ? 'jsonl' : 'csv');
+/** One input file read: its kept records (normalised), with flags and values not understood by index in `records`, and refused rows. */
+export interface InputRead {
+  readonly records: MatchRecord[];
+  readonly flagged: Map<number, string[]>;
+  readonly notUnderstood: Map<number, { field: string; value?: string }[]>;
+  readonly badRows: BadRow[];
+  readonly input: InputSummary;
+}
+
+/** Reads and normalises one input file (stage 1 of the merge for one list). */
+export function readInput(input: MergeInputFile, values?: ListValueMaps): InputRead {
+  const { summary, ...read } = readChunk(readFileSync(input.path, 'utf8'), formatOf(input.path), input.agency, values);
+  return { ...read, input: { agency: input.agency, path: input.path, summary } };
+}
+
+/** The reads of several files as one run's inputs: records in file order, indices shifted. */
+export function joinReads(reads: readonly Omit<InputRead, 'records'>[], counts: readonly number[]) {
+  const flagged = new Map<number, string[]>();
+  const notUnderstood = new Map<number, { field: string; value?: string }[]>();
+  let offset = 0;
+  reads.forEach((read, k) => {
+    for (const [i, f] of read.flagged) flagged.set(offset + i, f);
+    for (const [i, v] of read.notUnderstood) notUnderstood.set(offset + i, v);
+    offset += counts[k]!;
+  });
+  return { flagged, notUnderstood, badRows: reads.flatMap((r) => r.badRows), inputs: reads.map((r) => r.input) };
+}
 
 export function runMerge(inputs: readonly MergeInputFile[], options: MergeOptions & { values?: ListValueMaps } = {}): MergeRun {
   const t0 = performance.now();
-  const records: MatchRecord[] = [];
-  const flagged = new Map<number, string[]>();
-  const notUnderstood = new Map<number, { field: string; value?: string }[]>();
-  const badRows: BadRow[] = [];
-  const summaries: InputSummary[] = [];
-  for (const input of inputs) {
-    const list = readList(readFileSync(input.path, 'utf8'), formatOf(input.path), options.values ? { values: options.values } : {});
-    summaries.push({ agency: input.agency, path: input.path, summary: summariseList(list) });
-    for (const row of list.rows) {
-      if (!row.record) {
-        badRows.push({
-          agency: input.agency,
-          row: row.row,
-          ...(row.externalId && { externalId: row.externalId }),
-          reason: row.error?.reason ?? 'UNREADABLE',
-          reasons: (row.error?.details ?? []).map((d) => `${d.path ?? ''}: ${d.message}`),
-        });
-        continue;
-      }
-      const r = row.record;
-      if (row.flags.length > 0) flagged.set(records.length, [...row.flags]);
-      if (row.notUnderstood.length > 0)
-        notUnderstood.set(
-          records.length,
-          row.notUnderstood.map(({ field, value }) => ({ field, ...(value !== undefined && { value }) })),
-        );
-      records.push(
-        toMatchRecord({
-          agency: input.agency,
-          externalId: r.externalId,
-          name: r.name,
-          sex: r.sex,
-          birthDate: r.birthDate,
-          idNumber: r.idNumber ?? row.unverifiedIdNumber,
-          householdRegion: r.householdRegion,
-          currentRegion: r.currentRegion,
-          guardianName: r.guardian?.name,
-          guardianPhone: r.guardian?.phone,
-          guardianRelation: r.guardian?.relation,
-          school: r.school,
-        }),
-      );
-    }
-  }
+  const reads = inputs.map((input) => readInput(input, options.values));
+  const records = reads.flatMap((r) => r.records);
+  const joined = joinReads(
+    reads,
+    reads.map((r) => r.records.length),
+  );
   const t1 = performance.now();
   const result = mergeRecords(records, options);
   const t2 = performance.now();
-  return { records, flagged, badRows, inputs: summaries, notUnderstood, result, seconds: { parse: (t1 - t0) / 1000, merge: (t2 - t1) / 1000 } };
+  return { records, ...joined, result, seconds: { parse: (t1 - t0) / 1000, merge: (t2 - t1) / 1000 } };
 }
 
 export function summarise(run: MergeRun) {

@@ -87,6 +87,35 @@ describe('officers’ searches', () => {
     }
   });
 
+  it('refuses a malformed or reversed date range with 400 VALIDATION_FAILED naming the bound, in Chinese and English', async () => {
+    const cases: [string, string, string][] = [
+      ['from=2026-12-03', 'from', '不是有效的 UTC 日期时间，例如 2026-12-03T09:05:09Z'],
+      ['to=2026-02-30T00:00:00Z', 'to', '不是有效的 UTC 日期时间，例如 2026-12-03T09:05:09Z'],
+      [`from=${encodeURIComponent('2026-12-03T09:00:00+08:00')}`, 'from', '不是有效的 UTC 日期时间，例如 2026-12-03T09:05:09Z'],
+      ['from=2026-12-04T00:00:00Z&to=2026-12-03T00:00:00Z', 'from', '起始时间晚于结束时间'],
+    ];
+    for (const [query, path, zh] of cases) {
+      const res = await officer().get<any>(`/v1/audit/events?${query}&agencyId=xz-health`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'The date range is not valid', message_zh: '日期范围无效' });
+      expect(res.body.error.details).toEqual([{ path, message: expect.any(String), message_zh: zh }]);
+    }
+    const ok = await officer().get<any>('/v1/audit/events?from=2026-12-03T00:00:00Z&to=2026-12-03T00:00:00Z&agencyId=xz-health');
+    expect(ok.status).toBe(200);
+  });
+
+  it('keeps to the date range (from included, to excluded), with or without a key to search by', async () => {
+    const all = await officer().get<any>('/v1/audit/events?agencyId=xz-health&limit=100');
+    const times = all.body.items.map((e: any) => e.time).sort();
+    const [from, to] = [times[3], times[8]];
+    for (const key of ['agencyId=xz-health&', '']) {
+      const res = await officer().get<any>(`/v1/audit/events?${key}from=${from}&to=${to}&limit=100`);
+      const inRange = res.body.items.filter((e: any) => e.agencyId === 'xz-health').map((e: any) => e.time);
+      expect(inRange.sort(), key).toEqual(times.slice(3, 8));
+      expect(res.body.items.every((e: any) => e.time >= from && e.time < to)).toBe(true);
+    }
+  });
+
   it('reads only the case’s own events for its access report and for a search by case', async () => {
     const ofCase = (await t.scan('audit')).filter((e: any) => e.caseId?.S === caseA).length;
     const total = (await t.scan('audit')).length;

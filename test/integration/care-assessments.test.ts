@@ -79,7 +79,7 @@ describe('identification and assessment', () => {
         (n: any) => n.kind === 'risk_level_raised' && n.caseId === caseId,
       );
       expect(raised.map((n: any) => n.riskLevel).sort(), agency).toEqual(['high', 'medium']);
-      expect(Object.keys(raised[0]).sort()).toEqual(['at', 'caseId', 'kind', 'notificationId', 'riskLevel', 'severity']);
+      expect(Object.keys(raised[0]).sort()).toEqual(['at', 'caseId', 'kind', 'notificationId', 'riskLevel', 'severity', 'signature']);
     }
     expect(JSON.stringify(await t.scan('care'))).not.toContain('父亲去世');
     // The latest level sets when the next follow-up contact is due (low: 90 days).

@@ -121,7 +121,7 @@ describe('coordinating role', () => {
   it('refuses unknown ledger filters by name', async () => {
     const res = await civil().get<any>('/v1/ledger?name=abc');
     expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual([{ path: 'name', message: 'unknown field' }]);
+    expect(res.body.error.details).toEqual([{ path: 'name', message: 'unknown field', message_zh: '未知字段' }]);
   });
 
   it('confirms a review: the two cases merge and the decision is kept as a label', async () => {

@@ -295,7 +295,14 @@ describe('consent gate', () => {
     const mine = notes.body.items.filter((x: any) => x.caseId === c.caseId);
     expect(mine.length).toBe(2); // health, then education linked
     for (const note of mine)
-      expect(note).toEqual({ notificationId: expect.any(String), at: expect.any(String), kind: 'record_linked', caseId: c.caseId, severity: 'info' });
+      expect(note).toEqual({
+        notificationId: expect.any(String),
+        at: expect.any(String),
+        kind: 'record_linked',
+        caseId: c.caseId,
+        severity: 'info',
+        signature: expect.any(String),
+      });
     expect(c.edu.otherHolders).toBe(true);
   });
 

@@ -78,13 +78,19 @@ describe('list upload', () => {
       'MZ-S3,,男,2011-07-08,540121,,,,,',
     ].join('\n');
     const submitted = await upload('xz-civil-affairs', csv, 'text/csv');
+    // The upload answers before any row is read: rows in, nothing refused yet, no summary.
     expect(submitted.status).toBe(202);
-    expect(submitted.body.job).toMatchObject({
+    expect(submitted.body.job).toMatchObject({ status: 'processing', total: 3, rejected: 0, processed: 0 });
+    expect(submitted.body.job.summary).toBeUndefined();
+    await t.hub.listQueue.drained();
+
+    const report = await t.client('xz-civil-affairs').get<any>(`/v1/lists/${submitted.body.job.jobId}`);
+    expect(report.body.job).toMatchObject({
       total: 3,
       rejected: 1,
       summary: { rowsIn: 3, rowsKept: 2, rowsRefused: 1, refused: [{ reason: 'NO_NAME', rows: 1, sampleRows: [3] }] },
     });
-    const summary = submitted.body.job.summary;
+    const summary = report.body.job.summary;
     expect(summary.notUnderstood).toEqual(
       expect.arrayContaining([
         { field: 'categories', rows: 1, examples: [{ value: 'LIF-2', rows: 1 }], sampleRows: [1] },
@@ -95,9 +101,7 @@ describe('list upload', () => {
     );
     expect(summary.text.zh.startsWith('读入 3 行，保留 2 行')).toBe(true);
     expect(summary.text.en.startsWith('3 rows in, 2 kept')).toBe(true);
-    await t.hub.listQueue.drained();
 
-    const report = await t.client('xz-civil-affairs').get<any>(`/v1/lists/${submitted.body.job.jobId}`);
     expect(report.body.job).toMatchObject({ status: 'done', processed: 2, summary: { rowsKept: 2 } });
     const [first, second, third] = report.body.rows;
     expect(first).toMatchObject({ state: 'done', result: { status: 'created' } });
@@ -133,9 +137,10 @@ describe('list upload', () => {
       JSON.stringify({ externalId: 'JY-L2', name: 'x', sex: 'F', nickname: 'y', categories: [] }),
     ].join('\n');
     const submitted = await upload('xz-education', lines, 'application/x-ndjson');
-    expect(submitted.body.job).toMatchObject({ total: 3, rejected: 1, format: 'jsonl' });
+    expect(submitted.body.job).toMatchObject({ total: 3, format: 'jsonl' });
     await t.hub.listQueue.drained();
     const report = await t.client('xz-education').get<any>(`/v1/lists/${submitted.body.job.jobId}`);
+    expect(report.body.job).toMatchObject({ total: 3, rejected: 1, status: 'done' });
     expect(report.body.job.outcomes).toMatchObject({ auto: 1 });
     expect(report.body.rows.map((r: any) => r.state)).toEqual(['done', 'rejected', 'done']);
     expect(report.body.rows[2].notUnderstood).toEqual([{ field: 'nickname', message: 'unknown field; ignored' }]);

@@ -81,14 +81,16 @@ describe('records API', () => {
     expect(res.body.error).toMatchObject({
       code: 'VALIDATION_FAILED',
       message_zh: '请求内容校验失败',
-      details: [{ path: 'guardian.wechat', message: 'unknown field' }],
+      details: [{ path: 'guardian.wechat', message: 'unknown field', message_zh: '未知字段' }],
     });
   });
 
   it('rejects a malformed record id with 400', async () => {
     const res = await t.client('xz-education').get<any>('/v1/records/not-an-id');
     expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual([{ path: 'recordId', message: expect.stringContaining('record id') }]);
+    expect(res.body.error.details).toEqual([
+      { path: 'recordId', message: expect.stringContaining('record id'), message_zh: '须为记录编号（rec_ 后接 26 个字符）' },
+    ]);
   });
 
   it('rejects a body that is not JSON (400) or not declared as JSON (415), without echoing it', async () => {

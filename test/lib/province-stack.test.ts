@@ -1,5 +1,5 @@
 /** CDK assertions on security properties of a province stack (not snapshots). */
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -10,6 +10,7 @@ import { resolveStage } from '../../lib/config/stages';
 import { addProvinceStacks } from '../../lib/hub-app';
 import { ROUTE_GROUP_OF, ROUTE_GROUPS } from '../../lambdas/routes';
 import { TABLES } from '../../lambdas/data/tables';
+import { MERGE_STAGES } from '../../lambdas/merge-stages';
 
 const CONFIG_DIR = join(import.meta.dirname, '../../config/provinces');
 
@@ -58,7 +59,7 @@ describe('province stack', () => {
 
   it('runs every function on Node.js 22 or newer with its own role and log retention', () => {
     const functions = resources('AWS::Lambda::Function');
-    expect(functions).toHaveLength(ROUTE_GROUPS.length + 3); // one per route group, plus the list worker, the audit sealer and the care job
+    expect(functions).toHaveLength(ROUTE_GROUPS.length + 4 + MERGE_STAGES.length); // one per route group, the list worker, the audit sealer, the care job, the webhook job and the merge stages
     const roles = new Set(functions.map(([, f]) => JSON.stringify(f.Properties.Role)));
     expect(roles.size).toBe(functions.length);
     for (const [, fn] of functions) expect(fn.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
@@ -92,20 +93,26 @@ describe('province stack', () => {
     const rules = resources('AWS::Events::Rule')
       .map(([, r]) => r.Properties.ScheduleExpression)
       .sort();
-    expect(rules).toEqual(['rate(1 hour)', 'rate(15 minutes)', 'rate(5 minutes)']);
+    expect(rules).toEqual(['rate(1 hour)', 'rate(1 minute)', 'rate(15 minutes)', 'rate(5 minutes)']);
+    const webhookRule = resources('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression === 'rate(1 minute)')![1];
+    expect(JSON.stringify(webhookRule.Properties.Targets)).toMatch(/notificationwebhooksFunction/);
     const overdueRule = resources('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression === 'rate(1 hour)')![1];
     expect(JSON.stringify(overdueRule.Properties.Targets)).toMatch(/carejobsFunction/);
     expect(JSON.parse(overdueRule.Properties.Targets[0].Input)).toEqual({ task: 'overdue' });
+    // The audit and care alarms; the operational ones (errors, throttles, 5xx, DLQ, jobs, backups) are in ops-stack.test.ts.
     const alarms = resources('AWS::CloudWatch::Alarm')
+      .filter(([, a]) => a.Properties.Namespace === 'Xinqiao')
       .map(([, a]) => a.Properties.MetricName)
       .sort();
     expect(alarms).toEqual(['Denied', 'EmergencyAccess', 'FailedSignatures', 'OverdueItems']);
-    for (const [, fn] of resources('AWS::Lambda::Function'))
+    // Every hub function (the merge stage Lambdas write no audit events: they serve no request).
+    for (const [, fn] of resources('AWS::Lambda::Function').filter(([, f]) => !f.Properties.Environment.Variables.XQ_MERGE_BUCKET))
       expect(Number(fn.Properties.Environment.Variables.XQ_AUDIT_RETENTION_DAYS)).toBeGreaterThanOrEqual(1095);
   });
 
   it("shows the care loop at a glance on a dashboard: the care job's metrics and OverdueItems by kind, for this province", () => {
-    const dashboards = resources('AWS::CloudWatch::Dashboard');
+    // The care loop's dashboard; the ops dashboard is in ops-stack.test.ts.
+    const dashboards = resources('AWS::CloudWatch::Dashboard').filter(([, d]) => d.Properties.DashboardName.endsWith('-care-loop'));
     expect(dashboards).toHaveLength(1);
     const [, dashboard] = dashboards[0]!;
     expect(dashboard.Properties.DashboardName).toBe('xinqiao-540000-prod-care-loop');
@@ -148,7 +155,13 @@ describe('province stack', () => {
     const actions = (s: { Action: string | string[] }) => [s.Action].flat();
 
     it('lets no role scan, batch-writes only list rows, never updates or deletes audit or nonces, and the audit table only receives PutItem or Query on its indexes', () => {
-      const all = resources('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+      // Every Lambda role; the AWS Backup role takes table backups and reads no item (ops-stack.test.ts checks it).
+      const lambdaPolicies = resources('AWS::IAM::Policy').filter(([id]) => !id.startsWith('BackupsRole'));
+      const backupActions = resources('AWS::IAM::Policy')
+        .filter(([id]) => id.startsWith('BackupsRole'))
+        .flatMap(([, p]) => (p.Properties.PolicyDocument.Statement as any[]).flatMap(actions));
+      expect(backupActions.filter((a) => /^dynamodb:(Get|Put|Update|Delete|BatchGet|BatchWrite)Item$|^dynamodb:(Query|Scan)$/.test(a))).toEqual([]);
+      const all = lambdaPolicies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
       const every = all.flatMap(actions);
       for (const forbidden of ['dynamodb:*', 'kms:*', 'sqs:*']) expect(every).not.toContain(forbidden);
       const scans = resources('AWS::IAM::Policy').filter(([, p]) =>
@@ -157,7 +170,7 @@ describe('province stack', () => {
       expect(scans.map(([id]) => id)).toEqual([]);
       for (const s of all.filter((st) => actions(st).includes('dynamodb:BatchWriteItem'))) expect(JSON.stringify(s.Resource)).toMatch(/ListsTable/);
       for (const s of all.filter((st) => actions(st).some((a: string) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:DeleteItem'))) {
-        expect(JSON.stringify(s.Resource)).toMatch(/RecordsTable|CasesTable|CareTable|ListsTable/);
+        expect(JSON.stringify(s.Resource)).toMatch(/RecordsTable|CasesTable|CareTable|ListsTable|NotificationsTable/);
         expect(JSON.stringify(s.Resource)).not.toMatch(/AuditTable|NoncesTable/);
       }
       const auditId = resources('AWS::DynamoDB::Table').find(([id]) => id.includes('Audit'))![0];
@@ -180,14 +193,38 @@ describe('province stack', () => {
           'kms:DescribeKey',
           'kms:Encrypt',
           'kms:GenerateDataKey',
+          'kms:GetPublicKey',
           'logs:CreateLogStream',
           'logs:PutLogEvents',
         ].sort(),
       );
+      // It publishes the notification key's public half (GET /v1/hub-keys) and cannot sign with it.
+      const publish = statements.find((s) => actions(s).includes('kms:GetPublicKey'))!;
+      expect(JSON.stringify(publish.Resource)).toContain('NotificationSigningKey');
       const resources = JSON.stringify(statements.filter((s) => actions(s).some((a: string) => a.startsWith('dynamodb:'))).map((s) => s.Resource));
       expect(resources).toContain('AuditTable');
       expect(resources).toContain('SealsTable');
       expect(resources).not.toMatch(/Nonces|Records|Cases/);
+    });
+
+    it('signs notifications with their own P-256 key, from the consent function (GET /v1/notifications) and the webhook job only', () => {
+      const signing = resources('AWS::KMS::Key').filter(([, k]) => k.Properties.KeySpec === 'ECC_NIST_P256' && k.Properties.KeyUsage === 'SIGN_VERIFY');
+      expect(signing.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['DataAuditSigningKey', 'DataNotificationSigningKey']);
+      const all = resources('AWS::IAM::Policy').flatMap(([id, p]) =>
+        (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).map((st) => ({ id, st })),
+      );
+      const signers = all.filter(({ st }) => actions(st).includes('kms:Sign') && JSON.stringify(st.Resource).includes('NotificationSigningKey'));
+      expect(signers.map(({ id }) => id.replace(/Function.*$|Role.*$/, '')).sort()).toEqual([
+        expect.stringMatching(/consent$/),
+        expect.stringMatching(/notificationwebhooks$/),
+      ]);
+      for (const { st } of signers) expect(actions(st).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+      // The webhook job touches the notifications table only (and appends nothing but its audit needs).
+      const webhookTables = statementsOf('notificationwebhooksRole').filter((st) => actions(st).some((a: string) => a.startsWith('dynamodb:')));
+      expect(webhookTables.length).toBeGreaterThan(0);
+      expect(JSON.stringify(webhookTables.map((st) => st.Resource))).not.toMatch(/RecordsTable|CasesTable|CareTable|ListsTable/);
+      const consentFn = resources('AWS::Lambda::Function').find(([id]) => id.includes('consent'))![1];
+      expect(JSON.stringify(consentFn.Properties.Environment.Variables.XQ_NOTIFICATION_SIGNING_KEY_ARN)).toContain('NotificationSigningKey');
     });
 
     it('keeps the meta function away from records and keys', () => {
@@ -235,13 +272,14 @@ describe('configuration', () => {
 });
 
 describe('officers console as a static site (optional)', () => {
-  it('is off by default, and when on: private bucket behind CloudFront with OAC, CN only, strict CSP, CORS for that origin only, cdk-nag clean', () => {
+  // In the China regions the console is served from the API's origin instead (ops-stack.test.ts, "China regions").
+  it('is off by default, and when on outside the China regions: private bucket behind CloudFront with OAC, CN only, strict CSP, CORS for that origin only, cdk-nag clean', () => {
     const [config] = loadProvinceConfigs(CONFIG_DIR, ['540000']);
     expect(config!.console.staticSite).toBe(false);
     expect(Object.keys(template.findResources('AWS::CloudFront::Distribution'))).toHaveLength(0);
 
     const siteApp = new App({ outdir: mkdtempSync(join(tmpdir(), 'xq-site-')) });
-    const [stack] = addProvinceStacks(siteApp, [{ ...config!, console: { staticSite: true } }], resolveStage('dev'));
+    const [stack] = addProvinceStacks(siteApp, [{ ...config!, deployment: { region: 'ap-east-1' }, console: { staticSite: true } }], resolveStage('dev'));
     expect(() => siteApp.synth()).not.toThrow();
     const site = Template.fromStack(stack!);
     site.hasResourceProperties('AWS::CloudFront::Distribution', {
@@ -261,5 +299,13 @@ describe('officers console as a static site (optional)', () => {
     site.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowHeaders: ['authorization', 'content-type'], AllowMethods: ['GET', 'POST'] }),
     });
+    // The site gets console/, its config and the chart library's two files (served from the site's own origin).
+    const [deployment] = Object.values(site.findResources('Custom::CDKBucketDeployment'));
+    expect(deployment!.Properties.SourceObjectKeys).toHaveLength(4);
+    const staged = readdirSync(siteApp.outdir).filter((f) => f.startsWith('asset.'));
+    const stagedFiles = staged.flatMap((dir) => (statSync(join(siteApp.outdir, dir)).isDirectory() ? readdirSync(join(siteApp.outdir, dir)) : []));
+    expect(stagedFiles).toEqual(expect.arrayContaining(['uPlot.iife.min.js', 'uPlot.min.css', 'index.html']));
+    const distributionId = Object.keys(site.findResources('AWS::CloudFront::Distribution'))[0]!;
+    expect(site.toJSON().Outputs.ConsoleUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/']] });
   }, 120_000);
 });

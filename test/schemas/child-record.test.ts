@@ -25,15 +25,15 @@ describe('child record v1', () => {
     const details = detailsOf(sampleRecord({ nickname: 'x', guardian: { name: '次仁', relation: 'father', wechat: 'y' } }));
     expect(details).toEqual(
       expect.arrayContaining([
-        { path: 'nickname', message: 'unknown field' },
-        { path: 'guardian.wechat', message: 'unknown field' },
+        { path: 'nickname', message: 'unknown field', message_zh: '未知字段' },
+        { path: 'guardian.wechat', message: 'unknown field', message_zh: '未知字段' },
       ]),
     );
   });
 
   it('rejects an identity number with a wrong check digit, naming the field', () => {
     const details = detailsOf(sampleRecord({ idNumber: '540102201305040021' }));
-    expect(details).toEqual([{ path: 'idNumber', message: 'identity number check digit is wrong (GB 11643)' }]);
+    expect(details).toEqual([{ path: 'idNumber', message: 'identity number check digit is wrong (GB 11643)', message_zh: '身份证号码校验位错误（GB 11643）' }]);
   });
 
   it('normalises a legacy 15-digit identity number to 18', () => {

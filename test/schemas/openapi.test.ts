@@ -22,7 +22,7 @@ describe('OpenAPI description', () => {
     }
   });
 
-  it('keeps every $ref resolvable and requires a signature on every route but health and the console', () => {
+  it('keeps every $ref resolvable and requires a signature on every route but health, the hub keys (JWKS) and the console', () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]!);
     for (const ref of refs) expect(doc.components.schemas, ref).toHaveProperty(ref);
     for (const [key, route] of Object.entries(API_ROUTES)) {
@@ -36,7 +36,7 @@ describe('OpenAPI description', () => {
         .filter(([, r]) => r.auth === 'public')
         .map(([k]) => k)
         .sort(),
-    ).toEqual(['GET /console', 'GET /console/{file}', 'GET /v1/health']);
+    ).toEqual(['GET /console', 'GET /console/{file}', 'GET /v1/health', 'GET /v1/hub-keys']);
   });
 
   it('defines the Error schema itself, not as a reference to itself', () => {
@@ -68,7 +68,7 @@ describe('OpenAPI description', () => {
     expect(doc.paths['/v1/records'].post.responses['201'].content['text/csv']).toBeUndefined();
     const consoleOp = doc.paths['/console/{file}'].get;
     expect(Object.keys(consoleOp.responses['200'].content).sort()).toEqual(['application/json', 'text/css', 'text/html', 'text/javascript']);
-    expect(consoleOp.parameters[0].schema.enum.sort()).toEqual(['app.js', 'config.json', 'index.html', 'style.css']);
+    expect(consoleOp.parameters[0].schema.enum.sort()).toEqual(['app.js', 'config.json', 'index.html', 'style.css', 'uPlot.iife.min.js', 'uPlot.min.css']);
     expect(consoleOp.responses['404']).toBeDefined();
     const redirect = doc.paths['/console'].get.responses['301'];
     expect(redirect.content).toBeUndefined();

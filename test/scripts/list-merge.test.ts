@@ -167,4 +167,28 @@ describe('list-merge', () => {
     expect(r.stderr).not.toMatch(/\n\s+at |ENOENT/);
     expect(existsSync(out)).toBe(false);
   });
+  it('gives the same cases, reviews and summary on worker threads (--workers 2) as in one process', () => {
+    const inputs = AGENCIES.flatMap((a) => ['--in', `${a}=${join(lists, `${a}.csv`)}`]);
+    const one = mkdtempSync(join(tmpdir(), 'xq-merge-1-'));
+    const two = mkdtempSync(join(tmpdir(), 'xq-merge-2-'));
+    run('scripts/list-merge.ts', [...inputs, '--out', one]);
+    run('scripts/list-merge.ts', [...inputs, '--out', two, '--workers', '2']);
+    for (const file of ['cases.jsonl', 'reviews.jsonl', 'bad-rows.jsonl'])
+      expect(readFileSync(join(two, file), 'utf8'), file).toBe(readFileSync(join(one, file), 'utf8'));
+    // The summary's figures alike, all but how long each phase took.
+    const summary = (dir: string) => {
+      const { seconds, ...rest } = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+      expect(Object.keys(seconds)).toEqual(['parse', 'merge']);
+      return rest;
+    };
+    expect(summary(two)).toEqual(summary(one));
+  }, 120_000);
+
+  it('refuses a --workers that is not a whole number from 1 to 64, in Chinese and English', () => {
+    const r = fails('scripts/list-merge.ts', ['--in', `education=${join(lists, 'education.csv')}`, '--out', tmpdir(), '--workers', 'two']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--workers 须为 1 至 64 的整数：two');
+    expect(r.stderr).toContain('--workers must be a whole number from 1 to 64: two');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
 });

@@ -5,7 +5,7 @@
  * access report, reading only the events filed under that case and the cases
  * it was merged from or split from.
  */
-import { API_ROUTES, type RouteContract } from '../../../schemas/api';
+import type { RouteContract } from '../../../schemas/api';
 import * as z from 'zod';
 import type { ChainedEvent } from '../../../schemas/entities/audit';
 import { PRIVACY_OFFICERS } from '../../../schemas/entities/notifications';
@@ -153,6 +153,34 @@ function daysOf(from: string, to: string): string[] {
   return days;
 }
 
+/** An ISO 8601 date-time in UTC as the hub writes event times (`2026-12-03T09:05:09Z`, seconds and fraction optional). */
+const UTC_TIME = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/;
+
+const isUtcTime = (value: string): boolean => {
+  const m = UTC_TIME.exec(value);
+  const ms = Date.parse(value);
+  // Date.parse rolls 2026-02-30 over to March: the day must read back as written.
+  return m !== null && Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === m[1];
+};
+
+/**
+ * Checks a search's time range: each bound a date-time in UTC, `from` not after
+ * `to`. Throws 400 VALIDATION_FAILED naming the bound, in Chinese and English.
+ * Run on the raw query before the schema so an officer reads which date is wrong.
+ */
+export function checkRange(range: { readonly from?: string | undefined; readonly to?: string | undefined }): void {
+  const details = (['from', 'to'] as const)
+    .filter((k) => range[k] !== undefined && !isUtcTime(range[k]!))
+    .map((k) => ({
+      path: k,
+      message: 'not a date-time in UTC, e.g. 2026-12-03T09:05:09Z',
+      message_zh: '不是有效的 UTC 日期时间，例如 2026-12-03T09:05:09Z',
+    }));
+  if (details.length === 0 && range.from !== undefined && range.to !== undefined && Date.parse(range.from) > Date.parse(range.to))
+    details.push({ path: 'from', message: 'is after to', message_zh: '起始时间晚于结束时间' });
+  if (details.length > 0) throw new ValidationError(details, 'The date range is not valid', '日期范围无效');
+}
+
 /**
  * Matching events, newest first, `limit` at a time; `cursor` (a previous page's
  * nextCursor) continues where it stopped. `read` is how many items the store
@@ -165,6 +193,7 @@ export async function searchEvents(
   cursor?: string,
   now: Date = new Date(),
 ): Promise<{ items: EventView[]; nextCursor?: string; read: number }> {
+  checkRange(filter);
   const plan = planOf(filter);
   const resume = cursor === undefined ? undefined : decodeCursor(cursor);
   const after = resume && positionOf(resume);
@@ -213,10 +242,17 @@ export interface AccessEntry {
   readonly eventId: string;
 }
 
-/** Routes that disclose a child's data: each route of the contract says whether it does (`discloses`). */
-const DISCLOSURES: readonly string[] = Object.entries(API_ROUTES as Readonly<Record<string, RouteContract>>)
-  .filter(([, route]) => route.discloses)
-  .map(([key]) => key);
+/**
+ * Routes that disclose a child's data: each route of the contract says whether it does (`discloses`). The contract
+ * (every route's schemas) is loaded on the first access report, not at the audit Lambda's init.
+ */
+let disclosures: Promise<readonly string[]> | undefined;
+const disclosingRoutes = (): Promise<readonly string[]> =>
+  (disclosures ??= import('../../../schemas/api').then(({ API_ROUTES }) =>
+    Object.entries(API_ROUTES as Readonly<Record<string, RouteContract>>)
+      .filter(([, route]) => route.discloses)
+      .map(([key]) => key),
+  ));
 /** How far back through merges and splits the report follows a case. */
 const MAX_LINEAGE = 32;
 
@@ -249,6 +285,7 @@ async function lineageOf(deps: Pick<OfficerDeps, 'cases'>, caseId: string): Prom
 export async function accessReport(deps: Pick<OfficerDeps, 'events' | 'cases'>, caseId: string): Promise<{ entries: AccessEntry[]; read: number }> {
   const entries: AccessEntry[] = [];
   let read = 0;
+  const routes = await disclosingRoutes();
   for (const part of await lineageOf(deps, caseId)) {
     let after: EventPosition | undefined;
     do {
@@ -256,7 +293,7 @@ export async function accessReport(deps: Pick<OfficerDeps, 'events' | 'cases'>, 
         index: 'byCase',
         key: part.caseId,
         ...(part.until && { to: part.until }),
-        where: { outcome: 'allow', routes: DISCLOSURES },
+        where: { outcome: 'allow', routes },
         newestFirst: false,
         limit: 1000,
         ...(after && { after }),

@@ -215,12 +215,6 @@ export async function listConsents(deps: ConsentDeps, reader: Reader, caseId: st
   };
 }
 
-/** This agency's notifications, newest first (codes and ids only). */
-export async function notificationsFor(deps: Pick<ConsentDeps, 'notifications'>, reader: Reader, limit: number) {
-  const items = await deps.notifications.forRecipient(reader.agencyId, limit);
-  return items.map(({ recipient: _r, ...n }) => n);
-}
-
 export async function openEmergency(deps: ConsentDeps, reader: Reader, caseId: string, reason: string, hours?: number) {
   const members = await deps.cases.members(caseId);
   const coordinator = reader.agencyType === deps.coordinatingAgencyType && (await deps.cases.ledgerRow(caseId)) !== undefined;

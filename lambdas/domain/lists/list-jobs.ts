@@ -1,22 +1,32 @@
 /**
- * Batch list upload (名单上报): a whole list becomes a job. Bad rows are
- * reported at once and never block the others; good rows are sealed, queued,
- * and published one by one by the worker (the same publish and matching as
- * POST /v1/records). Uploading the same list again returns the same job.
+ * Batch list upload (名单上报): a whole list becomes a job.
+ * - The upload checks that the list can be read as a whole (UTF-8, CSV shape, the name columns, no ragged
+ *   rows: a 400 naming the lines otherwise), stores its bytes sealed in chunks and answers 202 with the job:
+ *   nothing per row happens during the request, whatever the list's size. The same bytes again return the
+ *   same job (and take it forward if an earlier attempt stopped halfway).
+ * - The worker takes the job forward from wherever it stands: reads the list (every row gets its item,
+ *   sealed while queued; bad rows are refused with their reasons and never block the others), then links
+ *   the queued rows page by page in bulk (batch-link.ts: the same matching engine and link policy as
+ *   POST /v1/records), each row finished exactly once in the transaction that links it. Rows the bulk path
+ *   does not take are published one by one through `publishRecord`. A worker that stops for any reason is
+ *   retried (the message comes back) and does exactly the rows not done yet.
  */
 import { createHash } from 'node:crypto';
 import type { AgencyType, ChildRecordV1 } from '../../../schemas/child-record';
+import type { ListJob, ListRowItem, ListWork, RowOutcome } from '../../../schemas/entities/lists';
+import type { SealedFields } from '../../../schemas/entities/sealed';
+import { MAX_LIST_ROWS } from '../../../schemas/lists';
 import type { BlindIndexer } from '../../crypto/blind-index';
 import type { FieldCipher } from '../../crypto/field-cipher';
-import type { SealedFields } from '../../../schemas/entities/sealed';
-import { type ListJob, type ListRowItem, type ListWork, ROWS_PER_MESSAGE } from '../../../schemas/entities/lists';
-import { MAX_LIST_ROWS } from '../../../schemas/lists';
-import type { ListQueue, ListsRepository } from './ports';
 import { HubError, NotFoundError, ValidationError } from '../../shared/errors';
+import { randomId } from '../../shared/ids';
 import { publishRecord, type Publisher, type RecordsDeps } from '../records/records-service';
-import { decodeListText, ListFormatError, readList, type ListFormat } from './parse-list';
+import { type BulkDeps, linkGroup, type ViewCache } from './batch-link';
+import { groupRows, type PreparedRow, prepareRow } from './bulk-rows';
 import { summariseList } from './list-summary';
 import type { ListValueMaps } from './list-values';
+import { checkList, decodeListText, type ListFormat, ListFormatError, readList } from './parse-list';
+import type { BulkLinkStore, ListQueue, ListsRepository } from './ports';
 
 export interface ListDeps {
   readonly province: string;
@@ -24,6 +34,8 @@ export interface ListDeps {
   readonly queue: ListQueue;
   readonly cipher: FieldCipher;
   readonly index: BlindIndexer;
+  /** The bulk linking store (the worker's; the upload does not need it). */
+  readonly bulk?: BulkLinkStore;
   /** Value spellings: the defaults plus the province's own (config listSynonyms). */
   readonly values?: ListValueMaps;
   readonly now?: () => Date;
@@ -34,16 +46,18 @@ interface SealedRow {
   readonly unverifiedIdNumber?: string;
 }
 
+/** Bytes of the upload per sealed chunk: ~270 KB once sealed and encoded, within DynamoDB's 400 KB item. */
+export const CHUNK_BYTES = 150 * 1024;
+/** Queued rows read and linked per page (one audit event each). */
+export const PAGE_ROWS = 500;
+/** Groups linked at once by one worker (each in its own lane, with its own tally). */
+export const LANES = 6;
+
 const context = (deps: Pick<ListDeps, 'province'>, agencyId: string) => ({ province: deps.province, agency: agencyId, table: 'lists' });
 const binding = (jobId: string, row: number) => ({ table: 'lists', recordId: `${jobId}#${row}`, schemaVersion: 1 });
+const chunkBinding = (jobId: string, index: number) => ({ table: 'lists', recordId: `${jobId}#chunk#${index}`, schemaVersion: 1 });
 
 const notes = (n: ListRowItem['notUnderstood']) => (n && n.length > 0 ? { notUnderstood: n } : {});
-
-function workFor(jobId: string, rows: readonly number[]): ListWork[] {
-  const work: ListWork[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_MESSAGE) work.push({ jobId, rows: rows.slice(i, i + ROWS_PER_MESSAGE) });
-  return work;
-}
 
 /** A list that cannot be read is the uploader's to fix: 400 naming the lines, in Chinese and English. */
 function unreadableAs400<T>(read: () => T): T {
@@ -60,6 +74,11 @@ function unreadableAs400<T>(read: () => T): T {
   }
 }
 
+/** Whether every row of the job has been finished (or refused). */
+export function jobDone(job: ListJob): boolean {
+  return (job.stage ?? 'parsed') === 'parsed' && job.processed + job.rejected >= job.total;
+}
+
 export async function submitList(deps: ListDeps, publisher: Publisher, body: Uint8Array, format: ListFormat): Promise<{ job: ListJob; created: boolean }> {
   const text = unreadableAs400(() => decodeListText(body));
   const digest = createHash('sha256').update(body).digest('hex');
@@ -67,80 +86,192 @@ export async function submitList(deps: ListDeps, publisher: Publisher, body: Uin
 
   const existing = await deps.lists.job(jobId);
   if (existing) {
-    // The same list again: nothing new. Re-queue rows a failed earlier submission left waiting.
-    if (existing.processed + existing.rejected < existing.total) {
-      const waiting = (await deps.lists.rows(jobId, { limit: MAX_LIST_ROWS })).filter((r) => r.state === 'queued').map((r) => r.row);
-      await deps.queue.enqueue(workFor(jobId, waiting));
-    }
+    // The same list again: nothing new. A job an earlier worker left halfway is taken forward again.
+    if (!jobDone(existing)) await deps.queue.enqueue([{ jobId }]);
     return { job: existing, created: false };
   }
 
-  const list = unreadableAs400(() => readList(text, format, deps.values ? { values: deps.values } : {}));
-  const parsed = list.rows;
-  if (parsed.length === 0) throw new ValidationError([{ message: 'the list has no rows' }], 'The list is empty');
-  if (parsed.length > MAX_LIST_ROWS) throw new ValidationError([{ message: `at most ${MAX_LIST_ROWS} rows per upload` }], 'The list is too long');
+  const { rows } = unreadableAs400(() => checkList(text, format));
+  if (rows === 0) throw new ValidationError([{ message: 'the list has no rows' }], 'The list is empty', '名单为空');
+  if (rows > MAX_LIST_ROWS) throw new ValidationError([{ message: `at most ${MAX_LIST_ROWS} rows per upload` }], 'The list is too long', '名单过长');
 
   const createdAt = (deps.now ?? (() => new Date()))().toISOString();
-  const rows: ListRowItem[] = [];
-  for (const r of parsed) {
-    if (!r.record) {
-      rows.push({ jobId, row: r.row, state: 'rejected', flags: r.flags, details: r.error?.details ?? [], ...notes(r.notUnderstood) });
-      continue;
-    }
-    const payload: SealedRow = { record: r.record, ...(r.unverifiedIdNumber && { unverifiedIdNumber: r.unverifiedIdNumber }) };
-    const sealed = await deps.cipher.seal(context(deps, publisher.agencyId), binding(jobId, r.row), { row: payload });
-    rows.push({ jobId, row: r.row, state: 'queued', flags: r.flags, sealed: JSON.stringify(sealed), ...notes(r.notUnderstood) });
+  const chunks: string[] = [];
+  for (let i = 0, at = 0; at < body.length; i++, at += CHUNK_BYTES) {
+    const bytes = Buffer.from(body.subarray(at, at + CHUNK_BYTES)).toString('base64');
+    chunks.push(JSON.stringify(await deps.cipher.seal(context(deps, publisher.agencyId), chunkBinding(jobId, i), { bytes })));
   }
-  await deps.lists.putRows(rows, createdAt);
-  const rejected = rows.filter((r) => r.state === 'rejected').length;
-  const summary = summariseList(list);
-  const job = { jobId, agencyId: publisher.agencyId, agencyType: publisher.agencyType, format, createdAt, total: rows.length, rejected, summary };
+  // Chunks first: a job that exists always has its list.
+  await deps.lists.putChunks(jobId, chunks, createdAt);
+  const job = {
+    jobId,
+    agencyId: publisher.agencyId,
+    agencyType: publisher.agencyType,
+    format,
+    createdAt,
+    total: rows,
+    rejected: 0,
+    stage: 'stored' as const,
+    chunks: chunks.length,
+  };
   if (!(await deps.lists.createJob(job))) return { job: (await deps.lists.job(jobId))!, created: false };
-  await deps.queue.enqueue(
-    workFor(
-      jobId,
-      rows.filter((r) => r.state === 'queued').map((r) => r.row),
-    ),
-  );
+  await deps.queue.enqueue([{ jobId }]);
   return { job: { ...job, processed: 0, outcomes: { auto: 0, review: 0, new: 0, failed: 0 } }, created: true };
 }
 
+/** Reads the sealed list and gives every row its item (once: rows already written are left as they are). */
+async function parseStage(deps: ListDeps, job: ListJob): Promise<void> {
+  const sealed = await deps.lists.chunks(job.jobId, job.chunks ?? 0);
+  const parts = await Promise.all(
+    sealed.map(async (s, i) => {
+      const opened = await deps.cipher.open(context(deps, job.agencyId), chunkBinding(job.jobId, i), JSON.parse(s) as SealedFields, ['bytes']);
+      return Buffer.from(opened.bytes as string, 'base64');
+    }),
+  );
+  const list = readList(decodeListText(Buffer.concat(parts)), job.format, deps.values ? { values: deps.values } : {});
+  const written = await deps.lists.rowNumbers(job.jobId);
+  const rows: ListRowItem[] = [];
+  for (const r of list.rows) {
+    if (written.has(r.row)) continue;
+    if (!r.record) {
+      rows.push({ jobId: job.jobId, row: r.row, state: 'rejected', flags: r.flags, details: r.error?.details ?? [], ...notes(r.notUnderstood) });
+      continue;
+    }
+    const payload: SealedRow = { record: r.record, ...(r.unverifiedIdNumber && { unverifiedIdNumber: r.unverifiedIdNumber }) };
+    const sealedRow = await deps.cipher.seal(context(deps, job.agencyId), binding(job.jobId, r.row), { row: payload });
+    rows.push({ jobId: job.jobId, row: r.row, state: 'queued', flags: r.flags, sealed: JSON.stringify(sealedRow), ...notes(r.notUnderstood) });
+  }
+  await deps.lists.putNewRows(rows, job.createdAt);
+  await deps.lists.markParsed(job.jobId, { rejected: list.rows.filter((r) => !r.record).length, summary: summariseList(list) });
+}
+
+export type WorkerDeps = ListDeps & { records: RecordsDeps; bulk: BulkLinkStore };
+
+export interface PageDone {
+  /** Records written or found by this page's rows (for its audit event). */
+  readonly recordIds: string[];
+  readonly rows: number;
+}
+
 /**
- * Publishes the queued rows of one message. A row refused by validation is
- * finished as failed with its code; anything else is thrown so the message is
- * retried (finished rows are skipped, so retries are idempotent).
+ * Takes a job forward: reads the list if not read yet, then links queued rows page by page until none is
+ * left or `deadline` (epoch ms) has passed; then returns 'more' if rows are left (the caller queues the job
+ * again, so that no worker outlives its time limit). `onPage` is told after every page (the audit).
+ * A row refused by validation while publishing is finished as failed with its code; anything else is
+ * thrown, the message is retried, and the rows finished so far stay finished.
  */
-export async function processWork(deps: ListDeps & { records: RecordsDeps }, work: ListWork): Promise<number> {
-  const job = await deps.lists.job(work.jobId);
-  if (!job) return 0;
-  const publisher: Publisher = { agencyId: job.agencyId, agencyType: job.agencyType as AgencyType };
-  let done = 0;
-  for (const n of work.rows) {
-    const row = await deps.lists.row(work.jobId, n);
-    if (row?.state !== 'queued' || !row.sealed) continue;
-    const opened = await deps.cipher.open(context(deps, job.agencyId), binding(work.jobId, n), JSON.parse(row.sealed) as SealedFields, ['row']);
-    const { record, unverifiedIdNumber } = opened.row as SealedRow;
-    try {
-      const result = await publishRecord(deps.records, publisher, record, unverifiedIdNumber ? { unverifiedIdNumber } : {});
-      const outcome = result.link === 'auto' || result.link === 'review' ? result.link : 'new';
-      const { recordId, caseId, link, status, reviewId } = result;
-      if (
-        await deps.lists.finishRow({ ...row, state: 'done', result: { recordId, caseId, link, status, ...(reviewId && { reviewId }) } }, job.createdAt, outcome)
-      )
-        done++;
-    } catch (error) {
-      if (error instanceof HubError && error.statusCode < 500) {
-        await deps.lists.finishRow(
-          { ...row, state: 'failed', errorCode: error.code, ...(error.details && { details: error.details }) },
-          job.createdAt,
-          'failed',
-        );
-        continue;
-      }
-      throw error;
+export async function processJob(
+  deps: WorkerDeps,
+  work: ListWork,
+  options: { deadline?: number; pageRows?: number; onPage?: (page: PageDone, job: ListJob) => Promise<void> } = {},
+): Promise<'done' | 'more' | 'gone'> {
+  let job = await deps.lists.job(work.jobId);
+  if (!job) return 'gone';
+  if ((job.stage ?? 'parsed') === 'stored') {
+    await parseStage(deps, job);
+    job = (await deps.lists.job(work.jobId))!;
+  }
+  const invocation = randomId('w').slice(2, 12);
+  const views: ViewCache = new Map();
+  let afterRow = 0;
+  for (;;) {
+    const page = await deps.lists.queuedRows(job.jobId, { afterRow, limit: options.pageRows ?? PAGE_ROWS });
+    if (page.length === 0) return 'done';
+    const recordIds = await linkPage(deps, job, page, invocation, views);
+    await options.onPage?.({ recordIds, rows: page.length }, job);
+    afterRow = page.at(-1)!.row;
+    if (views.size > 50_000) views.clear();
+    if (options.deadline !== undefined && Date.now() > options.deadline) {
+      return (await deps.lists.queuedRows(job.jobId, { afterRow, limit: 1 })).length > 0 ? 'more' : 'done';
     }
   }
-  return done;
+}
+
+async function linkPage(deps: WorkerDeps, job: ListJob, page: readonly ListRowItem[], invocation: string, views: ViewCache): Promise<string[]> {
+  const publisher: Publisher = { agencyId: job.agencyId, agencyType: job.agencyType as AgencyType };
+  const opened = await Promise.all(
+    page.map(async (item) => {
+      const o = await deps.cipher.open(context(deps, job.agencyId), binding(job.jobId, item.row), JSON.parse(item.sealed!) as SealedFields, ['row']);
+      const { record, unverifiedIdNumber } = o.row as SealedRow;
+      return { item, record, ...(unverifiedIdNumber && { unverifiedIdNumber }) };
+    }),
+  );
+  const bulkDeps: BulkDeps = { ...deps.records, bulk: deps.bulk };
+  const prepared = await Promise.all(
+    opened.map((o) =>
+      prepareRow(bulkDeps, job.jobId, o.item, {
+        agencyId: job.agencyId,
+        agencyType: publisher.agencyType,
+        record: o.record,
+        ...(o.unverifiedIdNumber && { unverifiedIdNumber: o.unverifiedIdNumber }),
+      }),
+    ),
+  );
+  // A record that exists already (published before, or by an attempt that stopped after creating it) and a
+  // discharge that starts follow-up go the single way: `publishRecord` repairs and decides exactly as for one record.
+  const existing = await deps.bulk.recordIdsByExternal(prepared.map((p) => p.externalIndex));
+  const single: PreparedRow[] = [];
+  const bulk: PreparedRow[] = [];
+  for (const p of prepared) (existing.has(p.externalIndex) || p.input.record.treatment?.dischargedOn ? single : bulk).push(p);
+
+  const recordIds: string[] = [];
+  const groups = groupRows(bulk);
+  let next = 0;
+  // The first failure stops every lane (no group starts after it); the page fails once all lanes have stopped.
+  let failure: { error: unknown } | undefined;
+  const lane = async (n: number) => {
+    while (!failure && next < groups.length) {
+      const group = groups[next++]!;
+      try {
+        const out = await linkGroup(bulkDeps, { jobId: job.jobId, createdAt: job.createdAt, lane: `${invocation}-${n}` }, group, views);
+        if (out.status === 'done') recordIds.push(...out.rows.map((r) => r.result.recordId));
+        else single.push(...group);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: LANES }, (_, n) => lane(n)));
+  if (failure) throw failure.error;
+
+  single.sort((a, b) => a.item.row - b.item.row);
+  for (const p of single) {
+    const id = await publishOne(deps, job, publisher, p, `${invocation}-single`);
+    if (id) recordIds.push(id);
+  }
+  return recordIds;
+}
+
+/** One row through the single path, finished with its outcome (exactly once: a finished row is not counted again). */
+async function publishOne(deps: WorkerDeps, job: ListJob, publisher: Publisher, p: PreparedRow, lane: string): Promise<string | undefined> {
+  try {
+    const result = await publishRecord(
+      deps.records,
+      publisher,
+      p.input.record,
+      p.input.unverifiedIdNumber ? { unverifiedIdNumber: p.input.unverifiedIdNumber } : {},
+    );
+    const outcome: RowOutcome = result.link === 'auto' || result.link === 'review' ? result.link : 'new';
+    const { recordId, caseId, link, status, reviewId } = result;
+    await deps.lists.finishRow(
+      { ...p.item, state: 'done', result: { recordId, caseId, link, status, ...(reviewId && { reviewId }) } },
+      job.createdAt,
+      outcome,
+      lane,
+    );
+    return recordId;
+  } catch (error) {
+    if (error instanceof HubError && error.statusCode < 500) {
+      await deps.lists.finishRow(
+        { ...p.item, state: 'failed', errorCode: error.code, ...(error.details && { details: error.details }) },
+        job.createdAt,
+        'failed',
+        lane,
+      );
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 export interface JobReport {
@@ -158,7 +289,7 @@ export async function jobReport(deps: Pick<ListDeps, 'lists'>, agencyId: string,
   const last = rows.at(-1)?.row;
   return {
     job,
-    status: job.processed + job.rejected >= job.total ? 'done' : 'processing',
+    status: jobDone(job) ? 'done' : 'processing',
     rows: rows.map(({ sealed: _s, jobId: _j, ...r }) => r),
     ...(rows.length === limit && last !== undefined && { nextRow: last }),
   };

@@ -291,6 +291,22 @@ export function readList(text: string, format: ListFormat, options: ParseOptions
   return { rows: settleDuplicates(rows.map((cells, i) => toRow(i + 1, csvToRecordShape(cells), values))), ignoredColumns };
 }
 
+/**
+ * Whether the list can be read as a whole (the same refusals as `readList`: not CSV, no name column,
+ * ragged rows), and how many data rows it has, without turning rows into records: what the upload
+ * checks before it answers, leaving the rows to the worker.
+ */
+export function checkList(text: string, format: ListFormat): { rows: number } {
+  if (format === 'jsonl')
+    return {
+      rows: text
+        .replace(/^\uFEFF/, '')
+        .split(/\r?\n/)
+        .filter((line) => line.trim().length > 0).length,
+    };
+  return { rows: csvObjects(text).rows.length };
+}
+
 /** The rows of `readList`. */
 export function parseList(text: string, format: ListFormat, options: ParseOptions = {}): ParsedRow[] {
   return readList(text, format, options).rows;

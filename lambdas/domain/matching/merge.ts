@@ -1,19 +1,27 @@
 /**
- * List merge (名单合并): links a whole set of records into cases in one pass.
- * Blocking -> comparison -> EM estimation -> scoring with name frequencies ->
- * greedy linking in descending score order. What each pair may do (link,
- * review, nothing), when two clusters are compatible and when a link is
- * ambiguous is the link policy (link-policy.ts), which the hub uses too.
- * Used by the offline CLI and the benchmark.
+ * List merge (名单合并): links a whole set of records into cases. A driver over
+ * the stages in stages/, run here in one process, one partition after another:
+ * blocking keys per chunk of records -> per blocking partition, blocks and the
+ * candidate pairs it owns, compared -> EM estimation over all pairs' patterns
+ * (global) -> scoring per partition with name frequencies -> greedy linking per
+ * group of connected components, in descending score order. What each pair may
+ * do (link, review, nothing), when two clusters are compatible and when a link
+ * is ambiguous is the link policy (link-policy.ts), which the hub uses too.
+ * The result does not depend on the number of partitions; the worker-thread
+ * driver (scripts/offline/parallel-merge.ts) and the Step Functions one
+ * (lambdas/domain/matching/pipeline, lib/constructs/merge-state-machine.ts) run the same stages. Used by the offline CLI and the benchmark.
  */
-import { createHash } from 'node:crypto';
-import { blockingKeys } from './blocking';
-import { compareRecords, decodePattern, encodePattern, type Veto } from './compare';
-import { estimateEm, estimateU } from './estimate';
 import type { MatchRecord } from './match-record';
-import { clustersCompatible, ID_PRIORITY, idAgreementUncontradicted, isAmbiguous, type LinkPolicyOptions, pairVerdict, type ReviewReason } from './link-policy';
-import { initialModel, type MatchModel } from './model';
-import { countNameFrequencies, Scorer, type Decision } from './scorer';
+import type { MatchModel } from './model';
+import type { Decision, Scorer } from './scorer';
+import { buildBlocks, KeySlots, partitionPairs } from './stages/block-partition';
+import { chunkKeys, type KeyBatch } from './stages/blocking-keys';
+import { assembleCases, bestWeights, estimateModel, splitByComponent, sumCounts, unionOfCodes } from './stages/combine';
+import { linkComponents, type ReviewPair } from './stages/link-components';
+import { countNames, scorePartition, scorerOf, type ScorerSpec } from './stages/score-partition';
+
+export { caseIdFor } from './stages/case-id';
+export type { ReviewPair } from './stages/link-components';
 
 export interface MergeOptions {
   model?: MatchModel;
@@ -28,35 +36,8 @@ export interface MergeOptions {
   onProgress?: (phase: string, done: number, total: number) => void;
   /** Seed for the random pairs that estimate u. */
   seed?: number;
-}
-
-/** Comparisons of up to 500,000 random record pairs (deterministic for a seed). */
-function* randomPairs(records: readonly MatchRecord[], seed: number): Generator<number[]> {
-  const n = records.length;
-  if (n < 2) return;
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
-  const count = Math.min(500_000, (n * (n - 1)) / 2);
-  for (let k = 0; k < count; k++) {
-    const a = Math.floor(next() * n);
-    let b = Math.floor(next() * (n - 1));
-    if (b >= a) b++;
-    yield compareRecords(records[a]!, records[b]!);
-  }
-}
-
-export interface ReviewPair {
-  readonly a: number;
-  readonly b: number;
-  readonly weight: number;
-  readonly reason: ReviewReason;
+  /** Blocking and linking partitions (default 1); the result is the same for any number. */
+  partitions?: number;
 }
 
 export interface MergeResult {
@@ -74,246 +55,77 @@ export interface MergeResult {
   readonly candidates: Float64Array;
 }
 
-/** Sorted unique candidate pairs, encoded as i * n + j with i < j. */
-function candidatePairs(records: readonly MatchRecord[], maxBlock: number, progress: MergeOptions['onProgress']) {
-  const n = records.length;
-  let pairs = new Float64Array(1 << 20);
-  let count = 0;
-  let skipped = 0;
-  const push = (code: number) => {
-    if (count === pairs.length) {
-      const bigger = new Float64Array(pairs.length * 2);
-      bigger.set(pairs);
-      pairs = bigger;
-    }
-    pairs[count++] = code;
-  };
-  const keysOf = records.map(blockingKeys);
-  const kinds = new Set(keysOf.flatMap((ks) => ks.map((k) => k.slice(0, k.indexOf(':')))));
-  let kindDone = 0;
-  for (const kind of kinds) {
-    const blocks = new Map<string, number | number[]>();
-    const prefix = `${kind}:`;
-    for (let i = 0; i < n; i++) {
-      for (const key of keysOf[i]!) {
-        if (!key.startsWith(prefix)) continue;
-        const seen = blocks.get(key);
-        if (seen === undefined) blocks.set(key, i);
-        else if (typeof seen === 'number') blocks.set(key, [seen, i]);
-        else seen.push(i);
-      }
-    }
-    for (const members of blocks.values()) {
-      if (typeof members === 'number') continue;
-      if (members.length > maxBlock) {
-        skipped++;
-        continue;
-      }
-      for (let x = 0; x < members.length; x++) for (let y = x + 1; y < members.length; y++) push(members[x]! * n + members[y]!);
-    }
-    progress?.('block', ++kindDone, kinds.size);
-  }
-  const sorted = pairs.subarray(0, count).sort();
-  let unique = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i]!;
-  return { pairs: sorted.slice(0, unique), skipped };
-}
-
 /** Below this many records, name frequencies are noise (a name seen twice in five records is not common). */
 export const MIN_RECORDS_FOR_FREQUENCIES = 1000;
 
-/** Vetoes as small codes (index + 1) in a typed array. */
-const VETOES: readonly Veto[] = ['ID_CONFLICT', 'NAME_CONFLICT', 'BIRTHDATE_CONFLICT', 'SEX_CONFLICT', 'NAME_DOUBT', 'WEAK_EVIDENCE'];
-const VETO_CODES = Object.fromEntries(VETOES.map((v, i) => [v, i + 1])) as Record<Veto, number>;
+/** Records per blocking-keys chunk. */
+export const CHUNK_RECORDS = 100_000;
 
-/** One review per pair of final cases: the best-scoring pair between them. */
-function dedupeReviews(reviews: readonly ReviewPair[], find: (x: number) => number): ReviewPair[] {
-  const best = new Map<string, ReviewPair>();
-  for (const r of reviews) {
-    const ra = find(r.a);
-    const rb = find(r.b);
-    if (ra === rb) continue;
-    const key = ra < rb ? `${ra}|${rb}` : `${rb}|${ra}`;
-    const seen = best.get(key);
-    if (!seen || r.weight > seen.weight) best.set(key, r);
-  }
-  return [...best.values()];
+/** The option defaults every driver applies. */
+export function mergeSettings(options: MergeOptions) {
+  return {
+    maxBlock: options.maxBlockSize ?? 60,
+    policy: { margin: options.margin ?? 4, maxClusterSize: options.maxClusterSize ?? 12 },
+    partitions: Math.max(1, Math.floor(options.partitions ?? 1)),
+  };
+}
+
+/** The scorer every scoring and linking stage rebuilds: name frequencies only over enough records (the hub uses the same floor). */
+export function scorerSpecFor(model: MatchModel, records: readonly MatchRecord[]): ScorerSpec {
+  return { model, ...(records.length >= MIN_RECORDS_FOR_FREQUENCIES && { names: countNames(records) }) };
 }
 
 export function mergeRecords(records: readonly MatchRecord[], options: MergeOptions = {}): MergeResult {
   const n = records.length;
-  const maxBlock = options.maxBlockSize ?? 60;
-  const margin = options.margin ?? 4;
-  const maxCluster = options.maxClusterSize ?? 12;
+  const { maxBlock, policy, partitions } = mergeSettings(options);
   const progress = options.onProgress;
+  const record = (i: number) => records[i]!;
 
-  const { pairs, skipped } = candidatePairs(records, maxBlock, progress);
-  const m = pairs.length;
-  const left = new Int32Array(m);
-  const right = new Int32Array(m);
-  const patterns = new Uint32Array(m);
-  const counts = new Map<number, number>();
-  for (let p = 0; p < m; p++) {
-    const code = pairs[p]!;
-    const a = Math.floor(code / n);
-    const b = code - a * n;
-    left[p] = a;
-    right[p] = b;
-    const pattern = encodePattern(compareRecords(records[a]!, records[b]!));
-    patterns[p] = pattern;
-    counts.set(pattern, (counts.get(pattern) ?? 0) + 1);
-    if ((p & 0xfffff) === 0) progress?.('compare', p, m);
+  const batches: KeyBatch[][] = Array.from({ length: partitions }, () => []);
+  for (let first = 0; first < n; first += CHUNK_RECORDS) {
+    const chunk = chunkKeys(records.slice(first, first + CHUNK_RECORDS), first, partitions);
+    for (let p = 0; p < partitions; p++) batches[p]!.push(chunk[p]!);
   }
-  progress?.('compare', m, m);
+  const blocks = batches.map((b) => buildBlocks(b, maxBlock));
+  batches.length = 0;
+  const skipped = new Set(blocks.flatMap((b) => b.skipped));
+  progress?.('block', 1, 1);
+  const keys = new KeySlots(record, n);
+  const pairs = blocks.map((b, p) => {
+    progress?.('compare', p, partitions);
+    return partitionPairs(b, skipped, keys, n);
+  });
+  blocks.length = 0;
+  const candidates = unionOfCodes(pairs.map((p) => p.codes));
+  progress?.('compare', partitions, partitions);
 
-  const start = options.model ?? initialModel();
-  const model = options.estimate === false ? start : estimateEm(counts, estimateU(start, randomPairs(records, options.seed ?? 1)), 30, true);
+  const model = estimateModel(sumCounts(pairs), records, options);
   progress?.('estimate', 1, 1);
-  // Name frequencies mean something only over enough records (the hub uses the same floor).
-  const scorer = new Scorer(model, records.length >= MIN_RECORDS_FOR_FREQUENCIES ? countNameFrequencies(records) : undefined);
-  const { lower } = model.thresholds;
+  const spec = scorerSpecFor(model, records);
+  const scorer = scorerOf(spec);
+  const scores = pairs.map((p) => scorePartition(p, record, n, scorer));
+  pairs.length = 0;
 
-  const weight = new Float32Array(m);
-  const veto = new Uint8Array(m);
-  // Pairs with the same valid ID number and nothing contradicting it: linked first, never reviewed.
-  const byId = new Uint8Array(m);
-  const bestWeight = new Float32Array(n).fill(Number.NaN);
-  const decoded = new Map<number, number[]>();
-  for (let p = 0; p < m; p++) {
-    let lv = decoded.get(patterns[p]!);
-    if (!lv) {
-      lv = decodePattern(patterns[p]!);
-      decoded.set(patterns[p]!, lv);
-    }
-    const s = scorer.scoreLevels(lv, records[left[p]!]!, records[right[p]!]!);
-    weight[p] = s.weight;
-    veto[p] = s.veto ? VETO_CODES[s.veto] : 0;
-    byId[p] = idAgreementUncontradicted(lv) ? 1 : 0;
-    for (const r of [left[p]!, right[p]!]) if (!(bestWeight[r]! >= s.weight)) bestWeight[r] = s.weight;
-  }
-
-  // Unvetoed candidates at or above the lower threshold, per record (competitors in the ambiguity check).
-  const adjacency: { other: number; w: number }[][] = Array.from({ length: n }, () => []);
-  for (let p = 0; p < m; p++) {
-    if (weight[p]! < lower || veto[p]) continue;
-    adjacency[left[p]!]!.push({ other: right[p]!, w: weight[p]! });
-    adjacency[right[p]!]!.push({ other: left[p]!, w: weight[p]! });
-  }
-
-  // Union-find with member lists.
-  const parent = new Int32Array(n).map((_, i) => i);
-  const members: number[][] = Array.from({ length: n }, (_, i) => [i]);
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x]!]!;
-      x = parent[x]!;
-    }
-    return x;
-  };
-  const policy: LinkPolicyOptions = { margin, maxClusterSize: maxCluster };
-  const view = (i: number) => records[i]!;
-  const compatible = (ra: number, rb: number): boolean => clustersCompatible(members[ra]!, members[rb]!, view, scorer, policy);
-
-  // Descending weight, as one typed sort: key = quantised (200 - weight) * 2^27 + pair index.
-  const SHIFT = 134_217_728;
-  if (m >= SHIFT) throw new RangeError(`too many candidate pairs (${m}); lower maxBlockSize`);
-  const considered = (p: number) => weight[p]! >= lower || byId[p] === 1;
-  let above = 0;
-  for (let p = 0; p < m; p++) if (considered(p)) above++;
-  const keys = new Float64Array(above);
-  for (let p = 0, k = 0; p < m; p++) {
-    // Uncontradicted ID pairs sort before all others (ID_PRIORITY); weights are clamped to +-199 bits.
-    if (considered(p)) keys[k++] = ((byId[p] ? 0 : ID_PRIORITY * 400) + Math.round((200 - Math.max(-199, Math.min(199, weight[p]!))) * 1000)) * SHIFT + p;
-  }
-  keys.sort();
-  const order = Int32Array.from(keys, (key) => key % SHIFT);
-  const reviews: ReviewPair[] = [];
-  let done = 0;
-  for (const p of order) {
-    if ((++done & 0xffff) === 0) progress?.('link', done, order.length);
-    const a = left[p]!;
-    const b = right[p]!;
-    const w = weight[p]!;
-    const ra = find(a);
-    const rb = find(b);
-    if (ra === rb) continue;
-    const verdict = byId[p] ? { kind: 'link' as const } : pairVerdict(veto[p] ? { weight: w, veto: VETOES[veto[p]! - 1]! } : { weight: w }, model.thresholds);
-    if (verdict.kind === 'none') continue;
-    if (verdict.kind === 'review') {
-      reviews.push({ a, b, weight: w, reason: verdict.reason });
-      continue;
-    }
-    if (!compatible(ra, rb)) {
-      reviews.push({ a, b, weight: w, reason: 'CONFLICT' });
-      continue;
-    }
-    // A competitor of either side, almost as good, that cannot be one child with the other side.
-    const ambiguous =
-      !byId[p] &&
-      (
-        [
-          [a, rb],
-          [b, ra],
-        ] as const
-      ).some(([x, ry]) =>
-        isAmbiguous(
-          w,
-          adjacency[x]!,
-          (c) => c.w,
-          (c) => {
-            const rc = find(c.other);
-            return rc === ra || rc === rb || compatible(rc, ry);
-          },
-          policy,
-        ),
-      );
-    if (ambiguous) {
-      reviews.push({ a, b, weight: w, reason: 'AMBIGUOUS' });
-      continue;
-    }
-    const [big, small] = members[ra]!.length >= members[rb]!.length ? [ra, rb] : [rb, ra];
-    parent[small] = big;
-    members[big]!.push(...members[small]!);
-    members[small] = [];
-  }
-  progress?.('link', order.length, order.length);
-
-  const cluster = new Int32Array(n);
-  const firstOf = new Map<number, number>();
-  const decisions: Decision[] = new Array(n);
-  const inReview = new Uint8Array(n);
-  const openReviews = dedupeReviews(reviews, find);
-  for (const r of openReviews) inReview[r.a] = inReview[r.b] = 1;
-  const caseIds: string[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const root = find(i);
-    const first = firstOf.get(root);
-    if (first === undefined) {
-      firstOf.set(root, i);
-      cluster[i] = i;
-      caseIds[i] = caseIdFor(records[i]!);
-      decisions[i] = inReview[i] ? 'review' : 'new';
-    } else {
-      cluster[i] = first;
-      caseIds[i] = caseIds[first]!;
-      decisions[i] = 'auto';
-    }
-  }
+  const groups = splitByComponent(
+    scores.map((s) => s.considered),
+    n,
+    partitions,
+  );
+  const linked = groups.map((g, k) => {
+    progress?.('link', k, partitions);
+    return linkComponents(g, record, n, scorer, model.thresholds, policy);
+  });
+  progress?.('link', partitions, partitions);
+  const cases = assembleCases(records, linked);
   return {
-    cluster,
-    caseIds,
-    decisions,
-    bestWeight,
-    reviews: openReviews,
+    ...cases,
+    bestWeight: bestWeights(
+      scores.map((s) => s.best),
+      n,
+    ),
     model,
     scorer,
-    stats: { records: n, candidatePairs: m, skippedBlocks: skipped },
-    candidates: pairs,
+    stats: { records: n, candidatePairs: candidates.length, skippedBlocks: skipped.size },
+    candidates,
   };
-}
-
-/** Deterministic case id for offline runs: derived from the first record's agency and externalId. */
-export function caseIdFor(r: Pick<MatchRecord, 'agency' | 'externalId'>): string {
-  const digest = createHash('sha256').update(`${r.agency}\u0000${r.externalId}`).digest('base64url').replace(/[-_]/g, '').toUpperCase();
-  return `case_${digest.slice(0, 20)}`;
 }

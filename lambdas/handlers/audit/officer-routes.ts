@@ -6,7 +6,7 @@
 import { accessReportQuery, auditEventsQuery, caseIdPath, verifyQuery } from '../../../schemas/audit';
 import { runAlerts, sealDigest } from '../../domain/audit/seal';
 import { verifyAudit } from '../../domain/audit/verify';
-import { accessReport, officerNotifications, searchEvents, type OfficerDeps } from '../../domain/audit/officer-queries';
+import { accessReport, checkRange, officerNotifications, searchEvents, type OfficerDeps } from '../../domain/audit/officer-queries';
 import { officerOf, type RouteHandler } from '../../http/context';
 import { csv, json } from '../../http/responses';
 import { csvDocument } from '../../shared/csv';
@@ -30,6 +30,7 @@ export function sealHandler(deps: OfficerDeps): RouteHandler {
 export function eventsHandler(deps: OfficerDeps): RouteHandler {
   return async (event, context) => {
     officerOf(context);
+    checkRange({ from: event.queryStringParameters?.from, to: event.queryStringParameters?.to });
     const { limit, format, cursor, ...filter } = parseQuery(auditEventsQuery, event.queryStringParameters);
     const page = await searchEvents(deps, filter, limit, cursor);
     const events = page.items;

@@ -1,13 +1,13 @@
-/** GET /v1/cases/{caseId} (consent-gated), POST /v1/cases/{caseId}/emergency, GET /v1/notifications. */
+/** GET /v1/cases/{caseId} (consent-gated), POST /v1/cases/{caseId}/emergency. */
 import * as z from 'zod';
 import { caseIdParam } from '../../../schemas/common';
 import { emergencyBody } from '../../../schemas/consent';
 import { viewCase } from '../../domain/consent/case-view';
-import { notificationsFor, openEmergency, type ConsentDeps } from '../../domain/consent/consent-service';
+import { openEmergency, type ConsentDeps } from '../../domain/consent/consent-service';
 import { ValidationError } from '../../shared/errors';
 import { callerOf, noteCases, type RouteHandler } from '../../http/context';
 import { json } from '../../http/responses';
-import { parseQuery, parseWith } from '../../http/validate';
+import { parseWith } from '../../http/validate';
 
 const params = z.object({ caseId: caseIdParam });
 
@@ -39,12 +39,5 @@ export function openEmergencyHandler(deps: ConsentDeps): RouteHandler {
     const grant = await openEmergency(deps, caller, caseId, body.reason, body.hours);
     context.hub.disclosure = { legalBasis: ['emergency'], emergencyGrantId: grant.grantId, expiresAt: grant.expiresAt };
     return json(201, grant, context.hub.requestId);
-  };
-}
-
-export function notificationsHandler(deps: ConsentDeps): RouteHandler {
-  return async (event, context) => {
-    const { limit } = parseQuery(z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }), event.queryStringParameters);
-    return json(200, { items: await notificationsFor(deps, callerOf(context), limit) }, context.hub.requestId);
   };
 }

@@ -1,11 +1,12 @@
 /** The job as agencies see it. */
 import type { ListJob } from '../../../schemas/entities/lists';
+import { jobDone } from '../../domain/lists/list-jobs';
 import { describeList } from '../../domain/lists/list-summary';
 
 export function jobView(job: ListJob, status?: 'processing' | 'done') {
   return {
     jobId: job.jobId,
-    status: status ?? (job.processed + job.rejected >= job.total ? 'done' : 'processing'),
+    status: status ?? (jobDone(job) ? 'done' : 'processing'),
     format: job.format,
     createdAt: job.createdAt,
     total: job.total,

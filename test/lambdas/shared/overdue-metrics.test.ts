@@ -1,10 +1,10 @@
-/** The overdue job's EMF lines: OverdueItems in all (dimension Province) and by kind (Province, Kind). */
+/** The overdue job's EMF documents (Powertools Metrics): OverdueItems in all (dimension Province) and by kind (Province, Kind). */
 import { describe, expect, it } from 'vitest';
 import { emitOverdueMetrics } from '../../../lambdas/shared/metrics';
 
 describe('OverdueItems metric', () => {
   it('writes one line in all and one per kind, only where metrics are on', () => {
-    const run = { at: '2026-11-23T01:00:00.000Z', total: 3, byKind: { follow_up_contact_due: 2, care_plan_review_due: 1 } };
+    const run = { at: new Date().toISOString(), total: 3, byKind: { follow_up_contact_due: 2, care_plan_review_due: 1 } };
     expect(emitOverdueMetrics('540000', run, false)).toEqual([]);
     const lines = emitOverdueMetrics('540000', run, true).map((l) => JSON.parse(l));
     expect(lines.map((l) => [l._aws.CloudWatchMetrics[0].Dimensions[0], l.Kind, l.OverdueItems])).toEqual([
@@ -20,7 +20,7 @@ describe('care metrics', () => {
   it('writes the province-wide figures as EMF lines, only where metrics are on', async () => {
     const { emitCareMetrics } = await import('../../../lambdas/shared/metrics');
     const f = {
-      at: '2026-11-23T01:00:00.000Z',
+      at: new Date().toISOString(),
       keyRecipientsByRiskLevel: { low: 1, high: 3, unassessed: 0 },
       referralsByStatus: { requested: 2, completed: 1 },
       firstContactMedianDays: 2.5,

@@ -1,0 +1,147 @@
+/**
+ * A compact, exact text form of a normalised record (one JSON array), so that
+ * stages running elsewhere (a worker thread, a Lambda) get the very record the
+ * engine would have built: decode(encode(r)) has the same fields and values as r.
+ * A record table packs many encoded records into one UTF-8 buffer with offsets,
+ * which a SharedArrayBuffer lets every worker thread read without a copy.
+ */
+import type { MatchRecord } from '../match-record';
+import type { NormalisedName } from '../normalise';
+
+type EncodedName = [text: string, han: 0 | 1, tibetan: string[] | 0, reversed: string, ...syllables: string[]];
+type EncodedRecord = [
+  agency: string,
+  externalId: string,
+  name: EncodedName | 0,
+  sex: string,
+  birthDate: string,
+  id: [value: string, valid: 0 | 1] | 0,
+  regions: string[],
+  guardianName: EncodedName | 0,
+  guardianPhone: string,
+  school: string,
+  guardianRelation: string,
+];
+
+const encodeName = (n: NormalisedName | undefined): EncodedName | 0 =>
+  n ? [n.text, n.han ? 1 : 0, n.tibetan ? [...n.tibetan] : 0, n.reversed ?? '', ...n.syllables] : 0;
+
+function decodeName(e: EncodedName | 0): NormalisedName | undefined {
+  if (e === 0) return undefined;
+  const syllables = e.slice(4) as string[];
+  const tibetan = e[2];
+  return {
+    text: e[0],
+    pinyin: syllables.join(''),
+    first: syllables[0] ?? '',
+    syllables,
+    han: e[1] === 1,
+    ...(tibetan !== 0 && { tibetan }),
+    ...(e[3] && { reversed: e[3] }),
+  };
+}
+
+export function encodeRecord(r: MatchRecord): string {
+  const e: EncodedRecord = [
+    r.agency,
+    r.externalId,
+    encodeName(r.name),
+    r.sex ?? '',
+    r.birthDate ?? '',
+    r.id ? [r.id.value, r.id.valid ? 1 : 0] : 0,
+    [...r.regions],
+    encodeName(r.guardianName),
+    r.guardianPhone ?? '',
+    r.school ?? '',
+    r.guardianRelation ?? '',
+  ];
+  return JSON.stringify(e);
+}
+
+/** The record `encodeRecord` wrote, with its properties in the order `toMatchRecord` gives them. */
+export function decodeRecord(text: string): MatchRecord {
+  const [agency, externalId, name, sex, birthDate, id, regions, guardianName, guardianPhone, school, guardianRelation] = JSON.parse(text) as EncodedRecord;
+  const n = decodeName(name);
+  const g = decodeName(guardianName);
+  return {
+    agency,
+    externalId,
+    ...(n && { name: n }),
+    ...(sex && { sex: sex as 'M' | 'F' }),
+    ...(birthDate && { birthDate }),
+    ...(id !== 0 && { id: { value: id[0], valid: id[1] === 1 } }),
+    regions,
+    ...(g && { guardianName: g }),
+    ...(guardianPhone && { guardianPhone }),
+    ...(guardianRelation && { guardianRelation }),
+    ...(school && { school }),
+  };
+}
+
+/** Encoded records in one buffer: record i is bytes [offsets[i], offsets[i + 1]). */
+export interface RecordTable {
+  readonly bytes: Uint8Array;
+  readonly offsets: Float64Array;
+}
+
+const utf8 = new TextEncoder();
+
+/** Packs encoded records (in order) into one table; `shared` puts the bytes in a SharedArrayBuffer. */
+export function packRecords(encoded: Iterable<string>, shared = false): RecordTable {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (const text of encoded) {
+    const b = utf8.encode(text);
+    parts.push(b);
+    total += b.length;
+  }
+  const bytes = new Uint8Array(shared ? new SharedArrayBuffer(total) : new ArrayBuffer(total));
+  const offsets = new Float64Array(parts.length + 1);
+  let at = 0;
+  parts.forEach((b, i) => {
+    bytes.set(b, at);
+    at += b.length;
+    offsets[i + 1] = at;
+  });
+  return { bytes, offsets };
+}
+
+/** Concatenates already packed tables (chunks normalised apart, in order) into one. */
+export function concatTables(tables: readonly RecordTable[], shared = false): RecordTable {
+  const total = tables.reduce((s, t) => s + t.bytes.length, 0);
+  const count = tables.reduce((s, t) => s + t.offsets.length - 1, 0);
+  const bytes = new Uint8Array(shared ? new SharedArrayBuffer(total) : new ArrayBuffer(total));
+  const offsets = new Float64Array(count + 1);
+  let at = 0;
+  let i = 0;
+  for (const t of tables) {
+    bytes.set(t.bytes, at);
+    for (let k = 1; k < t.offsets.length; k++) offsets[++i] = at + t.offsets[k]!;
+    at += t.bytes.length;
+  }
+  return { bytes, offsets };
+}
+
+const text = new TextDecoder();
+
+/** Reads records out of a table on demand, each decoded once. */
+export class RecordReader {
+  readonly #cache: (MatchRecord | undefined)[];
+  readonly length: number;
+
+  constructor(readonly table: RecordTable) {
+    this.length = table.offsets.length - 1;
+    this.#cache = new Array(this.length);
+  }
+
+  at(i: number): MatchRecord {
+    let r = this.#cache[i];
+    if (!r) {
+      const { bytes, offsets } = this.table;
+      // TextDecoder refuses views of shared memory: copy the few bytes of one record out first.
+      r = decodeRecord(text.decode(bytes.slice(offsets[i]!, offsets[i + 1]!)));
+      this.#cache[i] = r;
+    }
+    return r;
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Stage 4, score one partition's pairs with the estimated model: weight,
+ * veto and whether an uncontradicted valid ID number ties the pair, exactly
+ * as the one-pass engine computed them; and each record's best weight. The
+ * pairs that linking considers (at or above the lower threshold, or tied by
+ * an ID number) are handed on. Pure, given the scorer.
+ */
+import { decodePattern, type Veto } from '../compare';
+import { idAgreementUncontradicted } from '../link-policy';
+import type { MatchRecord } from '../match-record';
+import { type MatchModel, type NameFrequencies, nameParts } from '../model';
+import { Scorer } from '../scorer';
+import type { PartitionPairs } from './block-partition';
+
+/** Vetoes as small codes (index + 1) in a typed array. */
+export const VETOES: readonly Veto[] = ['ID_CONFLICT', 'NAME_CONFLICT', 'BIRTHDATE_CONFLICT', 'SEX_CONFLICT', 'NAME_DOUBT', 'WEAK_EVIDENCE'];
+const VETO_CODES = Object.fromEntries(VETOES.map((v, i) => [v, i + 1])) as Record<Veto, number>;
+
+/** Name counts over all records, as a stage can receive them (a structured-clone-friendly form of `countNameFrequencies`). */
+export interface NameCounts {
+  readonly records: number;
+  readonly text: [string, number][];
+  readonly pinyin: [string, number][];
+  /** Records whose name begins or ends with this part (Tibetan part, Han given name), by pinyin. */
+  readonly part: [string, number][];
+}
+
+export function countNames(records: readonly MatchRecord[]): NameCounts {
+  const text = new Map<string, number>();
+  const py = new Map<string, number>();
+  const part = new Map<string, number>();
+  for (const r of records) {
+    if (!r.name) continue;
+    text.set(r.name.text, (text.get(r.name.text) ?? 0) + 1);
+    py.set(r.name.pinyin, (py.get(r.name.pinyin) ?? 0) + 1);
+    for (const p of nameParts(r.name)) part.set(p, (part.get(p) ?? 0) + 1);
+  }
+  return { records: records.length, text: [...text], pinyin: [...py], part: [...part] };
+}
+
+/** The same frequencies `countNameFrequencies` gives over the same records. */
+export function frequenciesOf(counts: NameCounts): NameFrequencies {
+  const text = new Map(counts.text);
+  const py = new Map(counts.pinyin);
+  const part = new Map(counts.part);
+  const n = Math.max(1, counts.records);
+  return {
+    text: (v) => (text.get(v) ?? 0) / n || undefined,
+    pinyin: (v) => (py.get(v) ?? 0) / n || undefined,
+    part: (v) => (part.get(v) ?? 0) / n || undefined,
+    records: counts.records,
+  };
+}
+
+/** What every scoring and linking stage needs to build the same scorer. */
+export interface ScorerSpec {
+  readonly model: MatchModel;
+  readonly names?: NameCounts;
+}
+
+export const scorerOf = (spec: ScorerSpec) => new Scorer(spec.model, spec.names ? frequenciesOf(spec.names) : undefined);
+
+/** Pairs linking considers, sorted by code: parallel arrays. */
+export interface ScoredPairs {
+  readonly codes: Float64Array;
+  readonly weight: Float32Array;
+  readonly veto: Uint8Array;
+  readonly byId: Uint8Array;
+}
+
+export interface PartitionScores {
+  readonly considered: ScoredPairs;
+  /** Best weight of every record the partition's pairs touch. */
+  readonly best: { readonly records: Int32Array; readonly weight: Float32Array };
+}
+
+export function scorePartition(
+  pairs: Pick<PartitionPairs, 'codes' | 'patterns'>,
+  record: (i: number) => MatchRecord,
+  n: number,
+  scorer: Scorer,
+): PartitionScores {
+  const { codes, patterns } = pairs;
+  const m = codes.length;
+  const { lower } = scorer.model.thresholds;
+  const weight = new Float32Array(m);
+  const veto = new Uint8Array(m);
+  const byId = new Uint8Array(m);
+  const best = new Map<number, number>();
+  const decoded = new Map<number, number[]>();
+  let considered = 0;
+  for (let p = 0; p < m; p++) {
+    const pattern = patterns[p]!;
+    let lv = decoded.get(pattern);
+    if (!lv) {
+      lv = decodePattern(pattern);
+      decoded.set(pattern, lv);
+    }
+    const a = Math.floor(codes[p]! / n);
+    const b = codes[p]! - a * n;
+    const s = scorer.scoreLevels(lv, record(a), record(b));
+    weight[p] = s.weight;
+    veto[p] = s.veto ? VETO_CODES[s.veto] : 0;
+    byId[p] = idAgreementUncontradicted(lv) ? 1 : 0;
+    if (weight[p]! >= lower || byId[p] === 1) considered++;
+    // The engine kept the best weight per record in a Float32Array; the largest rounded weight is the rounded largest.
+    const w = Math.fround(s.weight);
+    for (const r of [a, b]) if (!(best.get(r)! >= w)) best.set(r, w);
+  }
+  const out: ScoredPairs = {
+    codes: new Float64Array(considered),
+    weight: new Float32Array(considered),
+    veto: new Uint8Array(considered),
+    byId: new Uint8Array(considered),
+  };
+  for (let p = 0, k = 0; p < m; p++) {
+    if (!(weight[p]! >= lower || byId[p] === 1)) continue;
+    out.codes[k] = codes[p]!;
+    out.weight[k] = weight[p]!;
+    out.veto[k] = veto[p]!;
+    out.byId[k++] = byId[p]!;
+  }
+  return { considered: out, best: { records: Int32Array.from(best.keys()), weight: Float32Array.from(best.values()) } };
+}

@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MatchRecord, toMatchRecord } from '../../../../lambdas/domain/matching/match-record';
+import { type MergeResult, mergeRecords } from '../../../../lambdas/domain/matching/merge';
+import { decodeRecord, encodeRecord } from '../../../../lambdas/domain/matching/stages/record-codec';
+import { runMergeParallel } from '../../../../scripts/offline/parallel-merge';
+import { type MergeRun, runMerge } from '../../../../scripts/offline/run-merge';
+import { generateLists, PROFILES } from '../../../../scripts/synthetic/generate';
+import { writeLists } from '../../../../scripts/synthetic/write-csv';
+import { idNumberFor, MATCH_CHILD } from '../../../support/records';
+import { mergeRecords as referenceMerge } from './reference-merge';
+
+/** Generated lists (twins, siblings, hotline fragments, transliterations, wrong ID numbers) plus a few hand-made hard cases. */
+function hardRecords(perAgency: number, profile: 'tibet' | 'shanghai'): MatchRecord[] {
+  const { lists } = generateLists({ perAgency, seed: 11, profile });
+  const generated = lists.flatMap((l) =>
+    l.rows.map((r) =>
+      toMatchRecord({
+        agency: l.profile.type,
+        externalId: r.externalId,
+        name: r.name,
+        sex: r.sex,
+        birthDate: r.birthDate,
+        idNumber: r.idNumber,
+        householdRegion: r.householdRegion,
+        currentRegion: r.currentRegion,
+        guardianName: r.guardianName,
+        guardianPhone: r.guardianPhone,
+        school: r.school,
+      }),
+    ),
+  );
+  const hand = [
+    toMatchRecord({ agency: 'civil_affairs', externalId: 'H-1', ...MATCH_CHILD }),
+    // the twin: same guardian, birthday and household, another name
+    toMatchRecord({ agency: 'education', externalId: 'H-2', ...MATCH_CHILD, name: '格桑卓玛', idNumber: idNumberFor('540221', '2012-08-14', 130) }),
+    // a hotline fragment without an ID number
+    toMatchRecord({ agency: 'youth_league', externalId: 'H-3', name: '格桑', birthDate: '2012/8/14', guardianPhone: MATCH_CHILD.guardianPhone }),
+    // the same valid ID number with a swapped birth date
+    toMatchRecord({ agency: 'health', externalId: 'H-4', ...MATCH_CHILD, birthDate: '2012-14-08' }),
+    // a namesake elsewhere
+    toMatchRecord({ agency: 'womens_federation', externalId: 'H-5', name: MATCH_CHILD.name, sex: 'F', birthDate: '2012-08-14', householdRegion: '540102' }),
+  ];
+  return [...generated, ...hand];
+}
+
+/** Everything a merge decides, as one comparable value. */
+const decisions = (r: MergeResult) => ({
+  cluster: Array.from(r.cluster),
+  caseIds: r.caseIds,
+  decisions: r.decisions,
+  bestWeight: Array.from(r.bestWeight),
+  reviews: r.reviews,
+  model: r.model,
+  stats: r.stats,
+  candidates: Array.from(r.candidates),
+});
+
+describe('staged list merge', () => {
+  it.each([
+    ['tibet', 60],
+    ['shanghai', 60],
+    ['tibet', 6],
+  ] as const)('gives the previous engine’s cases, weights and reviews for 1 and 7 partitions (%s lists, blocks up to %i)', (profile, maxBlockSize) => {
+    // Prepare
+    const records = hardRecords(1200, profile);
+    const before = decisions(referenceMerge(records, { maxBlockSize }));
+
+    // Act
+    const one = decisions(mergeRecords(records, { maxBlockSize, partitions: 1 }));
+    const seven = decisions(mergeRecords(records, { maxBlockSize, partitions: 7 }));
+
+    // Assess
+    expect(before.reviews.length).toBeGreaterThan(0);
+    expect(new Set(before.cluster).size).toBeLessThan(records.length);
+    if (maxBlockSize < 60) expect(before.stats.skippedBlocks).toBeGreaterThan(0);
+    expect(one).toEqual(before);
+    expect(seven).toEqual(before);
+  });
+
+  it('encodes a record for another stage without losing or changing a field', () => {
+    // Prepare
+    const records = hardRecords(300, 'tibet');
+
+    // Act
+    const decoded = records.map((r) => decodeRecord(encodeRecord(r)));
+
+    // Assess
+    expect(decoded).toEqual(records);
+    expect(decoded.map((r) => JSON.stringify(r))).toEqual(records.map((r) => JSON.stringify(r)));
+  });
+});
+
+describe('list merge on worker threads', () => {
+  let dir: string;
+  let inputs: { agency: string; path: string }[];
+  let serial: MergeRun;
+  const view = (run: MergeRun) => ({
+    records: run.records,
+    flagged: [...run.flagged],
+    notUnderstood: [...run.notUnderstood],
+    badRows: run.badRows,
+    inputs: run.inputs,
+    ...decisions(run.result),
+  });
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'xq-parallel-merge-'));
+    writeLists(dir, generateLists({ perAgency: 1500, seed: 5, profile: 'tibet' }).lists);
+    inputs = PROFILES.map((p) => ({ agency: p.type, path: join(dir, `${p.type}.csv`) }));
+    serial = runMerge(inputs, { maxBlockSize: 6 });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    [1, 1],
+    [2, 2],
+    [3, 5],
+  ])('gives the one-process run’s records, cases and review pairs with %i worker(s) and %i partition(s)', async (workers, partitions) => {
+    // Act
+    const parallel = await runMergeParallel(inputs, { maxBlockSize: 6, workers, partitions });
+
+    // Assess
+    expect(serial.result.reviews.length).toBeGreaterThan(0);
+    expect(serial.result.stats.skippedBlocks).toBeGreaterThan(0);
+    expect(view(parallel)).toEqual(view(serial));
+  });
+
+  it('fails with the worker’s error when an input cannot be read', async () => {
+    // Act and Assess
+    await expect(runMergeParallel([{ agency: 'education', path: join(dir, 'missing.csv') }], { workers: 2 })).rejects.toThrow(/merge worker: .*ENOENT/);
+  });
+});
