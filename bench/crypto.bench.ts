@@ -193,7 +193,7 @@ async function kmsCallsPerThousand(): Promise<void> {
 
 /** Every Lambda the stack deploys (lambdas/entry/, less the shared bootstrap). */
 const LAMBDAS = readdirSync('lambdas/entry')
-  .filter((f) => f.endsWith('.ts') && f !== 'environment.ts')
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('environment.ts')) // environment.ts, merge-environment.ts: wiring, not Lambdas
   .map((f) => f.slice(0, -3))
   .sort();
 
@@ -206,6 +206,7 @@ const INIT_ENV = {
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
+  XQ_MERGE_BUCKET: 'xq-540000-merge',
   // This machine runs Node 20, where the SDK warns once at a client's construction that it will soon need Node 22;
   // the functions run on nodejs22.x, where it does not: the warning is not part of their init.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -229,6 +230,8 @@ async function bundle(name: string, outDir: string, sdkFromNodeModules = false):
     define: {
       __XQ_REGISTRY__: JSON.stringify(JSON.stringify({ provinceCode: '540000', hubId: 'xinqiao-540000', agencies: [] })),
       ...(name === 'console' && { __XQ_CONSOLE__: JSON.stringify(JSON.stringify(readConsoleFiles())) }),
+      // The merge-normalise stage gets the province's list spellings the same way (null: the defaults).
+      ...(name === 'merge-normalise' && { __XQ_LIST_SYNONYMS__: JSON.stringify(JSON.stringify(null)) }),
     },
     logLevel: 'silent',
   });
