@@ -25,6 +25,15 @@ const at = (offsetDays: number, hours = 0): CareDeps => {
   const now = new Date(Date.now() + offsetDays * DAY + hours * 3_600_000);
   return { ...t.hub.runtime.care, now: () => now };
 };
+/**
+ * Later on the same Beijing day as `at(offsetDays)` (the overdue job tells once per Beijing day): a fraction of the
+ * time left until Beijing midnight, so the test holds whatever the hour it runs at (fixed hours crossed midnight
+ * when run between 22:00 and 24:00 Beijing time).
+ */
+const laterSameBeijingDay = (offsetDays: number, fraction: number): CareDeps => {
+  const beijing = Date.now() + offsetDays * DAY + 8 * 3_600_000;
+  return at(offsetDays, ((DAY - (beijing % DAY)) * fraction) / 3_600_000);
+};
 const overdueNotes = async (agency: string, caseId: string) =>
   (await t.client(agency).get<any>('/v1/notifications?limit=200')).body.items.filter((n: any) => n.kind === 'overdue' && n.caseId === caseId);
 
@@ -59,8 +68,8 @@ describe('overdue work', () => {
     const coordinator = await overdueNotes('xz-civil-affairs', caseId);
     expect(coordinator).toEqual([expect.objectContaining({ overdue: expect.objectContaining({ owner: false }) })]);
     // Hourly runs the same day tell nobody again; the next day they do.
-    await runOverdueJob(at(31, 1));
-    await runOverdueJob(at(31, 2));
+    await runOverdueJob(laterSameBeijingDay(31, 1 / 3));
+    await runOverdueJob(laterSameBeijingDay(31, 2 / 3));
     expect(await overdueNotes('xz-health', caseId)).toHaveLength(1);
     await runOverdueJob(at(32, 1));
     expect(await overdueNotes('xz-health', caseId)).toHaveLength(2);
