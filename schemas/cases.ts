@@ -64,6 +64,14 @@ export const reviewView = z
       fields: z.array(z.object({ field: z.string(), level: z.string(), weight: z.number() })),
       modelVersion: z.string(),
     }),
+    why: z
+      .object({
+        cause: z.enum(['BAND', 'VETO', 'CONFLICT', 'AMBIGUOUS', 'BRIDGE', 'SPLIT']),
+        zh: z.string(),
+        en: z.string(),
+      })
+      .optional()
+      .meta({ description: 'Why the pair is in review, in words (zh-CN, then English); absent on items older than this field' }),
     decidedAt: z.iso.datetime().optional(),
     decidedBy: z.string().optional(),
   })

@@ -135,6 +135,7 @@ export function reviewItem(r: ReviewItem): Item {
     explanation: S(r.explanation),
     modelVersion: S(r.modelVersion),
   };
+  if (r.cause) item.cause = S(r.cause);
   if (r.decidedAt) item.decidedAt = S(r.decidedAt);
   if (r.decidedBy) item.decidedBy = S(r.decidedBy);
   if (r.sealedReason) item.sealedReason = S(r.sealedReason);
@@ -154,6 +155,7 @@ function toReview(item: Item): ReviewItem {
     levels: (item.levels?.L ?? []).map((v) => Number(v.N)),
     explanation: str(item, 'explanation'),
     modelVersion: str(item, 'modelVersion'),
+    ...(optStr(item, 'cause') && { cause: optStr(item, 'cause') as ReviewItem['cause'] }),
     ...(optStr(item, 'decidedAt') && { decidedAt: optStr(item, 'decidedAt') }),
     ...(optStr(item, 'decidedBy') && { decidedBy: optStr(item, 'decidedBy') }),
     ...(optStr(item, 'sealedReason') && { sealedReason: optStr(item, 'sealedReason') }),

@@ -38,6 +38,15 @@ export interface CaseEvent {
   readonly reviewId?: string;
 }
 
+/**
+ * Why a pair was sent to a person (the link policy's words for each are in
+ * `reviewWhy`): score between the thresholds (BAND), enough to link but one
+ * piece of evidence needs a person (VETO), a record already in the case
+ * contradicts (CONFLICT), another candidate almost as good (AMBIGUOUS), the
+ * record fits two cases (BRIDGE), or a changed record no longer fits its case (SPLIT).
+ */
+export type ReviewCause = 'BAND' | 'VETO' | 'CONFLICT' | 'AMBIGUOUS' | 'BRIDGE' | 'SPLIT';
+
 export interface ReviewItem {
   readonly reviewId: string;
   readonly status: 'pending' | 'confirmed' | 'rejected';
@@ -50,6 +59,8 @@ export interface ReviewItem {
   readonly levels: readonly number[];
   readonly explanation: string;
   readonly modelVersion: string;
+  /** Absent on items written before the cause was kept. */
+  readonly cause?: ReviewCause;
   readonly decidedAt?: string;
   readonly decidedBy?: string;
   readonly sealedReason?: string;

@@ -138,6 +138,13 @@ describe('coordinating role', () => {
     const queue = await civil().get<any>('/v1/reviews');
     const item = queue.body.items.find((r: any) => r.reviewId === b.reviewId);
     expect(item.explanation.fields.find((f: any) => f.field === 'name')).toMatchObject({ level: 'exact' });
+    // Why, in words a coordinator reads (zh-CN first), without opening either record.
+    expect(item.explanation.veto).toBe('WEAK_EVIDENCE');
+    expect(item.why).toEqual({
+      cause: 'VETO',
+      zh: '得分足以关联，但有一项证据需要人工确认：除姓名和出生日期外证据很少（或只给了名字的一部分）',
+      en: 'the score is enough to link, but one piece of evidence needs a person: little evidence beyond name and birth date (or only part of the name)',
+    });
     expect(JSON.stringify(queue.body)).not.toContain('索朗');
 
     const decided = await civil().post<any>(`/v1/reviews/${b.reviewId}`, { decision: 'confirm', reason: '监护人电话核实为同一儿童' });

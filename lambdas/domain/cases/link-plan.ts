@@ -4,7 +4,7 @@
  * the link policy, and returns one change that the linking store commits in a
  * single transaction. Nothing here writes.
  */
-import type { CaseEvent, CaseMember, LedgerRow, ReviewItem } from '../../../schemas/entities/cases';
+import type { CaseEvent, CaseMember, LedgerRow, ReviewCause, ReviewItem } from '../../../schemas/entities/cases';
 import type { CaseChange } from '../../../schemas/entities/linking';
 import type { StoredRecord } from '../../../schemas/entities/records';
 import { ConflictError } from '../../shared/errors';
@@ -52,19 +52,29 @@ async function viewsOf(deps: LinkDeps, ids: readonly string[], known: Map<string
   return known;
 }
 
-function reviewItemOf(deps: LinkDeps, scorer: Scorer, view: MatchRecord, recordId: string, caseId: string, candidate: CaseCandidate, now: string): ReviewItem {
+/** A review item for a person: the pair, its weight, each field's level and weight, and why it is in review. */
+export function reviewItemOf(
+  model: Pick<LinkDeps['model'], 'version'>,
+  scorer: Scorer,
+  record: { readonly recordId: string; readonly view: MatchRecord },
+  caseId: string,
+  candidate: CaseCandidate,
+  cause: ReviewCause,
+  now: string,
+): ReviewItem {
   return {
     reviewId: randomId('rev'),
     status: 'pending',
     createdAt: now,
-    recordId,
+    recordId: record.recordId,
     caseId,
     candidateRecordId: candidate.recordId,
     candidateCaseId: candidate.caseId,
     weight: round2(candidate.score.weight),
     levels: candidate.score.levels,
-    explanation: JSON.stringify(scorer.explain(view, candidate.view)),
-    modelVersion: deps.model.version,
+    explanation: JSON.stringify(scorer.explain(record.view, candidate.view)),
+    modelVersion: model.version,
+    cause,
   };
 }
 
@@ -116,7 +126,8 @@ export async function planNewLink(deps: LinkDeps, input: LinkInput, head: Stored
     const snapshot = snapshots.get(caseId)!;
     const member = memberOf(caseId, head.recordId, input, 'auto', now);
     const members = [...snapshot.members, member];
-    const review = decision.review && reviewItemOf(deps, scorer, view, head.recordId, caseId, decision.review.candidate, now);
+    const review =
+      decision.review && reviewItemOf(deps.model, scorer, { recordId: head.recordId, view }, caseId, decision.review.candidate, decision.review.reason, now);
     const holders = new Set(snapshot.members.map((m) => m.agencyId).filter((a) => a !== input.agencyId));
     return {
       change: {
@@ -134,7 +145,8 @@ export async function planNewLink(deps: LinkDeps, input: LinkInput, head: Stored
   }
   const caseId = randomId('case');
   const member = memberOf(caseId, head.recordId, input, 'new', now);
-  const review = decision.review && reviewItemOf(deps, scorer, view, head.recordId, caseId, decision.review.candidate, now);
+  const review =
+    decision.review && reviewItemOf(deps.model, scorer, { recordId: head.recordId, view }, caseId, decision.review.candidate, decision.review.reason, now);
   const link = review ? 'review' : 'new';
   return {
     change: {
@@ -200,7 +212,7 @@ export async function planRelink(deps: LinkDeps, input: LinkInput, head: StoredR
     .sort((a, b) => b.score.weight - a.score.weight)[0]!;
   const newCaseId = randomId('case');
   const member = memberOf(newCaseId, head.recordId, input, 'split', now);
-  const review = reviewItemOf(deps, scorer, view, head.recordId, newCaseId, best, now);
+  const review = reviewItemOf(deps.model, scorer, { recordId: head.recordId, view }, newCaseId, best, 'SPLIT', now);
   const common = { at: now, recordIds: [head.recordId], byAgency: input.agencyId } satisfies Partial<CaseEvent>;
   return {
     change: {

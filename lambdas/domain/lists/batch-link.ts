@@ -22,7 +22,7 @@ import type { StoredRecord } from '../../../schemas/entities/records';
 import { ServiceUnavailableError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
 import { ledgerRowOf } from '../cases/ledger-row';
-import { memberOf } from '../cases/link-plan';
+import { memberOf, reviewItemOf } from '../cases/link-plan';
 import type { LinkDeps } from '../cases/link-record';
 import { openForMatching } from '../cases/match-view';
 import { TOTAL_SHARDS } from '../cases/name-frequencies';
@@ -55,7 +55,6 @@ const BACKOFF_BASE_MS = 10;
 const BACKOFF_CAP_MS = 200;
 
 const nowOf = (deps: Pick<LinkDeps, 'now'>) => (deps.now ?? (() => new Date()))().toISOString();
-const round2 = (w: number) => Math.round(w * 100) / 100;
 
 /** Views of existing records, by record id and version, kept for the length of a job's page (content never changes under one version). */
 export type ViewCache = Map<string, MatchRecord>;
@@ -269,7 +268,7 @@ async function planGroup(
       snapshot.members = [...snapshot.members, member];
       members.push(member);
       events.push({ caseId, at: now, type: 'linked', recordIds: [row.recordId], byAgency: row.input.agencyId });
-      review = decision.review && reviewItemOf(deps, scorer, row, caseId, decision.review.candidate, now);
+      review = decision.review && reviewItemOf(deps.model, scorer, row, caseId, decision.review.candidate, decision.review.reason, now);
       // Hit / no-hit: the holders learn that another agency linked a record, so they can seek the guardian's consent.
       for (const recipient of holders) notify.push({ recipient, at: now, kind: 'record_linked', caseId, severity: 'info' });
       link = 'auto';
@@ -279,7 +278,7 @@ async function planGroup(
       snapshots.set(caseId, { members: [member], created: true, row: ledgerRowOf(caseId, [member], now, now) });
       members.push(member);
       events.push({ caseId, at: now, type: 'created', recordIds: [row.recordId], byAgency: row.input.agencyId });
-      review = decision.review && reviewItemOf(deps, scorer, row, caseId, decision.review.candidate, now);
+      review = decision.review && reviewItemOf(deps.model, scorer, row, caseId, decision.review.candidate, decision.review.reason, now);
       link = review ? 'review' : 'new';
     }
     if (review) reviews.push(review);
@@ -314,21 +313,5 @@ async function planGroup(
       tally: { jobId: job.jobId, createdAt: job.createdAt, lane: job.lane },
     },
     done,
-  };
-}
-
-function reviewItemOf(deps: Pick<LinkDeps, 'model'>, scorer: Scorer, row: PreparedRow, caseId: string, candidate: CaseCandidate, now: string): ReviewItem {
-  return {
-    reviewId: randomId('rev'),
-    status: 'pending',
-    createdAt: now,
-    recordId: row.recordId,
-    caseId,
-    candidateRecordId: candidate.recordId,
-    candidateCaseId: candidate.caseId,
-    weight: round2(candidate.score.weight),
-    levels: candidate.score.levels,
-    explanation: JSON.stringify(scorer.explain(row.view, candidate.view)),
-    modelVersion: deps.model.version,
   };
 }

@@ -20,6 +20,7 @@
  *    (`clustersCompatible`, else review `CONFLICT`) and no competitor makes it
  *    ambiguous (`isAmbiguous`, else review `AMBIGUOUS`).
  */
+import type { ReviewCause } from '../../../schemas/entities/cases';
 import { ID, NAME, type Veto } from './compare';
 import type { MatchRecord } from './match-record';
 import type { PairScore, Scorer } from './scorer';
@@ -84,7 +85,7 @@ export function pairVerdict(
   return score.veto ? VETO : LINK;
 }
 
-const WHY: Record<ReviewReason | 'BRIDGE', { zh: string; en: string }> = {
+const WHY: Record<ReviewCause, { zh: string; en: string }> = {
   BAND: { zh: '得分介于自动关联与不关联之间，且没有字段相互矛盾', en: 'the score is between the two thresholds and no field contradicts another' },
   VETO: { zh: '得分足以关联，但有一项证据需要人工确认', en: 'the score is enough to link, but one piece of evidence needs a person' },
   CONFLICT: {
@@ -93,6 +94,10 @@ const WHY: Record<ReviewReason | 'BRIDGE', { zh: string; en: string }> = {
   },
   AMBIGUOUS: { zh: '另有一个几乎同样相符、却不可能是同一儿童的候选', en: 'another candidate scores almost as well and cannot be the same child' },
   BRIDGE: { zh: '新记录同时符合两个已有个案：是否合并由协调人决定', en: 'the new record fits two existing cases: merging them is the coordinator’s decision' },
+  SPLIT: {
+    zh: '记录更新后与原个案中的其他记录不再相符，已另立个案：是否仍为同一儿童由协调人决定',
+    en: 'the record changed and no longer fits the other records of its case, so it has a case of its own: whether it is still the same child is the coordinator’s decision',
+  },
 };
 
 const VETO_WHY: Record<Veto, { zh: string; en: string }> = {
@@ -108,7 +113,7 @@ const VETO_WHY: Record<Veto, { zh: string; en: string }> = {
 };
 
 /** Why a pair is in review, as the reviewer reads it: zh-CN, then English. */
-export function reviewWhy(reason: ReviewReason | 'BRIDGE', veto?: Veto): { zh: string; en: string } {
+export function reviewWhy(reason: ReviewCause, veto?: Veto): { zh: string; en: string } {
   const base = WHY[reason];
   if (!veto) return base;
   return { zh: `${base.zh}：${VETO_WHY[veto].zh}`, en: `${base.en}: ${VETO_WHY[veto].en}` };

@@ -4,12 +4,18 @@ import { decideReviewBody, reviewsQuery } from '../../../schemas/cases';
 import { reviewIdParam } from '../../../schemas/common';
 import type { ReviewItem } from '../../../schemas/entities/cases';
 import { decideReview, listReviews, requireCoordinator, type CaseAdminDeps } from '../../domain/cases/case-admin';
+import type { Veto } from '../../domain/matching/compare';
+import { reviewWhy } from '../../domain/matching/link-policy';
 import { callerOf, type RouteHandler } from '../../http/context';
 import { json } from '../../http/responses';
 import { parseQuery, parseWith } from '../../http/validate';
 
-/** What a reviewer sees: ids, the weight and its field-by-field explanation; never the reason text. */
+/**
+ * What a reviewer sees: ids, the weight, its field-by-field explanation and why the pair is in review
+ * (zh-CN, then English); never the decider's sealed reason text.
+ */
 export function reviewView(r: ReviewItem) {
+  const explanation = JSON.parse(r.explanation) as { veto?: Veto };
   return {
     reviewId: r.reviewId,
     status: r.status,
@@ -19,7 +25,8 @@ export function reviewView(r: ReviewItem) {
     candidateRecordId: r.candidateRecordId,
     candidateCaseId: r.candidateCaseId,
     weight: r.weight,
-    explanation: JSON.parse(r.explanation) as unknown,
+    explanation,
+    ...(r.cause && { why: { cause: r.cause, ...reviewWhy(r.cause, explanation.veto) } }),
     ...(r.decidedAt && { decidedAt: r.decidedAt }),
     ...(r.decidedBy && { decidedBy: r.decidedBy }),
   };
