@@ -1,5 +1,12 @@
 /** Small helpers shared by the table modules: attribute values and error mapping. */
-import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  QueryCommand,
+  type QueryCommandInput,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { asServiceUnavailable } from '../shared/dependency-failure';
 
 export type Item = Record<string, AttributeValue>;
@@ -59,6 +66,20 @@ export async function guard<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
+    throw mapDynamoError(error);
+  }
+}
+
+/**
+ * Runs one TransactWriteItems: true when it committed, false when a condition failed or another
+ * transaction won (the caller reads again and decides again); any other failure is mapped.
+ */
+export async function transactOrLost(client: DynamoDBClient, items: TransactWriteItem[]): Promise<boolean> {
+  try {
+    await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    return true;
+  } catch (error) {
+    if (isLostRace(error)) return false;
     throw mapDynamoError(error);
   }
 }

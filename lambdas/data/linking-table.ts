@@ -1,19 +1,16 @@
 /**
  * Claims on blind blocking keys and the linking transaction, across the
- * records and cases tables. Item kinds (records table):
- * - claim `CLM#<blind key>` / `CLM`: owner and lease expiry (epoch ms) while a record decides its link;
- * - block `BLK#<blind key>` / `<recordId>`: the record is filed under the key.
+ * records and cases tables (the claim, filing and release items are in linking-items.ts).
  * Implements the cases domain's LinkingStore port. A change spans the records, cases and
  * notifications tables in one TransactWriteItems (at most 100 items).
  */
-import { type DynamoDBClient, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { CaseChange, Claim } from '../../schemas/entities/linking';
-import { caseKeys, eventItem, ledgerItem, memberItem, reviewItem } from './cases-table';
-import { isLostRace, mapDynamoError, N, S, SS } from './dynamo';
+import { caseKeys, memberItem, reviewItem } from './cases-table';
+import { N, S, SS, transactOrLost } from './dynamo';
+import { claimPut, eventPut, filingPut, ledgerPut, releaseDelete } from './linking-items';
 import { notificationItem } from './notifications-table';
 import { recordKeys } from './records-table';
-
-export const claimKey = (blindKey: string) => ({ pk: S(`CLM#${blindKey}`), sk: S('CLM') });
 
 export class LinkingTable {
   constructor(
@@ -26,16 +23,8 @@ export class LinkingTable {
   async claim(claim: Claim): Promise<boolean> {
     if (claim.keys.length === 0 && claim.unfile.length === 0) return true; // nothing can find this record, nor it anything
     const items: TransactWriteItem[] = [
-      ...claim.keys.map((key) => ({
-        Put: {
-          TableName: this.recordsTable,
-          Item: { ...claimKey(key), owner: S(claim.owner), expiresAt: N(claim.now + claim.leaseMs) },
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #o = :owner',
-          ExpressionAttributeNames: { '#o': 'owner' },
-          ExpressionAttributeValues: { ':now': N(claim.now), ':owner': S(claim.owner) },
-        },
-      })),
-      ...claim.keys.map((key) => ({ Put: { TableName: this.recordsTable, Item: { ...recordKeys.block(key, claim.recordId), recordId: S(claim.recordId) } } })),
+      ...claim.keys.map((key) => claimPut(this.recordsTable, key, claim)),
+      ...claim.keys.map((key) => filingPut(this.recordsTable, key, claim.recordId)),
       ...claim.unfile.map((key) => ({ Delete: { TableName: this.recordsTable, Key: recordKeys.block(key, claim.recordId) } })),
     ];
     return this.#transact(items);
@@ -49,15 +38,7 @@ export class LinkingTable {
   }
 
   #releaseItem(owner: string, key: string): TransactWriteItem {
-    return {
-      Delete: {
-        TableName: this.recordsTable,
-        Key: claimKey(key),
-        ConditionExpression: '#o = :owner',
-        ExpressionAttributeNames: { '#o': 'owner' },
-        ExpressionAttributeValues: { ':owner': S(owner) },
-      },
-    };
+    return releaseDelete(this.recordsTable, owner, key);
   }
 
   async commit(change: CaseChange): Promise<boolean> {
@@ -91,22 +72,8 @@ export class LinkingTable {
       }),
       ...(change.remove ?? []).map((r) => ({ Delete: { TableName: this.casesTable, Key: caseKeys.member(r.caseId, r.recordId) } })),
       ...(change.put ?? []).map((m) => ({ Put: { TableName: this.casesTable, Item: memberItem(m) } })),
-      ...(change.ledger ?? []).map(
-        (w): TransactWriteItem => ({
-          Put: {
-            TableName: this.casesTable,
-            Item: ledgerItem(w.row),
-            ...(w.expectedUpdatedAt === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: 'updatedAt = :seen AND #s = :open',
-                  ExpressionAttributeNames: { '#s': 'status' },
-                  ExpressionAttributeValues: { ':seen': S(w.expectedUpdatedAt), ':open': S('open') },
-                }),
-          },
-        }),
-      ),
-      ...(change.events ?? []).map((e, i) => ({ Put: { TableName: this.casesTable, Item: eventItem(e, `${i}${Math.random().toString(36).slice(2, 8)}`) } })),
+      ...(change.ledger ?? []).map((w) => ledgerPut(this.casesTable, w)),
+      ...(change.events ?? []).map((e, i) => eventPut(this.casesTable, e, i)),
       ...(change.review ? [{ Put: { TableName: this.casesTable, Item: reviewItem(change.review), ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
       ...(change.counters ?? []).map((key) => ({
         Update: {
@@ -123,13 +90,7 @@ export class LinkingTable {
     return this.#transact(items);
   }
 
-  async #transact(items: TransactWriteItem[]): Promise<boolean> {
-    try {
-      await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (isLostRace(error)) return false;
-      throw mapDynamoError(error);
-    }
+  #transact(items: TransactWriteItem[]): Promise<boolean> {
+    return transactOrLost(this.client, items);
   }
 }

@@ -5,10 +5,10 @@
  * linking-table.ts, cases-table.ts, notifications-table.ts), spanning the records, cases, notifications and
  * lists tables. Implements the lists domain's BulkLinkStore port.
  */
-import { BatchGetItemCommand, type DynamoDBClient, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { eventItem, ledgerItem, memberItem, reviewItem } from './cases-table';
-import { guard, isLostRace, type Item, mapDynamoError, N, S, str } from './dynamo';
-import { claimKey } from './linking-table';
+import { BatchGetItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { memberItem, reviewItem } from './cases-table';
+import { guard, type Item, N, S, str, transactOrLost } from './dynamo';
+import { claimPut, eventPut, filingPut, ledgerPut, releaseDelete } from './linking-items';
 import { finishRowWrite, tallyWrite } from './lists-table';
 import { notificationItem } from './notifications-table';
 import { headItem, recordKeys, versionItem } from './records-table';
@@ -57,18 +57,8 @@ export class ListLinkingTable {
   /** The claims (condition: free, expired or ours) and the filings, in one transaction (at most 100 items). */
   async claim(claim: BulkClaim): Promise<boolean> {
     const items: TransactWriteItem[] = [
-      ...claim.keys.map((key) => ({
-        Put: {
-          TableName: this.#records,
-          Item: { ...claimKey(key), owner: S(claim.owner), expiresAt: N(claim.now + claim.leaseMs) },
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #o = :owner',
-          ExpressionAttributeNames: { '#o': 'owner' },
-          ExpressionAttributeValues: { ':now': N(claim.now), ':owner': S(claim.owner) },
-        },
-      })),
-      ...claim.filings.flatMap((f) =>
-        f.keys.map((key) => ({ Put: { TableName: this.#records, Item: { ...recordKeys.block(key, f.recordId), recordId: S(f.recordId) } } })),
-      ),
+      ...claim.keys.map((key) => claimPut(this.#records, key, claim)),
+      ...claim.filings.flatMap((f) => f.keys.map((key) => filingPut(this.#records, key, f.recordId))),
     ];
     if (items.length > TRANSACTION_ITEMS) throw new RangeError(`a group claim of ${items.length} items does not fit one transaction`);
     return items.length === 0 || this.#transact(items);
@@ -81,15 +71,7 @@ export class ListLinkingTable {
   }
 
   #releaseItem(owner: string, key: string): TransactWriteItem {
-    return {
-      Delete: {
-        TableName: this.#records,
-        Key: claimKey(key),
-        ConditionExpression: '#o = :owner',
-        ExpressionAttributeNames: { '#o': 'owner' },
-        ExpressionAttributeValues: { ':owner': S(owner) },
-      },
-    };
+    return releaseDelete(this.#records, owner, key);
   }
 
   async commit(change: BulkChange): Promise<'ok' | 'conflict' | 'too-large'> {
@@ -108,22 +90,8 @@ export class ListLinkingTable {
         { Put: { TableName: this.#records, Item: versionItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
       ]),
       ...change.members.map((m) => ({ Put: { TableName: this.#cases, Item: memberItem(m) } })),
-      ...change.ledger.map(
-        (w): TransactWriteItem => ({
-          Put: {
-            TableName: this.#cases,
-            Item: ledgerItem(w.row),
-            ...(w.expectedUpdatedAt === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: 'updatedAt = :seen AND #s = :open',
-                  ExpressionAttributeNames: { '#s': 'status' },
-                  ExpressionAttributeValues: { ':seen': S(w.expectedUpdatedAt), ':open': S('open') },
-                }),
-          },
-        }),
-      ),
-      ...change.events.map((e, i) => ({ Put: { TableName: this.#cases, Item: eventItem(e, `${i}${Math.random().toString(36).slice(2, 8)}`) } })),
+      ...change.ledger.map((w) => ledgerPut(this.#cases, w)),
+      ...change.events.map((e, i) => eventPut(this.#cases, e, i)),
       ...change.reviews.map((r) => ({ Put: { TableName: this.#cases, Item: reviewItem(r), ConditionExpression: 'attribute_not_exists(pk)' } })),
       ...[...change.counters].map(([key, n]) => ({
         Update: { TableName: this.#records, Key: recordKeys.counter(key), UpdateExpression: 'ADD n :n', ExpressionAttributeValues: { ':n': N(n) } },
@@ -137,13 +105,7 @@ export class ListLinkingTable {
     return (await this.#transact(items)) ? 'ok' : 'conflict';
   }
 
-  async #transact(items: TransactWriteItem[]): Promise<boolean> {
-    try {
-      await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (isLostRace(error)) return false;
-      throw mapDynamoError(error);
-    }
+  #transact(items: TransactWriteItem[]): Promise<boolean> {
+    return transactOrLost(this.client, items);
   }
 }

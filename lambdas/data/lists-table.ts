@@ -13,12 +13,11 @@ import {
   PutItemCommand,
   QueryCommand,
   type QueryCommandOutput,
-  TransactWriteItemsCommand,
   type TransactWriteItem,
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { guard, isConditionFailure, isLostRace, type Item, mapDynamoError, N, num, optStr, S, str } from './dynamo';
+import { guard, isConditionFailure, type Item, mapDynamoError, N, num, optStr, S, str, transactOrLost } from './dynamo';
 import type { ListJob, ListRowItem, RowOutcome, RowState } from '../../schemas/entities/lists';
 
 export const LIST_RETENTION_SECONDS = 30 * 86_400;
@@ -253,14 +252,8 @@ export class ListsTable {
     await Promise.all(Array.from({ length: 4 }, lane));
   }
 
-  async #transact(items: TransactWriteItem[]): Promise<boolean> {
-    try {
-      await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (isLostRace(error)) return false;
-      throw mapDynamoError(error);
-    }
+  #transact(items: TransactWriteItem[]): Promise<boolean> {
+    return transactOrLost(this.client, items); // false: a condition failed, or another request's transaction won: read again
   }
 
   async rowNumbers(jobId: string): Promise<Set<number>> {

@@ -9,15 +9,8 @@
  * Implements the records domain's RecordsStore port.
  * Every personal value is sealed (FieldCipher) or blind-indexed (BlindIndexer) before it gets here.
  */
-import {
-  BatchGetItemCommand,
-  GetItemCommand,
-  QueryCommand,
-  TransactWriteItemsCommand,
-  type DynamoDBClient,
-  type TransactWriteItem,
-} from '@aws-sdk/client-dynamodb';
-import { guard, isLostRace, type Item, M, mapDynamoError, N, num, optStr, S, SS, str, strMap } from './dynamo';
+import { BatchGetItemCommand, GetItemCommand, QueryCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { guard, type Item, M, N, num, optStr, S, SS, str, strMap, transactOrLost } from './dynamo';
 import type { StoredRecord } from '../../schemas/entities/records';
 
 export const recordKeys = {
@@ -186,14 +179,8 @@ export class RecordsTable {
     ]).then((ok) => (ok ? 'ok' : 'conflict'));
   }
 
-  async #transact(items: TransactWriteItem[]): Promise<boolean> {
-    try {
-      await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (isLostRace(error)) return false; // a condition failed, or another request's transaction won: read again
-      throw mapDynamoError(error);
-    }
+  #transact(items: TransactWriteItem[]): Promise<boolean> {
+    return transactOrLost(this.client, items); // false: a condition failed, or another request's transaction won: read again
   }
 
   /** Record ids filed under a blind blocking key (at most `limit`). */

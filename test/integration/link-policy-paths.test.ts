@@ -162,7 +162,7 @@ describe('one link policy for the list merge and the hub', () => {
         for (const r of records) {
           const published = await h.publish(r.publisher, r.record);
           hub = published.link;
-          if (published.reviewId) hubCause = (await h.deps.cases.review(published.reviewId))?.cause;
+          if (published.reviewId) hubCause = (await h.cases.review(published.reviewId))?.cause;
         }
       } finally {
         h.close();

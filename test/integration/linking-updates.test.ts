@@ -61,7 +61,7 @@ describe('updates', () => {
     // Assess
     expect(moved).toMatchObject({ status: 'updated', link: 'review', reviewId: expect.stringMatching(/^rev_/) });
     expect(moved.caseId).not.toBe(civil.caseId);
-    expect(await h.deps.cases.review(moved.reviewId!)).toMatchObject({ cause: 'SPLIT', candidateCaseId: civil.caseId });
+    expect(await h.cases.review(moved.reviewId!)).toMatchObject({ cause: 'SPLIT', candidateCaseId: civil.caseId });
     expect(later).toMatchObject({ link: 'auto', caseId: moved.caseId });
     const state = await h.inspect(EDU, sameChild(2, { externalId: 'JY-2', ...other }));
     expect(state.memberships).toEqual([moved.caseId]);

@@ -111,36 +111,25 @@ describe('ops config', () => {
   });
 
   it('rejects a duplicate endpoint, a backup kept no longer than PITR already keeps, and a duplicate rule name', () => {
-    const dir = provinceDir({
-      alarms: {
-        subscriptions: [
-          { protocol: 'email', endpoint: 'ops@example.org' },
-          { protocol: 'email', endpoint: 'ops@example.org' },
-        ],
-      },
-      backups: {
-        rules: [
-          { name: 'Daily', frequency: 'daily', retentionDays: 30 },
-          { name: 'Daily', frequency: 'weekly', retentionDays: 365 },
-        ],
-      },
-    });
-    expect(() => loadProvinceConfigs(dir)).toThrow(/backups\.rules\.0\.retentionDays: Too small[\s\S]*/);
-    const dir2 = provinceDir({
-      alarms: {
-        subscriptions: [
-          { protocol: 'email', endpoint: 'ops@example.org' },
-          { protocol: 'email', endpoint: 'ops@example.org' },
-        ],
-      },
-      backups: {
-        rules: [
-          { name: 'Daily', frequency: 'daily', retentionDays: 90 },
-          { name: 'Daily', frequency: 'weekly', retentionDays: 365 },
-        ],
-      },
-    });
-    expect(() => loadProvinceConfigs(dir2)).toThrow(/alarms\.subscriptions\.1\.endpoint: duplicate endpoint\nbackups\.rules\.1\.name: duplicate rule name/);
+    const opsWithDuplicates = (dailyRetentionDays: number) =>
+      provinceDir({
+        alarms: {
+          subscriptions: [
+            { protocol: 'email', endpoint: 'ops@example.org' },
+            { protocol: 'email', endpoint: 'ops@example.org' },
+          ],
+        },
+        backups: {
+          rules: [
+            { name: 'Daily', frequency: 'daily', retentionDays: dailyRetentionDays },
+            { name: 'Daily', frequency: 'weekly', retentionDays: 365 },
+          ],
+        },
+      });
+    expect(() => loadProvinceConfigs(opsWithDuplicates(30))).toThrow(/backups\.rules\.0\.retentionDays: Too small[\s\S]*/);
+    expect(() => loadProvinceConfigs(opsWithDuplicates(90))).toThrow(
+      /alarms\.subscriptions\.1\.endpoint: duplicate endpoint\nbackups\.rules\.1\.name: duplicate rule name/,
+    );
   });
 
   it('rejects an ops file with no province config beside it', () => {

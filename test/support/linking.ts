@@ -84,6 +84,8 @@ export interface LinkingHarness {
   readonly tables: TableNames;
   readonly deps: RecordsDeps;
   readonly faults: FaultInjector;
+  /** The cases table, for what the linking deps do not read (review items). */
+  readonly cases: CasesTable;
   nextTrial(): number;
   /** The same child (identity fixed by `trial`) as one agency records it. */
   child(trial: number, overrides?: Record<string, unknown>): ChildRecordV1;
@@ -102,10 +104,11 @@ export async function createLinkingHarness(name: string, options: { claimLeaseMs
   const faults = injectFaults(client);
   const keyring = new LocalKeyring(generateLocalKeyMaterial());
   const records = new RecordsTable(client, tables.records);
+  const cases = new CasesTable(client, tables.cases);
   const deps: RecordsDeps = {
     province: '540000',
     records,
-    cases: new CasesTable(client, tables.cases),
+    cases,
     linking: new LinkingTable(client, tables.records, tables.cases, tables.notifications),
     cipher: new FieldCipher(keyring),
     index: new BlindIndexer(keyring, '540000'),
@@ -130,6 +133,7 @@ export async function createLinkingHarness(name: string, options: { claimLeaseMs
     tables,
     deps,
     faults,
+    cases,
     nextTrial: () => ++trial,
     child: sameChild,
     publish: (publisher, record) => publishRecord(deps, publisher, record),
