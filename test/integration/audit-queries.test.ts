@@ -73,7 +73,17 @@ describe('officers’ searches', () => {
       cursor = next.body.nextCursor;
       pages++;
     }
-    expect(pages).toBe(4); // 101 days, 31 a page
+    expect(pages).toBe(4); // 101 UTC days, 32 a page
+  });
+
+  it('answers a search over the default window (the last 31 days) in one page: no cursor to an empty page', async () => {
+    const res = await officer().get<any>('/v1/audit/events?outcome=error');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(0);
+    expect(res.body.nextCursor).toBeUndefined();
+    const all = await officer().get<any>('/v1/audit/events?limit=500');
+    expect(all.body.items.length).toBeGreaterThan(12);
+    expect(all.body.nextCursor).toBeUndefined();
   });
 
   it('refuses forged or foreign paging cursors with 400 VALIDATION_FAILED', async () => {

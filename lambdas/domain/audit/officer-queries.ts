@@ -81,6 +81,11 @@ export function toView(e: ChainedEvent): EventView {
 
 /** A search with no case, agency or staff member reads days, newest first: the last this many days unless `from` says otherwise, and at most this many days per page. */
 export const DEFAULT_SEARCH_DAYS = 31;
+/**
+ * Most UTC days one page of a search without a key reads: the default window (DEFAULT_SEARCH_DAYS back from
+ * now touches one UTC day more than that) fits one page, so a search over it never ends on an empty page.
+ */
+const PAGE_DAYS = DEFAULT_SEARCH_DAYS + 1;
 const DAY_MS = 86_400_000;
 
 /** The paging cursor: where the last page stopped (index, key, time, event id), base64url JSON. */
@@ -215,8 +220,8 @@ export async function searchEvents(
   const items: EventView[] = [];
   let read = 0;
   for (const [i, day] of days.entries()) {
-    // A page reads at most DEFAULT_SEARCH_DAYS days: a long, sparse range continues through the cursor.
-    if (i === DEFAULT_SEARCH_DAYS) return { items, nextCursor: encodeCursor({ index: 'byDay', key: day }), read };
+    // A page reads at most PAGE_DAYS days: a long, sparse range continues through the cursor.
+    if (i === PAGE_DAYS) return { items, nextCursor: encodeCursor({ index: 'byDay', key: day }), read };
     const start = i === 0 && after ? { after } : {};
     const page = await deps.events.query({ index: 'byDay', key: day, ...range, where: plan.where, newestFirst: true, limit: limit - items.length, ...start });
     items.push(...page.items.map(toView));
