@@ -65,6 +65,14 @@ export const BUNDLE_ESBUILD_ARGS: Readonly<Record<string, string>> = Object.from
   Object.entries(BUNDLE_ALIASES).map(([module, path]) => [`--alias:${module}`, path]),
 );
 
+/** What every function of the stack runs on (hub groups, jobs and merge stages alike): Node.js 24 on ARM, JSON logs. */
+export const LAMBDA_RUNTIME = {
+  handler: 'handler',
+  runtime: lambda.Runtime.NODEJS_24_X,
+  architecture: lambda.Architecture.ARM_64,
+  loggingFormat: lambda.LoggingFormat.JSON,
+} as const;
+
 /** How every function of the stack is bundled (hub groups, jobs and merge stages alike), with its own defines. */
 export function lambdaBundling(define: Record<string, string> = {}): BundlingOptions {
   return {
@@ -266,15 +274,12 @@ export class HubApi extends Construct {
     });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     const fn = new NodejsFunction(this, `${name}Function`, {
+      ...LAMBDA_RUNTIME,
       entry: entryOf(name),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
       timeout,
       role,
       logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
         POWERTOOLS_SERVICE_NAME: `xinqiao-${name}`,
         POWERTOOLS_LOG_LEVEL: 'INFO',

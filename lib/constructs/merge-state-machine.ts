@@ -17,7 +17,7 @@
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { MERGE_STAGE_NEEDS, MERGE_STAGES, type MergeStage } from '../../lambdas/merge-stages';
 import type { ListSynonymsConfig } from '../../schemas/list-synonyms';
 import type { StageSettings } from '../config/stages';
-import { lambdaBundling } from './hub-api';
+import { LAMBDA_RUNTIME, lambdaBundling } from './hub-api';
 
 export interface MergeStateMachineProps {
   readonly provinceCode: string;
@@ -189,15 +189,12 @@ export class MergeStateMachine extends Construct {
       }),
     );
     return new NodejsFunction(this, `${name}Function`, {
+      ...LAMBDA_RUNTIME,
       entry: entryOf(name),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize: needs.memoryMb,
       timeout: Duration.minutes(15),
       role,
       logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
         POWERTOOLS_SERVICE_NAME: `xinqiao-${name}`,
         POWERTOOLS_LOG_LEVEL: 'INFO',
