@@ -62,8 +62,18 @@ const kindOf = (key: string) => {
   return kind;
 };
 
+/** How many kinds of key there are (slots per record in `KeyIds`). */
+export const KIND_COUNT = KIND_ORDER.length;
+
+/** What `partitionPairs` asks to find which partition owns a pair. */
+export interface PairOwners {
+  readonly record: (i: number) => MatchRecord;
+  /** Whether records i and j share a key of a kind before `kind` whose block is not skipped (`skipped`: every partition's skipped keys). */
+  sharesEarlier(kind: number, i: number, j: number, skipped: ReadonlySet<string>): boolean;
+}
+
 /** Every record's blocking keys by kind, computed once per record (and shared by the partitions one process runs). */
-export class KeySlots {
+export class KeySlots implements PairOwners {
   readonly #slots: (string | undefined)[][];
   constructor(
     readonly record: (i: number) => MatchRecord,
@@ -80,26 +90,65 @@ export class KeySlots {
     }
     return ks;
   }
+  sharesEarlier(kind: number, i: number, j: number, skipped: ReadonlySet<string>): boolean {
+    const si = this.of(i);
+    const sj = this.of(j);
+    for (let c = 0; c < kind; c++) {
+      const s = si[c];
+      if (s !== undefined && s === sj[c] && !skipped.has(s)) return true;
+    }
+    return false;
+  }
 }
 
 /**
- * `skipped`: the skipped keys of every partition; `keys.record(i)`: record i of the n records.
- * A record has at most one key of each kind, so two records share at most one key per kind, and the
- * owner of a pair is its shared, unskipped key of the first kind in KIND_ORDER.
+ * Every record's kept blocks by kind as integers: slot i * KIND_COUNT + kind holds the id of the kept block
+ * (2 to maxBlock records) of record i's key of that kind, or -1 (no such key, a key no other record has, or a
+ * skipped block). Each partition marks its own blocks (`markBlocks`); a record's key of one kind lives in one
+ * partition, so partitions write disjoint slots and may share one buffer (a SharedArrayBuffer between worker
+ * threads). Two records share an unskipped key of a kind exactly when their slots of that kind are equal and
+ * not -1, so the owner check compares integers instead of recomputing and comparing every record's keys.
  */
-export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, keys: KeySlots, n: number): PartitionPairs {
-  const record = keys.record;
-  const slotsOf = (i: number) => keys.of(i);
-  // Whether `key` (of kind `kind`) owns the pair of records i and j.
-  const owns = (kind: number, i: number, j: number) => {
-    const si = slotsOf(i);
-    const sj = slotsOf(j);
+export class KeyIds implements PairOwners {
+  constructor(
+    readonly record: (i: number) => MatchRecord,
+    readonly ids: Int32Array,
+  ) {}
+
+  /** Slots for n records, all -1; `shared` puts them in a SharedArrayBuffer. */
+  static slots(n: number, shared = false): Int32Array {
+    const bytes = n * KIND_COUNT * Int32Array.BYTES_PER_ELEMENT;
+    return new Int32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)).fill(-1);
+  }
+
+  /** Marks partition `partition`'s kept blocks (of `partitions`): block t gets id t * partitions + partition. */
+  static markBlocks(ids: Int32Array, blocks: Blocks, partition: number, partitions: number): void {
+    blocks.kept.forEach(([key, members], t) => {
+      const kind = kindOf(key);
+      const id = t * partitions + partition;
+      for (const i of members) ids[i * KIND_COUNT + kind] = id;
+    });
+  }
+
+  sharesEarlier(kind: number, i: number, j: number): boolean {
+    const ids = this.ids;
+    const a = i * KIND_COUNT;
+    const b = j * KIND_COUNT;
     for (let c = 0; c < kind; c++) {
-      const s = si[c];
-      if (s !== undefined && s === sj[c] && !skipped.has(s)) return false;
+      const v = ids[a + c]!;
+      if (v >= 0 && v === ids[b + c]) return true;
     }
-    return true;
-  };
+    return false;
+  }
+}
+
+/**
+ * `skipped`: the skipped keys of every partition (`KeyIds` already knows them); `keys.record(i)`: record i
+ * of the n records. A record has at most one key of each kind, so two records share at most one key per
+ * kind, and the owner of a pair is its shared, unskipped key of the first kind in KIND_ORDER.
+ */
+export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, keys: PairOwners, n: number): PartitionPairs {
+  const record = keys.record;
   let codes = new Float64Array(1024);
   let count = 0;
   for (const [key, members] of blocks.kept) {
@@ -108,7 +157,7 @@ export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, key
       for (let y = x + 1; y < members.length; y++) {
         const i = members[x]!;
         const j = members[y]!;
-        if (!owns(kind, i, j)) continue;
+        if (kind > 0 && keys.sharesEarlier(kind, i, j, skipped)) continue;
         if (count === codes.length) {
           const bigger = new Float64Array(codes.length * 2);
           bigger.set(codes);
