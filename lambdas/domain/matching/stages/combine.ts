@@ -13,17 +13,35 @@ import type { Decision } from '../scorer';
 import { type LinkedComponents, orderReviews, type RankedReview, type ReviewPair, SHIFT } from './link-components';
 import type { ScoredPairs } from './score-partition';
 
-/** All partitions' pairs, sorted by code (they are disjoint). */
+const ascending = (codes: Float64Array) => {
+  for (let k = 1; k < codes.length; k++) if (codes[k - 1]! > codes[k]!) return false;
+  return true;
+};
+
+/** Two ascending runs merged into `out` (a merge pass instead of sorting the concatenation). */
+function mergeTwo(x: Float64Array, y: Float64Array): Float64Array {
+  const out = new Float64Array(x.length + y.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < x.length && j < y.length) out[k++] = x[i]! <= y[j]! ? x[i++]! : y[j++]!;
+  while (i < x.length) out[k++] = x[i++]!;
+  while (j < y.length) out[k++] = y[j++]!;
+  return out;
+}
+
+/** All partitions' pairs, sorted by code (they are disjoint; each partition's already sorted are merged, not re-sorted). */
 export function unionOfCodes(parts: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  const m = out.length;
+  const m = parts.reduce((s, p) => s + p.length, 0);
   if (m >= SHIFT) throw new RangeError(`too many candidate pairs (${m}); lower maxBlockSize`);
-  return out.sort();
+  let runs = parts.map((p) => (ascending(p) ? p : p.slice().sort()));
+  if (runs.length === 0) return new Float64Array(0);
+  while (runs.length > 1) {
+    const next: Float64Array[] = [];
+    for (let r = 0; r < runs.length; r += 2) next.push(r + 1 < runs.length ? mergeTwo(runs[r]!, runs[r + 1]!) : runs[r]!);
+    runs = next;
+  }
+  return runs[0] === parts[0] ? runs[0]!.slice() : runs[0]!;
 }
 
 export interface PatternCounts {
