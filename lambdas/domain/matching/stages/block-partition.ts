@@ -11,7 +11,7 @@
  * (`buildBlocks`), hence the two steps.
  */
 import { blockingKeys } from '../blocking';
-import { compareRecords, encodePattern } from '../compare';
+import { compareRecords, encodePattern, PATTERN_COUNT } from '../compare';
 import type { MatchRecord } from '../match-record';
 import { type KeyBatch, keysOf } from './blocking-keys';
 
@@ -151,33 +151,71 @@ export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, key
   const record = keys.record;
   let codes = new Float64Array(1024);
   let count = 0;
-  for (const [key, members] of blocks.kept) {
-    const kind = kindOf(key);
-    for (let x = 0; x < members.length; x++)
-      for (let y = x + 1; y < members.length; y++) {
+  const push = (code: number) => {
+    if (count === codes.length) {
+      const bigger = new Float64Array(codes.length * 2);
+      bigger.set(codes);
+      codes = bigger;
+    }
+    codes[count++] = code;
+  };
+  if (keys instanceof KeyIds) {
+    // The members' slots copied next to each other once per block: the m * (m - 1) / 2 owner checks then read
+    // a few kilobytes instead of two rows scattered over the whole table each.
+    const ids = keys.ids;
+    let rows = new Int32Array(64 * KIND_COUNT);
+    for (const [key, members] of blocks.kept) {
+      const kind = kindOf(key);
+      const m = members.length;
+      if (rows.length < m * KIND_COUNT) rows = new Int32Array(m * KIND_COUNT);
+      for (let x = 0; x < m; x++) rows.set(ids.subarray(members[x]! * KIND_COUNT, members[x]! * KIND_COUNT + kind), x * KIND_COUNT);
+      for (let x = 0; x < m; x++) {
         const i = members[x]!;
-        const j = members[y]!;
-        if (kind > 0 && keys.sharesEarlier(kind, i, j, skipped)) continue;
-        if (count === codes.length) {
-          const bigger = new Float64Array(codes.length * 2);
-          bigger.set(codes);
-          codes = bigger;
+        const rx = x * KIND_COUNT;
+        next: for (let y = x + 1; y < m; y++) {
+          const ry = y * KIND_COUNT;
+          for (let c = 0; c < kind; c++) {
+            const v = rows[rx + c]!;
+            if (v >= 0 && v === rows[ry + c]) continue next;
+          }
+          push(i * n + members[y]!);
         }
-        codes[count++] = i * n + j;
       }
+    }
+  } else {
+    for (const [key, members] of blocks.kept) {
+      const kind = kindOf(key);
+      for (let x = 0; x < members.length; x++)
+        for (let y = x + 1; y < members.length; y++) {
+          const i = members[x]!;
+          const j = members[y]!;
+          if (kind > 0 && keys.sharesEarlier(kind, i, j, skipped)) continue;
+          push(i * n + j);
+        }
+    }
   }
   const sorted = codes.slice(0, count).sort();
   const patterns = new Uint32Array(count);
-  const counts = new Map<number, number>();
-  const firsts = new Map<number, number>();
+  // Counts by pattern in a typed array; the maps are built at the end, in the order patterns were first seen.
+  const seen = new Uint32Array(PATTERN_COUNT);
+  const order: number[] = [];
+  const firstCode: number[] = [];
   for (let p = 0; p < count; p++) {
     const code = sorted[p]!;
     const a = Math.floor(code / n);
     const pattern = encodePattern(compareRecords(record(a), record(code - a * n)));
     patterns[p] = pattern;
-    const seen = counts.get(pattern);
-    if (seen === undefined) firsts.set(pattern, code);
-    counts.set(pattern, (seen ?? 0) + 1);
+    if (seen[pattern]! === 0) {
+      order.push(pattern);
+      firstCode.push(code);
+    }
+    seen[pattern]!++;
   }
+  const counts = new Map<number, number>();
+  const firsts = new Map<number, number>();
+  order.forEach((pattern, k) => {
+    counts.set(pattern, seen[pattern]!);
+    firsts.set(pattern, firstCode[k]!);
+  });
   return { codes: sorted, patterns, counts, firsts };
 }
