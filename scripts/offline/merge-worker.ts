@@ -9,6 +9,7 @@
 import { parentPort } from 'node:worker_threads';
 import { ListValueMaps } from '../../lambdas/domain/lists/list-values';
 import type { LinkPolicyOptions } from '../../lambdas/domain/matching/link-policy';
+import type { MatchRecord } from '../../lambdas/domain/matching/match-record';
 import { type Blocks, buildBlocks, KeyIds, type PartitionPairs, partitionPairs } from '../../lambdas/domain/matching/stages/block-partition';
 import { chunkKeys, type KeyBatch } from '../../lambdas/domain/matching/stages/blocking-keys';
 import { randomPairPatterns } from '../../lambdas/domain/matching/stages/combine';
@@ -20,8 +21,8 @@ import type { ListSynonymsConfig } from '../../schemas/list-synonyms';
 import { type MergeInputFile, readInput } from './run-merge';
 
 export type WorkerTask =
-  | { kind: 'read'; input: MergeInputFile; partitions: number; synonyms?: ListSynonymsConfig }
-  | { kind: 'table'; table: RecordTable; ids: Int32Array }
+  | { kind: 'read'; file: number; input: MergeInputFile; partitions: number; synonyms?: ListSynonymsConfig }
+  | { kind: 'table'; table: RecordTable; ids: Int32Array; firsts: number[] }
   | { kind: 'block'; partition: number; partitions: number; batches: KeyBatch[]; maxBlock: number }
   | { kind: 'pairs'; partition: number }
   | { kind: 'random'; seed: number; from: number; to: number }
@@ -34,6 +35,8 @@ const blocks = new Map<number, Blocks>();
 const pairs = new Map<number, PartitionPairs>();
 let scorer: { version: string; names: boolean; scorer: ReturnType<typeof scorerOf> } | undefined;
 const NO_KEYS: ReadonlySet<string> = new Set();
+/** The records of the files this worker read, by file: kept rather than decoded again from the table. */
+const own = new Map<number, MatchRecord[]>();
 
 const buffers = (...views: ArrayBufferView[]) => views.map((v) => v.buffer as ArrayBuffer);
 const scorerFor = (spec: ScorerSpec) => {
@@ -54,11 +57,14 @@ function run(task: WorkerTask): [unknown, ArrayBuffer[]] {
       const table = packChunk(read);
       const batches = chunkKeys(read, 0, task.partitions);
       const names = countNames(read);
+      own.set(task.file, read);
       return [{ table, meta, batches, names }, [...buffers(table.bytes, table.offsets), ...batches.flatMap((b) => buffers(b.ends, b.records))]];
     }
     case 'table': {
       reader = new RecordReader(task.table);
       const r = reader;
+      for (const [file, read] of own) r.prefill(task.firsts[file]!, read);
+      own.clear();
       keys = new KeyIds((i) => r.at(i), task.ids);
       return [null, []];
     }

@@ -115,7 +115,7 @@ export async function runMergeParallel(inputs: readonly MergeInputFile[], option
   try {
     // Read and normalise each file; its blocking keys and name counts come with it (indices within the file).
     const reads = await pool.all<{ table: RecordTable; meta: Omit<InputRead, 'records'>; batches: KeyBatch[]; names: NameCounts }>(
-      inputs.map((input) => ({ kind: 'read', input, partitions, ...(options.synonyms && { synonyms: options.synonyms }) })),
+      inputs.map((input, file) => ({ kind: 'read', file, input, partitions, ...(options.synonyms && { synonyms: options.synonyms }) })),
     );
     const table = concatTables(
       reads.map((r) => r.table),
@@ -131,7 +131,8 @@ export async function runMergeParallel(inputs: readonly MergeInputFile[], option
       counts,
     );
     const ids = KeyIds.slots(n, true);
-    await Promise.all(Array.from({ length: workers }, (_, k) => pool.run(k, { kind: 'table', table: shared, ids })));
+    const firsts = counts.map((_, k) => counts.slice(0, k).reduce((a, b) => a + b, 0));
+    await Promise.all(Array.from({ length: workers }, (_, k) => pool.run(k, { kind: 'table', table: shared, ids, firsts })));
     t1 = performance.now();
     progress?.('read', 1, 1);
 

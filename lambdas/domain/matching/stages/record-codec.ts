@@ -134,6 +134,13 @@ export class RecordReader {
     this.#cache = new Array(this.length);
   }
 
+  /** Records first .. first + records.length - 1 as already built (equal to their decoding: a stage that read them keeps them). */
+  prefill(first: number, records: readonly MatchRecord[]): void {
+    records.forEach((r, k) => {
+      this.#cache[first + k] = r;
+    });
+  }
+
   at(i: number): MatchRecord {
     let r = this.#cache[i];
     if (!r) {
