@@ -13,7 +13,7 @@
 import { blockingKeys } from '../blocking';
 import { compareRecords, encodePattern, PATTERN_COUNT } from '../compare';
 import type { MatchRecord } from '../match-record';
-import { type KeyBatch, keysOf } from './blocking-keys';
+import type { KeyBatch } from './blocking-keys';
 
 export interface Blocks {
   /** Blocks of 2 to maxBlock records, members in ascending record order. */
@@ -22,25 +22,80 @@ export interface Blocks {
   readonly skipped: string[];
 }
 
-/** The partition's blocks from its key batches (in chunk order). */
+/**
+ * The partition's blocks from its key batches (in chunk order): blocks in the order of their key's first
+ * occurrence, as a Map of keys would give them. Keys are grouped in an open-addressing table of typed arrays
+ * (hash of the key's characters, then an exact comparison of the characters), so that millions of keys
+ * neither become strings of their own nor entries of a Map: only keys of blocks of two or more are sliced out.
+ */
 export function buildBlocks(batches: readonly KeyBatch[], maxBlock: number): Blocks {
-  const blocks = new Map<string, number | number[]>();
-  for (const batch of batches) {
-    for (const [key, i] of keysOf(batch)) {
-      const seen = blocks.get(key);
-      if (seen === undefined) blocks.set(key, i);
-      else if (typeof seen === 'number') blocks.set(key, [seen, i]);
-      else seen.push(i);
+  const total = batches.reduce((s, b) => s + b.ends.length, 0);
+  let size = 1024;
+  while (size < total * 2) size *= 2;
+  const table = new Int32Array(size).fill(-1); // slot -> group
+  // Per group: a representative key (batch, start, end), its size, first and last member (a linked list in `next`).
+  const groupBatch = new Int32Array(total);
+  const groupStart = new Int32Array(total);
+  const groupEnd = new Int32Array(total);
+  const groupSize = new Int32Array(total);
+  const groupHead = new Int32Array(total);
+  const groupTail = new Int32Array(total);
+  const memberOf = new Int32Array(total);
+  const next = new Int32Array(total).fill(-1);
+  let groups = 0;
+  let k = 0;
+  batches.forEach((batch, b) => {
+    const text = batch.text;
+    let start = 0;
+    for (let e = 0; e < batch.ends.length; e++, k++) {
+      const end = batch.ends[e]!;
+      let h = 0x811c9dc5;
+      for (let c = start; c < end; c++) h = Math.imul(h ^ text.charCodeAt(c), 0x01000193);
+      let slot = (h >>> 0) & (size - 1);
+      let g: number;
+      for (;;) {
+        g = table[slot]!;
+        if (g < 0) {
+          g = groups++;
+          table[slot] = g;
+          groupBatch[g] = b;
+          groupStart[g] = start;
+          groupEnd[g] = end;
+          groupHead[g] = k;
+          break;
+        }
+        if (groupEnd[g]! - groupStart[g]! === end - start && sameText(batches[groupBatch[g]!]!.text, groupStart[g]!, text, start, end - start)) {
+          next[groupTail[g]!] = k;
+          break;
+        }
+        slot = (slot + 1) & (size - 1);
+      }
+      groupTail[g] = k;
+      groupSize[g]!++;
+      memberOf[k] = batch.records[e]!;
+      start = end;
     }
-  }
+  });
   const kept: Blocks['kept'] = [];
   const skipped: string[] = [];
-  for (const [key, members] of blocks) {
-    if (typeof members === 'number') continue;
-    if (members.length > maxBlock) skipped.push(key);
-    else kept.push([key, members]);
+  for (let g = 0; g < groups; g++) {
+    const m = groupSize[g]!;
+    if (m < 2) continue;
+    const key = batches[groupBatch[g]!]!.text.slice(groupStart[g]!, groupEnd[g]!);
+    if (m > maxBlock) {
+      skipped.push(key);
+      continue;
+    }
+    const members = new Array<number>(m);
+    for (let x = 0, at = groupHead[g]!; x < m; x++, at = next[at]!) members[x] = memberOf[at]!;
+    kept.push([key, members]);
   }
   return { kept, skipped };
+}
+
+function sameText(a: string, from: number, b: string, at: number, length: number): boolean {
+  for (let c = 0; c < length; c++) if (a.charCodeAt(from + c) !== b.charCodeAt(at + c)) return false;
+  return true;
 }
 
 /** The pairs one partition owns, sorted by code (i * n + j, i < j), with their comparison patterns. */
