@@ -39,12 +39,6 @@ export interface ParallelMergeOptions extends Omit<MergeOptions, 'partitions'> {
   synonyms?: ListSynonymsConfig;
 }
 
-/**
- * Young generation of each worker: the stages allocate one short-lived array or object per pair (levels,
- * scores); a larger nursery lets them die there instead of being promoted and marked with the records.
- */
-const YOUNG_MB = 128;
-
 /** A fixed set of worker threads; each runs its tasks in the order sent. */
 class Pool {
   readonly #workers: Worker[];
@@ -52,10 +46,7 @@ class Pool {
 
   constructor(size: number) {
     const entry = new URL('./merge-worker.ts', import.meta.url).href;
-    this.#workers = Array.from(
-      { length: size },
-      () => new Worker(new URL('./merge-worker-boot.mjs', import.meta.url), { workerData: { entry }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } }),
-    );
+    this.#workers = Array.from({ length: size }, () => new Worker(new URL('./merge-worker-boot.mjs', import.meta.url), { workerData: { entry } }));
     this.#pending = this.#workers.map(() => []);
     this.#workers.forEach((w, k) => {
       w.on('message', (m: { ok?: unknown; error?: { message: string; stack?: string } }) => {

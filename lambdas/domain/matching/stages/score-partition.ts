@@ -5,7 +5,7 @@
  * pairs that linking considers (at or above the lower threshold, or tied by
  * an ID number) are handed on. Pure, given the scorer.
  */
-import { decodePattern, type Veto } from '../compare';
+import { decodePattern, NAME, type Veto } from '../compare';
 import { idAgreementUncontradicted } from '../link-policy';
 import type { MatchRecord } from '../match-record';
 import { type MatchModel, type NameFrequencies, nameParts } from '../model';
@@ -114,7 +114,8 @@ export function scorePartition(
     }
     const a = Math.floor(codes[p]! / n);
     const b = codes[p]! - a * n;
-    const s = scorer.scoreLevels(lv, record(a), record(b));
+    // The other record matters only for a fragment of a name (its weight is the shorter name's): not read otherwise.
+    const s = scorer.scoreLevels(lv, record(a), lv[0] === NAME.part ? record(b) : undefined);
     weight[p] = s.weight;
     veto[p] = s.veto ? VETO_CODES[s.veto] : 0;
     byId[p] = idAgreementUncontradicted(lv) ? 1 : 0;
