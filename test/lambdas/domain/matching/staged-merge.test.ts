@@ -7,7 +7,7 @@ import { type MergeResult, mergeRecords } from '../../../../lambdas/domain/match
 import { buildBlocks, KeyIds, KeySlots, partitionPairs } from '../../../../lambdas/domain/matching/stages/block-partition';
 import { chunkKeys } from '../../../../lambdas/domain/matching/stages/blocking-keys';
 import { randomPairPatterns, unionOfCodes } from '../../../../lambdas/domain/matching/stages/combine';
-import { decodeRecord, encodeRecord } from '../../../../lambdas/domain/matching/stages/record-codec';
+import { decodeCache, decodeRecord, encodeRecord } from '../../../../lambdas/domain/matching/stages/record-codec';
 import { compareRecords, encodePattern } from '../../../../lambdas/domain/matching/compare';
 import { randomPairIndices } from '../../../../lambdas/domain/matching/stages/combine';
 import { runMergeParallel } from '../../../../scripts/offline/parallel-merge';
@@ -131,10 +131,14 @@ describe('staged list merge', () => {
 
     // Act
     const decoded = records.map((r) => decodeRecord(encodeRecord(r)));
+    const cache = decodeCache();
+    const sharing = records.map((r) => decodeRecord(encodeRecord(r), cache));
 
     // Assess
     expect(decoded).toEqual(records);
     expect(decoded.map((r) => JSON.stringify(r))).toEqual(records.map((r) => JSON.stringify(r)));
+    expect(sharing.map((r) => JSON.stringify(r))).toEqual(records.map((r) => JSON.stringify(r)));
+    expect(cache.names.size).toBeLessThan(records.length);
   });
 });
 
