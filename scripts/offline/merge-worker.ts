@@ -2,34 +2,41 @@
  * One worker thread of the parallel list merge (parallel-merge.ts): runs the
  * merge stages (lambdas/domain/matching/stages) on what the driver sends, and
  * keeps the state of the partitions it owns between steps. Records come from
- * one table in shared memory, decoded once per worker as needed.
+ * one table in shared memory, decoded once per worker as needed; which kept
+ * block each record's key of each kind is in (`KeyIds`) is one shared buffer
+ * too, marked by the partitions' owners, so no worker recomputes keys.
  */
 import { parentPort } from 'node:worker_threads';
 import { ListValueMaps } from '../../lambdas/domain/lists/list-values';
 import type { LinkPolicyOptions } from '../../lambdas/domain/matching/link-policy';
-import { type Blocks, buildBlocks, KeySlots, type PartitionPairs, partitionPairs } from '../../lambdas/domain/matching/stages/block-partition';
+import type { MatchRecord } from '../../lambdas/domain/matching/match-record';
+import { type Blocks, buildBlocks, KeyIds, type PartitionPairs, partitionPairs } from '../../lambdas/domain/matching/stages/block-partition';
 import { chunkKeys, type KeyBatch } from '../../lambdas/domain/matching/stages/blocking-keys';
+import { randomPairPatterns } from '../../lambdas/domain/matching/stages/combine';
 import { linkComponents } from '../../lambdas/domain/matching/stages/link-components';
 import { packChunk } from '../../lambdas/domain/matching/stages/normalise-chunk';
 import { RecordReader, type RecordTable } from '../../lambdas/domain/matching/stages/record-codec';
-import { type ScoredPairs, type ScorerSpec, scorePartition, scorerOf } from '../../lambdas/domain/matching/stages/score-partition';
+import { countNames, type ScoredPairs, type ScorerSpec, scorePartition, scorerOf } from '../../lambdas/domain/matching/stages/score-partition';
 import type { ListSynonymsConfig } from '../../schemas/list-synonyms';
 import { type MergeInputFile, readInput } from './run-merge';
 
 export type WorkerTask =
-  | { kind: 'read'; input: MergeInputFile; synonyms?: ListSynonymsConfig }
-  | { kind: 'table'; table: RecordTable }
-  | { kind: 'keys'; first: number; count: number; partitions: number }
-  | { kind: 'block'; partition: number; batches: KeyBatch[]; maxBlock: number }
-  | { kind: 'pairs'; partition: number; skipped: string[] }
+  | { kind: 'read'; file: number; input: MergeInputFile; partitions: number; synonyms?: ListSynonymsConfig }
+  | { kind: 'table'; table: RecordTable; ids: Int32Array; firsts: number[] }
+  | { kind: 'block'; partition: number; partitions: number; batches: KeyBatch[]; maxBlock: number }
+  | { kind: 'pairs'; partition: number }
+  | { kind: 'random'; seed: number; from: number; to: number }
   | { kind: 'score'; partition: number; spec: ScorerSpec }
   | { kind: 'link'; pairs: ScoredPairs; spec: ScorerSpec; policy: LinkPolicyOptions };
 
 let reader: RecordReader | undefined;
-let keys: KeySlots | undefined;
+let keys: KeyIds | undefined;
 const blocks = new Map<number, Blocks>();
 const pairs = new Map<number, PartitionPairs>();
 let scorer: { version: string; names: boolean; scorer: ReturnType<typeof scorerOf> } | undefined;
+const NO_KEYS: ReadonlySet<string> = new Set();
+/** The records of the files this worker read, by file: kept rather than decoded again from the table. */
+const own = new Map<number, MatchRecord[]>();
 
 const buffers = (...views: ArrayBufferView[]) => views.map((v) => v.buffer as ArrayBuffer);
 const scorerFor = (spec: ScorerSpec) => {
@@ -45,33 +52,41 @@ const records = () => {
 function run(task: WorkerTask): [unknown, ArrayBuffer[]] {
   switch (task.kind) {
     case 'read': {
+      // The file's records, packed; their blocking keys per partition (indices within the file) and name counts while they are at hand.
       const { records: read, ...meta } = readInput(task.input, task.synonyms ? new ListValueMaps(task.synonyms) : undefined);
       const table = packChunk(read);
-      return [{ table, meta }, buffers(table.bytes, table.offsets)];
+      const batches = chunkKeys(read, 0, task.partitions);
+      const names = countNames(read);
+      own.set(task.file, read);
+      return [{ table, meta, batches, names }, [...buffers(table.bytes, table.offsets), ...batches.flatMap((b) => buffers(b.ends, b.records))]];
     }
     case 'table': {
       reader = new RecordReader(task.table);
-      keys = new KeySlots((i) => reader!.at(i), reader.length);
+      const r = reader;
+      for (const [file, read] of own) r.prefill(task.firsts[file]!, read);
+      own.clear();
+      keys = new KeyIds((i) => r.at(i), task.ids);
       return [null, []];
     }
-    case 'keys': {
-      const { reader: r } = records();
-      const chunk = Array.from({ length: task.count }, (_, k) => r.at(task.first + k));
-      const batches = chunkKeys(chunk, task.first, task.partitions);
-      return [batches, batches.flatMap((b) => buffers(b.ends, b.records))];
-    }
     case 'block': {
+      const { keys: k } = records();
       const built = buildBlocks(task.batches, task.maxBlock);
+      KeyIds.markBlocks(k.ids, built, task.partition, task.partitions);
       blocks.set(task.partition, built);
-      return [built.skipped, []];
+      return [built.skipped.length, []];
     }
     case 'pairs': {
       const { keys: k, n } = records();
-      const found = partitionPairs(blocks.get(task.partition)!, new Set(task.skipped), k, n);
+      const found = partitionPairs(blocks.get(task.partition)!, NO_KEYS, k, n);
       blocks.delete(task.partition);
       pairs.set(task.partition, found);
       const codes = found.codes.slice();
       return [{ codes, counts: found.counts, firsts: found.firsts }, buffers(codes)];
+    }
+    case 'random': {
+      const { reader: r, n } = records();
+      const patterns = randomPairPatterns((i) => r.at(i), n, task.seed, task.from, task.to);
+      return [patterns, buffers(patterns)];
     }
     case 'score': {
       const { reader: r, n } = records();

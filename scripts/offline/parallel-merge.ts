@@ -10,11 +10,22 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { LinkedComponents } from '../../lambdas/domain/matching/stages/link-components';
-import { type MergeOptions, type MergeResult, mergeSettings, scorerSpecFor } from '../../lambdas/domain/matching/merge';
+import { MIN_RECORDS_FOR_FREQUENCIES, type MergeOptions, type MergeResult, mergeSettings } from '../../lambdas/domain/matching/merge';
+import { KeyIds } from '../../lambdas/domain/matching/stages/block-partition';
 import type { KeyBatch } from '../../lambdas/domain/matching/stages/blocking-keys';
-import { assembleCases, bestWeights, estimateModel, splitByComponent, sumCounts, unionOfCodes } from '../../lambdas/domain/matching/stages/combine';
+import {
+  assembleCases,
+  bestWeights,
+  type Cases,
+  estimateModelFrom,
+  levelsOfPatterns,
+  randomPairCount,
+  splitByComponent,
+  sumCounts,
+  unionOfCodes,
+} from '../../lambdas/domain/matching/stages/combine';
 import { concatTables, RecordReader, type RecordTable } from '../../lambdas/domain/matching/stages/record-codec';
-import { type PartitionScores, scorerOf } from '../../lambdas/domain/matching/stages/score-partition';
+import { type NameCounts, type PartitionScores, type ScorerSpec, scorerOf, sumNames } from '../../lambdas/domain/matching/stages/score-partition';
 import type { ListSynonymsConfig } from '../../schemas/list-synonyms';
 import type { WorkerTask } from './merge-worker';
 import { type InputRead, joinReads, type MergeInputFile, type MergeRun } from './run-merge';
@@ -87,10 +98,15 @@ export async function runMergeParallel(inputs: readonly MergeInputFile[], option
   const progress = options.onProgress;
   const owner = (p: number) => p % workers;
   const pool = new Pool(workers);
+  let shared: RecordTable;
+  let run: Omit<MergeRun, 'records' | 'result' | 'seconds'> & { result: Omit<MergeResult, keyof Cases> };
+  let linked: LinkedComponents[];
+  const t0 = performance.now();
+  let t1 = t0;
   try {
-    const t0 = performance.now();
-    const reads = await pool.all<{ table: RecordTable; meta: Omit<InputRead, 'records'> }>(
-      inputs.map((input) => ({ kind: 'read', input, ...(options.synonyms && { synonyms: options.synonyms }) })),
+    // Read and normalise each file; its blocking keys and name counts come with it (indices within the file).
+    const reads = await pool.all<{ table: RecordTable; meta: Omit<InputRead, 'records'>; batches: KeyBatch[]; names: NameCounts }>(
+      inputs.map((input, file) => ({ kind: 'read', file, input, partitions, ...(options.synonyms && { synonyms: options.synonyms }) })),
     );
     const table = concatTables(
       reads.map((r) => r.table),
@@ -98,73 +114,88 @@ export async function runMergeParallel(inputs: readonly MergeInputFile[], option
     );
     const offsets = new Float64Array(new SharedArrayBuffer(table.offsets.byteLength));
     offsets.set(table.offsets);
-    const shared = { bytes: table.bytes, offsets };
+    shared = { bytes: table.bytes, offsets };
     const n = offsets.length - 1;
+    const counts = reads.map((r) => r.table.offsets.length - 1);
     const joined = joinReads(
       reads.map((r) => r.meta),
-      reads.map((r) => r.table.offsets.length - 1),
+      counts,
     );
-    await Promise.all(Array.from({ length: workers }, (_, k) => pool.run(k, { kind: 'table', table: shared })));
+    const ids = KeyIds.slots(n, true);
+    const firsts = counts.map((_, k) => counts.slice(0, k).reduce((a, b) => a + b, 0));
+    await Promise.all(Array.from({ length: workers }, (_, k) => pool.run(k, { kind: 'table', table: shared, ids, firsts })));
+    t1 = performance.now();
     progress?.('read', 1, 1);
 
-    // Blocking keys per chunk; meanwhile the driver decodes its own copy of the records.
-    const chunk = Math.max(1, Math.ceil(n / (2 * workers)));
-    const chunks: WorkerTask[] = [];
-    for (let first = 0; first < n; first += chunk) chunks.push({ kind: 'keys', first, count: Math.min(chunk, n - first), partitions });
-    const keyed = pool.all<KeyBatch[]>(chunks);
-    const reader = new RecordReader(shared);
-    const records = Array.from({ length: n }, (_, i) => reader.at(i));
-    const t1 = performance.now();
-    const batches = await keyed;
-    const skipped = (
-      await Promise.all(
-        Array.from({ length: partitions }, (_, p) => {
-          const mine = batches.map((b) => b[p]!);
-          return pool.run<string[]>(
-            owner(p),
-            { kind: 'block', partition: p, batches: mine, maxBlock },
-            mine.flatMap((b) => buffers(b.ends, b.records)),
-          );
-        }),
-      )
-    ).flat();
-    batches.length = 0;
+    // Blocks per partition, from every file's keys of that partition (record indices shifted to the whole run's).
+    let first = 0;
+    reads.forEach((r, k) => {
+      for (const b of r.batches) for (let x = 0; x < b.records.length; x++) b.records[x]! += first;
+      first += counts[k]!;
+    });
+    const skipped = await Promise.all(
+      Array.from({ length: partitions }, (_, p) => {
+        const mine = reads.map((r) => r.batches[p]!);
+        return pool.run<number>(
+          owner(p),
+          { kind: 'block', partition: p, partitions, batches: mine, maxBlock },
+          mine.flatMap((b) => buffers(b.ends, b.records)),
+        );
+      }),
+    );
+    for (const r of reads) r.batches.length = 0;
     progress?.('block', 1, 1);
-    const found = await Promise.all(
+    // Every partition's blocks are marked in `ids` before any partition looks for the pairs it owns.
+    const found = Promise.all(
       Array.from({ length: partitions }, (_, p) =>
-        pool.run<{ codes: Float64Array; counts: Map<number, number>; firsts: Map<number, number> }>(owner(p), { kind: 'pairs', partition: p, skipped }),
+        pool.run<{ codes: Float64Array; counts: Map<number, number>; firsts: Map<number, number> }>(owner(p), { kind: 'pairs', partition: p }),
       ),
     );
-    const candidates = unionOfCodes(found.map((f) => f.codes));
+    // Estimation's random pairs, compared by the workers (in equal shares, after their partitions' pairs).
+    const total = options.estimate === false ? 0 : randomPairCount(n);
+    const share = Math.ceil(total / workers);
+    const random = Promise.all(
+      Array.from({ length: workers }, (_, k) =>
+        pool.run<Uint32Array>(k, { kind: 'random', seed: options.seed ?? 1, from: k * share, to: Math.min(total, (k + 1) * share) }),
+      ),
+    );
+    const pairs = await found;
+    const candidates = unionOfCodes(pairs.map((f) => f.codes));
     progress?.('compare', 1, 1);
 
-    const model = estimateModel(sumCounts(found), records, options);
+    const randomPatterns = await random;
+    const model = estimateModelFrom(sumCounts(pairs), () => levelsOfPatterns(randomPatterns), options);
     progress?.('estimate', 1, 1);
-    const spec = scorerSpecFor(model, records);
+    const spec: ScorerSpec = { model, ...(n >= MIN_RECORDS_FOR_FREQUENCIES && { names: sumNames(reads.map((r) => r.names)) }) };
     const scores = await Promise.all(Array.from({ length: partitions }, (_, p) => pool.run<PartitionScores>(owner(p), { kind: 'score', partition: p, spec })));
     const groups = splitByComponent(
       scores.map((s) => s.considered),
       n,
       partitions,
     );
-    const linked = await Promise.all(
+    linked = await Promise.all(
       groups.map((g, k) => pool.run<LinkedComponents>(owner(k), { kind: 'link', pairs: g, spec, policy }, buffers(g.codes, g.weight, g.veto, g.byId))),
     );
     progress?.('link', 1, 1);
-    const result: MergeResult = {
-      ...assembleCases(records, linked),
-      bestWeight: bestWeights(
-        scores.map((s) => s.best),
-        n,
-      ),
-      model,
-      scorer: scorerOf(spec),
-      stats: { records: n, candidatePairs: candidates.length, skippedBlocks: skipped.length },
-      candidates,
+    run = {
+      ...joined,
+      result: {
+        bestWeight: bestWeights(
+          scores.map((s) => s.best),
+          n,
+        ),
+        model,
+        scorer: scorerOf(spec),
+        stats: { records: n, candidatePairs: candidates.length, skippedBlocks: skipped.reduce((a, b) => a + b, 0) },
+        candidates,
+      },
     };
-    const t2 = performance.now();
-    return { records, ...joined, result, seconds: { parse: (t1 - t0) / 1000, merge: (t2 - t1) / 1000 } };
   } finally {
     await pool.close();
   }
+  // The driver's one decoded copy of the records, once the workers (and their copies) are gone.
+  const reader = new RecordReader(shared);
+  const records = Array.from({ length: reader.length }, (_, i) => reader.at(i));
+  const result: MergeResult = { ...assembleCases(records, linked), ...run.result };
+  return { records, ...run, result, seconds: { parse: (t1 - t0) / 1000, merge: (performance.now() - t1) / 1000 } };
 }

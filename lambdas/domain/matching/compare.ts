@@ -82,11 +82,18 @@ function boundedEditDistanceSlow(a: string, b: string, max: number): number {
  * -ng/-n finals are one sound, so transcriptions of one Tibetan sound by different offices agree.
  */
 function fuzzy(syllable: string): string {
-  return syllable
-    .replace(/^([zcs])h/, '$1')
-    .replace(/^n(?=[aeiouv])/, 'l')
-    .replace(/ng$/, 'n');
+  let f = fuzzyCache.get(syllable);
+  if (f === undefined) {
+    f = syllable
+      .replace(/^([zcs])h/, '$1')
+      .replace(/^n(?=[aeiouv])/, 'l')
+      .replace(/ng$/, 'n');
+    // Syllables are a small vocabulary (a few hundred pinyin syllables, a few thousand Latin words): cached.
+    if (fuzzyCache.size < 100_000) fuzzyCache.set(syllable, f);
+  }
+  return f;
 }
+const fuzzyCache = new Map<string, string>();
 
 /**
  * Whether two names sound alike syllable by syllable: the same number of syllables, each
@@ -109,8 +116,12 @@ function soundsAlike(a: readonly string[], b: readonly string[]): boolean {
 /** Whether `short` is the first or last `short.length` items of `long` (and shorter). */
 function headOrTail(short: readonly string[], long: readonly string[]): boolean {
   if (short.length === 0 || short.length >= long.length) return false;
-  const head = short.every((p, i) => p === long[i]);
-  return head || short.every((p, i) => p === long[long.length - short.length + i]);
+  let head = true;
+  for (let i = 0; head && i < short.length; i++) head = short[i] === long[i];
+  if (head) return true;
+  const from = long.length - short.length;
+  for (let i = 0; i < short.length; i++) if (short[i] !== long[from + i]) return false;
+  return true;
 }
 
 /**
@@ -119,8 +130,8 @@ function headOrTail(short: readonly string[], long: readonly string[]): boolean 
  */
 function isPart(a: NormalisedName, b: NormalisedName): boolean {
   if (a.tibetan && b.tibetan) return headOrTail(a.tibetan, b.tibetan) || headOrTail(b.tibetan, a.tibetan);
-  const [short, long] = a.pinyin.length <= b.pinyin.length ? [a, b] : [b, a];
-  const hanLike = (n: NormalisedName) => n.han || !!n.tibetan;
+  const short = a.pinyin.length <= b.pinyin.length ? a : b;
+  const long = short === a ? b : a;
   if (!hanLike(short) || !hanLike(long)) {
     // Latin letters on one side: the pinyin of a given name (4 letters or more) starting or ending the other,
     // or the one-syllable given name of a two-character Han name (XIU for 陈秀).
@@ -138,6 +149,9 @@ function isPart(a: NormalisedName, b: NormalisedName): boolean {
   return headOrTail(short.syllables, long.syllables);
 }
 
+/** Written in Chinese characters or in known Tibetan parts. */
+const hanLike = (n: NormalisedName) => n.han || !!n.tibetan;
+
 function compareName(a: NormalisedName | undefined, b: NormalisedName | undefined): number {
   if (!a || !b) return NAME.missing;
   if (a.text === b.text) return NAME.exact;
@@ -148,7 +162,6 @@ function compareName(a: NormalisedName | undefined, b: NormalisedName | undefine
     // name (扎西次仁 and 扎西顿珠 are brothers, 卓玛 and 卓嘎 two names), never one misheard.
     return isPart(a, b) ? NAME.part : NAME.different;
   }
-  const hanLike = (n: NormalisedName) => n.han || !!n.tibetan;
   if (hanLike(a) && hanLike(b)) {
     if (soundsAlike(a.syllables, b.syllables)) return NAME.sound;
     if (a.han && b.han && (a.tibetan || b.tibetan) && a.text.length === b.text.length) {
@@ -167,16 +180,18 @@ function compareName(a: NormalisedName | undefined, b: NormalisedName | undefine
   return Math.min(a.pinyin.length, b.pinyin.length) >= 5 && boundedEditDistance(a.pinyin, b.pinyin, 2) <= 2 ? NAME.close : NAME.different;
 }
 
+const code = (s: string, i: number) => s.charCodeAt(i);
+
 function compareDate(a: string | undefined, b: string | undefined): number {
   if (!a || !b) return 4;
   if (a === b) return 0;
-  const c = (s: string, i: number) => s.charCodeAt(i);
   let diff = 0;
-  for (let i = 0; i < 10; i++) if (c(a, i) !== c(b, i)) diff++;
+  for (let i = 0; i < 10; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) diff++;
   if (diff === 1) return 2;
   // One year off, same month and day (an age-based entry: 2019 written 2020): a typo apart too.
   if (a.slice(4) === b.slice(4) && Math.abs(Number(a.slice(0, 4)) - Number(b.slice(0, 4))) === 1) return 2;
   // Same year, month and day exchanged (YYYY-MM-DD: month at 5-6, day at 8-9).
+  const c = code;
   const sameYear = c(a, 0) === c(b, 0) && c(a, 1) === c(b, 1) && c(a, 2) === c(b, 2) && c(a, 3) === c(b, 3);
   if (sameYear && c(a, 5) === c(b, 8) && c(a, 6) === c(b, 9) && c(a, 8) === c(b, 5) && c(a, 9) === c(b, 6)) return 1;
   return 3;

@@ -11,7 +11,7 @@ import { reviewWhy } from '../link-policy';
 import type { LinkedComponents } from '../stages/link-components';
 import { assembleCases, bestWeights, estimateModel, randomPairIndices, splitByComponent, sumCounts } from '../stages/combine';
 import { decodeRecord } from '../stages/record-codec';
-import { type NameCounts, type ScorerSpec, scorerOf } from '../stages/score-partition';
+import { type NameCounts, type ScorerSpec, scorerOf, sumNames } from '../stages/score-partition';
 import { arrayOf, encodeFrame } from './frame';
 import type { MergeObjects } from './ports';
 import type { ChunkItem } from './chunk-steps';
@@ -81,20 +81,6 @@ async function recordsAt(store: MergeObjects, offsets: Offsets, wanted: Readonly
     }
   }
   return out;
-}
-
-function sumNames(parts: readonly NameCounts[]): NameCounts {
-  const text = new Map<string, number>();
-  const pinyin = new Map<string, number>();
-  const nameParts = new Map<string, number>();
-  let records = 0;
-  for (const part of parts) {
-    records += part.records;
-    for (const [k, v] of part.text) text.set(k, (text.get(k) ?? 0) + v);
-    for (const [k, v] of part.pinyin) pinyin.set(k, (pinyin.get(k) ?? 0) + v);
-    for (const [k, v] of part.part) nameParts.set(k, (nameParts.get(k) ?? 0) + v);
-  }
-  return { records, text: [...text], pinyin: [...pinyin], part: [...nameParts] };
 }
 
 /** The model from every partition's pattern counts and the random pairs' records; the scorer every later stage rebuilds. */

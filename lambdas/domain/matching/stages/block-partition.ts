@@ -11,9 +11,9 @@
  * (`buildBlocks`), hence the two steps.
  */
 import { blockingKeys } from '../blocking';
-import { compareRecords, encodePattern } from '../compare';
+import { compareRecords, encodePattern, PATTERN_COUNT } from '../compare';
 import type { MatchRecord } from '../match-record';
-import { type KeyBatch, keysOf } from './blocking-keys';
+import type { KeyBatch } from './blocking-keys';
 
 export interface Blocks {
   /** Blocks of 2 to maxBlock records, members in ascending record order. */
@@ -22,25 +22,80 @@ export interface Blocks {
   readonly skipped: string[];
 }
 
-/** The partition's blocks from its key batches (in chunk order). */
+/**
+ * The partition's blocks from its key batches (in chunk order): blocks in the order of their key's first
+ * occurrence, as a Map of keys would give them. Keys are grouped in an open-addressing table of typed arrays
+ * (hash of the key's characters, then an exact comparison of the characters), so that millions of keys
+ * neither become strings of their own nor entries of a Map: only keys of blocks of two or more are sliced out.
+ */
 export function buildBlocks(batches: readonly KeyBatch[], maxBlock: number): Blocks {
-  const blocks = new Map<string, number | number[]>();
-  for (const batch of batches) {
-    for (const [key, i] of keysOf(batch)) {
-      const seen = blocks.get(key);
-      if (seen === undefined) blocks.set(key, i);
-      else if (typeof seen === 'number') blocks.set(key, [seen, i]);
-      else seen.push(i);
+  const total = batches.reduce((s, b) => s + b.ends.length, 0);
+  let size = 1024;
+  while (size < total * 2) size *= 2;
+  const table = new Int32Array(size).fill(-1); // slot -> group
+  // Per group: a representative key (batch, start, end), its size, first and last member (a linked list in `next`).
+  const groupBatch = new Int32Array(total);
+  const groupStart = new Int32Array(total);
+  const groupEnd = new Int32Array(total);
+  const groupSize = new Int32Array(total);
+  const groupHead = new Int32Array(total);
+  const groupTail = new Int32Array(total);
+  const memberOf = new Int32Array(total);
+  const next = new Int32Array(total).fill(-1);
+  let groups = 0;
+  let k = 0;
+  batches.forEach((batch, b) => {
+    const text = batch.text;
+    let start = 0;
+    for (let e = 0; e < batch.ends.length; e++, k++) {
+      const end = batch.ends[e]!;
+      let h = 0x811c9dc5;
+      for (let c = start; c < end; c++) h = Math.imul(h ^ text.charCodeAt(c), 0x01000193);
+      let slot = (h >>> 0) & (size - 1);
+      let g: number;
+      for (;;) {
+        g = table[slot]!;
+        if (g < 0) {
+          g = groups++;
+          table[slot] = g;
+          groupBatch[g] = b;
+          groupStart[g] = start;
+          groupEnd[g] = end;
+          groupHead[g] = k;
+          break;
+        }
+        if (groupEnd[g]! - groupStart[g]! === end - start && sameText(batches[groupBatch[g]!]!.text, groupStart[g]!, text, start, end - start)) {
+          next[groupTail[g]!] = k;
+          break;
+        }
+        slot = (slot + 1) & (size - 1);
+      }
+      groupTail[g] = k;
+      groupSize[g]!++;
+      memberOf[k] = batch.records[e]!;
+      start = end;
     }
-  }
+  });
   const kept: Blocks['kept'] = [];
   const skipped: string[] = [];
-  for (const [key, members] of blocks) {
-    if (typeof members === 'number') continue;
-    if (members.length > maxBlock) skipped.push(key);
-    else kept.push([key, members]);
+  for (let g = 0; g < groups; g++) {
+    const m = groupSize[g]!;
+    if (m < 2) continue;
+    const key = batches[groupBatch[g]!]!.text.slice(groupStart[g]!, groupEnd[g]!);
+    if (m > maxBlock) {
+      skipped.push(key);
+      continue;
+    }
+    const members = new Array<number>(m);
+    for (let x = 0, at = groupHead[g]!; x < m; x++, at = next[at]!) members[x] = memberOf[at]!;
+    kept.push([key, members]);
   }
   return { kept, skipped };
+}
+
+function sameText(a: string, from: number, b: string, at: number, length: number): boolean {
+  for (let c = 0; c < length; c++) if (a.charCodeAt(from + c) !== b.charCodeAt(at + c)) return false;
+  return true;
 }
 
 /** The pairs one partition owns, sorted by code (i * n + j, i < j), with their comparison patterns. */
@@ -62,8 +117,18 @@ const kindOf = (key: string) => {
   return kind;
 };
 
+/** How many kinds of key there are (slots per record in `KeyIds`). */
+export const KIND_COUNT = KIND_ORDER.length;
+
+/** What `partitionPairs` asks to find which partition owns a pair. */
+export interface PairOwners {
+  readonly record: (i: number) => MatchRecord;
+  /** Whether records i and j share a key of a kind before `kind` whose block is not skipped (`skipped`: every partition's skipped keys). */
+  sharesEarlier(kind: number, i: number, j: number, skipped: ReadonlySet<string>): boolean;
+}
+
 /** Every record's blocking keys by kind, computed once per record (and shared by the partitions one process runs). */
-export class KeySlots {
+export class KeySlots implements PairOwners {
   readonly #slots: (string | undefined)[][];
   constructor(
     readonly record: (i: number) => MatchRecord,
@@ -80,55 +145,132 @@ export class KeySlots {
     }
     return ks;
   }
+  sharesEarlier(kind: number, i: number, j: number, skipped: ReadonlySet<string>): boolean {
+    const si = this.of(i);
+    const sj = this.of(j);
+    for (let c = 0; c < kind; c++) {
+      const s = si[c];
+      if (s !== undefined && s === sj[c] && !skipped.has(s)) return true;
+    }
+    return false;
+  }
 }
 
 /**
- * `skipped`: the skipped keys of every partition; `keys.record(i)`: record i of the n records.
- * A record has at most one key of each kind, so two records share at most one key per kind, and the
- * owner of a pair is its shared, unskipped key of the first kind in KIND_ORDER.
+ * Every record's kept blocks by kind as integers: slot i * KIND_COUNT + kind holds the id of the kept block
+ * (2 to maxBlock records) of record i's key of that kind, or -1 (no such key, a key no other record has, or a
+ * skipped block). Each partition marks its own blocks (`markBlocks`); a record's key of one kind lives in one
+ * partition, so partitions write disjoint slots and may share one buffer (a SharedArrayBuffer between worker
+ * threads). Two records share an unskipped key of a kind exactly when their slots of that kind are equal and
+ * not -1, so the owner check compares integers instead of recomputing and comparing every record's keys.
  */
-export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, keys: KeySlots, n: number): PartitionPairs {
-  const record = keys.record;
-  const slotsOf = (i: number) => keys.of(i);
-  // Whether `key` (of kind `kind`) owns the pair of records i and j.
-  const owns = (kind: number, i: number, j: number) => {
-    const si = slotsOf(i);
-    const sj = slotsOf(j);
+export class KeyIds implements PairOwners {
+  constructor(
+    readonly record: (i: number) => MatchRecord,
+    readonly ids: Int32Array,
+  ) {}
+
+  /** Slots for n records, all -1; `shared` puts them in a SharedArrayBuffer. */
+  static slots(n: number, shared = false): Int32Array {
+    const bytes = n * KIND_COUNT * Int32Array.BYTES_PER_ELEMENT;
+    return new Int32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)).fill(-1);
+  }
+
+  /** Marks partition `partition`'s kept blocks (of `partitions`): block t gets id t * partitions + partition. */
+  static markBlocks(ids: Int32Array, blocks: Blocks, partition: number, partitions: number): void {
+    blocks.kept.forEach(([key, members], t) => {
+      const kind = kindOf(key);
+      const id = t * partitions + partition;
+      for (const i of members) ids[i * KIND_COUNT + kind] = id;
+    });
+  }
+
+  sharesEarlier(kind: number, i: number, j: number): boolean {
+    const ids = this.ids;
+    const a = i * KIND_COUNT;
+    const b = j * KIND_COUNT;
     for (let c = 0; c < kind; c++) {
-      const s = si[c];
-      if (s !== undefined && s === sj[c] && !skipped.has(s)) return false;
+      const v = ids[a + c]!;
+      if (v >= 0 && v === ids[b + c]) return true;
     }
-    return true;
-  };
+    return false;
+  }
+}
+
+/**
+ * `skipped`: the skipped keys of every partition (`KeyIds` already knows them); `keys.record(i)`: record i
+ * of the n records. A record has at most one key of each kind, so two records share at most one key per
+ * kind, and the owner of a pair is its shared, unskipped key of the first kind in KIND_ORDER.
+ */
+export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, keys: PairOwners, n: number): PartitionPairs {
+  const record = keys.record;
   let codes = new Float64Array(1024);
   let count = 0;
-  for (const [key, members] of blocks.kept) {
-    const kind = kindOf(key);
-    for (let x = 0; x < members.length; x++)
-      for (let y = x + 1; y < members.length; y++) {
+  const push = (code: number) => {
+    if (count === codes.length) {
+      const bigger = new Float64Array(codes.length * 2);
+      bigger.set(codes);
+      codes = bigger;
+    }
+    codes[count++] = code;
+  };
+  if (keys instanceof KeyIds) {
+    // The members' slots copied next to each other once per block: the m * (m - 1) / 2 owner checks then read
+    // a few kilobytes instead of two rows scattered over the whole table each.
+    const ids = keys.ids;
+    let rows = new Int32Array(64 * KIND_COUNT);
+    for (const [key, members] of blocks.kept) {
+      const kind = kindOf(key);
+      const m = members.length;
+      if (rows.length < m * KIND_COUNT) rows = new Int32Array(m * KIND_COUNT);
+      for (let x = 0; x < m; x++) rows.set(ids.subarray(members[x]! * KIND_COUNT, members[x]! * KIND_COUNT + kind), x * KIND_COUNT);
+      for (let x = 0; x < m; x++) {
         const i = members[x]!;
-        const j = members[y]!;
-        if (!owns(kind, i, j)) continue;
-        if (count === codes.length) {
-          const bigger = new Float64Array(codes.length * 2);
-          bigger.set(codes);
-          codes = bigger;
+        const rx = x * KIND_COUNT;
+        next: for (let y = x + 1; y < m; y++) {
+          const ry = y * KIND_COUNT;
+          for (let c = 0; c < kind; c++) {
+            const v = rows[rx + c]!;
+            if (v >= 0 && v === rows[ry + c]) continue next;
+          }
+          push(i * n + members[y]!);
         }
-        codes[count++] = i * n + j;
       }
+    }
+  } else {
+    for (const [key, members] of blocks.kept) {
+      const kind = kindOf(key);
+      for (let x = 0; x < members.length; x++)
+        for (let y = x + 1; y < members.length; y++) {
+          const i = members[x]!;
+          const j = members[y]!;
+          if (kind > 0 && keys.sharesEarlier(kind, i, j, skipped)) continue;
+          push(i * n + j);
+        }
+    }
   }
   const sorted = codes.slice(0, count).sort();
   const patterns = new Uint32Array(count);
-  const counts = new Map<number, number>();
-  const firsts = new Map<number, number>();
+  // Counts by pattern in a typed array; the maps are built at the end, in the order patterns were first seen.
+  const seen = new Uint32Array(PATTERN_COUNT);
+  const order: number[] = [];
+  const firstCode: number[] = [];
   for (let p = 0; p < count; p++) {
     const code = sorted[p]!;
     const a = Math.floor(code / n);
     const pattern = encodePattern(compareRecords(record(a), record(code - a * n)));
     patterns[p] = pattern;
-    const seen = counts.get(pattern);
-    if (seen === undefined) firsts.set(pattern, code);
-    counts.set(pattern, (seen ?? 0) + 1);
+    if (seen[pattern]! === 0) {
+      order.push(pattern);
+      firstCode.push(code);
+    }
+    seen[pattern]!++;
   }
+  const counts = new Map<number, number>();
+  const firsts = new Map<number, number>();
+  order.forEach((pattern, k) => {
+    counts.set(pattern, seen[pattern]!);
+    firsts.set(pattern, firstCode[k]!);
+  });
   return { codes: sorted, patterns, counts, firsts };
 }

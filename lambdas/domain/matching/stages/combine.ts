@@ -4,7 +4,7 @@
  * pairs and pattern counts, estimation, the connected components that linking is
  * split by, and the final cases. Pure.
  */
-import { compareRecords } from '../compare';
+import { compareRecords, decodePattern, encodePattern } from '../compare';
 import { estimateEm, estimateU } from '../estimate';
 import type { MatchRecord } from '../match-record';
 import { initialModel, type MatchModel } from '../model';
@@ -13,17 +13,35 @@ import type { Decision } from '../scorer';
 import { type LinkedComponents, orderReviews, type RankedReview, type ReviewPair, SHIFT } from './link-components';
 import type { ScoredPairs } from './score-partition';
 
-/** All partitions' pairs, sorted by code (they are disjoint). */
+const ascending = (codes: Float64Array) => {
+  for (let k = 1; k < codes.length; k++) if (codes[k - 1]! > codes[k]!) return false;
+  return true;
+};
+
+/** Two ascending runs merged into `out` (a merge pass instead of sorting the concatenation). */
+function mergeTwo(x: Float64Array, y: Float64Array): Float64Array {
+  const out = new Float64Array(x.length + y.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < x.length && j < y.length) out[k++] = x[i]! <= y[j]! ? x[i++]! : y[j++]!;
+  while (i < x.length) out[k++] = x[i++]!;
+  while (j < y.length) out[k++] = y[j++]!;
+  return out;
+}
+
+/** All partitions' pairs, sorted by code (they are disjoint; each partition's already sorted are merged, not re-sorted). */
 export function unionOfCodes(parts: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  const m = out.length;
+  const m = parts.reduce((s, p) => s + p.length, 0);
   if (m >= SHIFT) throw new RangeError(`too many candidate pairs (${m}); lower maxBlockSize`);
-  return out.sort();
+  let runs = parts.map((p) => (ascending(p) ? p : p.slice().sort()));
+  if (runs.length === 0) return new Float64Array(0);
+  while (runs.length > 1) {
+    const next: Float64Array[] = [];
+    for (let r = 0; r < runs.length; r += 2) next.push(r + 1 < runs.length ? mergeTwo(runs[r]!, runs[r + 1]!) : runs[r]!);
+    runs = next;
+  }
+  return runs[0] === parts[0] ? runs[0]!.slice() : runs[0]!;
 }
 
 export interface PatternCounts {
@@ -59,7 +77,7 @@ export function* randomPairIndices(n: number, seed: number): Generator<[a: numbe
     state >>>= 0;
     return state / 4294967296;
   };
-  const count = Math.min(500_000, (n * (n - 1)) / 2);
+  const count = randomPairCount(n);
   for (let k = 0; k < count; k++) {
     const a = Math.floor(next() * n);
     let b = Math.floor(next() * (n - 1));
@@ -73,14 +91,46 @@ function* randomPairs(records: readonly MatchRecord[], seed: number): Generator<
   for (const [a, b] of randomPairIndices(records.length, seed)) yield compareRecords(records[a]!, records[b]!);
 }
 
+/**
+ * The patterns of random pairs `from` to `to` (of `randomPairIndices(n, seed)`), compared by `record`: a share of
+ * estimation's comparisons that a stage holding the records computes (`estimateModelFrom` takes them in order).
+ */
+export function randomPairPatterns(record: (i: number) => MatchRecord, n: number, seed: number, from: number, to: number): Uint32Array {
+  const out = new Uint32Array(Math.max(0, to - from));
+  let k = 0;
+  for (const [a, b] of randomPairIndices(n, seed)) {
+    if (k >= to) break;
+    if (k >= from) out[k - from] = encodePattern(compareRecords(record(a), record(b)));
+    k++;
+  }
+  return out;
+}
+
+/** How many random pairs estimation compares among n records. */
+export const randomPairCount = (n: number) => (n < 2 ? 0 : Math.min(500_000, (n * (n - 1)) / 2));
+
 /** The model: given, or m by EM over the candidate patterns with u from random pairs. */
 export function estimateModel(
   counts: ReadonlyMap<number, number>,
   records: readonly MatchRecord[],
   options: { model?: MatchModel; estimate?: boolean; seed?: number },
 ): MatchModel {
+  return estimateModelFrom(counts, () => randomPairs(records, options.seed ?? 1), options);
+}
+
+/** `estimateModel` with the random pairs' levels from elsewhere (`randomLevels()`, in `randomPairIndices` order, read only when estimating). */
+export function estimateModelFrom(
+  counts: ReadonlyMap<number, number>,
+  randomLevels: () => Iterable<readonly number[]>,
+  options: { model?: MatchModel; estimate?: boolean },
+): MatchModel {
   const start = options.model ?? initialModel();
-  return options.estimate === false ? start : estimateEm(counts, estimateU(start, randomPairs(records, options.seed ?? 1)), 30, true);
+  return options.estimate === false ? start : estimateEm(counts, estimateU(start, randomLevels()), 30, true);
+}
+
+/** Levels of packed patterns, in order (what `randomPairPatterns` computed elsewhere, for `estimateModelFrom`). */
+export function* levelsOfPatterns(parts: readonly Uint32Array[]): Generator<number[]> {
+  for (const part of parts) for (const pattern of part) yield decodePattern(pattern);
 }
 
 /** Splits the considered pairs into `partitions` groups of whole connected components. */

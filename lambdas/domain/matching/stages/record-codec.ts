@@ -58,23 +58,63 @@ export function encodeRecord(r: MatchRecord): string {
   return JSON.stringify(e);
 }
 
-/** The record `encodeRecord` wrote, with its properties in the order `toMatchRecord` gives them. */
-export function decodeRecord(text: string): MatchRecord {
+/**
+ * What decoding many records shares: equal names decode to one (read-only) object, as `normaliseName` shares
+ * them, and repeated values (agency, birth date, school, relation, regions) to one string or array. A
+ * province's lists repeat a few names and values many times, so a million decoded records take far less memory.
+ */
+export interface DecodeCache {
+  readonly names: Map<string, NormalisedName | undefined>;
+  readonly values: Map<string, string>;
+  readonly regions: Map<string, string[]>;
+}
+
+export const decodeCache = (): DecodeCache => ({ names: new Map(), values: new Map(), regions: new Map() });
+
+function sharedName(e: EncodedName | 0, cache: DecodeCache): NormalisedName | undefined {
+  if (e === 0) return undefined;
+  const key = JSON.stringify(e);
+  let name = cache.names.get(key);
+  if (name === undefined) {
+    name = decodeName(e);
+    cache.names.set(key, name);
+  }
+  return name;
+}
+
+function sharedValue(v: string, cache: DecodeCache): string {
+  const seen = cache.values.get(v);
+  if (seen !== undefined) return seen;
+  cache.values.set(v, v);
+  return v;
+}
+
+function sharedRegions(regions: string[], cache: DecodeCache): string[] {
+  const key = regions.join(',');
+  const seen = cache.regions.get(key);
+  if (seen !== undefined) return seen;
+  cache.regions.set(key, regions);
+  return regions;
+}
+
+/** The record `encodeRecord` wrote, with its properties in the order `toMatchRecord` gives them (`cache`: see `DecodeCache`). */
+export function decodeRecord(text: string, cache?: DecodeCache): MatchRecord {
   const [agency, externalId, name, sex, birthDate, id, regions, guardianName, guardianPhone, school, guardianRelation] = JSON.parse(text) as EncodedRecord;
-  const n = decodeName(name);
-  const g = decodeName(guardianName);
+  const n = cache ? sharedName(name, cache) : decodeName(name);
+  const g = cache ? sharedName(guardianName, cache) : decodeName(guardianName);
+  const v = (x: string) => (cache && x ? sharedValue(x, cache) : x);
   return {
-    agency,
+    agency: v(agency),
     externalId,
     ...(n && { name: n }),
     ...(sex && { sex: sex as 'M' | 'F' }),
-    ...(birthDate && { birthDate }),
+    ...(birthDate && { birthDate: v(birthDate) }),
     ...(id !== 0 && { id: { value: id[0], valid: id[1] === 1 } }),
-    regions,
+    regions: cache ? sharedRegions(regions, cache) : regions,
     ...(g && { guardianName: g }),
     ...(guardianPhone && { guardianPhone }),
-    ...(guardianRelation && { guardianRelation }),
-    ...(school && { school }),
+    ...(guardianRelation && { guardianRelation: v(guardianRelation) }),
+    ...(school && { school: v(school) }),
   };
 }
 
@@ -127,6 +167,7 @@ const text = new TextDecoder();
 /** Reads records out of a table on demand, each decoded once. */
 export class RecordReader {
   readonly #cache: (MatchRecord | undefined)[];
+  readonly #shared = decodeCache();
   readonly length: number;
 
   constructor(readonly table: RecordTable) {
@@ -134,12 +175,19 @@ export class RecordReader {
     this.#cache = new Array(this.length);
   }
 
+  /** Records first .. first + records.length - 1 as already built (equal to their decoding: a stage that read them keeps them). */
+  prefill(first: number, records: readonly MatchRecord[]): void {
+    records.forEach((r, k) => {
+      this.#cache[first + k] = r;
+    });
+  }
+
   at(i: number): MatchRecord {
     let r = this.#cache[i];
     if (!r) {
       const { bytes, offsets } = this.table;
       // TextDecoder refuses views of shared memory: copy the few bytes of one record out first.
-      r = decodeRecord(text.decode(bytes.slice(offsets[i]!, offsets[i + 1]!)));
+      r = decodeRecord(text.decode(bytes.slice(offsets[i]!, offsets[i + 1]!)), this.#shared);
       this.#cache[i] = r;
     }
     return r;

@@ -5,7 +5,7 @@
  * pairs that linking considers (at or above the lower threshold, or tied by
  * an ID number) are handed on. Pure, given the scorer.
  */
-import { decodePattern, type Veto } from '../compare';
+import { decodePattern, NAME, type Veto } from '../compare';
 import { idAgreementUncontradicted } from '../link-policy';
 import type { MatchRecord } from '../match-record';
 import { type MatchModel, type NameFrequencies, nameParts } from '../model';
@@ -36,6 +36,21 @@ export function countNames(records: readonly MatchRecord[]): NameCounts {
     for (const p of nameParts(r.name)) part.set(p, (part.get(p) ?? 0) + 1);
   }
   return { records: records.length, text: [...text], pinyin: [...py], part: [...part] };
+}
+
+/** The name counts of consecutive chunks of records as `countNames` gives them over all of them. */
+export function sumNames(parts: readonly NameCounts[]): NameCounts {
+  const text = new Map<string, number>();
+  const pinyin = new Map<string, number>();
+  const nameParts = new Map<string, number>();
+  let records = 0;
+  for (const part of parts) {
+    records += part.records;
+    for (const [k, v] of part.text) text.set(k, (text.get(k) ?? 0) + v);
+    for (const [k, v] of part.pinyin) pinyin.set(k, (pinyin.get(k) ?? 0) + v);
+    for (const [k, v] of part.part) nameParts.set(k, (nameParts.get(k) ?? 0) + v);
+  }
+  return { records, text: [...text], pinyin: [...pinyin], part: [...nameParts] };
 }
 
 /** The same frequencies `countNameFrequencies` gives over the same records. */
@@ -70,7 +85,7 @@ export interface ScoredPairs {
 
 export interface PartitionScores {
   readonly considered: ScoredPairs;
-  /** Best weight of every record the partition's pairs touch. */
+  /** Best weight of every record the partition's pairs touch, in ascending record order. */
   readonly best: { readonly records: Int32Array; readonly weight: Float32Array };
 }
 
@@ -86,7 +101,8 @@ export function scorePartition(
   const weight = new Float32Array(m);
   const veto = new Uint8Array(m);
   const byId = new Uint8Array(m);
-  const best = new Map<number, number>();
+  // Best weight per record (NaN: no pair yet), over all n records: a typed array instead of a map of the touched ones.
+  const best = new Float32Array(n).fill(Number.NaN);
   const decoded = new Map<number, number[]>();
   let considered = 0;
   for (let p = 0; p < m; p++) {
@@ -98,14 +114,16 @@ export function scorePartition(
     }
     const a = Math.floor(codes[p]! / n);
     const b = codes[p]! - a * n;
-    const s = scorer.scoreLevels(lv, record(a), record(b));
+    // The other record matters only for a fragment of a name (its weight is the shorter name's): not read otherwise.
+    const s = scorer.scoreLevels(lv, record(a), lv[0] === NAME.part ? record(b) : undefined);
     weight[p] = s.weight;
     veto[p] = s.veto ? VETO_CODES[s.veto] : 0;
     byId[p] = idAgreementUncontradicted(lv) ? 1 : 0;
     if (weight[p]! >= lower || byId[p] === 1) considered++;
     // The engine kept the best weight per record in a Float32Array; the largest rounded weight is the rounded largest.
     const w = Math.fround(s.weight);
-    for (const r of [a, b]) if (!(best.get(r)! >= w)) best.set(r, w);
+    if (!(best[a]! >= w)) best[a] = w;
+    if (!(best[b]! >= w)) best[b] = w;
   }
   const out: ScoredPairs = {
     codes: new Float64Array(considered),
@@ -120,5 +138,14 @@ export function scorePartition(
     out.veto[k] = veto[p]!;
     out.byId[k++] = byId[p]!;
   }
-  return { considered: out, best: { records: Int32Array.from(best.keys()), weight: Float32Array.from(best.values()) } };
+  let touched = 0;
+  for (let r = 0; r < n; r++) if (!Number.isNaN(best[r]!)) touched++;
+  const records = new Int32Array(touched);
+  const weights = new Float32Array(touched);
+  for (let r = 0, k = 0; r < n; r++)
+    if (!Number.isNaN(best[r]!)) {
+      records[k] = r;
+      weights[k++] = best[r]!;
+    }
+  return { considered: out, best: { records, weight: weights } };
 }

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MatchRecord, toMatchRecord } from '../../../../lambdas/domain/matching/match-record';
 import { type MergeResult, mergeRecords } from '../../../../lambdas/domain/matching/merge';
-import { decodeRecord, encodeRecord } from '../../../../lambdas/domain/matching/stages/record-codec';
+import { buildBlocks, KeyIds, KeySlots, partitionPairs } from '../../../../lambdas/domain/matching/stages/block-partition';
+import { chunkKeys } from '../../../../lambdas/domain/matching/stages/blocking-keys';
+import { randomPairPatterns, unionOfCodes } from '../../../../lambdas/domain/matching/stages/combine';
+import { decodeCache, decodeRecord, encodeRecord } from '../../../../lambdas/domain/matching/stages/record-codec';
+import { compareRecords, encodePattern } from '../../../../lambdas/domain/matching/compare';
+import { randomPairIndices } from '../../../../lambdas/domain/matching/stages/combine';
 import { runMergeParallel } from '../../../../scripts/offline/parallel-merge';
 import { type MergeRun, runMerge } from '../../../../scripts/offline/run-merge';
 import { generateLists, PROFILES } from '../../../../scripts/synthetic/generate';
@@ -80,16 +85,60 @@ describe('staged list merge', () => {
     expect(seven).toEqual(before);
   });
 
+  it.each([2, 5])('finds the same pairs with shared block ids as with every record’s keys (%i partitions, small blocks skipped)', (partitions) => {
+    // Prepare
+    const records = hardRecords(600, 'tibet');
+    const n = records.length;
+    const record = (i: number) => records[i]!;
+    const batches = chunkKeys(records, 0, partitions);
+    const blocks = batches.map((b) => buildBlocks([b], 6));
+    const skipped = new Set(blocks.flatMap((b) => b.skipped));
+    const ids = KeyIds.slots(n);
+    blocks.forEach((b, p) => {
+      KeyIds.markBlocks(ids, b, p, partitions);
+    });
+
+    // Act
+    const bySlots = blocks.map((b) => partitionPairs(b, skipped, new KeySlots(record, n), n));
+    const byIds = blocks.map((b) => partitionPairs(b, new Set(), new KeyIds(record, ids), n));
+
+    // Assess
+    expect(skipped.size).toBeGreaterThan(0);
+    expect(bySlots.reduce((s, p) => s + p.codes.length, 0)).toBeGreaterThan(n);
+    expect(byIds).toEqual(bySlots);
+    const union = unionOfCodes(byIds.map((p) => p.codes));
+    expect(Array.from(union)).toEqual(Array.from(byIds.flatMap((p) => Array.from(p.codes))).sort((a, b) => a - b));
+  });
+
+  it('compares a range of the random pairs as estimation does', () => {
+    // Prepare
+    const records = hardRecords(300, 'shanghai');
+    const all = Array.from(randomPairIndices(records.length, 7), ([a, b]) => encodePattern(compareRecords(records[a]!, records[b]!)));
+
+    // Act
+    const parts = [
+      randomPairPatterns((i) => records[i]!, records.length, 7, 0, 1000),
+      randomPairPatterns((i) => records[i]!, records.length, 7, 1000, all.length),
+    ];
+
+    // Assess
+    expect(parts.flatMap((p) => Array.from(p))).toEqual(all);
+  });
+
   it('encodes a record for another stage without losing or changing a field', () => {
     // Prepare
     const records = hardRecords(300, 'tibet');
 
     // Act
     const decoded = records.map((r) => decodeRecord(encodeRecord(r)));
+    const cache = decodeCache();
+    const sharing = records.map((r) => decodeRecord(encodeRecord(r), cache));
 
     // Assess
     expect(decoded).toEqual(records);
     expect(decoded.map((r) => JSON.stringify(r))).toEqual(records.map((r) => JSON.stringify(r)));
+    expect(sharing.map((r) => JSON.stringify(r))).toEqual(records.map((r) => JSON.stringify(r)));
+    expect(cache.names.size).toBeLessThan(records.length);
   });
 });
 
