@@ -152,15 +152,18 @@ export function clustersCompatible<T>(a: readonly T[], b: readonly T[], view: (t
 
 const numberPair = (x: MatchRecord, y: MatchRecord) => (x.id!.value < y.id!.value ? `${x.id!.value}|${y.id!.value}` : `${y.id!.value}|${x.id!.value}`);
 
-/** Name levels at which one name is the other, or a fragment of it. */
-const SAME_OR_FRAGMENT: ReadonlySet<number> = new Set([NAME.exact, NAME.pinyin, NAME.sound, NAME.part]);
+/**
+ * Name levels at which one name is the other as written or heard, or a fragment of it. Not `sound`: fuzzy
+ * initials and finals make twins' names alike (梅艳/梅洋), and a bridge must not carry a twin's fragment in.
+ */
+const SAME_OR_FRAGMENT: ReadonlySet<number> = new Set([NAME.exact, NAME.pinyin, NAME.part]);
 
 /**
  * Whether a contradicted cross pair (x, y) is one child's rows once the other records of both clusters are
  * seen, field by field; every contradicted field must be explained:
  * - two different valid ID numbers: another cross pair carrying the same two numbers is one child by
  *   `sameChildDespiteNumbers` (same name, birth date, sex and family: a mistyped number that passed the check);
- * - entirely different names: both are the name, or a fragment, of one fuller name in the union (拉姆 and
+ * - entirely different names: both are the name (or its pinyin), or a fragment, of one fuller name in the union (拉姆 and
  *   次旦 from 次旦拉姆: two hotline fragments; never via a fragment, which 扎西次仁 and 扎西顿珠 both contain);
  * - birth dates more than a typo apart: both are a typo from one date in the union (2010-03-18 and
  *   2010-03-28 and 2011-03-18: each a typo from the first), and the names agree.
