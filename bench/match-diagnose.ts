@@ -23,7 +23,7 @@ const { values } = parseArgs({
   },
 });
 const perAgency = Math.ceil(Number(values.rows) / 5);
-const dir = resolve(`.cache/bench-lists-v3-${values.profile}-${perAgency}-${values.seed}`);
+const dir = resolve(`.cache/bench-lists-v2-${values.profile}-${perAgency}-${values.seed}`);
 const truthOf = new Map<string, number>();
 for (const line of readFileSync(join(dir, 'truth.csv'), 'utf8').split('\n').slice(1)) {
   if (!line) continue;

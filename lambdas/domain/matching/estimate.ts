@@ -3,7 +3,7 @@
  * (unsupervised), and re-estimation from reviewed pairs (labels). Patterns
  * are counted first, so EM costs the number of distinct patterns, not pairs.
  */
-import { decodePattern, FIELD_COUNT, FIELDS, ID, MISSING, NAME } from './compare';
+import { decodePattern, FIELD_COUNT, FIELDS, ID, MISSING, NAME, sameChildDespiteNumbers } from './compare';
 import { makeModel, type MatchModel } from './model';
 
 type Mutable = { m: number[]; u: number[] }[];
@@ -50,7 +50,10 @@ export function estimateU(start: MatchModel, randomPairLevels: Iterable<readonly
  * many siblings and neighbours): the match class is tied to the pairs known to be matches.
  */
 function anchor(levels: readonly number[]): number | undefined {
-  if (levels[2] === ID.different) return 0;
+  // Two valid numbers with name, birth date, sex and family agreeing may be one child (the policy's
+  // `sameChildDespiteNumbers`): EM decides, so that m of a different number is what such rows show, not 0
+  // (which made the level weigh -19 bits and the policy's exception a dead letter).
+  if (levels[2] === ID.different) return sameChildDespiteNumbers(levels) ? undefined : 0;
   if (levels[2] === ID.exact && levels[0] !== NAME.different && levels[1] !== 3 && levels[3] !== 1) return 1;
   return undefined;
 }

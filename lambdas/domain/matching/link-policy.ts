@@ -21,7 +21,7 @@
  *    ambiguous (`isAmbiguous`, else review `AMBIGUOUS`).
  */
 import type { ReviewCause } from '../../../schemas/entities/cases';
-import { ID, NAME, type Veto } from './compare';
+import { ID, NAME, sameChildDespiteNumbers, type Veto } from './compare';
 import type { MatchRecord } from './match-record';
 import type { PairScore, Scorer } from './scorer';
 
@@ -128,22 +128,80 @@ export function isCompetitor(score: Pick<PairScore, 'weight' | 'veto'>, threshol
  * Whether two clusters may be one child: at most `maxClusterSize` records
  * together; two records of one agency only with the same valid ID number;
  * no cross pair contradicted (`CONTRADICTIONS`; names and birth dates alone do
- * not contradict under one valid ID number) or of negative weight.
+ * not contradict under one valid ID number) or of negative weight — unless the
+ * union of both clusters explains the contradiction (`explainedByUnion`).
  */
 export function clustersCompatible<T>(a: readonly T[], b: readonly T[], view: (t: T) => MatchRecord, scorer: Scorer, options: LinkPolicyOptions): boolean {
   if (a.length + b.length > options.maxClusterSize) return false;
-  for (const x of a) {
-    const rx = view(x);
-    for (const y of b) {
-      const ry = view(y);
+  const ra = a.map(view);
+  const rb = b.map(view);
+  // Two different valid numbers that a cross pair shows to be one child's (`sameChildDespiteNumbers`).
+  const sameChildNumbers = new Set<string>();
+  const contradicted: { x: MatchRecord; y: MatchRecord; levels: readonly number[] }[] = [];
+  for (const rx of ra) {
+    for (const ry of rb) {
       const sameValidId = rx.id?.valid && ry.id?.valid && rx.id.value === ry.id.value;
       if (rx.agency === ry.agency && !sameValidId) return false;
       const s = scorer.score(rx, ry);
       // Under one valid number, names written apart (a variant and a fragment) and two birth-date typos
       // (each a typo away from the date the number encodes) are one child's; only a different sex contradicts.
       if (sameValidId && (s.veto === 'NAME_CONFLICT' || s.veto === 'BIRTHDATE_CONFLICT')) continue;
-      if ((s.veto && CONTRADICTIONS.has(s.veto)) || s.weight < 0) return false;
+      if (s.levels[2] === ID.different && s.veto !== 'ID_CONFLICT') sameChildNumbers.add(numberPair(rx, ry));
+      if ((s.veto && CONTRADICTIONS.has(s.veto)) || s.weight < 0) contradicted.push({ x: rx, y: ry, levels: s.levels });
     }
+  }
+  if (contradicted.length === 0) return true;
+  const union = [...ra, ...rb];
+  return contradicted.every((c) => explainedByUnion(c.x, c.y, c.levels, union, sameChildNumbers, scorer));
+}
+
+const numberPair = (x: MatchRecord, y: MatchRecord) => (x.id!.value < y.id!.value ? `${x.id!.value}|${y.id!.value}` : `${y.id!.value}|${x.id!.value}`);
+
+/**
+ * Name levels at which one name is the other as written or heard, or a fragment of it. Not `sound`: fuzzy
+ * initials and finals make twins' names alike (梅艳/梅洋), and a bridge must not carry a twin's fragment in.
+ */
+const SAME_OR_FRAGMENT: ReadonlySet<number> = new Set([NAME.exact, NAME.pinyin, NAME.part]);
+
+/**
+ * Whether a contradicted cross pair (x, y) is one child's rows once the other records of both clusters are
+ * seen, field by field; every contradicted field must be explained:
+ * - two different valid ID numbers: another cross pair carrying the same two numbers is one child by
+ *   `sameChildDespiteNumbers` (same name, birth date, sex and family: a mistyped number that passed the check);
+ * - entirely different names: both are the name (or its pinyin), or a fragment, of one fuller name in the union (拉姆 and
+ *   次旦 from 次旦拉姆: two hotline fragments; never via a fragment, which 扎西次仁 and 扎西顿珠 both contain);
+ * - birth dates more than a typo apart: both are a typo from one date in the union (2010-03-18 and
+ *   2010-03-28 and 2011-03-18: each a typo from the first), and the names agree.
+ * A different sex is never explained; a pair of negative weight without a contradicted field still blocks.
+ * Twins stay apart: their names are a character of another sound apart (子涵/子轩) or different, never both
+ * fragments of one name, and two valid numbers are one child only with the same name.
+ */
+function explainedByUnion(
+  x: MatchRecord,
+  y: MatchRecord,
+  levels: readonly number[],
+  union: readonly MatchRecord[],
+  sameChildNumbers: ReadonlySet<string>,
+  scorer: Scorer,
+): boolean {
+  const idContradicted = levels[2] === ID.different && !sameChildDespiteNumbers(levels);
+  const nameContradicted = levels[0] === NAME.different;
+  const dateContradicted = levels[1] === DATE_DIFFERENT;
+  if (levels[3] === SEX_DISAGREE) return false;
+  if (!idContradicted && !nameContradicted && !dateContradicted) return false; // negative weight only
+  if (idContradicted && !sameChildNumbers.has(numberPair(x, y))) return false;
+  const others = union.filter((z) => z !== x && z !== y);
+  if (nameContradicted) {
+    const within = (r: MatchRecord, z: MatchRecord) => {
+      const l = scorer.score(r, z).levels[0]!;
+      return SAME_OR_FRAGMENT.has(l) && (l !== NAME.part || r.name!.pinyin.length < z.name!.pinyin.length);
+    };
+    if (!others.some((z) => within(x, z) && within(y, z))) return false;
+  }
+  if (dateContradicted) {
+    if (nameContradicted || levels[0] === NAME.close) return false;
+    const typoApart = (r: MatchRecord, z: MatchRecord) => scorer.score(r, z).levels[1]! < DATE_DIFFERENT;
+    if (!others.some((z) => typoApart(x, z) && typoApart(y, z))) return false;
   }
   return true;
 }

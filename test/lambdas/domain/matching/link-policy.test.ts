@@ -3,9 +3,10 @@ import { ID, NAME, type Veto } from '../../../../lambdas/domain/matching/compare
 import { DEFAULT_MODEL } from '../../../../lambdas/domain/matching/default-model';
 import { toMatchRecord } from '../../../../lambdas/domain/matching/match-record';
 import { Scorer } from '../../../../lambdas/domain/matching/scorer';
-import { MATCH_CHILD } from '../../../support/records';
+import { idNumberFor, MATCH_CHILD } from '../../../support/records';
 import {
   type CaseCandidate,
+  clustersCompatible,
   DEFAULT_LINK_POLICY,
   decideCaseLink,
   idAgreementUncontradicted,
@@ -107,5 +108,54 @@ describe('link policy', () => {
       );
     expect(ambiguousAt(29)).toBe(true); // 25.5 >= 29 - 4, and incompatible
     expect(ambiguousAt(30)).toBe(false); // 25.5 < 30 - 4
+  });
+
+  describe('two clusters, seen together', () => {
+    const scorer = new Scorer(DEFAULT_MODEL);
+    let k = 0;
+    const row = (agency: string, fields: Partial<Record<keyof typeof MATCH_CHILD, string | undefined>>) =>
+      toMatchRecord({ agency, externalId: `X-${k++}`, ...MATCH_CHILD, idNumber: undefined, ...fields });
+    const compatible = (a: ReturnType<typeof row>[], b: ReturnType<typeof row>[]) => clustersCompatible(a, b, (r) => r, scorer, DEFAULT_LINK_POLICY);
+
+    it('are one child when two hotline fragments are both parts of a full name in them (格桑 and 曲珍 of 格桑曲珍)', () => {
+      const full = row('civil_affairs', {});
+      const head = row('youth_league', { name: '格桑' });
+      const tail = row('womens_federation', { name: '曲珍' });
+      expect(compatible([full, tail], [head])).toBe(true);
+      // Without the full name, two different names are two children.
+      expect(compatible([tail], [head])).toBe(false);
+    });
+
+    it('are two children when a fragment is all that joins two full names (扎西 of 扎西次仁 and 扎西顿珠: brothers)', () => {
+      const brother = row('civil_affairs', { name: '扎西次仁' });
+      const fragment = row('youth_league', { name: '扎西' });
+      const other = row('health', { name: '扎西顿珠' });
+      expect(compatible([brother, fragment], [other])).toBe(false);
+    });
+
+    it('are one child when two valid numbers are shown one child’s by a pair agreeing on everything else', () => {
+      const number = idNumberFor('540221', '2012-08-14', 128);
+      const typo = idNumberFor('540221', '2012-08-14', 135); // passes the check: a sequence digit and the check character differ
+      const a = row('civil_affairs', { idNumber: typo });
+      const b = row('health', { idNumber: number });
+      // The same number as b, with another guardian and no phone or school: on its own it conflicts with a's number.
+      const c = row('education', { idNumber: number, guardianName: '卓玛', guardianPhone: undefined, school: undefined });
+      expect(compatible([a], [c])).toBe(false);
+      expect(compatible([a], [b, c])).toBe(true);
+      // A twin: the same family and birthday, another name and number: never one child.
+      const twin = row('womens_federation', { name: '格桑卓玛', idNumber: typo });
+      expect(compatible([twin], [b, c])).toBe(false);
+    });
+
+    it('are one child when two birth dates are each a typo from a third (one year off, one digit off)', () => {
+      const right = row('civil_affairs', { birthDate: '2012-08-14' });
+      const yearOff = row('youth_league', { birthDate: '2013-08-14', guardianPhone: undefined, school: undefined });
+      const dayOff = row('health', { birthDate: '2012-08-24', guardianPhone: undefined, school: undefined });
+      expect(compatible([dayOff], [yearOff])).toBe(false);
+      expect(compatible([right, dayOff], [yearOff])).toBe(true);
+      // Never a different sex.
+      const boy = row('education', { birthDate: '2013-08-14', sex: 'M' });
+      expect(compatible([right, dayOff], [boy])).toBe(false);
+    });
   });
 });

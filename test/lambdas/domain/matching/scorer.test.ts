@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { compareRecords, FIELDS, NAME } from '../../../../lambdas/domain/matching/compare';
+import { compareRecords, FIELDS, hardNegative as hardNegativeOf, NAME } from '../../../../lambdas/domain/matching/compare';
 import { DEFAULT_MODEL } from '../../../../lambdas/domain/matching/default-model';
 import { toMatchRecord, type MatchInput } from '../../../../lambdas/domain/matching/match-record';
-import { Scorer } from '../../../../lambdas/domain/matching/scorer';
+import { pairVerdict } from '../../../../lambdas/domain/matching/link-policy';
+import { REFERENCE_RECORDS, Scorer } from '../../../../lambdas/domain/matching/scorer';
 import { idNumberFor, MATCH_CHILD } from '../../../support/records';
 
 const base: MatchInput = { agency: 'civil_affairs', externalId: 'A', ...MATCH_CHILD };
@@ -91,6 +92,38 @@ describe('scoring', () => {
     const common = new Scorer(DEFAULT_MODEL, { text: () => 0.01, pinyin: () => 0.01 });
     const rare = new Scorer(DEFAULT_MODEL, { text: () => 0.00001, pinyin: () => 0.00001 });
     expect(common.score(a, b).weight).toBeLessThan(rare.score(a, b).weight);
+  });
+
+  describe('the review band and the size of the lists', () => {
+    // Name frequencies that know nothing but how many records they were counted over.
+    const over = (records: number) => new Scorer(DEFAULT_MODEL, { text: () => undefined, pinyin: () => undefined, records });
+    const verdict = (s: Scorer, levels: number[]) => pairVerdict(s.scoreLevels(levels, rec({})), DEFAULT_MODEL.thresholds);
+    // name, birthDate, idNumber, sex, region, guardianName, guardianPhone, school
+    const nameDateDigitCounty = [NAME.exact, 2, 4, 0, 0, 3, 2, 2];
+    const fragmentDateCounty = [NAME.part, 0, 4, 0, 0, 3, 2, 2];
+
+    it('reviews a pair in the band at the reference size, and sends it nowhere in lists twenty times as large', () => {
+      const small = over(REFERENCE_RECORDS);
+      const weight = small.scoreLevels(nameDateDigitCounty, rec({})).weight;
+      expect(weight).toBeGreaterThan(DEFAULT_MODEL.thresholds.lower + 2);
+      expect(weight).toBeLessThan(small.reviewFloor() + 4);
+      expect(verdict(small, nameDateDigitCounty)).toEqual({ kind: 'review', reason: 'BAND' });
+      expect(over(4 * REFERENCE_RECORDS).reviewFloor()).toBeCloseTo(DEFAULT_MODEL.thresholds.lower + 2, 5);
+      expect(verdict(over(20 * REFERENCE_RECORDS), nameDateDigitCounty)).toEqual({ kind: 'none' });
+      expect(over(1000 * REFERENCE_RECORDS).reviewFloor()).toBe(DEFAULT_MODEL.thresholds.upper - 4); // never vetoes a competitor
+    });
+
+    it('sends a fragment with the same birth date, sex and county to a person rather than nowhere, while the lists are not much larger', () => {
+      expect(hardNegativeOf(fragmentDateCounty)).toBe('WEAK_EVIDENCE');
+      expect(verdict(over(REFERENCE_RECORDS), fragmentDateCounty)).toEqual({ kind: 'review', reason: 'BAND' });
+      expect(verdict(over(20 * REFERENCE_RECORDS), fragmentDateCounty)).toEqual({ kind: 'none' });
+      // Without the same birth date (day and month swapped), thin evidence stays nothing, however rare the fragment.
+      const rare = new Scorer(DEFAULT_MODEL, { text: () => undefined, pinyin: () => undefined, part: () => 1e-6, records: REFERENCE_RECORDS });
+      const swapped = [NAME.part, 1, 4, 0, 0, 3, 2, 2];
+      const score = rare.scoreLevels(swapped, rec({}), rec({ name: '格桑' }));
+      expect(score.weight).toBeGreaterThan(DEFAULT_MODEL.thresholds.upper - 4);
+      expect(pairVerdict(score, DEFAULT_MODEL.thresholds)).toEqual({ kind: 'none' });
+    });
   });
 
   describe('hard negatives never link automatically', () => {
