@@ -1,5 +1,7 @@
 /** Scores a pair of records with a model: weight, vetoes and a field-by-field explanation. */
 import { compareRecords, corroboration, encodePattern, hardNegative, ID, MISSING, NAME, type Veto } from './compare';
+import type { MatchRecord } from './match-record';
+import { explain, levelWeights, nameParts, nameWeight, type ExplainedLevel, type MatchModel, type NameFrequencies } from './model';
 
 /**
  * A name agreeing is worth at least this many bits when it is rare (about 1 in
@@ -29,8 +31,6 @@ export const REFERENCE_RECORDS = 50_000;
  * 50,000 rows, 98.5% of such pairs are one child (a hotline fragment with birth date, sex and county).
  */
 export const THIN_REVIEW_BITS = 4;
-import type { MatchRecord } from './match-record';
-import { explain, levelWeights, nameParts, nameWeight, type ExplainedLevel, type MatchModel, type NameFrequencies } from './model';
 
 export type Decision = 'auto' | 'review' | 'new';
 
