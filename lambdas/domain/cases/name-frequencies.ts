@@ -32,9 +32,16 @@ export async function nameFrequencies(
   const n = counts.slice(2).reduce((a, b) => a + b, 0);
   const name = view.name;
   const bump = [shard, text, pinyin];
-  if (n < MIN_RECORDS_FOR_FREQUENCIES) return { bump }; // too few records yet for frequencies to mean anything
-  return {
-    tf: { text: (v) => (v === name.text ? (t + 1) / n : undefined), pinyin: (v) => (v === name.pinyin ? (p + 1) / n : undefined) },
-    bump,
-  };
+  const tf = frequenciesOf(name, t, p, n);
+  return tf ? { tf, bump } : { bump };
+}
+
+/**
+ * A newcomer's name frequencies from the province's counters: `t` records with its name as written, `p`
+ * with its pinyin, `n` records in all (which the scorer's size-dependent rules read, as offline they read
+ * the size of the lists). Undefined below MIN_RECORDS_FOR_FREQUENCIES: too few records to mean anything.
+ */
+export function frequenciesOf(name: { readonly text: string; readonly pinyin: string }, t: number, p: number, n: number): NameFrequencies | undefined {
+  if (n < MIN_RECORDS_FOR_FREQUENCIES) return undefined;
+  return { text: (v) => (v === name.text ? (t + 1) / n : undefined), pinyin: (v) => (v === name.pinyin ? (p + 1) / n : undefined), records: n };
 }

@@ -25,10 +25,9 @@ import { ledgerRowOf } from '../cases/ledger-row';
 import { memberOf, reviewItemOf } from '../cases/link-plan';
 import type { LinkDeps } from '../cases/link-record';
 import { openForMatching } from '../cases/match-view';
-import { TOTAL_SHARDS } from '../cases/name-frequencies';
+import { frequenciesOf, TOTAL_SHARDS } from '../cases/name-frequencies';
 import { type CaseCandidate, casesToLoad, DEFAULT_LINK_POLICY, decideCaseLink } from '../matching/link-policy';
 import type { MatchRecord } from '../matching/match-record';
-import { MIN_RECORDS_FOR_FREQUENCIES } from '../matching/merge';
 import type { NameFrequencies } from '../matching/model';
 import { Scorer } from '../matching/scorer';
 import type { PreparedRow } from './bulk-rows';
@@ -147,11 +146,8 @@ class GroupFrequencies {
 
   tf(row: PreparedRow): NameFrequencies | undefined {
     const name = row.view.name;
-    if (!name || !row.nameKeys || this.total < MIN_RECORDS_FOR_FREQUENCIES) return undefined;
-    const t = this.counts.get(row.nameKeys[0]) ?? 0;
-    const p = this.counts.get(row.nameKeys[1]) ?? 0;
-    const n = this.total;
-    return { text: (v) => (v === name.text ? (t + 1) / n : undefined), pinyin: (v) => (v === name.pinyin ? (p + 1) / n : undefined) };
+    if (!name || !row.nameKeys) return undefined;
+    return frequenciesOf(name, this.counts.get(row.nameKeys[0]) ?? 0, this.counts.get(row.nameKeys[1]) ?? 0, this.total);
   }
 
   bump(row: PreparedRow, shard: string, counters: Map<string, number>): void {
