@@ -13,7 +13,7 @@
 import { blockingKeys } from '../blocking';
 import { compareRecords, encodePattern, PATTERN_COUNT } from '../compare';
 import type { MatchRecord } from '../match-record';
-import type { KeyBatch } from './blocking-keys';
+import { fnv1a, type KeyBatch } from './blocking-keys';
 
 export interface Blocks {
   /** Blocks of 2 to maxBlock records, members in ascending record order. */
@@ -49,9 +49,7 @@ export function buildBlocks(batches: readonly KeyBatch[], maxBlock: number): Blo
     let start = 0;
     for (let e = 0; e < batch.ends.length; e++, k++) {
       const end = batch.ends[e]!;
-      let h = 0x811c9dc5;
-      for (let c = start; c < end; c++) h = Math.imul(h ^ text.charCodeAt(c), 0x01000193);
-      let slot = (h >>> 0) & (size - 1);
+      let slot = fnv1a(text, start, end) & (size - 1);
       let g: number;
       for (;;) {
         g = table[slot]!;

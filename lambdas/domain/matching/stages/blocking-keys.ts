@@ -14,14 +14,16 @@ export interface KeyBatch {
   readonly records: Int32Array;
 }
 
-/** FNV-1a over the UTF-16 code units: the partition that owns a blocking key. */
-export function partitionOf(key: string, partitions: number): number {
+/** FNV-1a (32 bits, unsigned) over the UTF-16 code units text[from .. to). */
+export function fnv1a(text: string, from = 0, to = text.length): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % partitions;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The partition that owns a blocking key. */
+export function partitionOf(key: string, partitions: number): number {
+  return fnv1a(key) % partitions;
 }
 
 export function chunkKeys(records: readonly MatchRecord[], first: number, partitions: number): KeyBatch[] {
@@ -43,14 +45,4 @@ export function chunkKeys(records: readonly MatchRecord[], first: number, partit
     });
     return { text: keys.join(''), ends, records: Int32Array.from(owners[p]!) };
   });
-}
-
-/** The keys of a batch, in order. */
-export function* keysOf(batch: KeyBatch): Generator<[key: string, record: number]> {
-  let start = 0;
-  for (let k = 0; k < batch.ends.length; k++) {
-    const end = batch.ends[k]!;
-    yield [batch.text.slice(start, end), batch.records[k]!];
-    start = end;
-  }
 }
