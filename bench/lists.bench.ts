@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HubClient } from '../client/hub-client';
 import { readList } from '../lambdas/domain/lists/parse-list';
 import { ensureDemoProvince, loadAgencyJwk } from '../local/demo-province';
@@ -20,6 +21,40 @@ import { freePort } from '../local/free-port';
 import { startHubServer } from '../local/hub';
 import { generateLists } from '../scripts/synthetic/generate';
 import { listToCsv } from '../scripts/synthetic/write-csv';
+
+interface CallCount {
+  calls: number;
+  items: number;
+  ms: number;
+}
+
+/** Counts the hub's DynamoDB calls by command: how many, how many items they carried, and their summed latency. */
+function countCalls(client: DynamoDBClient): Map<string, CallCount> {
+  const counts = new Map<string, CallCount>();
+  const itemsOf = (name: string, input: any): number => {
+    if (name === 'TransactWriteItemsCommand') return input.TransactItems?.length ?? 0;
+    if (name === 'BatchWriteItemCommand') return Object.values(input.RequestItems ?? {}).reduce((n: number, l: any) => n + l.length, 0);
+    if (name === 'BatchGetItemCommand') return Object.values(input.RequestItems ?? {}).reduce((n: number, l: any) => n + l.Keys.length, 0);
+    return 1;
+  };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      const started = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        const c = counts.get(name) ?? { calls: 0, items: 0, ms: 0 };
+        c.calls++;
+        c.items += itemsOf(name, args.input);
+        c.ms += performance.now() - started;
+        counts.set(name, c);
+      }
+    },
+    { step: 'initialize', name: 'benchCallCount' },
+  );
+  return counts;
+}
 
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '20000' }, single: { type: 'string', default: '300' }, seed: { type: 'string', default: '20231026' } },
@@ -50,6 +85,7 @@ try {
       retry: { attempts: 1 },
     });
   console.log(`local hub at ${hub.baseUrl} (DynamoDB Local in memory)`);
+  const calls = countCalls(hub.dynamo);
 
   // 1. The single path, one record at a time.
   const edu = client('xz-education');
@@ -63,6 +99,7 @@ try {
   console.log(`single path: ${singles.length} records through POST /v1/records in ${seconds(singleMs)}: ${singleRate.toFixed(1)} rows/s`);
 
   // 2. The bulk path.
+  calls.clear();
   const ca = client('xz-civil-affairs');
   t = performance.now();
   const uploaded = await ca.request<any>('POST', '/v1/lists', listCsv, { headers: { 'content-type': 'text/csv; charset=utf-8' } });
@@ -92,6 +129,9 @@ try {
   const bulkRate = job.processed / (doneMs / 1000);
   console.log(`upload to job done: ${seconds(doneMs)} (target <= 60 s for 20,000 rows): ${bulkRate.toFixed(1)} rows/s`);
   console.log(`  outcomes: ${JSON.stringify(job.outcomes)}, refused ${job.rejected}`);
+  console.log('  DynamoDB calls during the job (command: calls, items, summed latency):');
+  for (const [command, c] of [...calls].sort((a, b) => b[1].ms - a[1].ms))
+    console.log(`    ${command}: ${c.calls} calls, ${c.items} items (${(c.items / job.total).toFixed(1)} a row), ${seconds(c.ms)}`);
 
   // The report pages through every row.
   let seen = 0;

@@ -1,47 +1,76 @@
 /**
  * The write items both linking paths put in their transactions (the single path, linking-table.ts, and the
  * list jobs' bulk path, list-linking-table.ts), so that a claim, a filing, a release and a ledger write mean
- * the same on both. Records table: claim `CLM#<blind key>` / `CLM` (owner, lease expiry in epoch ms) while a
- * record decides its link; filing `BLK#<blind key>` / `<recordId>`. Cases table: ledger rows and events.
+ * the same on both. Records table: one block item per blind key, `BLK#<blind key>` / `BLK`, holding the ids
+ * filed under the key (`ids`) and, while a record decides its link, the claim (`owner`, `expiresAt` in epoch
+ * ms). Cases table: ledger rows and events.
  */
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { CaseEvent } from '../../schemas/entities/cases';
 import type { LedgerWrite } from '../../schemas/entities/linking';
 import { eventItem, ledgerItem } from './cases-table';
-import { N, S } from './dynamo';
+import { N, S, SS } from './dynamo';
 import { recordKeys } from './records-table';
 
-export const claimKey = (blindKey: string) => ({ pk: S(`CLM#${blindKey}`), sk: S('CLM') });
-
-/** Takes a claim on a key: free, expired, or already ours. */
-export function claimPut(table: string, key: string, claim: { readonly owner: string; readonly now: number; readonly leaseMs: number }): TransactWriteItem {
+/**
+ * Claims a key's block item: free, expired, or already ours. The item stays (it holds the block's record ids);
+ * only its owner and lease change.
+ */
+export function claimUpdate(table: string, key: string, claim: { readonly owner: string; readonly now: number; readonly leaseMs: number }): TransactWriteItem {
   return {
-    Put: {
+    Update: {
       TableName: table,
-      Item: { ...claimKey(key), owner: S(claim.owner), expiresAt: N(claim.now + claim.leaseMs) },
-      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #o = :owner',
+      Key: recordKeys.block(key),
+      UpdateExpression: 'SET #o = :owner, expiresAt = :until',
+      ConditionExpression: 'attribute_not_exists(#o) OR expiresAt < :now OR #o = :owner',
       ExpressionAttributeNames: { '#o': 'owner' },
-      ExpressionAttributeValues: { ':now': N(claim.now), ':owner': S(claim.owner) },
+      ExpressionAttributeValues: { ':now': N(claim.now), ':owner': S(claim.owner), ':until': N(claim.now + claim.leaseMs) },
     },
   };
 }
 
-/** Releases a claim on condition that it is still `owner`'s (a lease that ran out may be another record's now). */
-export function releaseDelete(table: string, owner: string, key: string): TransactWriteItem {
+/**
+ * Releases a claim on condition that it is still `owner`'s (a lease that ran out may be another record's now),
+ * filing `file` (record ids) under the key in the same write: a record becomes findable exactly when the
+ * decision that linked it lets the next one read the block.
+ */
+export function releaseUpdate(table: string, owner: string, key: string, file: readonly string[] = []): TransactWriteItem {
   return {
-    Delete: {
+    Update: {
       TableName: table,
-      Key: claimKey(key),
+      Key: recordKeys.block(key),
+      UpdateExpression: file.length > 0 ? 'REMOVE #o, expiresAt ADD ids :ids' : 'REMOVE #o, expiresAt',
       ConditionExpression: '#o = :owner',
       ExpressionAttributeNames: { '#o': 'owner' },
-      ExpressionAttributeValues: { ':owner': S(owner) },
+      ExpressionAttributeValues: { ':owner': S(owner), ...(file.length > 0 && { ':ids': SS(file) }) },
     },
   };
 }
 
-/** Files a record under a blind blocking key (what `blockMembers` reads). */
-export function filingPut(table: string, key: string, recordId: string): TransactWriteItem {
-  return { Put: { TableName: table, Item: { ...recordKeys.block(key, recordId), recordId: S(recordId) } } };
+/** Takes a record out of a key's block (a key an earlier version had and this one has not). */
+export function unfileUpdate(table: string, key: string, recordId: string): TransactWriteItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: recordKeys.block(key),
+      UpdateExpression: 'DELETE ids :id',
+      ExpressionAttributeValues: { ':id': SS([recordId]) },
+    },
+  };
+}
+
+/** Claims and filings by key: the release of each claimed key, filing there the records `filings` name. */
+export function releaseItems(
+  table: string,
+  owner: string,
+  keys: readonly string[],
+  filings: readonly { readonly recordId: string; readonly keys: readonly string[] }[],
+): TransactWriteItem[] {
+  const byKey = new Map<string, string[]>();
+  for (const f of filings) for (const key of f.keys) byKey.set(key, [...new Set([...(byKey.get(key) ?? []), f.recordId])]);
+  const claimed = new Set(keys);
+  for (const key of byKey.keys()) if (!claimed.has(key)) throw new RangeError('a record is filed only under a key its decision claimed');
+  return keys.map((key) => releaseUpdate(table, owner, key, byKey.get(key)));
 }
 
 /** A ledger row: new (must not exist) or a change to an open row as it was read (`expectedUpdatedAt`). */

@@ -1,6 +1,6 @@
 /**
  * Claims on blind blocking keys and the linking transaction, across the
- * records and cases tables (the claim, filing and release items are in linking-items.ts).
+ * records and cases tables (the claim, filing and release writes are in linking-items.ts).
  * Implements the cases domain's LinkingStore port. A change spans the records, cases and
  * notifications tables in one TransactWriteItems (at most 100 items).
  */
@@ -8,7 +8,7 @@ import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb
 import type { CaseChange, Claim } from '../../schemas/entities/linking';
 import { caseKeys, memberItem, reviewItem } from './cases-table';
 import { N, S, SS, transactOrLost } from './dynamo';
-import { claimPut, eventPut, filingPut, ledgerPut, releaseDelete } from './linking-items';
+import { claimUpdate, eventPut, ledgerPut, releaseItems, releaseUpdate, unfileUpdate } from './linking-items';
 import { notificationItem } from './notifications-table';
 import { recordKeys } from './records-table';
 
@@ -23,9 +23,8 @@ export class LinkingTable {
   async claim(claim: Claim): Promise<boolean> {
     if (claim.keys.length === 0 && claim.unfile.length === 0) return true; // nothing can find this record, nor it anything
     const items: TransactWriteItem[] = [
-      ...claim.keys.map((key) => claimPut(this.recordsTable, key, claim)),
-      ...claim.keys.map((key) => filingPut(this.recordsTable, key, claim.recordId)),
-      ...claim.unfile.map((key) => ({ Delete: { TableName: this.recordsTable, Key: recordKeys.block(key, claim.recordId) } })),
+      ...claim.keys.map((key) => claimUpdate(this.recordsTable, key, claim)),
+      ...claim.unfile.map((key) => unfileUpdate(this.recordsTable, key, claim.recordId)),
     ];
     return this.#transact(items);
   }
@@ -38,7 +37,7 @@ export class LinkingTable {
   }
 
   #releaseItem(owner: string, key: string): TransactWriteItem {
-    return releaseDelete(this.recordsTable, owner, key);
+    return releaseUpdate(this.recordsTable, owner, key);
   }
 
   async commit(change: CaseChange): Promise<boolean> {
@@ -84,7 +83,7 @@ export class LinkingTable {
         },
       })),
       ...(change.notify ?? []).map((n) => ({ Put: { TableName: this.notificationsTable, Item: notificationItem(n) } })),
-      ...(change.release ? change.release.keys.map((key) => this.#releaseItem(change.release!.owner, key)) : []),
+      ...(change.release ? releaseItems(this.recordsTable, change.release.owner, change.release.keys, change.file ? [change.file] : []) : []),
     ];
     if (items.length > 100) throw new RangeError(`a case change of ${items.length} items does not fit one transaction`);
     return this.#transact(items);

@@ -1,14 +1,14 @@
 /**
  * The bulk side of linking, for list jobs: lookups of many (agency, externalId) at once, the claims of a group
  * of new records, and the one transaction that creates the group's records already linked, writes their cases,
- * finishes their list rows and releases the claims. Same items as the single path (records-table.ts,
+ * finishes their list rows and releases the claims, filing the records under their keys. Same items as the single path (records-table.ts,
  * linking-table.ts, cases-table.ts, notifications-table.ts), spanning the records, cases, notifications and
  * lists tables. Implements the lists domain's BulkLinkStore port.
  */
 import { BatchGetItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { memberItem, reviewItem } from './cases-table';
 import { guard, type Item, N, S, str, transactOrLost } from './dynamo';
-import { claimPut, eventPut, filingPut, ledgerPut, releaseDelete } from './linking-items';
+import { claimUpdate, eventPut, ledgerPut, releaseItems, releaseUpdate } from './linking-items';
 import { finishRowWrite, tallyWrite } from './lists-table';
 import { notificationItem } from './notifications-table';
 import { headItem, recordKeys, versionItem } from './records-table';
@@ -54,12 +54,9 @@ export class ListLinkingTable {
     return found;
   }
 
-  /** The claims (condition: free, expired or ours) and the filings, in one transaction (at most 100 items). */
+  /** The claims (condition: free, expired or ours), in one transaction (at most 100 items). */
   async claim(claim: BulkClaim): Promise<boolean> {
-    const items: TransactWriteItem[] = [
-      ...claim.keys.map((key) => claimPut(this.#records, key, claim)),
-      ...claim.filings.flatMap((f) => f.keys.map((key) => filingPut(this.#records, key, f.recordId))),
-    ];
+    const items: TransactWriteItem[] = claim.keys.map((key) => claimUpdate(this.#records, key, claim));
     if (items.length > TRANSACTION_ITEMS) throw new RangeError(`a group claim of ${items.length} items does not fit one transaction`);
     return items.length === 0 || this.#transact(items);
   }
@@ -71,7 +68,7 @@ export class ListLinkingTable {
   }
 
   #releaseItem(owner: string, key: string): TransactWriteItem {
-    return releaseDelete(this.#records, owner, key);
+    return releaseUpdate(this.#records, owner, key);
   }
 
   async commit(change: BulkChange): Promise<'ok' | 'conflict' | 'too-large'> {
@@ -99,7 +96,7 @@ export class ListLinkingTable {
       ...change.notify.map((n) => ({ Put: { TableName: this.#notifications, Item: notificationItem(n) } })),
       ...change.rows.map((r) => finishRowWrite(this.#lists, r.row, change.tally.createdAt)),
       ...(change.rows.length > 0 ? [tallyWrite(this.#lists, change.tally, counts)] : []),
-      ...change.release.keys.map((key) => this.#releaseItem(change.release.owner, key)),
+      ...releaseItems(this.#records, change.release.owner, change.release.keys, change.filings),
     ];
     if (items.length > TRANSACTION_ITEMS) return 'too-large';
     return (await this.#transact(items)) ? 'ok' : 'conflict';

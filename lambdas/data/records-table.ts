@@ -3,22 +3,22 @@
  * - head    `REC#<recordId>` / `HEAD`: the current version, sealed fields, blind indexes;
  * - version `REC#<recordId>` / `V#<10 digits>`: every version ever published (history);
  * - lookup  `EXT#<blind(agency, externalId)>` / `EXT`: makes (agency, externalId) unique;
- * - block   `BLK#<blind key>` / `<recordId>`: the record is filed under a blocking key;
- * - claim   `CLM#<blind key>` / `CLM`: a record deciding its link holds the key (linking-table.ts);
+ * - block   `BLK#<blind key>` / `BLK`: the ids of the records filed under a blocking key (`ids`, a string set)
+ *           and, while a record decides its link, its claim on the key (`owner`, `expiresAt`; linking-items.ts);
  * - counter `CNT#<blind key>` / `CNT`: name-frequency counters (the total in shards).
  * Implements the records domain's RecordsStore port.
  * Every personal value is sealed (FieldCipher) or blind-indexed (BlindIndexer) before it gets here.
  */
 import { BatchGetItemCommand, GetItemCommand, QueryCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { guard, type Item, M, N, num, optStr, S, SS, str, strMap, transactOrLost } from './dynamo';
-import type { StoredRecord } from '../../schemas/entities/records';
+import type { BlockRead, StoredRecord } from '../../schemas/entities/records';
 
 export const recordKeys = {
   head: (recordId: string) => ({ pk: S(`REC#${recordId}`), sk: S('HEAD') }),
   version: (recordId: string, version: number) => ({ pk: S(`REC#${recordId}`), sk: S(`V#${String(version).padStart(10, '0')}`) }),
   external: (externalIndex: string) => ({ pk: S(`EXT#${externalIndex}`), sk: S('EXT') }),
   idNumber: (idNumberIndex: string) => `IDN#${idNumberIndex}`,
-  block: (blindKey: string, recordId: string) => ({ pk: S(`BLK#${blindKey}`), sk: S(recordId) }),
+  block: (blindKey: string) => ({ pk: S(`BLK#${blindKey}`), sk: S('BLK') }),
   counter: (blindKey: string) => ({ pk: S(`CNT#${blindKey}`), sk: S('CNT') }),
 };
 
@@ -183,21 +183,18 @@ export class RecordsTable {
     return transactOrLost(this.client, items); // false: a condition failed, or another request's transaction won: read again
   }
 
-  /** Record ids filed under a blind blocking key (at most `limit`). */
-  async blockMembers(blindKey: string, limit: number): Promise<string[]> {
-    const out = await guard(
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': S(`BLK#${blindKey}`) },
-          Limit: limit,
-          // A record filed just before this read must be seen: that is what serialising on claims relies on.
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return (out.Items ?? []).map((i) => str(i, 'recordId'));
+  /**
+   * The blocks of several blind keys in one batch (consistent: a record filed just before this read must be
+   * seen, which is what serialising on claims relies on): per key, in the order given, the first `limit`
+   * record ids in id order and how many are filed.
+   */
+  async blocks(blindKeys: readonly string[], limit: number): Promise<BlockRead[]> {
+    const items = await this.#batchGet([...new Set(blindKeys)].map((key) => recordKeys.block(key)));
+    const byKey = new Map(items.map((i) => [str(i, 'pk'), i.ids?.SS ?? []]));
+    return blindKeys.map((key) => {
+      const ids = byKey.get(`BLK#${key}`) ?? [];
+      return { ids: [...ids].sort().slice(0, limit), size: ids.length };
+    });
   }
 
   /** Blind counters (0 when absent), read in one batch. */

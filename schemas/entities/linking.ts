@@ -16,7 +16,7 @@ export interface HeadLink {
   readonly linkStatus: NonNullable<StoredRecord['linkStatus']>;
   /** The version the decision was made for: the head must still be at it. */
   readonly linkedVersion?: number;
-  /** The blind blocking keys the record is filed under (already written). */
+  /** The blind blocking keys the record's link was decided on (it is filed under those `file` names, in the same transaction). */
   readonly blockKeys?: readonly string[];
 }
 
@@ -39,12 +39,14 @@ export interface CaseChange {
   readonly notify?: readonly Omit<Notification, 'notificationId'>[];
   /** Claims released by the same transaction (each must still be held by `owner`). */
   readonly release?: { readonly owner: string; readonly keys: readonly string[] };
+  /** Claimed keys the record is filed under by the release (a block already full is not grown). */
+  readonly file?: { readonly recordId: string; readonly keys: readonly string[] };
 }
 
 export interface Claim {
   readonly owner: string;
   readonly recordId: string;
-  /** Keys to claim, sorted; the record is filed under them in the same transaction. */
+  /** Keys to claim, sorted (the record is filed under them when its decision commits). */
   readonly keys: readonly string[];
   /** Keys the record was filed under before and no longer has. */
   readonly unfile: readonly string[];

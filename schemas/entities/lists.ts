@@ -62,7 +62,6 @@ export interface BulkClaim {
   readonly owner: string;
   /** Every key of the group, sorted. */
   readonly keys: readonly string[];
-  readonly filings: readonly { readonly recordId: string; readonly keys: readonly string[] }[];
   /** Epoch ms. */
   readonly now: number;
   readonly leaseMs: number;
@@ -84,6 +83,8 @@ export interface BulkChange {
   readonly counters: ReadonlyMap<string, number>;
   readonly notify: readonly Omit<Notification, 'notificationId'>[];
   readonly release: { readonly owner: string; readonly keys: readonly string[] };
+  /** The group's records filed under claimed keys by the release (a block already full is not grown). */
+  readonly filings: readonly { readonly recordId: string; readonly keys: readonly string[] }[];
   readonly rows: readonly { readonly row: ListRowItem; readonly outcome: RowOutcome }[];
   readonly tally: { readonly jobId: string; readonly createdAt: string; readonly lane: string };
 }

@@ -21,3 +21,9 @@ export interface StoredRecord {
   /** The blind blocking keys the record is filed under (written before this is set). */
   readonly blockKeys?: readonly string[];
 }
+
+/** A blocking key's block as read for a linking decision: the first ids (in id order) and how many are filed. */
+export interface BlockRead {
+  readonly ids: readonly string[];
+  readonly size: number;
+}

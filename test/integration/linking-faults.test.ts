@@ -69,7 +69,12 @@ describe('publish under injected faults', () => {
 
   it('leaves no claim behind', async () => {
     const out = await h.client.send(
-      new ScanCommand({ TableName: h.tables.records, FilterExpression: 'begins_with(pk, :c)', ExpressionAttributeValues: { ':c': { S: 'CLM#' } } }),
+      new ScanCommand({
+        TableName: h.tables.records,
+        FilterExpression: 'begins_with(pk, :b) AND attribute_exists(#o)',
+        ExpressionAttributeNames: { '#o': 'owner' },
+        ExpressionAttributeValues: { ':b': { S: 'BLK#' } },
+      }),
     );
     expect(out.Items ?? []).toEqual([]);
   });

@@ -4,7 +4,7 @@
  * an identity that no longer fits moves the record to a case of its own with a
  * review item; the new identity is found by later publishes, the old keys are gone.
  */
-import { QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blindBlockingKeys } from '../../lambdas/domain/cases/link-record';
 import { createLinkingHarness, type LinkingHarness, sameChild } from '../support/linking';
@@ -22,9 +22,9 @@ const HEALTH = { agencyId: 'xz-health', agencyType: 'health' } as const;
 
 async function filedUnder(key: string): Promise<string[]> {
   const out = await h.client.send(
-    new QueryCommand({ TableName: h.tables.records, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `BLK#${key}` } } }),
+    new GetItemCommand({ TableName: h.tables.records, Key: { pk: { S: `BLK#${key}` }, sk: { S: 'BLK' } }, ConsistentRead: true }),
   );
-  return (out.Items ?? []).map((i) => i.recordId!.S!);
+  return out.Item?.ids?.SS ?? [];
 }
 
 describe('updates', () => {

@@ -97,7 +97,7 @@ export interface LinkingHarness {
   close(): void;
 }
 
-export async function createLinkingHarness(name: string, options: { claimLeaseMs?: number } = {}): Promise<LinkingHarness> {
+export async function createLinkingHarness(name: string, options: { claimLeaseMs?: number; filingCap?: number } = {}): Promise<LinkingHarness> {
   const client = localDynamoClient(inject('dynamoEndpoint'));
   const tables = localTableNames('540000', `${name}${randomUUID().slice(0, 8)}`);
   await ensureTables(client, tables);
@@ -114,6 +114,7 @@ export async function createLinkingHarness(name: string, options: { claimLeaseMs
     index: new BlindIndexer(keyring, '540000'),
     model: DEFAULT_MODEL,
     claimLeaseMs: options.claimLeaseMs ?? 2_000,
+    ...(options.filingCap !== undefined && { filingCap: options.filingCap }),
   };
   let trial = 0;
   const scanAll = async (table: string, filter: string, values: Record<string, { S: string }>) => {
@@ -146,8 +147,8 @@ export async function createLinkingHarness(name: string, options: { claimLeaseMs
       const keys = await blindBlockingKeys(deps, { ...publisher, record });
       const missing: string[] = [];
       for (const key of keys) {
-        const out = await client.send(new GetItemCommand({ TableName: tables.records, Key: recordKeys.block(key, recordId), ConsistentRead: true }));
-        if (!out.Item || !head?.blockKeys?.includes(key)) missing.push(key);
+        const out = await client.send(new GetItemCommand({ TableName: tables.records, Key: recordKeys.block(key), ConsistentRead: true }));
+        if (!out.Item?.ids?.SS?.includes(recordId) || !head?.blockKeys?.includes(key)) missing.push(key);
       }
       return {
         memberships: members.map((m) => m.caseId!.S!),
@@ -155,7 +156,7 @@ export async function createLinkingHarness(name: string, options: { claimLeaseMs
         missingBlockKeys: missing,
       };
     },
-    filedUnderId: async (record) => records.blockMembers(await deps.index.compute('blocking', `id:${record.idNumber}`), 50),
+    filedUnderId: async (record) => [...(await records.blocks([await deps.index.compute('blocking', `id:${record.idNumber}`)], 50))[0]!.ids],
     close: () => client.destroy(),
   };
 }

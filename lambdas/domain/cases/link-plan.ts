@@ -6,7 +6,7 @@
  */
 import type { CaseEvent, CaseMember, LedgerRow, ReviewCause, ReviewItem } from '../../../schemas/entities/cases';
 import type { CaseChange } from '../../../schemas/entities/linking';
-import type { StoredRecord } from '../../../schemas/entities/records';
+import type { BlockRead, StoredRecord } from '../../../schemas/entities/records';
 import { ConflictError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
 import { type CaseCandidate, casesToLoad, clustersCompatible, DEFAULT_LINK_POLICY, decideCaseLink } from '../matching/link-policy';
@@ -23,8 +23,19 @@ export interface LinkPlan {
   readonly result: LinkResult;
 }
 
-/** Most records read from one blocking key. */
-const BLOCK_LIMIT = 50;
+/** Most records read from one blocking key (the first in id order). */
+export const BLOCK_LIMIT = 50;
+/**
+ * Most records filed under one blocking key. A key held by this many records is too common to find anyone by
+ * (a decision reads only BLOCK_LIMIT of them); not growing it keeps its block item far under DynamoDB's 400 KB.
+ */
+export const FILING_CAP = 2000;
+
+/** The keys a record is filed under when its decision commits: those whose block is not full (`blocks` in the keys' order). */
+export function keysToFile(deps: Pick<LinkDeps, 'filingCap'>, keys: readonly string[], blocks: readonly BlockRead[]): string[] {
+  const cap = deps.filingCap ?? FILING_CAP;
+  return keys.filter((_, i) => blocks[i]!.size < cap);
+}
 
 export function memberOf(caseId: string, recordId: string, input: LinkInput, how: string, joinedAt: string): CaseMember {
   return {
@@ -93,8 +104,9 @@ function headOf(head: StoredRecord, keys: readonly string[], caseId: string, lin
 export async function planNewLink(deps: LinkDeps, input: LinkInput, head: StoredRecord, keys: readonly string[]): Promise<LinkPlan> {
   const now = nowOf(deps);
   const view = matchRecordOf(input.agencyId, input.record, input.unverifiedIdNumber);
-  const [blocks, freq] = await Promise.all([Promise.all(keys.map((k) => deps.records.blockMembers(k, BLOCK_LIMIT))), nameFrequencies(deps, view)]);
-  const ids = new Set(blocks.flat());
+  const [blocks, freq] = await Promise.all([deps.records.blocks(keys, BLOCK_LIMIT), nameFrequencies(deps, view)]);
+  const file = { recordId: head.recordId, keys: keysToFile(deps, keys, blocks) };
+  const ids = new Set(blocks.flatMap((b) => b.ids));
   ids.delete(head.recordId);
   const scorer = new Scorer(deps.model, freq.tf);
   const known = new Map<string, MatchRecord>();
@@ -132,6 +144,7 @@ export async function planNewLink(deps: LinkDeps, input: LinkInput, head: Stored
     return {
       change: {
         heads: [headOf(head, keys, caseId, 'auto')],
+        file,
         put: [member],
         ledger: [{ row: ledgerRowOf(caseId, members, snapshot.row!.createdAt, now), expectedUpdatedAt: snapshot.row!.updatedAt }],
         events: [{ caseId, at: now, type: 'linked', recordIds: [head.recordId], byAgency: input.agencyId }],
@@ -151,6 +164,7 @@ export async function planNewLink(deps: LinkDeps, input: LinkInput, head: Stored
   return {
     change: {
       heads: [headOf(head, keys, caseId, link)],
+      file,
       put: [member],
       ledger: [{ row: ledgerRowOf(caseId, [member], now, now) }],
       events: [{ caseId, at: now, type: 'created', recordIds: [head.recordId], byAgency: input.agencyId }],
@@ -171,7 +185,8 @@ export async function planRelink(deps: LinkDeps, input: LinkInput, head: StoredR
   const now = nowOf(deps);
   const caseId = head.caseId!;
   const view = matchRecordOf(input.agencyId, input.record, input.unverifiedIdNumber);
-  const [snapshot, freq] = await Promise.all([deps.cases.snapshot(caseId), nameFrequencies(deps, view)]);
+  const [snapshot, freq, blocks] = await Promise.all([deps.cases.snapshot(caseId), nameFrequencies(deps, view), deps.records.blocks(keys, 0)]);
+  const file = { recordId: head.recordId, keys: keysToFile(deps, keys, blocks) };
   const row: LedgerRow | undefined = snapshot.row;
   const old = snapshot.members.find((m) => m.recordId === head.recordId);
   const others = snapshot.members.filter((m) => m.recordId !== head.recordId);
@@ -199,6 +214,7 @@ export async function planRelink(deps: LinkDeps, input: LinkInput, head: StoredR
     return {
       change: {
         heads: [headOf(head, keys, caseId, link)],
+        file,
         put: [member],
         ledger: [{ row: ledgerRowOf(caseId, members, row.createdAt, now), expectedUpdatedAt: row.updatedAt }],
         events: [],
@@ -217,6 +233,7 @@ export async function planRelink(deps: LinkDeps, input: LinkInput, head: StoredR
   return {
     change: {
       heads: [headOf(head, keys, newCaseId, 'review')],
+      file,
       put: [member],
       remove: [{ caseId, recordId: head.recordId }],
       ledger: [{ row: ledgerRowOf(caseId, others, row.createdAt, now), expectedUpdatedAt: row.updatedAt }, { row: ledgerRowOf(newCaseId, [member], now, now) }],

@@ -6,11 +6,12 @@
  *
  * Concurrency (the argument is in docs/matching.md): a decision is made only
  * while holding leased claims on every blocking key of the record, taken in one
- * transaction that also files the keys; the decision commits in one transaction
- * that links the head (on condition), writes the case, and releases the claims
- * (on condition that they are still ours). Two records that could link share a
- * key, so their decisions are serialised, and the later one sees the earlier
- * one's case. A crash leaves claims that expire, and nothing half-linked.
+ * transaction; the decision commits in one transaction that links the head (on
+ * condition), writes the case, and releases the claims (on condition that they
+ * are still ours), filing the record under its keys in the same writes. Two
+ * records that could link share a key, so their decisions are serialised, and
+ * the later one finds the earlier one, in its case. A crash leaves claims that
+ * expire, and nothing half-linked.
  */
 import type { AgencyType, ChildRecordV1 } from '../../../schemas/child-record';
 import type { StoredRecord } from '../../../schemas/entities/records';
@@ -27,7 +28,7 @@ import type { CasesStore, LinkingStore } from './ports';
 
 export interface LinkDeps {
   readonly province: string;
-  readonly records: Pick<RecordsStore, 'getHead' | 'getHeads' | 'blockMembers' | 'counts'>;
+  readonly records: Pick<RecordsStore, 'getHead' | 'getHeads' | 'blocks' | 'counts'>;
   readonly cases: Pick<CasesStore, 'snapshot'>;
   readonly linking: LinkingStore;
   readonly cipher: FieldCipher;
@@ -37,6 +38,8 @@ export interface LinkDeps {
   /** How long a linking claim lives if its holder crashes (default 10 s). */
   readonly claimLeaseMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Most records filed under one blocking key (default FILING_CAP; tests set it low). */
+  readonly filingCap?: number;
 }
 
 export interface LinkInput {

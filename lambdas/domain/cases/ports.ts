@@ -26,7 +26,7 @@ export interface CasesStore {
 
 /** Claims on blocking keys, and the one transaction that commits a linking or case decision. */
 export interface LinkingStore {
-  /** Files the record under its keys and claims them, all or nothing; false while another owner's lease on one is live. */
+  /** Claims the record's keys (and takes it out of keys it no longer has), all or nothing; false while another owner's lease on one is live. */
   claim(claim: Claim): Promise<boolean>;
   /** Releases claims still held by `owner` (others' are left alone). */
   release(owner: string, keys: readonly string[]): Promise<void>;

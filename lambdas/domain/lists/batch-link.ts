@@ -1,15 +1,16 @@
 /**
  * Linking list rows in bulk (名单批量同案), with the single path's matching engine and guarantees, for a
  * fraction of its round trips. Rows are taken in groups of consecutive rows; for a group:
- * 1. claims on every blocking key of the group, filing each new record under its keys (one transaction,
- *    as `ensureLinked` does for one record: whoever could link to a row waits for the group's decision);
- * 2. one read of each key's block, of the heads and of the name-frequency counters;
+ * 1. claims on every blocking key of the group (one transaction, as `ensureLinked` does for one record:
+ *    whoever could link to a row waits for the group's decision);
+ * 2. one batch read of the keys' blocks, then of the heads, and of the name-frequency counters;
  * 3. the rows decided one after another in row order, each exactly as `planNewLink` decides one record
  *    (the link policy's `decideCaseLink` against the cases of its candidates, name frequencies, review
  *    items, hit / no-hit notices), an earlier row of the group counting as a record already linked;
  * 4. one transaction that creates the records already linked (lookup, head, first version), writes
  *    members, the ledger row of every case touched (on condition that it is unchanged since read),
- *    events, reviews, counters and notices, finishes the rows on the job and releases the claims.
+ *    events, reviews, counters and notices, finishes the rows on the job and releases the claims, filing
+ *    the new records under their keys.
  * A lost race (a condition failed) decides the group again; a crash leaves claims that expire and
  * nothing half-written. Rows the bulk path does not take (a record that exists already, a discharge
  * that starts follow-up, a group that does not fit one transaction) go through `publishRecord`.
@@ -22,7 +23,7 @@ import type { StoredRecord } from '../../../schemas/entities/records';
 import { ServiceUnavailableError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
 import { ledgerRowOf } from '../cases/ledger-row';
-import { memberOf, reviewItemOf } from '../cases/link-plan';
+import { BLOCK_LIMIT, keysToFile, memberOf, reviewItemOf } from '../cases/link-plan';
 import type { LinkDeps } from '../cases/link-record';
 import { openForMatching } from '../cases/match-view';
 import { frequenciesOf, TOTAL_SHARDS } from '../cases/name-frequencies';
@@ -46,8 +47,6 @@ export interface RowDone {
   readonly result: NonNullable<ListRowItem['result']>;
 }
 
-/** Most records read from one blocking key (as the single path). */
-const BLOCK_LIMIT = 50;
 const MAX_DECISIONS = 8;
 const DEFAULT_LEASE_MS = 10_000;
 const BACKOFF_BASE_MS = 10;
@@ -91,7 +90,6 @@ export async function linkGroup(
 ): Promise<{ status: 'done'; rows: RowDone[] } | { status: 'fallback' }> {
   const owner = `${group[0]!.recordId}#${randomId('clm')}`;
   const keys = [...new Set(group.flatMap((r) => r.keys))].sort();
-  const filings = group.map((r) => ({ recordId: r.recordId, keys: r.keys }));
   for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
     if (attempt > 0) {
       // A record of the group created meanwhile (the same child published through the API, another copy of this job): one by one.
@@ -103,7 +101,7 @@ export async function linkGroup(
     }
     let plan: Plan;
     try {
-      await acquire(deps, { owner, keys, filings });
+      await acquire(deps, { owner, keys });
       plan = await planGroup(deps, job, group, keys, owner, views);
     } catch (error) {
       await deps.bulk.release(owner, keys).catch(() => undefined);
@@ -125,7 +123,7 @@ export async function linkGroup(
   throw new ServiceUnavailableError('Linking is busy; try again', { cause: 'linking contention' });
 }
 
-async function acquire(deps: BulkDeps, claim: { owner: string; keys: readonly string[]; filings: readonly { recordId: string; keys: readonly string[] }[] }) {
+async function acquire(deps: BulkDeps, claim: { owner: string; keys: readonly string[] }) {
   const lease = deps.claimLeaseMs ?? DEFAULT_LEASE_MS;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const deadline = Date.now() + 2 * lease;
@@ -175,11 +173,11 @@ async function planGroup(
   const legacy = await deps.index.compute('name-frequency', 'total');
   const shards = Array.from({ length: TOTAL_SHARDS }, (_, i) => `${legacy}#${i}`);
   const nameKeys = [...new Set(group.flatMap((r) => r.nameKeys ?? []))];
-  const [blocks, counts] = await Promise.all([
-    Promise.all(keys.map((k) => deps.records.blockMembers(k, BLOCK_LIMIT))),
-    deps.records.counts([...nameKeys, legacy, ...shards]),
-  ]);
-  const byKey = new Map(keys.map((k, i) => [k, blocks[i]!.filter((id) => !own.has(id))]));
+  const [blocks, counts] = await Promise.all([deps.records.blocks(keys, BLOCK_LIMIT), deps.records.counts([...nameKeys, legacy, ...shards])]);
+  const byKey = new Map(keys.map((k, i) => [k, blocks[i]!.ids.filter((id) => !own.has(id))]));
+  // Filed when the group commits, under the keys whose block was not full when read (as one record would be).
+  const fileable = new Set(keysToFile(deps, keys, blocks));
+  const filings = group.map((r) => ({ recordId: r.recordId, keys: r.keys.filter((k) => fileable.has(k)) }));
   const frequencies = new GroupFrequencies(
     new Map(nameKeys.map((k, i) => [k, counts[i]!])),
     counts.slice(nameKeys.length).reduce((a, b) => a + b, 0),
@@ -305,6 +303,7 @@ async function planGroup(
       counters,
       notify,
       release: { owner, keys },
+      filings,
       rows: finished,
       tally: { jobId: job.jobId, createdAt: job.createdAt, lane: job.lane },
     },

@@ -1,7 +1,7 @@
 /**
  * List rows made ready for bulk linking (batch-link.ts): each record sealed under the id it will be created
  * with, its blind indexes and blocking keys computed once; and the groups of consecutive rows whose claims fit
- * one transaction.
+ * one transaction each.
  */
 import { CHILD_RECORD_SCHEMA_VERSION } from '../../../schemas/child-record';
 import type { ListRowItem } from '../../../schemas/entities/lists';
@@ -28,7 +28,12 @@ export interface PreparedRow {
 
 /** Rows per group: their claims, and then their commit, must each fit one transaction of 100 items. */
 export const GROUP_ROWS = 4;
-const CLAIM_ITEMS = 100;
+const TRANSACTION_ITEMS = 100;
+/**
+ * Items a row adds to its group's commit besides its keys' releases, at most: lookup, head and first version,
+ * member, ledger row, event, review, three name counters, notices to four other agencies, the finished row.
+ */
+export const ROW_COMMIT_ITEMS = 15;
 
 const nowOf = (deps: Pick<LinkDeps, 'now'>) => (deps.now ?? (() => new Date()))().toISOString();
 
@@ -79,23 +84,23 @@ export async function prepareRow(
   };
 }
 
-/** Consecutive rows, at most GROUP_ROWS, whose claims (one per key, one filing per row and key) fit one transaction. */
+/**
+ * Consecutive rows, at most GROUP_ROWS, whose claims (one per key) and commit (a release per key, filing the
+ * rows, plus ROW_COMMIT_ITEMS a row and the job's tally) fit one transaction each.
+ */
 export function groupRows(rows: readonly PreparedRow[]): PreparedRow[][] {
   const groups: PreparedRow[][] = [];
   let current: PreparedRow[] = [];
   let keys = new Set<string>();
-  let filings = 0;
   for (const r of rows) {
     const more = r.keys.filter((k) => !keys.has(k)).length;
-    if (current.length > 0 && (current.length >= GROUP_ROWS || keys.size + more + filings + r.keys.length > CLAIM_ITEMS)) {
+    if (current.length > 0 && (current.length >= GROUP_ROWS || keys.size + more + ROW_COMMIT_ITEMS * (current.length + 1) + 1 > TRANSACTION_ITEMS)) {
       groups.push(current);
       current = [];
       keys = new Set();
-      filings = 0;
     }
     current.push(r);
     for (const k of r.keys) keys.add(k);
-    filings += r.keys.length;
   }
   if (current.length > 0) groups.push(current);
   return groups;

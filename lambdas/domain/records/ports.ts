@@ -1,5 +1,5 @@
 /** The records store the records domain needs (port); lambdas/data/records-table.ts implements it. */
-import type { StoredRecord } from '../../../schemas/entities/records';
+import type { BlockRead, StoredRecord } from '../../../schemas/entities/records';
 
 export interface RecordsStore {
   /** The record id registered for a blind (agency, externalId), if any. */
@@ -13,8 +13,8 @@ export interface RecordsStore {
   create(record: StoredRecord, externalIndex: string): Promise<'created' | 'exists'>;
   /** Replaces the head and appends a version, if the head is still at `expectedVersion`. */
   appendVersion(record: StoredRecord, expectedVersion: number): Promise<'ok' | 'conflict'>;
-  /** Record ids filed under a blind blocking key (at most `limit`). */
-  blockMembers(blindKey: string, limit: number): Promise<string[]>;
+  /** The blocks of blind blocking keys, in one batch, in the order given: at most `limit` ids each, and the block's size. */
+  blocks(blindKeys: readonly string[], limit: number): Promise<BlockRead[]>;
   /** Blind counters (0 when absent), in one batch. */
   counts(blindKeys: readonly string[]): Promise<number[]>;
 }
