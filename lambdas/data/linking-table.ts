@@ -83,7 +83,7 @@ export class LinkingTable {
         },
       })),
       ...(change.notify ?? []).map((n) => ({ Put: { TableName: this.notificationsTable, Item: notificationItem(n) } })),
-      ...(change.release ? releaseItems(this.recordsTable, change.release.owner, change.release.keys, change.file ? [change.file] : []) : []),
+      ...(change.release ? releaseItems(this.recordsTable, change.release.owner, change.release.keys, change.file ? [change.file] : [], change.versions) : []),
     ];
     if (items.length > 100) throw new RangeError(`a case change of ${items.length} items does not fit one transaction`);
     return this.#transact(items);

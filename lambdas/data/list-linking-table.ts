@@ -1,19 +1,19 @@
 /**
- * The bulk side of linking, for list jobs: lookups of many (agency, externalId) at once, the claims of a group
- * of new records, and the one transaction that creates the group's records already linked, writes their cases,
- * finishes their list rows and releases the claims, filing the records under their keys. Same items as the single path (records-table.ts,
+ * The bulk side of linking, for list jobs: lookups of many (agency, externalId) at once, and the one
+ * transaction that creates a group's records already linked, writes their cases, finishes their list rows and
+ * files the records under their keys, on condition that no block the group read has changed or is claimed. Same items as the single path (records-table.ts,
  * linking-table.ts, cases-table.ts, notifications-table.ts), spanning the records, cases, notifications and
  * lists tables. Implements the lists domain's BulkLinkStore port.
  */
 import { BatchGetItemCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { memberItem, reviewItem } from './cases-table';
 import { guard, type Item, N, S, str, transactOrLost } from './dynamo';
-import { claimUpdate, eventPut, ledgerPut, releaseItems, releaseUpdate } from './linking-items';
+import { eventPut, ledgerPut, unchangedBlockItems } from './linking-items';
 import { finishRowWrite, tallyWrite } from './lists-table';
 import { notificationItem } from './notifications-table';
 import { headItem, recordKeys, versionItem } from './records-table';
 import type { TableNames } from './tables';
-import type { BulkChange, BulkClaim, RowOutcome } from '../../schemas/entities/lists';
+import type { BulkChange, RowOutcome } from '../../schemas/entities/lists';
 
 const TRANSACTION_ITEMS = 100;
 const BATCH_GET = 100;
@@ -54,23 +54,6 @@ export class ListLinkingTable {
     return found;
   }
 
-  /** The claims (condition: free, expired or ours), in one transaction (at most 100 items). */
-  async claim(claim: BulkClaim): Promise<boolean> {
-    const items: TransactWriteItem[] = claim.keys.map((key) => claimUpdate(this.#records, key, claim));
-    if (items.length > TRANSACTION_ITEMS) throw new RangeError(`a group claim of ${items.length} items does not fit one transaction`);
-    return items.length === 0 || this.#transact(items);
-  }
-
-  async release(owner: string, keys: readonly string[]): Promise<void> {
-    if (keys.length === 0) return;
-    if (await this.#transact(keys.map((key) => this.#releaseItem(owner, key)))) return;
-    await Promise.all(keys.map((key) => this.#transact([this.#releaseItem(owner, key)])));
-  }
-
-  #releaseItem(owner: string, key: string): TransactWriteItem {
-    return releaseUpdate(this.#records, owner, key);
-  }
-
   async commit(change: BulkChange): Promise<'ok' | 'conflict' | 'too-large'> {
     const counts: Partial<Record<RowOutcome, number>> = {};
     for (const r of change.rows) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
@@ -96,7 +79,7 @@ export class ListLinkingTable {
       ...change.notify.map((n) => ({ Put: { TableName: this.#notifications, Item: notificationItem(n) } })),
       ...change.rows.map((r) => finishRowWrite(this.#lists, r.row, change.tally.createdAt)),
       ...(change.rows.length > 0 ? [tallyWrite(this.#lists, change.tally, counts)] : []),
-      ...releaseItems(this.#records, change.release.owner, change.release.keys, change.filings),
+      ...unchangedBlockItems(this.#records, change.blocks, change.filings, change.now),
     ];
     if (items.length > TRANSACTION_ITEMS) return 'too-large';
     return (await this.#transact(items)) ? 'ok' : 'conflict';

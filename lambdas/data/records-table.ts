@@ -3,8 +3,9 @@
  * - head    `REC#<recordId>` / `HEAD`: the current version, sealed fields, blind indexes;
  * - version `REC#<recordId>` / `V#<10 digits>`: every version ever published (history);
  * - lookup  `EXT#<blind(agency, externalId)>` / `EXT`: makes (agency, externalId) unique;
- * - block   `BLK#<blind key>` / `BLK`: the ids of the records filed under a blocking key (`ids`, a string set)
- *           and, while a record decides its link, its claim on the key (`owner`, `expiresAt`; linking-items.ts);
+ * - block   `BLK#<blind key>` / `BLK`: the ids of the records filed under a blocking key (`ids`, a string set),
+ *           its version (`v`, one more for every filing or unfiling) and, while a record decides its link, its
+ *           claim on the key (`owner`, `expiresAt`; linking-items.ts);
  * - counter `CNT#<blind key>` / `CNT`: name-frequency counters (the total in shards).
  * Implements the records domain's RecordsStore port.
  * Every personal value is sealed (FieldCipher) or blind-indexed (BlindIndexer) before it gets here.
@@ -186,14 +187,15 @@ export class RecordsTable {
   /**
    * The blocks of several blind keys in one batch (consistent: a record filed just before this read must be
    * seen, which is what serialising on claims relies on): per key, in the order given, the first `limit`
-   * record ids in id order and how many are filed.
+   * record ids in id order, how many are filed and the block's version.
    */
   async blocks(blindKeys: readonly string[], limit: number): Promise<BlockRead[]> {
     const items = await this.#batchGet([...new Set(blindKeys)].map((key) => recordKeys.block(key)));
-    const byKey = new Map(items.map((i) => [str(i, 'pk'), i.ids?.SS ?? []]));
+    const byKey = new Map(items.map((i) => [str(i, 'pk'), i]));
     return blindKeys.map((key) => {
-      const ids = byKey.get(`BLK#${key}`) ?? [];
-      return { ids: [...ids].sort().slice(0, limit), size: ids.length };
+      const item = byKey.get(`BLK#${key}`);
+      const ids = item?.ids?.SS ?? [];
+      return { ids: [...ids].sort().slice(0, limit), size: ids.length, version: item?.v ? num(item, 'v') : 0 };
     });
   }
 

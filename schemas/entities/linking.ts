@@ -41,6 +41,11 @@ export interface CaseChange {
   readonly release?: { readonly owner: string; readonly keys: readonly string[] };
   /** Claimed keys the record is filed under by the release (a block already full is not grown). */
   readonly file?: { readonly recordId: string; readonly keys: readonly string[] };
+  /**
+   * The versions of the blocks the decision read: the release holds only if each is unchanged (a list job's
+   * group, which claims nothing, may have filed under a key whose claim outlived its lease).
+   */
+  readonly versions?: ReadonlyMap<string, number>;
 }
 
 export interface Claim {

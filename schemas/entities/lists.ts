@@ -57,21 +57,12 @@ export interface ListWork {
 /** A processed row's outcome, as counted on its job. */
 export type RowOutcome = keyof ListJob['outcomes'];
 
-/** Claims a group of new records takes on its blocking keys, filing each record under its own keys in the same write. */
-export interface BulkClaim {
-  readonly owner: string;
-  /** Every key of the group, sorted. */
-  readonly keys: readonly string[];
-  /** Epoch ms. */
-  readonly now: number;
-  readonly leaseMs: number;
-}
-
 /**
  * What linking a group of list rows writes, all or nothing: the records created already linked (lookup, head,
  * first version), their case members, the ledger rows of every case touched (on condition, as for one record),
  * events, review items, name-frequency counters, hit / no-hit notices, the rows finished and their tally on the
- * job, and the claims released (each still ours).
+ * job, and the records filed under their keys, on condition that no block the group read has changed or is
+ * claimed since.
  */
 export interface BulkChange {
   readonly created: readonly { readonly record: StoredRecord; readonly externalIndex: string }[];
@@ -82,9 +73,12 @@ export interface BulkChange {
   /** Blind counter key -> how much to add. */
   readonly counters: ReadonlyMap<string, number>;
   readonly notify: readonly Omit<Notification, 'notificationId'>[];
-  readonly release: { readonly owner: string; readonly keys: readonly string[] };
-  /** The group's records filed under claimed keys by the release (a block already full is not grown). */
+  /** Every block the group's decisions read, with its version then: the commit holds only if none changed and none is claimed. */
+  readonly blocks: readonly { readonly key: string; readonly version: number }[];
+  /** The group's records filed under the blocks read (a block already full is not grown). */
   readonly filings: readonly { readonly recordId: string; readonly keys: readonly string[] }[];
+  /** Epoch ms: a claim whose lease ends before this is not live. */
+  readonly now: number;
   readonly rows: readonly { readonly row: ListRowItem; readonly outcome: RowOutcome }[];
   readonly tally: { readonly jobId: string; readonly createdAt: string; readonly lane: string };
 }

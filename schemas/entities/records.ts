@@ -22,8 +22,10 @@ export interface StoredRecord {
   readonly blockKeys?: readonly string[];
 }
 
-/** A blocking key's block as read for a linking decision: the first ids (in id order) and how many are filed. */
+/** A blocking key's block as read for a linking decision: the first ids (in id order), how many are filed, and its version. */
 export interface BlockRead {
   readonly ids: readonly string[];
   readonly size: number;
+  /** Filings and unfilings the block has had (0: none): a decision that does not claim commits on condition that it is unchanged. */
+  readonly version: number;
 }

@@ -31,6 +31,8 @@ export const BLOCK_LIMIT = 50;
  */
 export const FILING_CAP = 2000;
 
+const versionsOf = (keys: readonly string[], blocks: readonly BlockRead[]) => new Map(keys.map((k, i) => [k, blocks[i]!.version]));
+
 /** The keys a record is filed under when its decision commits: those whose block is not full (`blocks` in the keys' order). */
 export function keysToFile(deps: Pick<LinkDeps, 'filingCap'>, keys: readonly string[], blocks: readonly BlockRead[]): string[] {
   const cap = deps.filingCap ?? FILING_CAP;
@@ -106,6 +108,7 @@ export async function planNewLink(deps: LinkDeps, input: LinkInput, head: Stored
   const view = matchRecordOf(input.agencyId, input.record, input.unverifiedIdNumber);
   const [blocks, freq] = await Promise.all([deps.records.blocks(keys, BLOCK_LIMIT), nameFrequencies(deps, view)]);
   const file = { recordId: head.recordId, keys: keysToFile(deps, keys, blocks) };
+  const versions = versionsOf(keys, blocks);
   const ids = new Set(blocks.flatMap((b) => b.ids));
   ids.delete(head.recordId);
   const scorer = new Scorer(deps.model, freq.tf);
@@ -145,6 +148,7 @@ export async function planNewLink(deps: LinkDeps, input: LinkInput, head: Stored
       change: {
         heads: [headOf(head, keys, caseId, 'auto')],
         file,
+        versions,
         put: [member],
         ledger: [{ row: ledgerRowOf(caseId, members, snapshot.row!.createdAt, now), expectedUpdatedAt: snapshot.row!.updatedAt }],
         events: [{ caseId, at: now, type: 'linked', recordIds: [head.recordId], byAgency: input.agencyId }],
@@ -165,6 +169,7 @@ export async function planNewLink(deps: LinkDeps, input: LinkInput, head: Stored
     change: {
       heads: [headOf(head, keys, caseId, link)],
       file,
+      versions,
       put: [member],
       ledger: [{ row: ledgerRowOf(caseId, [member], now, now) }],
       events: [{ caseId, at: now, type: 'created', recordIds: [head.recordId], byAgency: input.agencyId }],
@@ -187,6 +192,7 @@ export async function planRelink(deps: LinkDeps, input: LinkInput, head: StoredR
   const view = matchRecordOf(input.agencyId, input.record, input.unverifiedIdNumber);
   const [snapshot, freq, blocks] = await Promise.all([deps.cases.snapshot(caseId), nameFrequencies(deps, view), deps.records.blocks(keys, 0)]);
   const file = { recordId: head.recordId, keys: keysToFile(deps, keys, blocks) };
+  const versions = versionsOf(keys, blocks);
   const row: LedgerRow | undefined = snapshot.row;
   const old = snapshot.members.find((m) => m.recordId === head.recordId);
   const others = snapshot.members.filter((m) => m.recordId !== head.recordId);
@@ -215,6 +221,7 @@ export async function planRelink(deps: LinkDeps, input: LinkInput, head: StoredR
       change: {
         heads: [headOf(head, keys, caseId, link)],
         file,
+        versions,
         put: [member],
         ledger: [{ row: ledgerRowOf(caseId, members, row.createdAt, now), expectedUpdatedAt: row.updatedAt }],
         events: [],
@@ -234,6 +241,7 @@ export async function planRelink(deps: LinkDeps, input: LinkInput, head: StoredR
     change: {
       heads: [headOf(head, keys, newCaseId, 'review')],
       file,
+      versions,
       put: [member],
       remove: [{ caseId, recordId: head.recordId }],
       ledger: [{ row: ledgerRowOf(caseId, others, row.createdAt, now), expectedUpdatedAt: row.updatedAt }, { row: ledgerRowOf(newCaseId, [member], now, now) }],

@@ -1,19 +1,21 @@
 /**
  * Linking list rows in bulk (名单批量同案), with the single path's matching engine and guarantees, for a
- * fraction of its round trips. Rows are taken in groups of consecutive rows; for a group:
- * 1. claims on every blocking key of the group (one transaction, as `ensureLinked` does for one record:
- *    whoever could link to a row waits for the group's decision);
- * 2. one batch read of the keys' blocks, then of the heads, and of the name-frequency counters;
- * 3. the rows decided one after another in row order, each exactly as `planNewLink` decides one record
+ * fraction of its round trips and writes. Rows are taken in groups of consecutive rows; for a group:
+ * 1. one batch read of the keys' blocks (with their versions), then of the heads, and of the name-frequency
+ *    counters;
+ * 2. the rows decided one after another in row order, each exactly as `planNewLink` decides one record
  *    (the link policy's `decideCaseLink` against the cases of its candidates, name frequencies, review
  *    items, hit / no-hit notices), an earlier row of the group counting as a record already linked;
- * 4. one transaction that creates the records already linked (lookup, head, first version), writes
+ * 3. one transaction that creates the records already linked (lookup, head, first version), writes
  *    members, the ledger row of every case touched (on condition that it is unchanged since read),
- *    events, reviews, counters and notices, finishes the rows on the job and releases the claims, filing
- *    the new records under their keys.
- * A lost race (a condition failed) decides the group again; a crash leaves claims that expire and
- * nothing half-written. Rows the bulk path does not take (a record that exists already, a discharge
- * that starts follow-up, a group that does not fit one transaction) go through `publishRecord`.
+ *    events, reviews, counters and notices, finishes the rows on the job and files the new records under
+ *    their keys, on condition that no block read in step 1 has changed (its version) or is claimed.
+ * The group claims nothing: a record of the single path deciding on a shared key holds a claim, which fails
+ * the group's commit until that record has committed; two groups that share a key change its version, so the
+ * later commit fails. Either way the group decides again and then sees the other record, as it would have
+ * after waiting for a claim. A crash leaves nothing half-written and nothing to expire. Rows the bulk path
+ * does not take (a record that exists already, a discharge that starts follow-up, a group that does not fit
+ * one transaction) go through `publishRecord`.
  */
 import type { CaseEvent, CaseMember, LedgerRow, ReviewItem } from '../../../schemas/entities/cases';
 import type { LedgerWrite } from '../../../schemas/entities/linking';
@@ -47,7 +49,6 @@ export interface RowDone {
   readonly result: NonNullable<ListRowItem['result']>;
 }
 
-const MAX_DECISIONS = 8;
 const DEFAULT_LEASE_MS = 10_000;
 const BACKOFF_BASE_MS = 10;
 const BACKOFF_CAP_MS = 200;
@@ -79,8 +80,10 @@ interface Plan {
 
 /**
  * Links one group: 'done' with each row's outcome, or 'fallback' when the group cannot go in one transaction
- * or a row's record exists meanwhile (the caller publishes those rows one by one). Throws a retryable
- * ServiceUnavailableError while other decisions keep holding the keys.
+ * or a row's record exists meanwhile (the caller publishes those rows one by one). The group takes no claims:
+ * its commit holds only if no block it read has changed or is claimed, so a decision on the same keys (a
+ * record of the single path holding its claims, another group) makes it decide again. Throws a retryable
+ * ServiceUnavailableError if that goes on for longer than a claim can live (twice the lease).
  */
 export async function linkGroup(
   deps: BulkDeps,
@@ -88,49 +91,21 @@ export async function linkGroup(
   group: readonly PreparedRow[],
   views: ViewCache,
 ): Promise<{ status: 'done'; rows: RowDone[] } | { status: 'fallback' }> {
-  const owner = `${group[0]!.recordId}#${randomId('clm')}`;
   const keys = [...new Set(group.flatMap((r) => r.keys))].sort();
-  for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  // Leases run on the wall clock, whatever clock stamps the data (`deps.now`).
+  const deadline = Date.now() + 2 * (deps.claimLeaseMs ?? DEFAULT_LEASE_MS);
+  for (let attempt = 0; ; attempt++) {
     if (attempt > 0) {
       // A record of the group created meanwhile (the same child published through the API, another copy of this job): one by one.
       const existing = await deps.bulk.recordIdsByExternal(group.map((r) => r.externalIndex));
-      if (existing.size > 0) {
-        await deps.bulk.release(owner, keys).catch(() => undefined);
-        return { status: 'fallback' };
-      }
+      if (existing.size > 0) return { status: 'fallback' };
     }
-    let plan: Plan;
-    try {
-      await acquire(deps, { owner, keys });
-      plan = await planGroup(deps, job, group, keys, owner, views);
-    } catch (error) {
-      await deps.bulk.release(owner, keys).catch(() => undefined);
-      throw error;
-    }
-    const outcome = await deps.bulk.commit(plan.change).catch(async (error: unknown) => {
-      await deps.bulk.release(owner, keys).catch(() => undefined);
-      throw error;
-    });
+    const plan = await planGroup(deps, job, group, keys, views);
+    const outcome = await deps.bulk.commit(plan.change);
     if (outcome === 'ok') return { status: 'done', rows: plan.done };
-    if (outcome === 'too-large') {
-      await deps.bulk.release(owner, keys).catch(() => undefined);
-      return { status: 'fallback' };
-    }
-    const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
-  }
-  await deps.bulk.release(owner, keys).catch(() => undefined);
-  throw new ServiceUnavailableError('Linking is busy; try again', { cause: 'linking contention' });
-}
-
-async function acquire(deps: BulkDeps, claim: { owner: string; keys: readonly string[] }) {
-  const lease = deps.claimLeaseMs ?? DEFAULT_LEASE_MS;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const deadline = Date.now() + 2 * lease;
-  for (let attempt = 0; ; attempt++) {
-    const now = Date.now();
-    if (await deps.bulk.claim({ ...claim, now, leaseMs: lease })) return;
-    if (now > deadline) throw new ServiceUnavailableError('Linking is busy; try again', { cause: 'claims held' });
+    if (outcome === 'too-large') return { status: 'fallback' };
+    if (Date.now() > deadline) throw new ServiceUnavailableError('Linking is busy; try again', { cause: 'linking contention' });
     await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
   }
 }
@@ -165,7 +140,6 @@ async function planGroup(
   job: { jobId: string; createdAt: string; lane: string },
   group: readonly PreparedRow[],
   keys: readonly string[],
-  owner: string,
   views: ViewCache,
 ): Promise<Plan> {
   const now = nowOf(deps);
@@ -302,8 +276,9 @@ async function planGroup(
       reviews,
       counters,
       notify,
-      release: { owner, keys },
+      blocks: keys.map((key, i) => ({ key, version: blocks[i]!.version })),
       filings,
+      now: Date.now(),
       rows: finished,
       tally: { jobId: job.jobId, createdAt: job.createdAt, lane: job.lane },
     },

@@ -1,7 +1,7 @@
 /**
  * List rows made ready for bulk linking (batch-link.ts): each record sealed under the id it will be created
- * with, its blind indexes and blocking keys computed once; and the groups of consecutive rows whose claims fit
- * one transaction each.
+ * with, its blind indexes and blocking keys computed once; and the groups of consecutive rows whose commit fits
+ * one transaction.
  */
 import { CHILD_RECORD_SCHEMA_VERSION } from '../../../schemas/child-record';
 import type { ListRowItem } from '../../../schemas/entities/lists';
@@ -26,11 +26,11 @@ export interface PreparedRow {
   readonly nameKeys?: readonly [string, string];
 }
 
-/** Rows per group: their claims, and then their commit, must each fit one transaction of 100 items. */
+/** Rows per group: their commit must fit one transaction of 100 items. */
 export const GROUP_ROWS = 4;
 const TRANSACTION_ITEMS = 100;
 /**
- * Items a row adds to its group's commit besides its keys' releases, at most: lookup, head and first version,
+ * Items a row adds to its group's commit besides its keys' blocks, at most: lookup, head and first version,
  * member, ledger row, event, review, three name counters, notices to four other agencies, the finished row.
  */
 export const ROW_COMMIT_ITEMS = 15;
@@ -85,8 +85,8 @@ export async function prepareRow(
 }
 
 /**
- * Consecutive rows, at most GROUP_ROWS, whose claims (one per key) and commit (a release per key, filing the
- * rows, plus ROW_COMMIT_ITEMS a row and the job's tally) fit one transaction each.
+ * Consecutive rows, at most GROUP_ROWS, whose commit (one write or check per block read, filing the rows,
+ * plus ROW_COMMIT_ITEMS a row and the job's tally) fits one transaction.
  */
 export function groupRows(rows: readonly PreparedRow[]): PreparedRow[][] {
   const groups: PreparedRow[][] = [];

@@ -3,9 +3,9 @@
  * lambdas/data/list-linking-table.ts and lambdas/data/list-queue.ts implement them;
  * the domain never imports data.
  */
-import type { BulkChange, BulkClaim, ListJob, ListRowItem, ListWork, RowOutcome } from '../../../schemas/entities/lists';
+import type { BulkChange, ListJob, ListRowItem, ListWork, RowOutcome } from '../../../schemas/entities/lists';
 
-export type { BulkChange, BulkClaim } from '../../../schemas/entities/lists';
+export type { BulkChange } from '../../../schemas/entities/lists';
 
 export type NewListJob = Omit<ListJob, 'processed' | 'outcomes'>;
 
@@ -38,14 +38,13 @@ export interface ListQueue {
   enqueue(work: readonly ListWork[]): Promise<void>;
 }
 
-/** The batch side of linking: lookups in bulk, group claims and the group commit. */
+/** The batch side of linking: lookups in bulk and the group commit. */
 export interface BulkLinkStore {
   /** Record ids registered for blind (agency, externalId) lookups, by lookup. */
   recordIdsByExternal(externalIndexes: readonly string[]): Promise<Map<string, string>>;
-  /** Takes every claim of the group and files its records, all or nothing; false while another owner's lease on one is live. */
-  claim(claim: BulkClaim): Promise<boolean>;
-  /** Releases claims still held by `owner`. */
-  release(owner: string, keys: readonly string[]): Promise<void>;
-  /** Commits a group in one transaction: 'conflict' when a condition failed (read again, decide again), 'too-large' when it does not fit one. */
+  /**
+   * Commits a group in one transaction: 'conflict' when a condition failed (a block the group read changed or
+   * is claimed, a case changed: read again, decide again), 'too-large' when it does not fit one.
+   */
   commit(change: BulkChange): Promise<'ok' | 'conflict' | 'too-large'>;
 }

@@ -37,7 +37,7 @@ function memoryTable(options: { alwaysConflict?: boolean } = {}) {
       },
       // Linking: no candidates in this fake, so every record opens its own case.
       getHeads: async (ids: readonly string[]) => ids.flatMap((id) => (heads.has(id) ? [heads.get(id)!] : [])),
-      blocks: async (keys: readonly string[]) => keys.map(() => ({ ids: [], size: 0 })),
+      blocks: async (keys: readonly string[]) => keys.map(() => ({ ids: [], size: 0, version: 0 })),
       counts: async (keys: readonly string[]) => keys.map(() => 0),
     },
     /** Applies a linking change to the heads and keeps the member items. */

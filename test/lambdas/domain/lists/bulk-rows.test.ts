@@ -1,4 +1,4 @@
-/** Groups of consecutive rows for bulk linking: at most GROUP_ROWS rows, claims (one per key) and commit (a release per key, ROW_COMMIT_ITEMS a row, the tally) within one transaction each. */
+/** Groups of consecutive rows for bulk linking: at most GROUP_ROWS rows, the commit (one item per key, ROW_COMMIT_ITEMS a row, the tally) within one transaction. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GROUP_ROWS, groupRows, type PreparedRow, ROW_COMMIT_ITEMS } from '../../../../lambdas/domain/lists/bulk-rows';
@@ -26,7 +26,7 @@ describe('groupRows', () => {
         n,
         Array.from({ length: 20 }, (_, k) => `r${n}k${k}`),
       );
-    // 2 rows: 40 releases + 2 x 15 + 1 = 71; a third would make 106.
+    // 2 rows: 40 keys + 2 x 15 + 1 = 71; a third would make 106.
     const groups = groupRows([wide(1), wide(2), wide(3)]);
     expect(groups.map((g) => g.length)).toEqual([2, 1]);
     expect(groups.every((g) => commitItems(g) <= 100)).toBe(true);
