@@ -16,18 +16,29 @@ export const TOTAL_SHARDS = 16;
 /** Blind counter keys a link adds 1 to. */
 export type CounterKeys = readonly string[];
 
+/** The total counter's blind keys: `read` (the shards and the unsharded item of earlier versions, which still counts but is never written again) and `shards` (a link adds 1 to one of them). */
+export async function totalCounterKeys(index: BlindIndexer): Promise<{ readonly read: readonly string[]; readonly shards: readonly string[] }> {
+  const legacy = await index.compute('name-frequency', 'total');
+  const shards = Array.from({ length: TOTAL_SHARDS }, (_, i) => `${legacy}#${i}`);
+  return { read: [legacy, ...shards], shards };
+}
+
+/** The province's count of linked records (the total counter). */
+export async function recordTotal(deps: { readonly index: BlindIndexer; readonly records: Pick<RecordsStore, 'counts'> }): Promise<number> {
+  const counts = await deps.records.counts((await totalCounterKeys(deps.index)).read);
+  return counts.reduce((a, b) => a + b, 0);
+}
+
 export async function nameFrequencies(
   deps: { readonly index: BlindIndexer; readonly records: Pick<RecordsStore, 'counts'> },
   view: MatchRecord,
 ): Promise<{ tf?: NameFrequencies; bump: CounterKeys }> {
-  // The unsharded item of earlier versions still counts (read, never written again).
-  const legacy = await deps.index.compute('name-frequency', 'total');
-  const shards = Array.from({ length: TOTAL_SHARDS }, (_, i) => `${legacy}#${i}`);
-  const shard = shards[Math.floor(Math.random() * TOTAL_SHARDS)]!;
+  const total = await totalCounterKeys(deps.index);
+  const shard = total.shards[Math.floor(Math.random() * TOTAL_SHARDS)]!;
   if (!view.name) return { bump: [shard] };
   const text = await deps.index.compute('name-frequency', 't', view.name.text);
   const pinyin = await deps.index.compute('name-frequency', 'p', view.name.pinyin);
-  const counts = await deps.records.counts([text, pinyin, legacy, ...shards]);
+  const counts = await deps.records.counts([text, pinyin, ...total.read]);
   const [t, p] = counts as [number, number];
   const n = counts.slice(2).reduce((a, b) => a + b, 0);
   const name = view.name;

@@ -2,7 +2,7 @@
  * Linking list rows in bulk (名单批量同案), with the single path's matching engine and guarantees, for a
  * fraction of its round trips and writes. Rows are taken in groups of consecutive rows; for a group:
  * 1. one batch read of the keys' blocks (with their versions), then of the heads, and of the name-frequency
- *    counters;
+ *    counters of the group's names (the province's count is read once a page: `PageTotal`);
  * 2. the rows decided one after another in row order, each exactly as `planNewLink` decides one record
  *    (the link policy's `decideCaseLink` against the cases of its candidates, name frequencies, review
  *    items, hit / no-hit notices), an earlier row of the group counting as a record already linked;
@@ -28,7 +28,7 @@ import { ledgerRowOf } from '../cases/ledger-row';
 import { BLOCK_LIMIT, keysToFile, memberOf, reviewItemOf } from '../cases/link-plan';
 import type { LinkDeps } from '../cases/link-record';
 import { openForMatching } from '../cases/match-view';
-import { frequenciesOf, TOTAL_SHARDS } from '../cases/name-frequencies';
+import { frequenciesOf, TOTAL_SHARDS, totalCounterKeys } from '../cases/name-frequencies';
 import { type CaseCandidate, casesToLoad, DEFAULT_LINK_POLICY, decideCaseLink } from '../matching/link-policy';
 import type { MatchRecord } from '../matching/match-record';
 import type { NameFrequencies } from '../matching/model';
@@ -90,6 +90,7 @@ export async function linkGroup(
   job: { jobId: string; createdAt: string; lane: string },
   group: readonly PreparedRow[],
   views: ViewCache,
+  total: PageTotal,
 ): Promise<{ status: 'done'; rows: RowDone[] } | { status: 'fallback' }> {
   const keys = [...new Set(group.flatMap((r) => r.keys))].sort();
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -101,12 +102,37 @@ export async function linkGroup(
       const existing = await deps.bulk.recordIdsByExternal(group.map((r) => r.externalIndex));
       if (existing.size > 0) return { status: 'fallback' };
     }
-    const plan = await planGroup(deps, job, group, keys, views);
+    const plan = await planGroup(deps, job, group, keys, views, total);
     const outcome = await deps.bulk.commit(plan.change);
-    if (outcome === 'ok') return { status: 'done', rows: plan.done };
+    if (outcome === 'ok') {
+      total.add(group.length);
+      return { status: 'done', rows: plan.done };
+    }
     if (outcome === 'too-large') return { status: 'fallback' };
     if (Date.now() > deadline) throw new ServiceUnavailableError('Linking is busy; try again', { cause: 'linking contention' });
     await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+  }
+}
+
+/**
+ * The province's record count as a page's groups see it: the total counter read once for the page, plus the
+ * rows every lane of this page has committed since. Rows other writers link meanwhile are not in it, as the
+ * rows of a group deciding at the same time are not in a single publish's count; the difference is at most
+ * a page's worth against the province's whole count.
+ */
+export class PageTotal {
+  #base: Promise<number> | undefined;
+  #committed = 0;
+
+  constructor(private readonly read: () => Promise<number>) {}
+
+  async current(): Promise<number> {
+    this.#base ??= this.read();
+    return (await this.#base) + this.#committed;
+  }
+
+  add(rows: number): void {
+    this.#committed += rows;
   }
 }
 
@@ -141,21 +167,20 @@ async function planGroup(
   group: readonly PreparedRow[],
   keys: readonly string[],
   views: ViewCache,
+  total: PageTotal,
 ): Promise<Plan> {
   const now = nowOf(deps);
   const own = new Set(group.map((r) => r.recordId));
-  const legacy = await deps.index.compute('name-frequency', 'total');
-  const shards = Array.from({ length: TOTAL_SHARDS }, (_, i) => `${legacy}#${i}`);
+  const { shards } = await totalCounterKeys(deps.index);
+  // One shard for the group's links (the sum is what counts): one counter write, not one a row.
+  const shard = shards[Math.floor(Math.random() * TOTAL_SHARDS)]!;
   const nameKeys = [...new Set(group.flatMap((r) => r.nameKeys ?? []))];
-  const [blocks, counts] = await Promise.all([deps.records.blocks(keys, BLOCK_LIMIT), deps.records.counts([...nameKeys, legacy, ...shards])]);
+  const [blocks, counts, n] = await Promise.all([deps.records.blocks(keys, BLOCK_LIMIT), deps.records.counts(nameKeys), total.current()]);
   const byKey = new Map(keys.map((k, i) => [k, blocks[i]!.ids.filter((id) => !own.has(id))]));
   // Filed when the group commits, under the keys whose block was not full when read (as one record would be).
   const fileable = new Set(keysToFile(deps, keys, blocks));
   const filings = group.map((r) => ({ recordId: r.recordId, keys: r.keys.filter((k) => fileable.has(k)) }));
-  const frequencies = new GroupFrequencies(
-    new Map(nameKeys.map((k, i) => [k, counts[i]!])),
-    counts.slice(nameKeys.length).reduce((a, b) => a + b, 0),
-  );
+  const frequencies = new GroupFrequencies(new Map(nameKeys.map((k, i) => [k, counts[i]!])), n);
 
   // Existing records and their match views (only those in a case are candidates).
   const heads = new Map<string, StoredRecord>();
@@ -222,7 +247,7 @@ async function planGroup(
     const open = candidates.filter((c) => !snapshots.has(c.caseId) || snapshots.get(c.caseId)!.row?.status === 'open');
     const membersOf = (caseId: string) => (snapshots.get(caseId)?.members ?? []).flatMap((m) => (viewOf(m.recordId) ? [viewOf(m.recordId)!] : []));
     const decision = decideCaseLink(row.view, open, membersOf, scorer, DEFAULT_LINK_POLICY);
-    frequencies.bump(row, shards[Math.floor(Math.random() * TOTAL_SHARDS)]!, counters);
+    frequencies.bump(row, shard, counters);
 
     let caseId: string;
     let link: 'auto' | 'review' | 'new';

@@ -21,7 +21,8 @@ import type { FieldCipher } from '../../crypto/field-cipher';
 import { HubError, NotFoundError, ValidationError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
 import { publishRecord, type Publisher, type RecordsDeps } from '../records/records-service';
-import { type BulkDeps, linkGroup, type ViewCache } from './batch-link';
+import { recordTotal } from '../cases/name-frequencies';
+import { type BulkDeps, linkGroup, PageTotal, type ViewCache } from './batch-link';
 import { groupRows, type PreparedRow, prepareRow } from './bulk-rows';
 import { summariseList } from './list-summary';
 import type { ListValueMaps } from './list-values';
@@ -216,6 +217,7 @@ async function linkPage(deps: WorkerDeps, job: ListJob, page: readonly ListRowIt
 
   const recordIds: string[] = [];
   const groups = groupRows(bulk);
+  const total = new PageTotal(() => recordTotal(bulkDeps));
   let next = 0;
   // The first failure stops every lane (no group starts after it); the page fails once all lanes have stopped.
   let failure: { error: unknown } | undefined;
@@ -223,7 +225,7 @@ async function linkPage(deps: WorkerDeps, job: ListJob, page: readonly ListRowIt
     while (!failure && next < groups.length) {
       const group = groups[next++]!;
       try {
-        const out = await linkGroup(bulkDeps, { jobId: job.jobId, createdAt: job.createdAt, lane: `${invocation}-${n}` }, group, views);
+        const out = await linkGroup(bulkDeps, { jobId: job.jobId, createdAt: job.createdAt, lane: `${invocation}-${n}` }, group, views, total);
         if (out.status === 'done') recordIds.push(...out.rows.map((r) => r.result.recordId));
         else single.push(...group);
       } catch (error) {
