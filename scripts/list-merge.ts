@@ -17,7 +17,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { CliError } from '../client/local-profile';
 import { ListValueMaps } from '../lambdas/domain/lists/list-values';
-import { decodeListText, ListFormatError, readList } from '../lambdas/domain/lists/parse-list';
+import { checkList, decodeListText, ListFormatError } from '../lambdas/domain/lists/parse-list';
 import { boundedEditDistance } from '../lambdas/domain/matching/compare';
 import { AGENCY_TYPES } from '../schemas/child-record';
 import { describeIssues, provinceConfig, type ProvinceConfig } from '../schemas/province-config';
@@ -67,8 +67,8 @@ function inputsOf(specs: readonly string[], province?: ProvinceConfig): MergeInp
   });
 }
 
-/** Every problem of every input, by file and line; empty when all can be read. */
-function inputProblems(inputs: readonly MergeInputFile[], values?: ListValueMaps): { zh: string; en: string }[] {
+/** Every problem of every input, by file and line; empty when all can be read (the shape only: rows become records in the merge). */
+function inputProblems(inputs: readonly MergeInputFile[]): { zh: string; en: string }[] {
   const problems: { zh: string; en: string }[] = [];
   for (const { agency, path } of inputs) {
     const at = `${agency}=${path}`;
@@ -90,7 +90,7 @@ function inputProblems(inputs: readonly MergeInputFile[], values?: ListValueMaps
       continue;
     }
     try {
-      readList(decodeListText(bytes), /\.jsonl?$/i.test(path) ? 'jsonl' : 'csv', values ? { values } : {});
+      checkList(decodeListText(bytes), /\.jsonl?$/i.test(path) ? 'jsonl' : 'csv');
     } catch (error) {
       if (!(error instanceof ListFormatError)) throw error;
       for (const p of error.problems) {
@@ -109,7 +109,7 @@ async function merge(opts: Options): Promise<void> {
   // The province's own value spellings (listSynonyms), on top of the defaults.
   const values = province ? new ListValueMaps(province.listSynonyms) : undefined;
   const inputs = inputsOf(opts.in, province);
-  const problems = inputProblems(inputs, values);
+  const problems = inputProblems(inputs);
   if (problems.length > 0) {
     throw new CliError(
       `名单无法读取，未进行合并（${problems.length} 处问题）：\n${problems.map((p) => `  ${p.zh}`).join('\n')}`,
