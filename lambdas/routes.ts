@@ -92,12 +92,13 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   health: { signed: false, tables: {}, fieldKey: false, indexKey: false, notificationSigning: 'publish' },
   console: { signed: false, tables: {}, fieldKey: false, indexKey: false },
   meta: { signed: true, tables: {}, fieldKey: false, indexKey: false },
-  // Linking: claims and blocking keys (records: PutItem, DeleteItem), one transaction per decision
-  // (head UpdateItem, counters UpdateItem; member, ledger, event, review PutItem; a member leaving its case DeleteItem).
+  // Linking: claims and filings on block items (records: UpdateItem; a list group's unchanged blocks ConditionCheckItem),
+  // one transaction per decision (head and counters UpdateItem; records created PutItem; member, ledger, event, review
+  // PutItem; a member leaving its case DeleteItem). Nothing in the records table is ever deleted.
   records: {
     signed: true,
     tables: {
-      records: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+      records: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
       cases: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
       notifications: ['PutItem'],
       // A treatment record with a discharge date starts follow-up: the coordinator's obligation and proposal.
