@@ -15,17 +15,27 @@ import { recordKeys } from './records-table';
 
 /**
  * Claims a key's block item: free, expired, or already ours. The item stays (it holds the block's record ids);
- * only its owner and lease change.
+ * only its owner and lease change, unless `file` (a record id) is filed there in the same write.
  */
-export function claimUpdate(table: string, key: string, claim: { readonly owner: string; readonly now: number; readonly leaseMs: number }): TransactWriteItem {
+export function claimUpdate(
+  table: string,
+  key: string,
+  claim: { readonly owner: string; readonly now: number; readonly leaseMs: number },
+  file?: string,
+): TransactWriteItem {
   return {
     Update: {
       TableName: table,
       Key: recordKeys.block(key),
-      UpdateExpression: 'SET #o = :owner, expiresAt = :until',
+      UpdateExpression: `SET #o = :owner, expiresAt = :until${file ? ' ADD ids :ids, v :one' : ''}`,
       ConditionExpression: 'attribute_not_exists(#o) OR expiresAt < :now OR #o = :owner',
       ExpressionAttributeNames: { '#o': 'owner' },
-      ExpressionAttributeValues: { ':now': N(claim.now), ':owner': S(claim.owner), ':until': N(claim.now + claim.leaseMs) },
+      ExpressionAttributeValues: {
+        ':now': N(claim.now),
+        ':owner': S(claim.owner),
+        ':until': N(claim.now + claim.leaseMs),
+        ...(file && { ':ids': SS([file]), ':one': N(1) }),
+      },
     },
   };
 }

@@ -23,7 +23,7 @@ export class LinkingTable {
   async claim(claim: Claim): Promise<boolean> {
     if (claim.keys.length === 0 && claim.unfile.length === 0) return true; // nothing can find this record, nor it anything
     const items: TransactWriteItem[] = [
-      ...claim.keys.map((key) => claimUpdate(this.recordsTable, key, claim)),
+      ...claim.keys.map((key) => claimUpdate(this.recordsTable, key, claim, claim.fileNow ? claim.recordId : undefined)),
       ...claim.unfile.map((key) => unfileUpdate(this.recordsTable, key, claim.recordId)),
     ];
     return this.#transact(items);

@@ -55,6 +55,11 @@ export interface Claim {
   readonly keys: readonly string[];
   /** Keys the record was filed under before and no longer has. */
   readonly unfile: readonly string[];
+  /**
+   * File the record under `keys` with the claim: for a record already in a case (an update), which whoever decides
+   * next must find under its new keys even if this decision never commits (a new record is filed by its commit).
+   */
+  readonly fileNow?: boolean;
   /** Epoch ms. */
   readonly now: number;
   readonly leaseMs: number;

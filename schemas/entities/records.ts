@@ -18,7 +18,7 @@ export interface StoredRecord {
   readonly linkStatus?: 'auto' | 'review' | 'new' | 'merged' | 'split';
   /** The version whose link was last decided; a newer version is decided again. */
   readonly linkedVersion?: number;
-  /** The blind blocking keys the record is filed under (written before this is set). */
+  /** The blind blocking keys the record's link was decided on; it is filed under them in the same transaction, except where a block was full (FILING_CAP). */
   readonly blockKeys?: readonly string[];
 }
 

@@ -49,9 +49,12 @@ describe('blocks', () => {
     expect([...(block?.ids?.SS ?? [])].sort()).toEqual([published[0]!.recordId, published[1]!.recordId].sort());
     expect(block?.owner).toBeUndefined();
     // The third record is filed under its keys that had room, and the same child from another agency joins its case.
-    const own = await Promise.all(keys.map((k) => blockItem(k, full)));
-    expect(own.filter((item) => item?.ids?.SS?.includes(published[2]!.recordId)).length).toBeGreaterThan(keys.length / 2);
-    for (const item of own) expect(item?.ids?.SS?.length).toBeLessThanOrEqual(2);
+    // Exactly: under each of its keys unless both earlier records were there already (the block was full).
+    for (const key of keys) {
+      const ids = (await blockItem(key, full))?.ids?.SS ?? [];
+      const earlier = [published[0]!, published[1]!].filter((p) => ids.includes(p.recordId)).length;
+      expect(ids.includes(published[2]!.recordId), key).toBe(earlier < 2);
+    }
     expect(linked.caseId).toBe(published[2]!.caseId);
     expect(linked.link).toBe('auto');
     // A full block's key is still among the record's decided keys: publishing again changes nothing.
@@ -62,12 +65,15 @@ describe('blocks', () => {
   });
 
   it('files nothing for a decision that does not commit, and everything once it does', async () => {
-    // Prepare: where the linking commit falls in a publish (the second transaction: claims, then commit).
+    // Prepare: where the linking commit falls in a publish (its last transaction: the record, the claims, the commit).
     const probe = h.nextTrial();
     h.faults.reset();
     await h.publish(CIVIL, h.child(probe, { externalId: `MZ-${probe}` }));
     const calls = Array.from({ length: h.faults.count() }, (_, i) => h.faults.nameOf(i + 1));
-    const commitAt = calls.map((name, i) => (name === 'TransactWriteItemsCommand' ? i + 1 : 0)).filter((n) => n > 0)[1]!;
+    const commitAt = calls
+      .map((name, i) => (name === 'TransactWriteItemsCommand' ? i + 1 : 0))
+      .filter((n) => n > 0)
+      .at(-1)!;
     const t = h.nextTrial();
     const record = h.child(t, { externalId: `MZ-${t}` });
     const keys = await blindBlockingKeys(h.deps, { ...CIVIL, record });
@@ -85,5 +91,33 @@ describe('blocks', () => {
       expect(item?.owner, key).toBeUndefined();
     }
     expect((await h.inspect(CIVIL, record)).missingBlockKeys).toEqual([]);
+  });
+
+  it('moves an updated record to its new keys with the claim, so it stays findable if the decision never commits', async () => {
+    // Prepare: two linked records; each gets a new version with another guardian phone (a new key, an old one gone).
+    const phoned = (t: number, phone: string) => h.child(t, { externalId: `MZ-${t}`, guardian: { name: '巴桑次仁', phone, relation: 'father' } });
+    const [probe, t] = [h.nextTrial(), h.nextTrial()];
+    await h.publish(CIVIL, phoned(probe, '13700000001'));
+    const published = await h.publish(CIVIL, phoned(t, '13700000002'));
+    // Where the linking commit falls in such an update (its last transaction), from the probe's.
+    h.faults.reset();
+    await h.publish(CIVIL, phoned(probe, '13800000001'));
+    const calls = Array.from({ length: h.faults.count() }, (_, i) => h.faults.nameOf(i + 1));
+    const commitAt = calls
+      .map((name, i) => (name === 'TransactWriteItemsCommand' ? i + 1 : 0))
+      .filter((n) => n > 0)
+      .at(-1)!;
+    const [oldPhone, newPhone] = await Promise.all([h.deps.index.compute('blocking', 'gp:13700000002'), h.deps.index.compute('blocking', 'gp:13800000002')]);
+    // Act: the update's commit is lost; then the agency retries.
+    h.faults.failAt(commitAt, 'fail');
+    await expect(h.publish(CIVIL, phoned(t, '13800000002'))).rejects.toThrow();
+    h.faults.reset();
+    const between = await Promise.all([blockItem(oldPhone), blockItem(newPhone)]);
+    const retried = await h.publish(CIVIL, phoned(t, '13800000002'));
+    // Assess: in between it is under its new key already and no longer under the old one; the retry settles it in its case.
+    expect(between[0]?.ids?.SS ?? []).not.toContain(published.recordId);
+    expect(between[1]?.ids?.SS).toContain(published.recordId);
+    expect(retried.caseId).toBe(published.caseId);
+    expect((await h.inspect(CIVIL, phoned(t, '13800000002'))).missingBlockKeys).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  * it apply and then loses the reply. For every N the publish fails, the retry
  * succeeds, and the record ends linked exactly once and findable.
  */
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLinkingHarness, type LinkingHarness } from '../support/linking';
 
@@ -68,14 +68,21 @@ describe('publish under injected faults', () => {
   }
 
   it('leaves no claim behind', async () => {
-    const out = await h.client.send(
-      new ScanCommand({
-        TableName: h.tables.records,
-        FilterExpression: 'begins_with(pk, :b) AND attribute_exists(#o)',
-        ExpressionAttributeNames: { '#o': 'owner' },
-        ExpressionAttributeValues: { ':b': { S: 'BLK#' } },
-      }),
-    );
-    expect(out.Items ?? []).toEqual([]);
+    const claimed: unknown[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await h.client.send(
+        new ScanCommand({
+          TableName: h.tables.records,
+          FilterExpression: 'begins_with(pk, :b) AND attribute_exists(#o)',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: { ':b': { S: 'BLK#' } },
+          ExclusiveStartKey: start,
+        }),
+      );
+      claimed.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    expect(claimed).toEqual([]);
   });
 });

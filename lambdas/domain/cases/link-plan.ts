@@ -115,7 +115,7 @@ export async function planNewLink(deps: LinkDeps, input: LinkInput, head: Stored
   const known = new Map<string, MatchRecord>();
   const candidates: CaseCandidate[] = [];
   for (const other of await deps.records.getHeads([...ids])) {
-    // Without a case, the other record has not decided yet: it will see this one when it does (it waits for our claims).
+    // A filed record has its case (filed by the commit that linked it, or with the claim once it has one); one without is a leftover of the first layout's crashes.
     if (!other.caseId) continue;
     const otherView = await openForMatching(deps.cipher, deps.province, other);
     known.set(other.recordId, otherView);

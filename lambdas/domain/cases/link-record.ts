@@ -109,7 +109,8 @@ async function decideUnderClaims(deps: LinkDeps, input: LinkInput, stored: Store
   let repair = isSettled(stored, keys); // settled but its member item is missing: decide again
   for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
     const unfile = (head.blockKeys ?? []).filter((k) => !keys.includes(k));
-    await acquire(deps, { owner, recordId: head.recordId, keys, unfile });
+    // A record already in a case moves from its old keys to its new ones with the claim, as one write: it stays findable whatever happens to this decision.
+    await acquire(deps, { owner, recordId: head.recordId, keys, unfile, fileNow: !!head.caseId });
     if (attempt > 0) {
       const current = await deps.records.getHead(head.recordId);
       if (!current || current.version !== stored.version) {
@@ -141,8 +142,11 @@ async function decideUnderClaims(deps: LinkDeps, input: LinkInput, stored: Store
   throw new ServiceUnavailableError('Linking is busy; try again', { cause: 'linking contention' });
 }
 
-/** Takes the claims (and files the keys), backing off with full jitter while another record holds one. */
-async function acquire(deps: LinkDeps, claim: { owner: string; recordId: string; keys: readonly string[]; unfile: readonly string[] }): Promise<void> {
+/** Takes the claims, backing off with full jitter while another record holds one. */
+async function acquire(
+  deps: LinkDeps,
+  claim: { owner: string; recordId: string; keys: readonly string[]; unfile: readonly string[]; fileNow: boolean },
+): Promise<void> {
   const lease = deps.claimLeaseMs ?? DEFAULT_LEASE_MS;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   // Leases run on the wall clock, whatever clock stamps the data (`deps.now`).

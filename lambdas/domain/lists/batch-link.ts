@@ -70,6 +70,7 @@ interface Snapshot {
 interface Decided {
   readonly caseId: string;
   readonly view: MatchRecord;
+  /** The keys it is filed under (its keys whose block is not full). */
   readonly keys: readonly string[];
 }
 
@@ -232,12 +233,12 @@ async function planGroup(
         seen.add(id);
         const head = heads.get(id);
         const view = known.get(id);
-        // Without a case, the other record has not decided yet: it will see this one when it does (it waits for our claims).
+        // A filed record has its case (filed by the commit that linked it, or with the claim once it has one); one without is a leftover of the first layout's crashes.
         if (!head?.caseId || !view) continue;
         candidates.push({ recordId: id, caseId: head.caseId, view, score: scorer.score(row.view, view) });
       }
     }
-    // Earlier rows of the group sharing a key are filed and linked by the time this row decides.
+    // Earlier rows of the group sharing a key they are filed under are linked by the time this row decides (as the single path would find them).
     for (const [id, d] of decided) {
       if (seen.has(id) || !d.keys.some((k) => row.keys.includes(k))) continue;
       seen.add(id);
@@ -276,7 +277,7 @@ async function planGroup(
     }
     if (review) reviews.push(review);
     touched.add(caseId);
-    decided.set(row.recordId, { caseId, view: row.view, keys: row.keys });
+    decided.set(row.recordId, { caseId, view: row.view, keys: row.keys.filter((k) => fileable.has(k)) });
     created.push({
       record: { ...row.record, caseId, linkStatus: link, linkedVersion: row.record.version, blockKeys: row.keys },
       externalIndex: row.externalIndex,
