@@ -81,7 +81,11 @@ const SHAPE = {
   lambdaGbSecondsPerPublish: 0.5 * 0.06,
   writeUnitsPerRequest: 8, // nonce claim + audit intent, event and chain head, with their index copies
   readUnitsPerRequest: 10,
-  writeUnitsPerPublish: 20, // head, version, blocking keys, member, ledger row, with index copies
+  // A publish that changes a record, in transactions (2 units per KB written): the record (lookup, head, version:
+  // ~14), the claims on its ~16 blocking keys (32), the commit (head ~6, member, ledger row, event, 3 counters,
+  // the 16 keys' releases with their filings: ~50), index copies (~4). Derived from the code: DynamoDB Local's
+  // ConsumedCapacity does not count transactional writes twice, so it cannot measure this.
+  writeUnitsPerPublish: 100,
   macsPerPublish: 8, // blind indexes (KMS GenerateMac; data keys are cached)
   logKbPerRequest: 1.5,
   kmsKeys: 6, // storage, field, index, audit signing, province (S3, logs, backups), spare for rotation overlap
