@@ -11,8 +11,8 @@
  * - Parallel: `segments` scan segments at once (a key's items are all in one segment, so no two writers
  *   touch one block item), and the keys of a page `concurrency` at a time.
  */
-import { BatchWriteItemCommand, type DynamoDBClient, GetItemCommand, ScanCommand, UpdateItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { guard, type Item, N, S, SS, str } from './dynamo';
+import { type DynamoDBClient, GetItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { batchWrite, guard, type Item, N, S, SS, str } from './dynamo';
 import { recordKeys } from './records-table';
 
 export interface BlockMigration {
@@ -30,8 +30,6 @@ export interface MigrationOptions {
   readonly segments?: number;
   readonly concurrency?: number;
 }
-
-const BATCH_WRITE = 25;
 
 export async function migrateBlocks(client: DynamoDBClient, table: string, options: MigrationOptions): Promise<BlockMigration> {
   const segments = options.segments ?? 8;
@@ -118,20 +116,9 @@ async function fileUnderCap(client: DynamoDBClient, table: string, key: string, 
 }
 
 async function deleteAll(client: DynamoDBClient, table: string, keys: readonly Item[], concurrency: number): Promise<void> {
-  const batches: WriteRequest[][] = [];
-  for (let i = 0; i < keys.length; i += BATCH_WRITE) batches.push(keys.slice(i, i + BATCH_WRITE).map((Key) => ({ DeleteRequest: { Key } })));
-  for (let i = 0; i < batches.length; i += concurrency) {
-    await Promise.all(
-      batches.slice(i, i + concurrency).map(async (batch) => {
-        let pending: WriteRequest[] | undefined = batch;
-        for (let round = 0; pending && pending.length > 0; round++) {
-          if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(round, 6)));
-          const out: { UnprocessedItems?: Record<string, WriteRequest[]> } = await guard(
-            client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } })),
-          );
-          pending = out.UnprocessedItems?.[table];
-        }
-      }),
-    );
+  const chunk = 25 * concurrency;
+  for (let i = 0; i < keys.length; i += chunk) {
+    const requests = keys.slice(i, i + chunk).map((Key) => ({ DeleteRequest: { Key } }));
+    await Promise.all(Array.from({ length: Math.ceil(requests.length / 25) }, (_, b) => batchWrite(client, table, requests.slice(b * 25, b * 25 + 25))));
   }
 }

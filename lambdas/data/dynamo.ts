@@ -1,11 +1,13 @@
 /** Small helpers shared by the table modules: attribute values and error mapping. */
 import {
   type AttributeValue,
+  BatchWriteItemCommand,
   type DynamoDBClient,
   QueryCommand,
   type QueryCommandInput,
   type TransactWriteItem,
   TransactWriteItemsCommand,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { asServiceUnavailable } from '../shared/dependency-failure';
 
@@ -67,6 +69,18 @@ export async function guard<T>(call: Promise<T>): Promise<T> {
     return await call;
   } catch (error) {
     throw mapDynamoError(error);
+  }
+}
+
+/** Writes `requests` to `table` 25 at a time, sending again with backoff what DynamoDB leaves unprocessed. */
+export async function batchWrite(client: DynamoDBClient, table: string, requests: readonly WriteRequest[]): Promise<void> {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending: WriteRequest[] = requests.slice(i, i + 25);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const out = await guard(client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } })));
+      pending = out.UnprocessedItems?.[table] ?? [];
+      if (pending.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+    }
   }
 }
 

@@ -9,7 +9,6 @@
  * Implements the lists domain's ListsRepository port.
  */
 import {
-  BatchWriteItemCommand,
   PutItemCommand,
   QueryCommand,
   type QueryCommandOutput,
@@ -17,7 +16,7 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { guard, isConditionFailure, type Item, mapDynamoError, N, num, optStr, S, str, transactOrLost } from './dynamo';
+import { batchWrite, guard, isConditionFailure, type Item, mapDynamoError, N, num, optStr, S, str, transactOrLost } from './dynamo';
 import type { ListJob, ListRowItem, RowOutcome, RowState } from '../../schemas/entities/lists';
 
 export const LIST_RETENTION_SECONDS = 30 * 86_400;
@@ -220,14 +219,11 @@ export class ListsTable {
 
   /** Writes rows 25 at a time, retrying what DynamoDB leaves unprocessed. */
   async #batchPut(items: readonly Item[]): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        const out = await guard(this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: requests } })));
-        requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-        if (requests.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      }
-    }
+    await batchWrite(
+      this.client,
+      this.tableName,
+      items.map((Item) => ({ PutRequest: { Item } })),
+    );
   }
 
   /**

@@ -67,47 +67,28 @@ describe('blocks shared by list groups and single decisions', () => {
 
   it('does not commit a group while a single decision holds a claim on one of its keys, and does once it is released', async () => {
     const [key, other] = [`k-${randomUUID()}`, `k-${randomUUID()}`];
-    expect(await linking.claim({ owner: 'o1', recordId: 'rec_s', keys: [key], unfile: [], now: Date.now(), leaseMs: 60_000 })).toBe(true);
-    expect(
-      await bulk.commit(
+    // A group that read `other` unfiled and `key` at `version`, filing its record under both.
+    const group = (version: number) =>
+      bulk.commit(
         filing(
           [
             { key: other, version: 0 },
-            { key, version: 0 },
+            { key, version },
           ],
           [{ recordId: 'rec_g', keys: [other, key] }],
         ),
-      ),
-    ).toBe('conflict');
+      );
+    expect(await linking.claim({ owner: 'o1', recordId: 'rec_s', keys: [key], unfile: [], now: Date.now(), leaseMs: 60_000 })).toBe(true);
+    expect(await group(0)).toBe('conflict');
     // Nothing of the refused group is written, not even under the unclaimed key.
     expect(await block(other)).toMatchObject({ ids: [], version: 0 });
     // The single decision commits: it files its record and releases.
     expect(
       await linking.commit({ heads: [], release: { owner: 'o1', keys: [key] }, file: { recordId: 'rec_s', keys: [key] }, versions: new Map([[key, 0]]) }),
     ).toBe(true);
-    expect(
-      await bulk.commit(
-        filing(
-          [
-            { key: other, version: 0 },
-            { key, version: 0 },
-          ],
-          [{ recordId: 'rec_g', keys: [other, key] }],
-        ),
-      ),
-    ).toBe('conflict');
+    expect(await group(0)).toBe('conflict');
     // Read again, it sees the single record (version 1) and commits.
-    expect(
-      await bulk.commit(
-        filing(
-          [
-            { key: other, version: 0 },
-            { key, version: 1 },
-          ],
-          [{ recordId: 'rec_g', keys: [other, key] }],
-        ),
-      ),
-    ).toBe('ok');
+    expect(await group(1)).toBe('ok');
     expect(await block(key)).toEqual({ ids: ['rec_g', 'rec_s'], size: 2, version: 2, claimed: false });
   });
 
