@@ -250,26 +250,41 @@ function otherGuardian(a: MatchRecord, b: MatchRecord): boolean {
 
 /** One level per field, in FIELDS order. */
 export function compareRecords(a: MatchRecord, b: MatchRecord): number[] {
-  const levels = compareRecordsAsWritten(a, b);
-  if (otherGuardian(a, b)) {
-    if (levels[5] === 2) levels[5] = 3;
-    if (levels[6] === 1) levels[6] = 2;
-  }
-  return levels;
+  return decodePattern(comparePattern(a, b));
 }
 
-function compareRecordsAsWritten(a: MatchRecord, b: MatchRecord): number[] {
-  return [
-    compareName(a.name, b.name),
-    compareDate(a.birthDate, b.birthDate),
-    compareId(a.id, b.id),
-    !a.sex || !b.sex ? 2 : a.sex === b.sex ? 0 : 1,
-    compareRegion(a.regions, b.regions),
-    compareGuardian(a.guardianName, b.guardianName),
-    eq(a.guardianPhone, b.guardianPhone, 2),
-    eq(a.school, b.school, 2),
-  ];
+/**
+ * `encodePattern(compareRecords(a, b))` without building the levels: the candidate pairs of a province
+ * (tens of millions) are compared through this, so no array is allocated per pair. The one place that says
+ * how two records' fields compare.
+ */
+export function comparePattern(a: MatchRecord, b: MatchRecord): number {
+  const other = otherGuardian(a, b);
+  let guardian = compareGuardian(a.guardianName, b.guardianName);
+  let phone = eq(a.guardianPhone, b.guardianPhone, 2);
+  if (other) {
+    if (guardian === 2) guardian = 3;
+    if (phone === 1) phone = 2;
+  }
+  let code = compareName(a.name, b.name);
+  code = code * RADIX_BIRTH + compareDate(a.birthDate, b.birthDate);
+  code = code * RADIX_ID + compareId(a.id, b.id);
+  code = code * RADIX_SEX + (!a.sex || !b.sex ? 2 : a.sex === b.sex ? 0 : 1);
+  code = code * RADIX_REGION + compareRegion(a.regions, b.regions);
+  code = code * RADIX_GUARDIAN + guardian;
+  code = code * RADIX_PHONE + phone;
+  return code * RADIX_SCHOOL + eq(a.school, b.school, 2);
 }
+// The radix of every field but the first (the name's level is the highest digit).
+const [RADIX_BIRTH, RADIX_ID, RADIX_SEX, RADIX_REGION, RADIX_GUARDIAN, RADIX_PHONE, RADIX_SCHOOL] = RADIX.slice(1) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 export function encodePattern(levels: readonly number[]): number {
   let code = 0;

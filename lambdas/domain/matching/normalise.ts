@@ -83,15 +83,8 @@ export function normaliseName(raw: string | undefined | null): NormalisedName | 
     const tibetan = tibetanParts(han ? text : undefined, words);
     const syllables = tibetan ? tibetan.syllables : han ? toPinyin(text) : [text.toLowerCase()];
     const reversed = !han && !tibetan && words.length >= 2 ? [words.at(-1)!, ...words.slice(0, -1)].join('') : undefined;
-    result = {
-      text,
-      pinyin: syllables.join(''),
-      first: syllables[0] ?? '',
-      syllables,
-      han,
-      ...(tibetan && { tibetan: tibetan.parts }),
-      ...(reversed && { reversed }),
-    };
+    // Every property present (undefined when absent): one hidden class for every name (see toMatchRecord).
+    result = { text, pinyin: syllables.join(''), first: syllables[0] ?? '', syllables, han, tibetan: tibetan?.parts, reversed: reversed || undefined };
   }
   if (nameCache.size > 200_000) nameCache.clear();
   nameCache.set(raw, result);

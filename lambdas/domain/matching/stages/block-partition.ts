@@ -11,7 +11,7 @@
  * (`buildBlocks`), hence the two steps.
  */
 import { blockingKeys } from '../blocking';
-import { compareRecords, encodePattern, PATTERN_COUNT } from '../compare';
+import { comparePattern, PATTERN_COUNT } from '../compare';
 import type { MatchRecord } from '../match-record';
 import { fnv1a, type KeyBatch } from './blocking-keys';
 
@@ -256,7 +256,7 @@ export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, key
   for (let p = 0; p < count; p++) {
     const code = sorted[p]!;
     const a = Math.floor(code / n);
-    const pattern = encodePattern(compareRecords(record(a), record(code - a * n)));
+    const pattern = comparePattern(record(a), record(code - a * n));
     patterns[p] = pattern;
     if (seen[pattern]! === 0) {
       order.push(pattern);

@@ -4,7 +4,7 @@
  * pairs and pattern counts, estimation, the connected components that linking is
  * split by, and the final cases. Pure.
  */
-import { compareRecords, decodePattern, encodePattern } from '../compare';
+import { comparePattern, compareRecords, decodePattern } from '../compare';
 import { estimateEm, estimateU } from '../estimate';
 import type { MatchRecord } from '../match-record';
 import { initialModel, type MatchModel } from '../model';
@@ -100,7 +100,7 @@ export function randomPairPatterns(record: (i: number) => MatchRecord, n: number
   let k = 0;
   for (const [a, b] of randomPairIndices(n, seed)) {
     if (k >= to) break;
-    if (k >= from) out[k - from] = encodePattern(compareRecords(record(a), record(b)));
+    if (k >= from) out[k - from] = comparePattern(record(a), record(b));
     k++;
   }
   return out;

@@ -36,8 +36,8 @@ function decodeName(e: EncodedName | 0): NormalisedName | undefined {
     first: syllables[0] ?? '',
     syllables,
     han: e[1] === 1,
-    ...(tibetan !== 0 && { tibetan }),
-    ...(e[3] && { reversed: e[3] }),
+    tibetan: tibetan !== 0 ? tibetan : undefined,
+    reversed: e[3] || undefined,
   };
 }
 
@@ -97,7 +97,7 @@ function sharedRegions(regions: string[], cache: DecodeCache): string[] {
   return regions;
 }
 
-/** The record `encodeRecord` wrote, with its properties in the order `toMatchRecord` gives them (`cache`: see `DecodeCache`). */
+/** The record `encodeRecord` wrote, with every property in the order `toMatchRecord` gives them (`cache`: see `DecodeCache`). */
 export function decodeRecord(text: string, cache?: DecodeCache): MatchRecord {
   const [agency, externalId, name, sex, birthDate, id, regions, guardianName, guardianPhone, school, guardianRelation] = JSON.parse(text) as EncodedRecord;
   const n = cache ? sharedName(name, cache) : decodeName(name);
@@ -106,15 +106,15 @@ export function decodeRecord(text: string, cache?: DecodeCache): MatchRecord {
   return {
     agency: v(agency),
     externalId,
-    ...(n && { name: n }),
-    ...(sex && { sex: sex as 'M' | 'F' }),
-    ...(birthDate && { birthDate: v(birthDate) }),
-    ...(id !== 0 && { id: { value: id[0], valid: id[1] === 1 } }),
+    name: n,
+    sex: (sex || undefined) as MatchRecord['sex'],
+    birthDate: birthDate ? v(birthDate) : undefined,
+    id: id !== 0 ? { value: id[0], valid: id[1] === 1 } : undefined,
     regions: cache ? sharedRegions(regions, cache) : regions,
-    ...(g && { guardianName: g }),
-    ...(guardianPhone && { guardianPhone }),
-    ...(guardianRelation && { guardianRelation: v(guardianRelation) }),
-    ...(school && { school: v(school) }),
+    guardianName: g,
+    guardianPhone: guardianPhone || undefined,
+    guardianRelation: guardianRelation ? v(guardianRelation) : undefined,
+    school: school ? v(school) : undefined,
   };
 }
 
