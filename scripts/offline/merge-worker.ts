@@ -58,7 +58,7 @@ function run(task: WorkerTask): [unknown, ArrayBuffer[]] {
       const batches = chunkKeys(read, 0, task.partitions);
       const names = countNames(read);
       own.set(task.file, read);
-      return [{ table, meta, batches, names }, [...buffers(table.bytes, table.offsets), ...batches.flatMap((b) => buffers(b.ends, b.records))]];
+      return [{ table, meta, batches, names }, [...buffers(table.bytes, table.offsets), ...batches.flatMap((b) => buffers(b.text, b.ends, b.records))]];
     }
     case 'table': {
       reader = new RecordReader(task.table);
@@ -80,8 +80,8 @@ function run(task: WorkerTask): [unknown, ArrayBuffer[]] {
       const found = partitionPairs(blocks.get(task.partition)!, NO_KEYS, k, n);
       blocks.delete(task.partition);
       pairs.set(task.partition, found);
-      const codes = found.codes.slice();
-      return [{ codes, counts: found.counts, firsts: found.firsts }, buffers(codes)];
+      // The codes stay here for scoring and go to the driver with the scores (moved, not copied).
+      return [{ counts: found.counts, firsts: found.firsts }, []];
     }
     case 'random': {
       const { reader: r, n } = records();
@@ -90,10 +90,14 @@ function run(task: WorkerTask): [unknown, ArrayBuffer[]] {
     }
     case 'score': {
       const { reader: r, n } = records();
-      const scores = scorePartition(pairs.get(task.partition)!, (i) => r.at(i), n, scorerFor(task.spec));
+      const found = pairs.get(task.partition)!;
+      const scores = scorePartition(found, (i) => r.at(i), n, scorerFor(task.spec));
       pairs.delete(task.partition);
       const c = scores.considered;
-      return [scores, buffers(c.codes, c.weight, c.veto, c.byId, scores.best.records, scores.best.weight)];
+      return [
+        { ...scores, codes: found.codes },
+        buffers(c.codes, c.weight, c.veto, c.byId, scores.best.records, scores.best.weight, found.codes, found.patterns),
+      ];
     }
     case 'link': {
       const { reader: r, n } = records();

@@ -139,7 +139,7 @@ export async function runMergeParallel(inputs: readonly MergeInputFile[], option
         return pool.run<number>(
           owner(p),
           { kind: 'block', partition: p, partitions, batches: mine, maxBlock },
-          mine.flatMap((b) => buffers(b.ends, b.records)),
+          mine.flatMap((b) => buffers(b.text, b.ends, b.records)),
         );
       }),
     );
@@ -148,7 +148,7 @@ export async function runMergeParallel(inputs: readonly MergeInputFile[], option
     // Every partition's blocks are marked in `ids` before any partition looks for the pairs it owns.
     const found = Promise.all(
       Array.from({ length: partitions }, (_, p) =>
-        pool.run<{ codes: Float64Array; counts: Map<number, number>; firsts: Map<number, number> }>(owner(p), { kind: 'pairs', partition: p }),
+        pool.run<{ counts: Map<number, number>; firsts: Map<number, number> }>(owner(p), { kind: 'pairs', partition: p }),
       ),
     );
     // Estimation's random pairs, compared by the workers (in equal shares, after their partitions' pairs).
@@ -160,14 +160,17 @@ export async function runMergeParallel(inputs: readonly MergeInputFile[], option
       ),
     );
     const pairs = await found;
-    const candidates = unionOfCodes(pairs.map((f) => f.codes));
     progress?.('compare', 1, 1);
 
     const randomPatterns = await random;
     const model = estimateModelFrom(sumCounts(pairs), () => levelsOfPatterns(randomPatterns), options);
     progress?.('estimate', 1, 1);
     const spec: ScorerSpec = { model, ...(n >= MIN_RECORDS_FOR_FREQUENCIES && { names: sumNames(reads.map((r) => r.names)) }) };
-    const scores = await Promise.all(Array.from({ length: partitions }, (_, p) => pool.run<PartitionScores>(owner(p), { kind: 'score', partition: p, spec })));
+    // Each partition's candidate pairs come back with its scores, once the worker no longer needs them.
+    const scores = await Promise.all(
+      Array.from({ length: partitions }, (_, p) => pool.run<PartitionScores & { codes: Float64Array }>(owner(p), { kind: 'score', partition: p, spec })),
+    );
+    const candidates = unionOfCodes(scores.map((s) => s.codes));
     const groups = splitByComponent(
       scores.map((s) => s.considered),
       n,

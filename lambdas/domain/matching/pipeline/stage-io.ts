@@ -10,7 +10,6 @@ import { arrayOf, decodeFrame, encodeFrame, type Frame } from './frame';
 import type { MergeObjects } from './ports';
 import { runKeys } from './run-keys';
 
-const utf8 = new TextEncoder();
 const text = new TextDecoder();
 
 export const getJson = async <T>(store: MergeObjects, key: string): Promise<T> => JSON.parse(text.decode(await store.get(key))) as T;
@@ -65,14 +64,14 @@ export const tableOf = (frame: Frame<unknown>): { members: Int32Array; table: Re
 });
 
 export const keyBatchFrame = (batch: KeyBatch, members: Int32Array, table: RecordTable) =>
-  encodeFrame({}, { text: utf8.encode(batch.text), ends: batch.ends, records: batch.records, members, bytes: table.bytes, offsets: table.offsets });
+  encodeFrame({}, { text: batch.text, ends: batch.ends, records: batch.records, members, bytes: table.bytes, offsets: table.offsets });
 
 /** A key batch as chunkKeys would have made it with the chunk's first global index. */
 export function keyBatchOf(frame: Frame<unknown>, first: number): { batch: KeyBatch; members: Int32Array; table: RecordTable } {
   const local = arrayOf(frame, 'records', Int32Array);
   const members = arrayOf(frame, 'members', Int32Array);
   return {
-    batch: { text: text.decode(arrayOf(frame, 'text', Uint8Array)), ends: arrayOf(frame, 'ends', Int32Array), records: local.map((i) => i + first) },
+    batch: { text: arrayOf(frame, 'text', Uint16Array), ends: arrayOf(frame, 'ends', Int32Array), records: local.map((i) => i + first) },
     members: members.map((i) => i + first),
     table: { bytes: arrayOf(frame, 'bytes', Uint8Array), offsets: arrayOf(frame, 'offsets', Float64Array) },
   };

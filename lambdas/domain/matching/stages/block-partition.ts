@@ -79,7 +79,7 @@ export function buildBlocks(batches: readonly KeyBatch[], maxBlock: number): Blo
   for (let g = 0; g < groups; g++) {
     const m = groupSize[g]!;
     if (m < 2) continue;
-    const key = batches[groupBatch[g]!]!.text.slice(groupStart[g]!, groupEnd[g]!);
+    const key = String.fromCharCode(...batches[groupBatch[g]!]!.text.subarray(groupStart[g]!, groupEnd[g]!));
     if (m > maxBlock) {
       skipped.push(key);
       continue;
@@ -91,8 +91,8 @@ export function buildBlocks(batches: readonly KeyBatch[], maxBlock: number): Blo
   return { kept, skipped };
 }
 
-function sameText(a: string, from: number, b: string, at: number, length: number): boolean {
-  for (let c = 0; c < length; c++) if (a.charCodeAt(from + c) !== b.charCodeAt(at + c)) return false;
+function sameText(a: Uint16Array, from: number, b: Uint16Array, at: number, length: number): boolean {
+  for (let c = 0; c < length; c++) if (a[from + c] !== b[at + c]) return false;
   return true;
 }
 
@@ -247,7 +247,8 @@ export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, key
         }
     }
   }
-  const sorted = codes.slice(0, count).sort();
+  // Sorted in place: a view of the grown buffer, not a second copy of tens of millions of codes.
+  const sorted = codes.subarray(0, count).sort();
   const patterns = new Uint32Array(count);
   // Counts by pattern in a typed array; the maps are built at the end, in the order patterns were first seen.
   const seen = new Uint32Array(PATTERN_COUNT);

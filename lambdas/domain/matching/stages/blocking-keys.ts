@@ -7,17 +7,22 @@
 import { blockingKeys } from '../blocking';
 import type { MatchRecord } from '../match-record';
 
-/** Keys of one partition from one chunk: key k is text[ends[k - 1] .. ends[k]), of record records[k]. */
+/**
+ * Keys of one partition from one chunk: key k is the UTF-16 code units text[ends[k - 1] .. ends[k]), of record
+ * records[k]. Code units in a typed array rather than one string, so that a batch moves between threads (and
+ * into a stored frame) without a copy.
+ */
 export interface KeyBatch {
-  readonly text: string;
+  readonly text: Uint16Array;
   readonly ends: Int32Array;
   readonly records: Int32Array;
 }
 
 /** FNV-1a (32 bits, unsigned) over the UTF-16 code units text[from .. to). */
-export function fnv1a(text: string, from = 0, to = text.length): number {
+export function fnv1a(text: string | Uint16Array, from = 0, to = text.length): number {
   let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  if (typeof text === 'string') for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  else for (let i = from; i < to; i++) h = Math.imul(h ^ text[i]!, 0x01000193);
   return h >>> 0;
 }
 
@@ -43,6 +48,9 @@ export function chunkKeys(records: readonly MatchRecord[], first: number, partit
       at += key.length;
       ends[k] = at;
     });
-    return { text: keys.join(''), ends, records: Int32Array.from(owners[p]!) };
+    const text = new Uint16Array(at);
+    at = 0;
+    for (const key of keys) for (let c = 0; c < key.length; c++) text[at++] = key.charCodeAt(c);
+    return { text, ends, records: Int32Array.from(owners[p]!) };
   });
 }
