@@ -168,9 +168,11 @@ export async function runMergeParallel(inputs: readonly MergeInputFile[], option
     const spec: ScorerSpec = { model, ...(n >= MIN_RECORDS_FOR_FREQUENCIES && { names: sumNames(reads.map((r) => r.names)) }) };
     // Each partition's candidate pairs come back with its scores, once the worker no longer needs them.
     const scores = await Promise.all(
-      Array.from({ length: partitions }, (_, p) => pool.run<PartitionScores & { codes: Float64Array }>(owner(p), { kind: 'score', partition: p, spec })),
+      Array.from({ length: partitions }, (_, p) => pool.run<PartitionScores & { codes?: Float64Array }>(owner(p), { kind: 'score', partition: p, spec })),
     );
-    const candidates = unionOfCodes(scores.map((s) => s.codes));
+    const candidates = unionOfCodes(scores.map((s) => s.codes!));
+    // The union is the one copy kept (tens of millions of codes): the partitions' own are let go now.
+    for (const s of scores) delete s.codes;
     const groups = splitByComponent(
       scores.map((s) => s.considered),
       n,

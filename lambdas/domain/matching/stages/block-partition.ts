@@ -15,9 +15,15 @@ import { comparePattern, PATTERN_COUNT } from '../compare';
 import type { MatchRecord } from '../match-record';
 import { fnv1a, type KeyBatch } from './blocking-keys';
 
+/**
+ * A partition's blocks. Kept blocks (2 to maxBlock records) as typed arrays, not a key string and an array
+ * per block (a million-row province has millions of blocks per partition): block t's members, in ascending
+ * record order, are members[starts[t] .. starts[t + 1]), and its key is of kind kinds[t] (KIND_ORDER).
+ */
 export interface Blocks {
-  /** Blocks of 2 to maxBlock records, members in ascending record order. */
-  readonly kept: [key: string, members: number[]][];
+  readonly starts: Int32Array;
+  readonly members: Int32Array;
+  readonly kinds: Uint8Array;
   /** Keys whose block is larger than maxBlock. */
   readonly skipped: string[];
 }
@@ -74,21 +80,34 @@ export function buildBlocks(batches: readonly KeyBatch[], maxBlock: number): Blo
       start = end;
     }
   });
-  const kept: Blocks['kept'] = [];
   const skipped: string[] = [];
+  let count = 0;
+  let kept = 0;
   for (let g = 0; g < groups; g++) {
     const m = groupSize[g]!;
     if (m < 2) continue;
-    const key = String.fromCharCode(...batches[groupBatch[g]!]!.text.subarray(groupStart[g]!, groupEnd[g]!));
     if (m > maxBlock) {
-      skipped.push(key);
+      skipped.push(String.fromCharCode(...batches[groupBatch[g]!]!.text.subarray(groupStart[g]!, groupEnd[g]!)));
       continue;
     }
-    const members = new Array<number>(m);
-    for (let x = 0, at = groupHead[g]!; x < m; x++, at = next[at]!) members[x] = memberOf[at]!;
-    kept.push([key, members]);
+    count++;
+    kept += m;
   }
-  return { kept, skipped };
+  const starts = new Int32Array(count + 1);
+  const members = new Int32Array(kept);
+  const kinds = new Uint8Array(count);
+  for (let g = 0, t = 0, at = 0; g < groups; g++) {
+    const m = groupSize[g]!;
+    if (m < 2 || m > maxBlock) continue;
+    const text = batches[groupBatch[g]!]!.text;
+    const from = groupStart[g]!;
+    let colon = from;
+    while (text[colon] !== 0x3a) colon++;
+    kinds[t] = kindOf(String.fromCharCode(...text.subarray(from, colon + 1)));
+    for (let x = 0, k = groupHead[g]!; x < m; x++, k = next[k]!) members[at++] = memberOf[k]!;
+    starts[++t] = at;
+  }
+  return { starts, members, kinds, skipped };
 }
 
 function sameText(a: Uint16Array, from: number, b: Uint16Array, at: number, length: number): boolean {
@@ -176,11 +195,12 @@ export class KeyIds implements PairOwners {
 
   /** Marks partition `partition`'s kept blocks (of `partitions`): block t gets id t * partitions + partition. */
   static markBlocks(ids: Int32Array, blocks: Blocks, partition: number, partitions: number): void {
-    blocks.kept.forEach(([key, members], t) => {
-      const kind = kindOf(key);
+    const { starts, members, kinds } = blocks;
+    for (let t = 0; t < kinds.length; t++) {
+      const kind = kinds[t]!;
       const id = t * partitions + partition;
-      for (const i of members) ids[i * KIND_COUNT + kind] = id;
-    });
+      for (let x = starts[t]!; x < starts[t + 1]!; x++) ids[members[x]! * KIND_COUNT + kind] = id;
+    }
   }
 
   sharesEarlier(kind: number, i: number, j: number): boolean {
@@ -217,8 +237,9 @@ export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, key
     // a few kilobytes instead of two rows scattered over the whole table each.
     const ids = keys.ids;
     let rows = new Int32Array(64 * KIND_COUNT);
-    for (const [key, members] of blocks.kept) {
-      const kind = kindOf(key);
+    for (let t = 0; t < blocks.kinds.length; t++) {
+      const kind = blocks.kinds[t]!;
+      const members = blocks.members.subarray(blocks.starts[t]!, blocks.starts[t + 1]!);
       const m = members.length;
       if (rows.length < m * KIND_COUNT) rows = new Int32Array(m * KIND_COUNT);
       for (let x = 0; x < m; x++) rows.set(ids.subarray(members[x]! * KIND_COUNT, members[x]! * KIND_COUNT + kind), x * KIND_COUNT);
@@ -236,8 +257,9 @@ export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, key
       }
     }
   } else {
-    for (const [key, members] of blocks.kept) {
-      const kind = kindOf(key);
+    for (let t = 0; t < blocks.kinds.length; t++) {
+      const kind = blocks.kinds[t]!;
+      const members = blocks.members.subarray(blocks.starts[t]!, blocks.starts[t + 1]!);
       for (let x = 0; x < members.length; x++)
         for (let y = x + 1; y < members.length; y++) {
           const i = members[x]!;
