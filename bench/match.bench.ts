@@ -52,7 +52,12 @@ for (const profile of profiles) {
   const timed = async (w: number) => {
     const t = performance.now();
     const r = await runMergeParallel(inputs, { workers: w, partitions: w });
-    return { run: r, seconds: (performance.now() - t) / 1000, peakGb: process.resourceUsage().maxRSS / 1024 / 1024 };
+    return {
+      run: r,
+      seconds: (performance.now() - t) / 1000,
+      peakGb: process.resourceUsage().maxRSS / 1024 / 1024,
+      peakBytes: process.resourceUsage().maxRSS * 1024,
+    };
   };
   const many = await timed(workers);
   const one = await timed(1);
@@ -90,10 +95,10 @@ for (const profile of profiles) {
   );
   console.log(`model ${run.result.model.version} (${run.result.model.source}), thresholds ${JSON.stringify(run.result.model.thresholds)}`);
   console.log(
-    `time ${workers} workers: read ${run.seconds.parse.toFixed(1)} s, merge ${run.seconds.merge.toFixed(1)} s, total ${seconds.toFixed(1)} s; peak RSS ${peakGb.toFixed(2)} GB`,
+    `time ${workers} workers: read ${run.seconds.parse.toFixed(1)} s, merge ${run.seconds.merge.toFixed(1)} s, total ${seconds.toFixed(1)} s; peak RSS ${peakGb.toFixed(2)} GiB (${(many.peakBytes / 1e9).toFixed(2)} GB)`,
   );
   console.log(
-    `time 1 worker: read ${one.run.seconds.parse.toFixed(1)} s, merge ${one.run.seconds.merge.toFixed(1)} s, total ${one.seconds.toFixed(1)} s; peak RSS (high-water mark) ${one.peakGb.toFixed(2)} GB`,
+    `time 1 worker: read ${one.run.seconds.parse.toFixed(1)} s, merge ${one.run.seconds.merge.toFixed(1)} s, total ${one.seconds.toFixed(1)} s; peak RSS (high-water mark) ${one.peakGb.toFixed(2)} GiB (${(one.peakBytes / 1e9).toFixed(2)} GB)`,
   );
   console.log(`ratio 1 worker / ${workers} workers: ${(one.seconds / seconds).toFixed(2)}x; same cases and reviews: ${same}`);
   console.log(`blocking recall ${fmt(blockingRecall(run.result.candidates, truth))}`);
@@ -110,7 +115,7 @@ for (const profile of profiles) {
     `ratio engine/baseline: recall ${(engine.recall / baseline.recall).toFixed(2)}x, f1 ${(engine.f1 / baseline.f1).toFixed(2)}x; records/s ${Math.round(run.records.length / seconds)}`,
   );
   lines.push(
-    `match[${profile}]: records=${run.records.length} precision=${fmt(engine.precision)} recall=${fmt(engine.recall)} f1=${fmt(engine.f1)} false_per_10k=${perTenThousand(engine)} review_per_100=${((reviews.length / run.records.length) * 100).toFixed(2)} review_true=${fmt(reviews.length ? trueReviews / reviews.length : 1)} id_in_review=${idInReview} baseline_f1=${fmt(baseline.f1)} seconds=${seconds.toFixed(1)} seconds_1_worker=${one.seconds.toFixed(1)} speedup=${(one.seconds / seconds).toFixed(2)} peak_gb=${peakGb.toFixed(2)} same=${same}`,
+    `match[${profile}]: records=${run.records.length} precision=${fmt(engine.precision)} recall=${fmt(engine.recall)} f1=${fmt(engine.f1)} false_per_10k=${perTenThousand(engine)} review_per_100=${((reviews.length / run.records.length) * 100).toFixed(2)} review_true=${fmt(reviews.length ? trueReviews / reviews.length : 1)} id_in_review=${idInReview} baseline_f1=${fmt(baseline.f1)} seconds=${seconds.toFixed(1)} seconds_1_worker=${one.seconds.toFixed(1)} speedup=${(one.seconds / seconds).toFixed(2)} peak_gib=${peakGb.toFixed(2)} peak_gb=${(many.peakBytes / 1e9).toFixed(2)} same=${same}`,
   );
 }
 console.log('');
