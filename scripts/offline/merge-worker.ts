@@ -101,6 +101,16 @@ function run(task: WorkerTask): [unknown, ArrayBuffer[]] {
     }
     case 'link': {
       const { reader: r, n } = records();
+      // Comparing and scoring decoded nearly every record; this group links only the records of its pairs.
+      // The others are let go (and collected) before linking: the merge peaks while every thread links.
+      const keep = new Uint8Array(n);
+      for (const code of task.pairs.codes) {
+        const a = Math.floor(code / n);
+        keep[a] = 1;
+        keep[code - a * n] = 1;
+      }
+      r.retainOnly(keep);
+      collect?.();
       const linked = linkComponents(task.pairs, (i) => r.at(i), n, scorerFor(task.spec), task.spec.model.thresholds, task.policy);
       return [linked, buffers(linked.records, linked.first)];
     }

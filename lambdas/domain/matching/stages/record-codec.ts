@@ -182,6 +182,11 @@ export class RecordReader {
     });
   }
 
+  /** Lets go of the decoded records not in `keep` (record i is kept when keep[i] is 1); a later `at` decodes again. */
+  retainOnly(keep: Uint8Array): void {
+    for (let i = 0; i < this.length; i++) if (keep[i] !== 1) this.#cache[i] = undefined;
+  }
+
   at(i: number): MatchRecord {
     let r = this.#cache[i];
     if (!r) {
