@@ -22,6 +22,11 @@ export interface CaseAdminDeps {
   readonly linking: Pick<LinkingStore, 'commit'>;
   readonly cipher: FieldCipher;
   readonly now?: () => Date;
+  /**
+   * What follows a merge once it has committed (the care loop's work owed per case, lambdas/domain/care/after-merge.ts).
+   * Idempotent: a retried merge runs it again, which repairs a crash between the commit and its end.
+   */
+  readonly afterMerge?: (merge: { sourceCaseId: string; targetCaseId: string }) => Promise<void>;
 }
 
 export interface Actor {
@@ -71,13 +76,23 @@ async function commitOrConflict(deps: Pick<CaseAdminDeps, 'linking'>, change: Ca
 const moved = (members: readonly CaseMember[], caseId: string, how: string, at: string): CaseMember[] =>
   members.map((m) => ({ ...m, caseId, how, joinedAt: m.joinedAt <= at ? m.joinedAt : at }));
 
-/** Moves every record of `sourceCaseId` into `targetCaseId`; the target keeps its id. */
+/**
+ * Moves every record of `sourceCaseId` into `targetCaseId`; the target keeps its id. The source's care data and
+ * consents stay where they were recorded and are read through the target's file from the commit on (case-file.ts).
+ * A retry of a merge that committed (the source merged into this target already) answers as the first did and runs
+ * what follows the merge again, so a crash between the commit and the end of `afterMerge` is repaired by retrying.
+ */
 export async function mergeCases(
   deps: CaseAdminDeps,
   actor: Actor,
   input: { targetCaseId: string; sourceCaseId: string; reason: string; reviewId?: string },
 ): Promise<{ caseId: string; recordIds: string[] }> {
   if (input.targetCaseId === input.sourceCaseId) throw new StateConflictError('A case cannot be merged with itself', '不能与自身合并');
+  const done = await committedMerge(deps, input);
+  if (done) {
+    await deps.afterMerge?.({ sourceCaseId: input.sourceCaseId, targetCaseId: input.targetCaseId });
+    return done;
+  }
   const now = (deps.now ?? (() => new Date()))().toISOString();
   const [target, source] = await Promise.all([openCase(deps, input.targetCaseId), openCase(deps, input.sourceCaseId)]);
   const [targetMembers, sourceMembers] = await Promise.all([deps.cases.members(target.caseId), deps.cases.members(source.caseId)]);
@@ -100,7 +115,16 @@ export async function mergeCases(
     ],
     events,
   });
+  await deps.afterMerge?.({ sourceCaseId: source.caseId, targetCaseId: target.caseId });
   return { caseId: target.caseId, recordIds };
+}
+
+/** The answer of a merge of `sourceCaseId` into `targetCaseId` that committed already (the target still open), if it did. */
+async function committedMerge(deps: CaseAdminDeps, input: { targetCaseId: string; sourceCaseId: string }) {
+  const [target, source] = await Promise.all([deps.cases.ledgerRow(input.targetCaseId), deps.cases.ledgerRow(input.sourceCaseId)]);
+  if (target?.status !== 'open' || source?.status !== 'merged' || source.mergedInto !== target.caseId) return undefined;
+  const merged = (await deps.cases.history(target.caseId)).filter((e) => e.type === 'merged_in' && e.otherCaseId === source.caseId).at(-1);
+  return merged ? { caseId: target.caseId, recordIds: [...merged.recordIds] } : undefined;
 }
 
 /** Moves `recordIds` out of a case into a new case: undoes a wrong link. */
@@ -159,6 +183,9 @@ export async function decideReview(
     caseId = theirs.caseId;
     if (mine.caseId !== theirs.caseId) {
       await mergeCases(deps, actor, { targetCaseId: theirs.caseId, sourceCaseId: mine.caseId, reason: input.reason, reviewId: review.reviewId });
+    } else if (review.caseId !== caseId && (await committedMerge(deps, { targetCaseId: caseId, sourceCaseId: review.caseId }))) {
+      // A retry after this review's merge committed and its decision did not: finish what follows the merge.
+      await deps.afterMerge?.({ sourceCaseId: review.caseId, targetCaseId: caseId });
     }
   }
   const decided: ReviewItem = {
