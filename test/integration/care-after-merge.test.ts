@@ -282,6 +282,26 @@ describe('care data and consents after a merge', () => {
   });
 });
 
+describe('a merge repeated after a split took its records elsewhere', () => {
+  it('is not a retry: 409, and nothing of the merged-away case moves again', async () => {
+    // Prepare: A merged into B, then a split takes every record A brought (and so A's file) to a new case C.
+    const { a, b, contact } = await childInTwoCases(true);
+    expect((await merge(b.caseId, a.caseId)).status).toBe(200);
+    const split = await civil().post<any>(`/v1/cases/${b.caseId}/split`, { recordIds: Object.values(a.records), reason: '经核实为不同儿童' });
+    expect(split.status, JSON.stringify(split.body)).toBe(200);
+    const before = await obligation('follow_up_contact_due', b.caseId);
+
+    // Act
+    const again = await merge(b.caseId, a.caseId);
+
+    // Assess
+    expect([again.status, again.body.error?.code], JSON.stringify(again.body)).toEqual([409, 'STATE_CONFLICT']);
+    expect(again.body.error?.message).toBe(`Case ${a.caseId} was merged into ${b.caseId}`);
+    expect(await obligation('follow_up_contact_due', b.caseId)).toEqual(before);
+    expect(await obligation('follow_up_contact_due', a.caseId)).toMatchObject({ status: 'done', due: contact.nextDue });
+  });
+});
+
 describe('a merge that fails at any of its DynamoDB calls', () => {
   it('is repaired by retrying it: the file, the moved work and the audit trail are as after a clean merge', async () => {
     const clean = await childInTwoCases(true);

@@ -9,6 +9,7 @@
  * crash anywhere is repaired by running it again: the merge route does so when the same merge is retried.
  */
 import type { WorkKind } from '../../../schemas/care';
+import { StateConflictError } from '../../shared/errors';
 import { derivedId } from '../../shared/ids';
 import type { CareDeps } from './care-deps';
 import { careNow } from './care-deps';
@@ -22,6 +23,10 @@ const HIGH_RISK: readonly WorkKind[] = ['high_risk_without_plan', 'high_risk_wit
 
 export async function careAfterMerge(deps: CareDeps, merge: { readonly sourceCaseId: string; readonly targetCaseId: string }): Promise<void> {
   const { sourceCaseId: source, targetCaseId: target } = merge;
+  // Only while the target holds the source's file: after a split took it elsewhere, moving its work here is wrong.
+  if ((await deps.caseFiles.currentOf(source)) !== target) {
+    throw new StateConflictError(`Case ${source} is no longer part of case ${target}'s file`, '该个案已不属于目标个案的档案');
+  }
   for (const kind of CASE_OBLIGATIONS) {
     const open = await deps.worklist.get(obligationIdOf(kind, source));
     if (open?.status !== 'open' || open.due === undefined || open.basis === undefined) continue;

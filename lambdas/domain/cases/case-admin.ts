@@ -12,6 +12,7 @@ import type { RecordsStore } from '../records/ports';
 import type { CasesStore, LinkingStore } from './ports';
 import { ForbiddenError, NotFoundError, StateConflictError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
+import { CaseFiles } from './case-file';
 import { ledgerRowOf } from './ledger-row';
 
 export interface CaseAdminDeps {
@@ -119,12 +120,22 @@ export async function mergeCases(
   return { caseId: target.caseId, recordIds };
 }
 
-/** The answer of a merge of `sourceCaseId` into `targetCaseId` that committed already (the target still open), if it did. */
+/**
+ * The answer of a merge of `sourceCaseId` into `targetCaseId` that committed already, if it did and nothing has
+ * changed the file since: the source's file is still held by the target (CaseFiles.currentOf), and no later split of
+ * the target took any of the records that merge brought. A stale repeat (a split has since moved those records, and
+ * with them the source's file, to another case) is not a retry: the caller answers it as a merge of a merged case.
+ */
 async function committedMerge(deps: CaseAdminDeps, input: { targetCaseId: string; sourceCaseId: string }) {
   const [target, source] = await Promise.all([deps.cases.ledgerRow(input.targetCaseId), deps.cases.ledgerRow(input.sourceCaseId)]);
   if (target?.status !== 'open' || source?.status !== 'merged' || source.mergedInto !== target.caseId) return undefined;
-  const merged = (await deps.cases.history(target.caseId)).filter((e) => e.type === 'merged_in' && e.otherCaseId === source.caseId).at(-1);
-  return merged ? { caseId: target.caseId, recordIds: [...merged.recordIds] } : undefined;
+  const history = await deps.cases.history(target.caseId);
+  const merged = history.filter((e) => e.type === 'merged_in' && e.otherCaseId === source.caseId).at(-1);
+  if (!merged) return undefined;
+  const brought = new Set(merged.recordIds);
+  const splitSince = history.some((e) => e.type === 'split_off' && e.at >= merged.at && e.recordIds.some((r) => brought.has(r)));
+  if (splitSince || (await new CaseFiles(deps.cases).currentOf(source.caseId)) !== target.caseId) return undefined;
+  return { caseId: target.caseId, recordIds: [...merged.recordIds] };
 }
 
 /** Moves `recordIds` out of a case into a new case: undoes a wrong link. */
