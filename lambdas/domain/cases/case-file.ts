@@ -12,6 +12,7 @@
  * a case merged in turn is held by the last one directly, with the records it brought), so a split takes each one
  * whose records all leave, however deep it was merged.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CaseEvent, LedgerRow } from '../../../schemas/entities/cases';
 import { ServiceUnavailableError } from '../../shared/errors';
 
@@ -67,22 +68,105 @@ export function foldFormers(
 
 const tooLarge = () => new ServiceUnavailableError('This case file spans too many merges to be read safely', { cause: 'case file too large' });
 
-/** Reads case files and where a former case's file is now. One instance per request is cheap; nothing is cached across calls. */
+/** Most history reads one computation of a file (or of where a former case is now) makes; past it the file is refused. */
+export const MAX_HISTORY_READS = 4 * MAX_FILE_CASES;
+
+/** The memo of one request: what it read of the cases store, and the files it computed (forgotten after a merge or split commits). */
+interface RequestMemo {
+  readonly history: Map<string, Promise<CaseEvent[]>>;
+  readonly ledgerRow: Map<string, Promise<LedgerRow | undefined>>;
+  readonly fileOf: Map<string, Promise<string[]>>;
+}
+const requestMemo = new AsyncLocalStorage<{ memos: WeakMap<CaseFiles, RequestMemo> }>();
+const freshMemo = (): RequestMemo => ({ history: new Map(), ledgerRow: new Map(), fileOf: new Map() });
+
+/**
+ * Runs one request with a memo of case files: every file-scoped read of the request (each store call, each ledger
+ * row's bundle, state and key-recipient status) computes a case's file once. Case histories change only by a merge
+ * or split, whose commit calls `forgetCaseFiles()`, so a request never reads a file older than its own commit.
+ */
+export function withCaseFileMemo<T>(run: () => Promise<T>): Promise<T> {
+  return requestMemo.run({ memos: new WeakMap() }, run);
+}
+
+/** Forgets what this request memoised of case files (call after committing a merge or a split). */
+export function forgetCaseFiles(): void {
+  const scope = requestMemo.getStore();
+  if (scope) scope.memos = new WeakMap();
+}
+
+/** One computation: its own history reads counted against MAX_HISTORY_READS, and the former cases per (case, until). */
+interface Computation {
+  reads: number;
+  readonly histories: Map<string, Promise<CaseEvent[]>>;
+  readonly formers: Map<string, Promise<FormerCases>>;
+}
+const computation = (): Computation => ({ reads: 0, histories: new Map(), formers: new Map() });
+
+/**
+ * Reads case files and where a former case's file is now. Within one computation, each (case, until) is folded
+ * once and each history read once, so a case split off and merged back n times costs O(n) reads, never 2^n; past
+ * MAX_HISTORY_READS the answer is refused. Within `withCaseFileMemo`, store reads and files are shared by the request.
+ */
 export class CaseFiles {
   constructor(private readonly cases: CaseFileStore) {}
+
+  private memo(): RequestMemo | undefined {
+    const scope = requestMemo.getStore();
+    if (!scope) return undefined;
+    let memo = scope.memos.get(this);
+    if (!memo) scope.memos.set(this, (memo = freshMemo()));
+    return memo;
+  }
+
+  private history(c: Computation, caseId: string): Promise<CaseEvent[]> {
+    const memo = this.memo();
+    const known = c.histories.get(caseId) ?? memo?.history.get(caseId);
+    if (known) return known;
+    if (++c.reads > MAX_HISTORY_READS) throw tooLarge();
+    const read = this.cases.history(caseId);
+    c.histories.set(caseId, read);
+    memo?.history.set(caseId, read);
+    read.catch(() => memo?.history.delete(caseId));
+    return read;
+  }
+
+  private ledgerRow(caseId: string): Promise<LedgerRow | undefined> {
+    const memo = this.memo();
+    const known = memo?.ledgerRow.get(caseId);
+    if (known) return known;
+    const read = this.cases.ledgerRow(caseId);
+    memo?.ledgerRow.set(caseId, read);
+    read.catch(() => memo?.ledgerRow.delete(caseId));
+    return read;
+  }
 
   /**
    * The former cases one case holds (flattened: those of the cases merged into it too), from its history, the
    * histories of the cases merged into it, and that of the case it was split from, if it was (recursively).
    */
-  async formersOf(caseId: string, depth = 0, until?: string): Promise<FormerCases> {
+  formersOf(caseId: string): Promise<FormerCases> {
+    return this.formers(computation(), caseId, 0);
+  }
+
+  private formers(c: Computation, caseId: string, depth: number, until?: string): Promise<FormerCases> {
+    const key = `${caseId}\u0000${until ?? ''}`;
+    let known = c.formers.get(key);
+    if (!known) {
+      known = this.fold(c, caseId, depth, until);
+      c.formers.set(key, known);
+    }
+    return known;
+  }
+
+  private async fold(c: Computation, caseId: string, depth: number, until?: string): Promise<FormerCases> {
     if (depth >= MAX_FILE_CASES) throw tooLarge();
     // Up to `until` only when asked what a split at that time took (a case split off may be merged back later).
-    const events = (await this.cases.history(caseId)).filter((e) => until === undefined || e.at <= until);
+    const events = (await this.history(c, caseId)).filter((e) => until === undefined || e.at <= until);
     const origin = events.find((e) => e.type === 'split_from' && e.otherCaseId);
     const inherited = new Map<string, readonly string[]>();
     if (origin) {
-      for (const [former, moved] of (await this.formersOf(origin.otherCaseId!, depth + 1, origin.at)).movedTo) {
+      for (const [former, moved] of (await this.formers(c, origin.otherCaseId!, depth + 1, origin.at)).movedTo) {
         if (moved.caseId === caseId) inherited.set(former, moved.records);
       }
     }
@@ -90,7 +174,7 @@ export class CaseFiles {
     const nested = new Map<string, ReadonlyMap<string, readonly string[]>>();
     for (const e of events) {
       if (e.type === 'merged_in' && e.otherCaseId && !nested.has(e.otherCaseId))
-        nested.set(e.otherCaseId, (await this.formersOf(e.otherCaseId, depth + 1)).held);
+        nested.set(e.otherCaseId, (await this.formers(c, e.otherCaseId, depth + 1)).held);
     }
     const formers = foldFormers(events, inherited, (id) => nested.get(id) ?? new Map());
     if (formers.held.size >= MAX_FILE_CASES) throw tooLarge();
@@ -99,10 +183,16 @@ export class CaseFiles {
 
   /**
    * Every case whose care data and consents are part of this case's file: the case itself first, then its former
-   * cases (and theirs), each once.
+   * cases (and theirs), each once. Computed once per request within `withCaseFileMemo`.
    */
-  async fileOf(caseId: string): Promise<string[]> {
-    return [caseId, ...(await this.formersOf(caseId)).held.keys()].filter((id, i, all) => all.indexOf(id) === i);
+  fileOf(caseId: string): Promise<string[]> {
+    const memo = this.memo();
+    const known = memo?.fileOf.get(caseId);
+    if (known) return known;
+    const file = this.formersOf(caseId).then((f) => [caseId, ...f.held.keys()].filter((id, i, all) => all.indexOf(id) === i));
+    memo?.fileOf.set(caseId, file);
+    file.catch(() => memo?.fileOf.delete(caseId));
+    return file;
   }
 
   /**
@@ -111,14 +201,15 @@ export class CaseFiles {
    * unknown case (and, failing closed, for a chain that does not end in an open case).
    */
   async currentOf(caseId: string): Promise<string | undefined> {
-    const row = await this.cases.ledgerRow(caseId);
+    const row = await this.ledgerRow(caseId);
     if (!row || row.status === 'open') return row?.caseId;
     // The file holding it is an open case whose (flattened) former cases include it: up through merges, across splits.
+    const c: Computation = computation();
     let at = row.mergedInto;
     for (let step = 0; at && step < MAX_FILE_CASES; step++) {
-      const formers = await this.formersOf(at);
+      const formers = await this.formers(c, at, 0);
       if (formers.held.has(caseId)) {
-        const holder = await this.cases.ledgerRow(at);
+        const holder = await this.ledgerRow(at);
         if (holder?.status === 'open') return holder.caseId;
         at = holder?.mergedInto;
       } else {

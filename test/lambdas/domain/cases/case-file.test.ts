@@ -1,7 +1,7 @@
 /** The child's file as a pure function of case histories: merges bring former cases in, a split that takes all their records takes them out. */
 import { describe, expect, it } from 'vitest';
 import type { CaseEvent, LedgerRow } from '../../../../schemas/entities/cases';
-import { CaseFiles, foldFormers } from '../../../../lambdas/domain/cases/case-file';
+import { CaseFiles, forgetCaseFiles, foldFormers, MAX_HISTORY_READS, withCaseFileMemo } from '../../../../lambdas/domain/cases/case-file';
 
 const ev = (caseId: string, at: string, type: CaseEvent['type'], recordIds: string[], otherCaseId?: string): CaseEvent => ({
   caseId,
@@ -71,5 +71,82 @@ describe('CaseFiles', () => {
     const f = new CaseFiles({ history: async (id) => back[id] ?? [], ledgerRow: async (id) => ({ P: row('P'), Q: row('Q', 'P') })[id] });
     expect(await f.fileOf('P')).toEqual(['P', 'Q']);
     expect(await f.currentOf('Q')).toBe('P');
+  });
+});
+
+/** A store that counts history reads. */
+const counting = (hist: Record<string, CaseEvent[]>, ledger: Record<string, LedgerRow>) => {
+  const store = {
+    reads: 0,
+    history: async (id: string) => {
+      store.reads++;
+      return hist[id] ?? [];
+    },
+    ledgerRow: async (id: string) => ledger[id],
+  };
+  return store;
+};
+const at = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOString();
+const evAt = (caseId: string, n: number, type: CaseEvent['type'], recordIds: string[], otherCaseId?: string): CaseEvent => ({
+  caseId,
+  at: at(n),
+  type,
+  recordIds,
+  ...(otherCaseId && { otherCaseId }),
+});
+
+describe('CaseFiles cost', () => {
+  it('reads each history once however often a case was split off and merged back', async () => {
+    // Prepare: P splits q1 off into Q<i> and merges it back, 12 times (2^13 - 1 reads without a memo).
+    const cycles = 12;
+    const hist: Record<string, CaseEvent[]> = { P: [evAt('P', 0, 'created', ['p1']), evAt('P', 0, 'linked', ['q1'])] };
+    const ledger: Record<string, LedgerRow> = { P: row('P') };
+    for (let i = 1; i <= cycles; i++) {
+      hist.P!.push(evAt('P', 2 * i, 'split_off', ['q1'], `Q${i}`), evAt('P', 2 * i + 1, 'merged_in', ['q1'], `Q${i}`));
+      hist[`Q${i}`] = [evAt(`Q${i}`, 2 * i, 'split_from', ['q1'], 'P'), evAt(`Q${i}`, 2 * i + 1, 'merged_into', ['q1'], 'P')];
+      ledger[`Q${i}`] = row(`Q${i}`, 'P');
+    }
+    const store = counting(hist, ledger);
+
+    // Act
+    const file = await new CaseFiles(store).fileOf('P');
+
+    // Assess
+    expect(new Set(file)).toEqual(new Set(['P', ...Array.from({ length: cycles }, (_, i) => `Q${i + 1}`)]));
+    expect(store.reads).toBe(cycles + 1);
+    store.reads = 0;
+    expect(await new CaseFiles(store).currentOf('Q1')).toBe('P');
+    expect(store.reads).toBeLessThanOrEqual(cycles + 1);
+  });
+
+  it('refuses a file whose computation would read more than MAX_HISTORY_READS histories', async () => {
+    // Prepare: T merges X<i> and splits its record off into Y<i>, again and again (the file stays small, the history long).
+    const hist: Record<string, CaseEvent[]> = { T: [evAt('T', 0, 'created', ['t1'])] };
+    for (let i = 1; i <= MAX_HISTORY_READS + 1; i++) {
+      hist.T!.push(evAt('T', 2 * i, 'merged_in', [`x${i}`], `X${i}`), evAt('T', 2 * i + 1, 'split_off', [`x${i}`], `Y${i}`));
+      hist[`X${i}`] = [evAt(`X${i}`, 0, 'created', [`x${i}`]), evAt(`X${i}`, 2 * i, 'merged_into', [`x${i}`], 'T')];
+    }
+    const store = counting(hist, { T: row('T') });
+
+    // Act / Assess
+    await expect(new CaseFiles(store).fileOf('T')).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
+    expect(store.reads).toBe(MAX_HISTORY_READS);
+  });
+
+  it('computes a file once per request within withCaseFileMemo, and again after forgetCaseFiles', async () => {
+    const store = counting(histories, rows);
+    const f = new CaseFiles(store);
+    await withCaseFileMemo(async () => {
+      await Promise.all([f.fileOf('C'), f.fileOf('C'), f.fileOf('C')]);
+      await f.fileOf('C');
+      expect(store.reads).toBe(3);
+      forgetCaseFiles();
+      await f.fileOf('C');
+      expect(store.reads).toBe(6);
+    });
+    // Outside a request nothing is kept.
+    await f.fileOf('C');
+    await f.fileOf('C');
+    expect(store.reads).toBe(12);
   });
 });
