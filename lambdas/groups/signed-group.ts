@@ -4,6 +4,7 @@
  * state and size limit -> request path (read once) -> signature and replay -> JSON body -> route handler.
  */
 import middy from '@middy/core';
+import { withCaseFileMemo } from '../domain/cases/case-file';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult, HubContext, RouteHandler } from '../http/context';
 import { auditTrail, writeIntent } from '../middleware/audit-trail';
@@ -46,7 +47,8 @@ export function createSignedGroup(
     }
     // A mutating route's audit intent is chained before its effect: no effect without an audit record.
     if (handler && !event.routeKey.startsWith('GET ')) await writeIntent(runtime.audit, runtime.province, event, context, new Date(now()));
-    return (handler ?? unmatchedRoute)(event, context);
+    // One request, one memo of case files: each file-scoped read computes a child's file once (case-file.ts).
+    return withCaseFileMemo(() => (handler ?? unmatchedRoute)(event, context));
   };
   return middy<HttpEvent, HttpResult, Error, HubContext>(dispatch)
     .use(auditTrail({ sink: runtime.audit, province: runtime.province, now: () => new Date(now()) }))

@@ -12,7 +12,7 @@ import type { RecordsStore } from '../records/ports';
 import type { CasesStore, LinkingStore } from './ports';
 import { ForbiddenError, NotFoundError, StateConflictError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
-import { CaseFiles } from './case-file';
+import { CaseFiles, forgetCaseFiles } from './case-file';
 import { ledgerRowOf } from './ledger-row';
 
 export interface CaseAdminDeps {
@@ -69,7 +69,14 @@ async function commitOrConflict(deps: Pick<CaseAdminDeps, 'linking'>, change: Ca
       `一次合并或拆分最多移动 ${MAX_RECORDS_MOVED} 条记录，请分步进行`,
     );
   }
-  if (!(await deps.linking.commit(change))) {
+  let committed: boolean;
+  try {
+    committed = await deps.linking.commit(change);
+  } finally {
+    // Case histories changed (or may have: a lost reply): files this request memoised are stale from here on.
+    forgetCaseFiles();
+  }
+  if (!committed) {
     throw new StateConflictError('The case changed while this was being done; try again', '个案已被同时修改，请重试');
   }
 }
