@@ -302,6 +302,37 @@ describe('a merge repeated after a split took its records elsewhere', () => {
   });
 });
 
+describe('the access report after a split takes a former case’s file away', () => {
+  it('lists reads of that case’s care data in the report of the case its file went to, not the one it left', async () => {
+    // Prepare: education reads A's assessments before the merge (filed under A) and through B's file after it.
+    const { a, b } = await childInTwoCases(true);
+    expect((await edu().get<any>(`/v1/cases/${a.caseId}/assessments`, { purpose: 'assessment' })).status).toBe(200);
+    expect((await merge(b.caseId, a.caseId)).status).toBe(200);
+    expect((await edu().get<any>(`/v1/cases/${b.caseId}/assessments`, { purpose: 'assessment' })).status).toBe(200);
+    const split = await civil().post<any>(`/v1/cases/${b.caseId}/split`, { recordIds: Object.values(a.records), reason: '经核实为不同儿童' });
+    expect(split.status, JSON.stringify(split.body)).toBe(200);
+    const c = split.body.newCaseId as string;
+    const reads = (await t.scan('audit')).filter((e: any) => e.route.S === 'GET /v1/cases/{caseId}/assessments' && e.outcome.S === 'allow');
+    const before = reads.find((e: any) => e.caseId?.S === a.caseId) as any;
+    const through = reads.find((e: any) => e.caseId?.S === b.caseId) as any;
+    // The read through B's file names the former case it read, after the case it is filed under.
+    expect(through?.caseIds?.SS).toEqual(expect.arrayContaining([b.caseId, a.caseId]));
+
+    // Act
+    const report = async (caseId: string) => {
+      const res = await t.client('officer-zhang', 'officer-zhang').get<any>(`/v1/audit/cases/${caseId}/access-report`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return (res.body.entries as any[]).map((e) => e.eventId);
+    };
+    const ofC = await report(c);
+    const ofB = await report(b.caseId);
+
+    // Assess
+    expect(ofC).toEqual(expect.arrayContaining([before.eventId.S, through.eventId.S]));
+    expect(ofB).not.toContain(before.eventId.S);
+  });
+});
+
 describe('a merge that fails at any of its DynamoDB calls', () => {
   it('is repaired by retrying it: the file, the moved work and the audit trail are as after a clean merge', async () => {
     const clean = await childInTwoCases(true);

@@ -77,7 +77,7 @@ interface RequestMemo {
   readonly ledgerRow: Map<string, Promise<LedgerRow | undefined>>;
   readonly fileOf: Map<string, Promise<string[]>>;
 }
-const requestMemo = new AsyncLocalStorage<{ memos: WeakMap<CaseFiles, RequestMemo> }>();
+const requestMemo = new AsyncLocalStorage<{ memos: WeakMap<CaseFiles, RequestMemo>; readonly formersRead: Set<string> }>();
 const freshMemo = (): RequestMemo => ({ history: new Map(), ledgerRow: new Map(), fileOf: new Map() });
 
 /**
@@ -86,7 +86,16 @@ const freshMemo = (): RequestMemo => ({ history: new Map(), ledgerRow: new Map()
  * or split, whose commit calls `forgetCaseFiles()`, so a request never reads a file older than its own commit.
  */
 export function withCaseFileMemo<T>(run: () => Promise<T>): Promise<T> {
-  return requestMemo.run({ memos: new WeakMap() }, run);
+  return requestMemo.run({ memos: new WeakMap(), formersRead: new Set() }, run);
+}
+
+/**
+ * The former cases whose data this request read through a file (each `fileOf` but its first case): the audit event
+ * names them beside the case asked about, so the access report can follow a read of a former case's care data, which
+ * names no records, to wherever a later split takes that former case's file.
+ */
+export function formersReadInRequest(): string[] {
+  return [...(requestMemo.getStore()?.formersRead ?? [])];
 }
 
 /** Forgets what this request memoised of case files (call after committing a merge or a split). */
@@ -114,8 +123,8 @@ export class CaseFiles {
   private memo(): RequestMemo | undefined {
     const scope = requestMemo.getStore();
     if (!scope) return undefined;
-    let memo = scope.memos.get(this);
-    if (!memo) scope.memos.set(this, (memo = freshMemo()));
+    const memo = scope.memos.get(this) ?? freshMemo();
+    scope.memos.set(this, memo);
     return memo;
   }
 
@@ -189,7 +198,12 @@ export class CaseFiles {
     const memo = this.memo();
     const known = memo?.fileOf.get(caseId);
     if (known) return known;
-    const file = this.formersOf(caseId).then((f) => [caseId, ...f.held.keys()].filter((id, i, all) => all.indexOf(id) === i));
+    const scope = requestMemo.getStore();
+    const file = this.formersOf(caseId).then((f) => {
+      const ids = [caseId, ...f.held.keys()].filter((id, i, all) => all.indexOf(id) === i);
+      for (const id of ids.slice(1)) scope?.formersRead.add(id);
+      return ids;
+    });
     memo?.fileOf.set(caseId, file);
     file.catch(() => memo?.fileOf.delete(caseId));
     return file;
