@@ -73,6 +73,11 @@ export interface GroupNeeds {
   readonly signed: boolean;
   /** DynamoDB actions per table (and its indexes); the audit table is granted PutItem separately. */
   readonly tables: Readonly<Partial<Record<'records' | 'cases' | 'care' | 'lists' | 'notifications' | 'audit' | 'seals', readonly DataAction[]>>>;
+  /**
+   * Writes allowed only to items whose partition key matches one of `leadingKeys` (IAM `dynamodb:LeadingKeys`, the
+   * base table only): a group that writes one kind of item in a table it otherwise only reads.
+   */
+  readonly keyedWrites?: Readonly<Partial<Record<'care', { readonly actions: readonly DataAction[]; readonly leadingKeys: readonly string[] }>>>;
   /** Signs (sealer) or verifies (officers) audit digests with the KMS signing key. */
   readonly auditSigning?: 'sign' | 'sign-and-verify';
   /** Signs the notifications it hands out (`sign`), or only publishes the public key (`publish`), with the notification key. */
@@ -112,12 +117,14 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
     signed: true,
     // Reads where each child stands in assessment for the ledger (care: GetItem; Query for a file of several cases). After a
     // merge, moves the work owed per case to the surviving case and decides its high-risk obligations again (care:
-    // Query of the file's plans and team, PutItem and UpdateItem of worklist items; docs/care-loop.md, "After a merge").
+    // Query of the file's plans and team; docs/care-loop.md, "After a merge"): it writes worklist items only
+    // (`WORK#<workItemId>`, PutItem and UpdateItem), never a care record, consent or episode.
     tables: {
       records: ['GetItem', 'UpdateItem'],
       cases: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'],
-      care: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+      care: ['GetItem', 'Query'],
     },
+    keyedWrites: { care: { actions: ['PutItem', 'UpdateItem'], leadingKeys: ['WORK#*'] } },
     fieldKey: true,
     indexKey: false,
   },
