@@ -333,6 +333,28 @@ describe('the access report after a split takes a former case’s file away', ()
   });
 });
 
+describe('emergency access on a merged-away case id', () => {
+  it('is refused (409, zh-CN and English) and files no grant under the old id', async () => {
+    // Prepare
+    const { a, b } = await childInTwoCases(true);
+    expect((await merge(b.caseId, a.caseId)).status).toBe(200);
+
+    // Act
+    const res = await civil().post<any>(`/v1/cases/${a.caseId}/emergency`, { reason: '学生出现危机，需要立即协调' });
+
+    // Assess
+    expect([res.status, res.body.error?.code], JSON.stringify(res.body)).toEqual([409, 'STATE_CONFLICT']);
+    expect(res.body.error).toMatchObject({
+      message: `Case ${a.caseId} was merged into another case: open emergency access on the child's current case`,
+      message_zh: '该个案已被合并，请在儿童当前的个案上申请紧急访问',
+    });
+    const grants = (await t.scan('cases')).filter((i: any) => JSON.stringify(i).includes(a.caseId) && JSON.stringify(i).includes('emg_'));
+    expect(grants).toEqual([]);
+    // On the child's case now it is opened as usual.
+    expect((await civil().post<any>(`/v1/cases/${b.caseId}/emergency`, { reason: '学生出现危机，需要立即协调' })).status).toBe(201);
+  });
+});
+
 describe('a merge that fails at any of its DynamoDB calls', () => {
   it('is repaired by retrying it: the file, the moved work and the audit trail are as after a clean merge', async () => {
     const clean = await childInTwoCases(true);

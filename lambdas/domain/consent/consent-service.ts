@@ -231,9 +231,17 @@ export async function listConsents(deps: ConsentDeps, reader: Reader, caseId: st
 }
 
 export async function openEmergency(deps: ConsentDeps, reader: Reader, caseId: string, reason: string, hours?: number) {
-  const members = await deps.cases.members(caseId);
-  const coordinator = reader.agencyType === deps.coordinatingAgencyType && (await deps.cases.ledgerRow(caseId)) !== undefined;
+  const [members, row] = await Promise.all([deps.cases.members(caseId), deps.cases.ledgerRow(caseId)]);
+  const coordinator = reader.agencyType === deps.coordinatingAgencyType && row !== undefined;
   if (!coordinator && !members.some((m) => m.agencyId === reader.agencyId)) throw new NotFoundError('No such case');
+  // A merged-away case is part of another case's file: a grant filed under its old id would be a grant nobody sees
+  // opened on the child's file now. The grant is opened on the child's case now.
+  if (row && row.status !== 'open') {
+    throw new StateConflictError(
+      `Case ${caseId} was merged into another case: open emergency access on the child's current case`,
+      '该个案已被合并，请在儿童当前的个案上申请紧急访问',
+    );
+  }
   const opened = nowOf(deps);
   const grantId = randomId('emg');
   const expiresAt = new Date(opened.getTime() + (hours ?? deps.emergencyHours) * 3_600_000).toISOString();
