@@ -378,6 +378,17 @@ describe('a merge that fails at any of its DynamoDB calls', () => {
         // Assess
         if (first.status === 200) expect(first.body, where).toEqual(retry.body);
         else expect(first.status, where).toBeGreaterThanOrEqual(500);
+        // The last call is part of what follows the committed merge: its failure does not fail the merge.
+        if (call === calls) expect(first.status, `${where}: ${JSON.stringify(first.body)}`).toBe(200);
+        // Every merge answered 200 is audited with the other case and the records it moved.
+        const audited = (await t.scan('audit')).filter(
+          (e: any) => e.route.S === 'POST /v1/cases/{caseId}/merge' && e.caseId?.S === b.caseId && e.status?.N === '200',
+        ) as any[];
+        expect(audited.length, where).toBe(first.status === 200 ? 2 : 1);
+        for (const e of audited) {
+          expect(e.caseIds?.SS, where).toContain(a.caseId);
+          expect(new Set(e.recordIds?.SS), where).toEqual(new Set(Object.values(a.records)));
+        }
         expect(retry.status, `${where}: ${JSON.stringify(retry.body)}`).toBe(200);
         expect(new Set(retry.body.recordIds), where).toEqual(new Set(Object.values(a.records)));
         expect(JSON.stringify((await edu().get<any>(`/v1/cases/${b.caseId}/assessments`, { purpose: 'assessment' })).body), where).toContain(

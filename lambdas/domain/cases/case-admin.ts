@@ -14,6 +14,7 @@ import { ForbiddenError, NotFoundError, StateConflictError } from '../../shared/
 import { randomId } from '../../shared/ids';
 import { CaseFiles, forgetCaseFiles } from './case-file';
 import { ledgerRowOf } from './ledger-row';
+import { logger } from '../../shared/logger';
 
 export interface CaseAdminDeps {
   readonly province: string;
@@ -98,7 +99,7 @@ export async function mergeCases(
   if (input.targetCaseId === input.sourceCaseId) throw new StateConflictError('A case cannot be merged with itself', '不能与自身合并');
   const done = await committedMerge(deps, input);
   if (done) {
-    await deps.afterMerge?.({ sourceCaseId: input.sourceCaseId, targetCaseId: input.targetCaseId });
+    await followMerge(deps, { sourceCaseId: input.sourceCaseId, targetCaseId: input.targetCaseId });
     return done;
   }
   const now = (deps.now ?? (() => new Date()))().toISOString();
@@ -123,7 +124,7 @@ export async function mergeCases(
     ],
     events,
   });
-  await deps.afterMerge?.({ sourceCaseId: source.caseId, targetCaseId: target.caseId });
+  await followMerge(deps, { sourceCaseId: source.caseId, targetCaseId: target.caseId });
   return { caseId: target.caseId, recordIds };
 }
 
@@ -143,6 +144,24 @@ async function committedMerge(deps: CaseAdminDeps, input: { targetCaseId: string
   const splitSince = history.some((e) => e.type === 'split_off' && e.at >= merged.at && e.recordIds.some((r) => brought.has(r)));
   if (splitSince || (await new CaseFiles(deps.cases).currentOf(source.caseId)) !== target.caseId) return undefined;
   return { caseId: target.caseId, recordIds: [...merged.recordIds] };
+}
+
+/**
+ * Runs what follows a committed merge. Its failure does not fail the merge, which has committed: the merge is
+ * answered (and audited, with the other case and the records moved) as done, and the failure is logged. Until a
+ * retry of the merge runs it again, the merged-away case's obligations stay open under its id, where the worklist
+ * shows them under the surviving case (worklist.ts) and the overdue job still reads them; its high-risk
+ * obligations are decided again at the file's next change. (A pending marker swept by the care job is not built.)
+ */
+async function followMerge(deps: Pick<CaseAdminDeps, 'afterMerge'>, merge: { sourceCaseId: string; targetCaseId: string }): Promise<void> {
+  try {
+    await deps.afterMerge?.(merge);
+  } catch (error) {
+    logger.error('What follows a merge failed; a retry of the same merge runs it again', {
+      ...merge,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+  }
 }
 
 /** Moves `recordIds` out of a case into a new case: undoes a wrong link. */
@@ -203,7 +222,7 @@ export async function decideReview(
       await mergeCases(deps, actor, { targetCaseId: theirs.caseId, sourceCaseId: mine.caseId, reason: input.reason, reviewId: review.reviewId });
     } else if (review.caseId !== caseId && (await committedMerge(deps, { targetCaseId: caseId, sourceCaseId: review.caseId }))) {
       // A retry after this review's merge committed and its decision did not: finish what follows the merge.
-      await deps.afterMerge?.({ sourceCaseId: review.caseId, targetCaseId: caseId });
+      await followMerge(deps, { sourceCaseId: review.caseId, targetCaseId: caseId });
     }
   }
   const decided: ReviewItem = {
