@@ -73,6 +73,11 @@ export interface GroupNeeds {
   readonly signed: boolean;
   /** DynamoDB actions per table (and its indexes); the audit table is granted PutItem separately. */
   readonly tables: Readonly<Partial<Record<'records' | 'cases' | 'care' | 'lists' | 'notifications' | 'audit' | 'seals', readonly DataAction[]>>>;
+  /**
+   * Writes allowed only to items whose partition key matches one of `leadingKeys` (IAM `dynamodb:LeadingKeys`, the
+   * base table only): a group that writes one kind of item in a table it otherwise only reads.
+   */
+  readonly keyedWrites?: Readonly<Partial<Record<'care', { readonly actions: readonly DataAction[]; readonly leadingKeys: readonly string[] }>>>;
   /** Signs (sealer) or verifies (officers) audit digests with the KMS signing key. */
   readonly auditSigning?: 'sign' | 'sign-and-verify';
   /** Signs the notifications it hands out (`sign`), or only publishes the public key (`publish`), with the notification key. */
@@ -110,8 +115,16 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   // Seals and reads reasons (field key); moves records between cases (records: UpdateItem on heads only, in the same transaction).
   cases: {
     signed: true,
-    // Reads where each child stands in assessment (care: GetItem) for the ledger.
-    tables: { records: ['GetItem', 'UpdateItem'], cases: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'], care: ['GetItem'] },
+    // Reads where each child stands in assessment for the ledger (care: GetItem; Query for a file of several cases). After a
+    // merge, moves the work owed per case to the surviving case and decides its high-risk obligations again (care:
+    // Query of the file's plans and team; docs/care-loop.md, "After a merge"): it writes worklist items only
+    // (`WORK#<workItemId>`, PutItem and UpdateItem), never a care record, consent or episode.
+    tables: {
+      records: ['GetItem', 'UpdateItem'],
+      cases: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'],
+      care: ['GetItem', 'Query'],
+    },
+    keyedWrites: { care: { actions: ['PutItem', 'UpdateItem'], leadingKeys: ['WORK#*'] } },
     fieldKey: true,
     indexKey: false,
   },
@@ -190,11 +203,12 @@ export const LIST_WORKER_NEEDS: GroupNeeds = {
 /**
  * The scheduled care job: reads agencies' due listings (care table, Query) and notifies owners and coordinators;
  * computes the care metrics (Query on the care indexes, GetItem of where each key recipient stands in assessment).
- * It needs no case members (cases table): its metrics are province-wide, never by county.
+ * Its metrics are province-wide, never by county, but an episode recorded under a case since merged counts for the
+ * child's case now: the cases table's ledger rows and histories (GetItem, Query) say which (lambdas/domain/cases/case-file.ts).
  */
 export const CARE_JOBS_NEEDS: GroupNeeds = {
   signed: false,
-  tables: { care: ['GetItem', 'Query'], notifications: ['PutItem'] },
+  tables: { care: ['GetItem', 'Query'], cases: ['GetItem', 'Query'], notifications: ['PutItem'] },
   fieldKey: false,
   indexKey: false,
 };

@@ -20,6 +20,7 @@ import { NotificationsTable } from './data/notifications-table';
 import type { ConsentDeps } from './domain/consent/consent-service';
 import type { CareDeps } from './domain/care/care-deps';
 import { startAfterDischarge } from './domain/care/discharge';
+import { careAfterMerge } from './domain/care/after-merge';
 import { CareTable } from './data/care-table';
 import { AgreementsTable } from './data/agreements-table';
 import { WorklistTable } from './data/worklist-table';
@@ -30,6 +31,10 @@ import { ReferralsTable } from './data/referrals-table';
 import { AssessmentsTable } from './data/assessments-table';
 import { KeyRecipientsTable } from './data/key-recipients-table';
 import { careConfig } from '../schemas/province-config';
+import { CaseFiles } from './domain/cases/case-file';
+import { fileScopedCare, fileScopedConsents } from './domain/care/file-stores';
+import type { ConsentStore } from './domain/consent/ports';
+import type { AssessmentStore, KeyRecipientStore } from './domain/care/ports';
 import type { DigestSigner } from './crypto/digest-signer';
 import { HubJwsSigner } from './crypto/hub-jws';
 import type { NotificationFeedDeps } from './domain/notifications/feed';
@@ -80,9 +85,10 @@ export interface HubRuntime {
   readonly records: RecordsDeps;
   readonly cases: CaseAdminDeps & {
     readonly cases: CasesTable;
-    readonly consents: ConsentsTable;
-    readonly assessments: AssessmentsTable;
-    readonly keyRecipients: KeyRecipientsTable;
+    /** Consents, assessments and key-recipient status of the child's file (its former cases included). */
+    readonly consents: ConsentStore;
+    readonly assessments: AssessmentStore;
+    readonly keyRecipients: KeyRecipientStore;
   };
   readonly lists: ListDeps;
   readonly consent: ConsentDeps;
@@ -108,8 +114,19 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const coordinatingAgencyType = settings.registry.coordinatingAgencyType ?? 'civil_affairs';
   const seals = new SealsTable(settings.dynamo, settings.tables.seals);
   const care = new CareTable(settings.dynamo, settings.tables.care);
-  const assessments = new AssessmentsTable(care);
-  const keyRecipients = new KeyRecipientsTable(care);
+  // Every read of a case's care data and consents reads the child's whole file: the case and the former cases it holds.
+  const files = new CaseFiles(casesTable);
+  const fileCare = fileScopedCare(files, {
+    agreements: new AgreementsTable(care),
+    careTeams: new CareTeamsTable(care),
+    carePlans: new CarePlansTable(care),
+    contacts: new ContactsTable(care),
+    referrals: new ReferralsTable(care),
+    assessments: new AssessmentsTable(care),
+    keyRecipients: new KeyRecipientsTable(care),
+  });
+  const { assessments, keyRecipients } = fileCare;
+  const fileConsents = fileScopedConsents(files, consentsTable);
   const notificationSigner = new HubJwsSigner(settings.notificationSigner);
   const auditTable = new AuditTable(settings.dynamo, settings.tables.audit, settings.auditRetentionDays * 86_400, seals);
   const careDeps: CareDeps = {
@@ -117,18 +134,12 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
     coordinatingAgencyType,
     care: settings.registry.care ?? careConfig.parse(undefined),
     cases: casesTable,
-    consents: consentsTable,
+    caseFiles: files,
+    consents: fileConsents,
     notifications,
     cipher,
-    agreements: new AgreementsTable(care),
+    ...fileCare,
     worklist: new WorklistTable(care),
-    careTeams: new CareTeamsTable(care),
-    carePlans: new CarePlansTable(care),
-    contacts: new ContactsTable(care),
-    referrals: new ReferralsTable(care),
-    assessments,
-    keyRecipients,
-    riskLevels: assessments,
     agencies: settings.registry.agencies.map((a) => ({ id: a.id, type: a.type })),
   };
   return {
@@ -152,12 +163,13 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       province,
       coordinatingAgencyType,
       cases: casesTable,
-      consents: consentsTable,
+      consents: fileConsents,
       records: recordsTable,
       linking,
       cipher,
       assessments,
       keyRecipients,
+      afterMerge: (merge) => careAfterMerge(careDeps, merge),
     },
     lists: {
       province,
@@ -175,8 +187,9 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
       coordinatingAgencyType,
       emergencyHours: settings.registry.emergencyAccessHours ?? 72,
       agencyName: (agencyId: string) => settings.registry.agencies.find((a) => a.id === agencyId)?.name,
-      consents: consentsTable,
+      consents: fileConsents,
       cases: casesTable,
+      caseFiles: files,
       records: recordsTable,
       notifications,
       cipher,

@@ -195,18 +195,15 @@ export class CasesTable {
     return items.map(toMember);
   }
 
+  /** Every event, paged through: the child's file is decided from the history (a split on a later page must count). */
   async history(caseId: string): Promise<CaseEvent[]> {
-    const page = await guard(
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
-          ExpressionAttributeValues: { ':pk': S(`CASE#${caseId}`), ':e': S('EVT#') },
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return (page.Items ?? []).map(toEvent);
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+      ExpressionAttributeValues: { ':pk': S(`CASE#${caseId}`), ':e': S('EVT#') },
+      ConsistentRead: true,
+    });
+    return items.map(toEvent);
   }
 
   async ledgerRow(caseId: string): Promise<LedgerRow | undefined> {

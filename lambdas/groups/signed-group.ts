@@ -4,8 +4,9 @@
  * state and size limit -> request path (read once) -> signature and replay -> JSON body -> route handler.
  */
 import middy from '@middy/core';
+import { formersReadInRequest, withCaseFileMemo } from '../domain/cases/case-file';
 import type { Context } from 'aws-lambda';
-import type { HttpEvent, HttpResult, HubContext, RouteHandler } from '../http/context';
+import { type HttpEvent, type HttpResult, type HubContext, noteCases, type RouteHandler } from '../http/context';
 import { auditTrail, writeIntent } from '../middleware/audit-trail';
 import { errorMapper } from '../middleware/error-mapper';
 import { jsonBody } from '../middleware/json-body';
@@ -46,7 +47,16 @@ export function createSignedGroup(
     }
     // A mutating route's audit intent is chained before its effect: no effect without an audit record.
     if (handler && !event.routeKey.startsWith('GET ')) await writeIntent(runtime.audit, runtime.province, event, context, new Date(now()));
-    return (handler ?? unmatchedRoute)(event, context);
+    // One request, one memo of case files: each file-scoped read computes a child's file once (case-file.ts).
+    // The former cases whose data it read are named in the request's audit event, after the case it is filed under.
+    return withCaseFileMemo(async () => {
+      try {
+        return await (handler ?? unmatchedRoute)(event, context);
+      } finally {
+        const noted = context.hub.caseIds ?? [];
+        if (noted.length > 0) noteCases(context, ...formersReadInRequest().filter((id) => !noted.includes(id)));
+      }
+    });
   };
   return middy<HttpEvent, HttpResult, Error, HubContext>(dispatch)
     .use(auditTrail({ sink: runtime.audit, province: runtime.province, now: () => new Date(now()) }))

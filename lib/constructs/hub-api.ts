@@ -336,6 +336,17 @@ export class HubApi extends Construct {
         }),
       );
     }
+    for (const [id, keyed] of Object.entries(needs.keyedWrites ?? {}) as [TableId, { actions: readonly string[]; leadingKeys: readonly string[] }][]) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: `${id[0]!.toUpperCase()}${id.slice(1)}TableKeyedWrites`,
+          actions: keyed.actions.map((a) => `dynamodb:${a}`),
+          // Items of these partition keys only; the indexes are never written directly.
+          resources: [data.tables[id].tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...keyed.leadingKeys] } },
+        }),
+      );
+    }
     if (needs.fieldKey) {
       role.addToPolicy(
         new iam.PolicyStatement({

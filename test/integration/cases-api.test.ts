@@ -193,8 +193,12 @@ describe('coordinating role', () => {
     const gone = await civil().get<any>(`/v1/cases/${split.body.newCaseId}/history`);
     expect(gone.body).toMatchObject({ status: 'merged', mergedInto: a.caseId });
     expect(gone.body.events.map((e: any) => e.type)).toEqual(['split_from', 'merged_into']);
+    // The same merge again is a retry: it answers as the first did (and finishes what follows a merge), moving nothing.
     const twice = await civil().post<any>(`/v1/cases/${a.caseId}/merge`, { otherCaseId: split.body.newCaseId, reason: 'x' });
-    expect(twice.body.error.code).toBe('STATE_CONFLICT');
+    expect([twice.status, twice.body]).toEqual([200, { caseId: a.caseId, recordIds: [b.recordId] }]);
+    // A merged case cannot be merged anywhere else, nor take a merge in.
+    const elsewhere = await civil().post<any>(`/v1/cases/${split.body.newCaseId}/merge`, { otherCaseId: a.caseId, reason: 'x' });
+    expect(elsewhere.body.error.code).toBe('STATE_CONFLICT');
   });
 
   it('audits merges and splits with the records they moved', async () => {

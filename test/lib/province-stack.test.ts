@@ -182,6 +182,22 @@ describe('province stack', () => {
       for (const index of ['byCase', 'byAgency', 'byStaff', 'byDay', 'byChain']) expect(JSON.stringify(officerAudit.Resource)).toContain(`/index/${index}`);
     });
 
+    it('lets the cases function write only worklist items of the care table (after a merge), never other care items', () => {
+      const careId = resources('AWS::DynamoDB::Table').find(([id]) => id.includes('Care'))![0];
+      const care = statementsOf('casesRole').filter((st) => JSON.stringify(st.Resource).includes(careId));
+      const unconditioned = care.filter((st) => st.Condition === undefined).flatMap(actions);
+      expect(unconditioned.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+      const writes = care.filter((st) => actions(st).some((a) => a === 'dynamodb:PutItem' || a === 'dynamodb:UpdateItem'));
+      expect(writes).toEqual([
+        expect.objectContaining({
+          Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WORK#*'] } },
+        }),
+      ]);
+      // The base table only: no index is written directly.
+      expect(JSON.stringify(writes[0]!.Resource)).not.toContain('/index/');
+    });
+
     it('gives the health function its own logs and audit appends (event and chain head), nothing else', () => {
       const statements = statementsOf('healthRole');
       expect(statements.flatMap(actions).sort()).toEqual(

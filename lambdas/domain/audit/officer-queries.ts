@@ -12,6 +12,7 @@ import { PRIVACY_OFFICERS } from '../../../schemas/entities/notifications';
 import type { Notification } from '../../../schemas/entities/notifications';
 import type { DigestSigner } from '../../crypto/digest-signer';
 import { ValidationError } from '../../shared/errors';
+import { CaseFiles } from '../cases/case-file';
 import type { AlertThresholds } from './alerts';
 import type { AuditEventReader, CaseLineage, EventIndex, EventPosition, OfficerInbox, RecentEvents, SealStore } from './ports';
 
@@ -261,24 +262,42 @@ const disclosingRoutes = (): Promise<readonly string[]> =>
 /** How far back through merges and splits the report follows a case. */
 const MAX_LINEAGE = 32;
 
-/** The cases whose events concern this case's child: itself, cases merged into it, and the case it was split from (its moved records, before the split). */
-async function lineageOf(deps: Pick<OfficerDeps, 'cases'>, caseId: string): Promise<{ caseId: string; records?: Set<string>; until?: string }[]> {
-  const out: { caseId: string; records?: Set<string>; until?: string }[] = [];
+/** One case whose events the access report reads: all of them, or (`records`) those about records it gave up in a split, up to `until`. */
+interface LineagePart {
+  readonly caseId: string;
+  readonly records?: Set<string>;
+  readonly until?: string;
+}
+
+/**
+ * The cases whose events concern this case's child, by the same rule as the child's file (CaseFiles,
+ * lambdas/domain/cases/case-file.ts): itself; the former cases its file holds (a case merged into it, or whose file a
+ * split brought to it), all their events; and the case it was split from, for the events about the records it
+ * took, before the split. A former case whose records a split took all away is not followed: its file, and its
+ * events, went with them.
+ */
+async function lineageOf(deps: Pick<OfficerDeps, 'cases'>, caseId: string): Promise<{ parts: LineagePart[]; formers: Set<string> }> {
+  // Only the former cases are asked of CaseFiles (histories); where a case is now (ledger rows) is not.
+  const files = new CaseFiles({ history: (id) => deps.cases.history(id), ledgerRow: async () => undefined });
+  const formers = new Set((await files.fileOf(caseId)).slice(1));
+  const out: LineagePart[] = [];
   const seen = new Set<string>();
-  const queue: { caseId: string; records?: Set<string>; until?: string }[] = [{ caseId }];
+  // Former cases whose file came here (by a merge, or with a split): every event of theirs is about this child.
+  const queue: LineagePart[] = [{ caseId }, ...[...formers].map((former) => ({ caseId: former }))];
   while (queue.length > 0 && out.length < MAX_LINEAGE) {
     const next = queue.shift()!;
     if (seen.has(next.caseId)) continue;
     seen.add(next.caseId);
     out.push(next);
+    const file = await files.formersOf(next.caseId);
     for (const h of await deps.cases.history(next.caseId)) {
       if (!h.otherCaseId) continue;
-      if (h.type === 'merged_in')
+      if (h.type === 'merged_in' && !(file.movedTo.has(h.otherCaseId) && !file.held.has(h.otherCaseId)))
         queue.push({ caseId: h.otherCaseId, ...(next.records && { records: next.records }), ...(next.until && { until: next.until }) });
       if (h.type === 'split_from') queue.push({ caseId: h.otherCaseId, records: new Set(h.recordIds), until: h.at });
     }
   }
-  return out;
+  return { parts: out, formers };
 }
 
 /**
@@ -291,7 +310,8 @@ export async function accessReport(deps: Pick<OfficerDeps, 'events' | 'cases'>, 
   const entries: AccessEntry[] = [];
   let read = 0;
   const routes = await disclosingRoutes();
-  for (const part of await lineageOf(deps, caseId)) {
+  const { parts, formers } = await lineageOf(deps, caseId);
+  for (const part of parts) {
     let after: EventPosition | undefined;
     do {
       const page = await deps.events.query({
@@ -305,7 +325,8 @@ export async function accessReport(deps: Pick<OfficerDeps, 'events' | 'cases'>, 
       });
       read += page.read;
       for (const e of page.items.map(toView)) {
-        if (part.records && !e.recordIds.some((r) => part.records!.has(r))) continue;
+        // Before a split, a read of the file's care data names no records but the former cases it read (caseIds).
+        if (part.records && !e.recordIds.some((r) => part.records!.has(r)) && !e.caseIds.some((c) => formers.has(c))) continue;
         const entry = accessEntryOf(e);
         if (entry) entries.push(entry);
       }

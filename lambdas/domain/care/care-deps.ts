@@ -7,6 +7,7 @@ import type { IdempotencyClaim } from '../../../schemas/entities/care';
 import type { CareConfig } from '../../../schemas/province-config';
 import type { FieldCipher } from '../../crypto/field-cipher';
 import { IdempotencyKeyReusedError, NotFoundError, StateConflictError } from '../../shared/errors';
+import type { CaseFiles } from '../cases/case-file';
 import type { Reader } from '../consent/gate';
 import type { CaseMembership, ConsentStore, NotificationStore } from '../consent/ports';
 import type {
@@ -27,6 +28,8 @@ export interface CareDeps {
   readonly coordinatingAgencyType: AgencyType;
   readonly care: CareConfig;
   readonly cases: CaseMembership;
+  /** The child's file across merges and splits: which open case holds a merged case's data now (lambdas/domain/cases/case-file.ts). */
+  readonly caseFiles: Pick<CaseFiles, 'currentOf'>;
   /** Consents and emergency grants of a case, for the gate and for labelling holders. */
   readonly consents: Pick<ConsentStore, 'forCase'>;
   readonly notifications: NotificationStore;

@@ -116,17 +116,22 @@ export async function careFigures(deps: CareDeps, county?: string): Promise<Care
     ).then((r) => r.flat()),
   ]);
 
+  // Items recorded under a case since merged count for the child's case now: its county, its file's risk level, once.
+  // (Province-wide, only the key recipients need it: one child enrolled in two cases before their merge counts once.)
+  const caseIds = [...new Set((county === undefined ? episodes : [...episodes, ...referrals, ...discharges, ...overdue]).map((x) => x.caseId))];
+  const currentOf = new Map(await inBatches(caseIds, async (caseId) => [caseId, (await deps.caseFiles.currentOf(caseId)) ?? caseId] as const));
+  const currentCase = (caseId: string) => currentOf.get(caseId) ?? caseId;
   let inCounty: (caseId: string) => boolean = () => true;
   if (county !== undefined) {
-    const caseIds = [...new Set([...episodes, ...referrals, ...discharges, ...overdue].map((x) => x.caseId))];
-    const regions = await inBatches(caseIds, async (caseId) => [caseId, (await deps.cases.members(caseId)).flatMap((m) => m.regions)] as const);
+    const current = [...new Set(currentOf.values())];
+    const regions = await inBatches(current, async (caseId) => [caseId, (await deps.cases.members(caseId)).flatMap((m) => m.regions)] as const);
     const placed = new Set(regions.filter(([, r]) => r.some((region) => regionMatches(county, region))).map(([caseId]) => caseId));
-    inCounty = (caseId) => placed.has(caseId);
+    inCounty = (caseId) => placed.has(currentCase(caseId));
   }
 
   const byLevel: Record<string, number> = Object.fromEntries([...deps.care.riskScale, UNASSESSED].map((l) => [l, 0]));
   const counted = episodes.filter((e) => inCounty(e.caseId));
-  const states = await inBatches([...new Set(counted.map((e) => e.caseId))], (caseId) => deps.assessments.state(caseId));
+  const states = await inBatches([...new Set(counted.map((e) => currentCase(e.caseId)))], (caseId) => deps.assessments.state(caseId));
   for (const s of states) increment(byLevel, s.state === 'assessed' && s.riskLevel && s.riskLevel in byLevel ? s.riskLevel : UNASSESSED);
 
   const byStatus: Record<string, number> = Object.fromEntries(REFERRAL_STATUSES.map((s) => [s, 0]));

@@ -8,6 +8,7 @@
  */
 import type { WorkKind } from '../../../schemas/care';
 import type { WorkItem } from '../../../schemas/entities/care';
+import type { Page } from '../../../schemas/entities/page';
 import { derivedId } from '../../shared/ids';
 import type { Reader } from '../consent/gate';
 import { type CareDeps, careNow } from './care-deps';
@@ -81,14 +82,21 @@ export const daysOverdue = (due: string, now: Date): number => Math.max(0, Math.
  * overdue, due within the province's `worklistSoonDays`, or all of them, most overdue first.
  */
 export async function worklistFor(
-  deps: Pick<CareDeps, 'worklist' | 'now' | 'care'>,
+  deps: Pick<CareDeps, 'worklist' | 'now' | 'care' | 'caseFiles'>,
   reader: Reader,
   query: { status: WorkItem['status']; due?: 'overdue' | 'soon' | 'all'; limit: number; cursor?: string },
 ) {
   const page = { limit: query.limit, ...(query.cursor && { cursor: query.cursor }) };
-  if (query.due === undefined) return deps.worklist.forAgency(reader.agencyId, query.status, page);
+  if (query.due === undefined) return inCurrentCases(deps, await deps.worklist.forAgency(reader.agencyId, query.status, page));
   const now = careNow(deps);
   const soon = new Date(now.getTime() + deps.care.worklistSoonDays * DAY_MS).toISOString();
   const range = query.due === 'overdue' ? { before: now.toISOString() } : query.due === 'soon' ? { from: now.toISOString(), before: soon } : {};
-  return deps.worklist.dueFor(reader.agencyId, range, page);
+  return inCurrentCases(deps, await deps.worklist.dueFor(reader.agencyId, range, page));
+}
+
+/** Items raised under a case since merged name the case whose file holds it now (where the work is done). */
+async function inCurrentCases(deps: Pick<CareDeps, 'caseFiles'>, page: Page<WorkItem>): Promise<Page<WorkItem>> {
+  const ids = [...new Set(page.items.map((i) => i.caseId))];
+  const current = new Map(await Promise.all(ids.map(async (id) => [id, (await deps.caseFiles.currentOf(id)) ?? id] as const)));
+  return { ...page, items: page.items.map((i) => (current.get(i.caseId) === i.caseId ? i : { ...i, caseId: current.get(i.caseId)! })) };
 }

@@ -12,7 +12,9 @@ import type { RecordsStore } from '../records/ports';
 import type { CasesStore, LinkingStore } from './ports';
 import { ForbiddenError, NotFoundError, StateConflictError } from '../../shared/errors';
 import { randomId } from '../../shared/ids';
+import { CaseFiles, forgetCaseFiles } from './case-file';
 import { ledgerRowOf } from './ledger-row';
+import { logger } from '../../shared/logger';
 
 export interface CaseAdminDeps {
   readonly province: string;
@@ -22,6 +24,11 @@ export interface CaseAdminDeps {
   readonly linking: Pick<LinkingStore, 'commit'>;
   readonly cipher: FieldCipher;
   readonly now?: () => Date;
+  /**
+   * What follows a merge once it has committed (the care loop's work owed per case, lambdas/domain/care/after-merge.ts).
+   * Idempotent: a retried merge runs it again, which repairs a crash between the commit and its end.
+   */
+  readonly afterMerge?: (merge: { sourceCaseId: string; targetCaseId: string }) => Promise<void>;
 }
 
 export interface Actor {
@@ -63,7 +70,14 @@ async function commitOrConflict(deps: Pick<CaseAdminDeps, 'linking'>, change: Ca
       `一次合并或拆分最多移动 ${MAX_RECORDS_MOVED} 条记录，请分步进行`,
     );
   }
-  if (!(await deps.linking.commit(change))) {
+  let committed: boolean;
+  try {
+    committed = await deps.linking.commit(change);
+  } finally {
+    // Case histories changed (or may have: a lost reply): files this request memoised are stale from here on.
+    forgetCaseFiles();
+  }
+  if (!committed) {
     throw new StateConflictError('The case changed while this was being done; try again', '个案已被同时修改，请重试');
   }
 }
@@ -71,13 +85,23 @@ async function commitOrConflict(deps: Pick<CaseAdminDeps, 'linking'>, change: Ca
 const moved = (members: readonly CaseMember[], caseId: string, how: string, at: string): CaseMember[] =>
   members.map((m) => ({ ...m, caseId, how, joinedAt: m.joinedAt <= at ? m.joinedAt : at }));
 
-/** Moves every record of `sourceCaseId` into `targetCaseId`; the target keeps its id. */
+/**
+ * Moves every record of `sourceCaseId` into `targetCaseId`; the target keeps its id. The source's care data and
+ * consents stay where they were recorded and are read through the target's file from the commit on (case-file.ts).
+ * A retry of a merge that committed (the source merged into this target already) answers as the first did and runs
+ * what follows the merge again, so a crash between the commit and the end of `afterMerge` is repaired by retrying.
+ */
 export async function mergeCases(
   deps: CaseAdminDeps,
   actor: Actor,
   input: { targetCaseId: string; sourceCaseId: string; reason: string; reviewId?: string },
 ): Promise<{ caseId: string; recordIds: string[] }> {
   if (input.targetCaseId === input.sourceCaseId) throw new StateConflictError('A case cannot be merged with itself', '不能与自身合并');
+  const done = await committedMerge(deps, input);
+  if (done) {
+    await followMerge(deps, { sourceCaseId: input.sourceCaseId, targetCaseId: input.targetCaseId });
+    return done;
+  }
   const now = (deps.now ?? (() => new Date()))().toISOString();
   const [target, source] = await Promise.all([openCase(deps, input.targetCaseId), openCase(deps, input.sourceCaseId)]);
   const [targetMembers, sourceMembers] = await Promise.all([deps.cases.members(target.caseId), deps.cases.members(source.caseId)]);
@@ -100,7 +124,44 @@ export async function mergeCases(
     ],
     events,
   });
+  await followMerge(deps, { sourceCaseId: source.caseId, targetCaseId: target.caseId });
   return { caseId: target.caseId, recordIds };
+}
+
+/**
+ * The answer of a merge of `sourceCaseId` into `targetCaseId` that committed already, if it did and nothing has
+ * changed the file since: the source's file is still held by the target (CaseFiles.currentOf), and no later split of
+ * the target took any of the records that merge brought. A stale repeat (a split has since moved those records, and
+ * with them the source's file, to another case) is not a retry: the caller answers it as a merge of a merged case.
+ */
+async function committedMerge(deps: CaseAdminDeps, input: { targetCaseId: string; sourceCaseId: string }) {
+  const [target, source] = await Promise.all([deps.cases.ledgerRow(input.targetCaseId), deps.cases.ledgerRow(input.sourceCaseId)]);
+  if (target?.status !== 'open' || source?.status !== 'merged' || source.mergedInto !== target.caseId) return undefined;
+  const history = await deps.cases.history(target.caseId);
+  const merged = history.filter((e) => e.type === 'merged_in' && e.otherCaseId === source.caseId).at(-1);
+  if (!merged) return undefined;
+  const brought = new Set(merged.recordIds);
+  const splitSince = history.some((e) => e.type === 'split_off' && e.at >= merged.at && e.recordIds.some((r) => brought.has(r)));
+  if (splitSince || (await new CaseFiles(deps.cases).currentOf(source.caseId)) !== target.caseId) return undefined;
+  return { caseId: target.caseId, recordIds: [...merged.recordIds] };
+}
+
+/**
+ * Runs what follows a committed merge. Its failure does not fail the merge, which has committed: the merge is
+ * answered (and audited, with the other case and the records moved) as done, and the failure is logged. Until a
+ * retry of the merge runs it again, the merged-away case's obligations stay open under its id, where the worklist
+ * shows them under the surviving case (worklist.ts) and the overdue job still reads them; its high-risk
+ * obligations are decided again at the file's next change. (A pending marker swept by the care job is not built.)
+ */
+async function followMerge(deps: Pick<CaseAdminDeps, 'afterMerge'>, merge: { sourceCaseId: string; targetCaseId: string }): Promise<void> {
+  try {
+    await deps.afterMerge?.(merge);
+  } catch (error) {
+    logger.error('What follows a merge failed; a retry of the same merge runs it again', {
+      ...merge,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+  }
 }
 
 /** Moves `recordIds` out of a case into a new case: undoes a wrong link. */
@@ -159,6 +220,9 @@ export async function decideReview(
     caseId = theirs.caseId;
     if (mine.caseId !== theirs.caseId) {
       await mergeCases(deps, actor, { targetCaseId: theirs.caseId, sourceCaseId: mine.caseId, reason: input.reason, reviewId: review.reviewId });
+    } else if (review.caseId !== caseId && (await committedMerge(deps, { targetCaseId: caseId, sourceCaseId: review.caseId }))) {
+      // A retry after this review's merge committed and its decision did not: finish what follows the merge.
+      await followMerge(deps, { sourceCaseId: review.caseId, targetCaseId: caseId });
     }
   }
   const decided: ReviewItem = {

@@ -18,6 +18,7 @@ import { consentStatus, coverageOf, holderLabels, type Reader } from './gate';
 import type { CaseMembership, ConsentStore, NotificationStore, RecordHeads } from './ports';
 import type { PurposeDeps } from '../care/purpose';
 import type { AssessmentStore } from '../care/ports';
+import type { CaseFiles } from '../cases/case-file';
 
 export interface ConsentDeps {
   readonly province: string;
@@ -26,6 +27,8 @@ export interface ConsentDeps {
   readonly emergencyHours: number;
   readonly consents: ConsentStore;
   readonly cases: CaseMembership;
+  /** The child's file across merges and splits: which open case holds a merged case's consents now (lambdas/domain/cases/case-file.ts). */
+  readonly caseFiles: Pick<CaseFiles, 'currentOf'>;
   readonly records: RecordHeads;
   readonly notifications: NotificationStore;
   readonly cipher: FieldCipher;
@@ -56,6 +59,16 @@ export async function caseOfConsent(deps: Pick<ConsentDeps, 'consents'>, consent
   return caseId;
 }
 
+/**
+ * The open case whose file holds a consent recorded under `caseId` (that case itself while it is open): after a
+ * merge, the holders of the child's file withdraw and confirm it, and are told of it. Unknown: NOT_FOUND.
+ */
+export async function fileCaseOfConsent(deps: Pick<ConsentDeps, 'caseFiles'>, caseId: string): Promise<string> {
+  const current = await deps.caseFiles.currentOf(caseId);
+  if (!current) throw new NotFoundError(NO_SUCH_CONSENT);
+  return current;
+}
+
 /** Tells every holder of the case but `actor` about a consent: its id only, never who recorded or withdrew it. */
 async function notifyHolders(
   deps: ConsentDeps,
@@ -64,11 +77,12 @@ async function notifyHolders(
   c: Consent,
   kind: 'consent_recorded' | 'consent_withdrawn',
   at: string,
+  caseId = c.caseId,
 ) {
   const holders = [...new Set(members.map((m) => m.agencyId))].filter((a) => a !== actor);
   await Promise.all(
     holders.map((recipient) =>
-      deps.notifications.notify({ recipient, at, kind, caseId: c.caseId, consentId: c.consentId, severity: 'info' }, `${kind}#${c.consentId}#${recipient}`),
+      deps.notifications.notify({ recipient, at, kind, caseId, consentId: c.consentId, severity: 'info' }, `${kind}#${c.consentId}#${recipient}`),
     ),
   );
 }
@@ -136,7 +150,8 @@ async function consentOf(deps: ConsentDeps, caseId: string, consentId: string) {
 
 /** Withdraws a consent (any holder may record the guardian's withdrawal). Repeating it answers the first withdrawal. */
 export async function withdrawConsent(deps: ConsentDeps, reader: Reader, caseId: string, consentId: string, reason?: string): Promise<{ withdrawnAt: string }> {
-  const members = await requireHolder(deps, reader, caseId, NO_SUCH_CONSENT);
+  const fileCase = await fileCaseOfConsent(deps, caseId);
+  const members = await requireHolder(deps, reader, fileCase, NO_SUCH_CONSENT);
   const consent = await consentOf(deps, caseId, consentId);
   let at = nowOf(deps).toISOString();
   const sealedReason = reason
@@ -151,7 +166,7 @@ export async function withdrawConsent(deps: ConsentDeps, reader: Reader, caseId:
   if (!(await deps.consents.withdraw(caseId, consentId, at, reader.agencyId, sealedReason))) {
     at = consent.withdrawnAt ?? (await consentOf(deps, caseId, consentId)).withdrawnAt ?? at;
   }
-  await notifyHolders(deps, members, reader.agencyId, consent, 'consent_withdrawn', at);
+  await notifyHolders(deps, members, reader.agencyId, consent, 'consent_withdrawn', at, fileCase);
   return { withdrawnAt: at };
 }
 
@@ -166,7 +181,7 @@ export async function confirmConsent(
   consentId: string,
   withdraw = false,
 ): Promise<{ confirmation: 'confirmed' | 'withdrawn'; at: string }> {
-  await requireHolder(deps, reader, caseId, NO_SUCH_CONSENT);
+  await requireHolder(deps, reader, await fileCaseOfConsent(deps, caseId), NO_SUCH_CONSENT);
   const consent = await consentOf(deps, caseId, consentId);
   if (consent.recordedBy === reader.agencyId) {
     throw new StateConflictError('Your agency recorded this consent: it covers your records already', '本机构记录的同意已涵盖本机构的记录，无需确认');
@@ -216,9 +231,17 @@ export async function listConsents(deps: ConsentDeps, reader: Reader, caseId: st
 }
 
 export async function openEmergency(deps: ConsentDeps, reader: Reader, caseId: string, reason: string, hours?: number) {
-  const members = await deps.cases.members(caseId);
-  const coordinator = reader.agencyType === deps.coordinatingAgencyType && (await deps.cases.ledgerRow(caseId)) !== undefined;
+  const [members, row] = await Promise.all([deps.cases.members(caseId), deps.cases.ledgerRow(caseId)]);
+  const coordinator = reader.agencyType === deps.coordinatingAgencyType && row !== undefined;
   if (!coordinator && !members.some((m) => m.agencyId === reader.agencyId)) throw new NotFoundError('No such case');
+  // A merged-away case is part of another case's file: a grant filed under its old id would be a grant nobody sees
+  // opened on the child's file now. The grant is opened on the child's case now.
+  if (row && row.status !== 'open') {
+    throw new StateConflictError(
+      `Case ${caseId} was merged into another case: open emergency access on the child's current case`,
+      '该个案已被合并，请在儿童当前的个案上申请紧急访问',
+    );
+  }
   const opened = nowOf(deps);
   const grantId = randomId('emg');
   const expiresAt = new Date(opened.getTime() + (hours ?? deps.emergencyHours) * 3_600_000).toISOString();

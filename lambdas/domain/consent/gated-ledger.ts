@@ -12,6 +12,7 @@ import type { CaseMember, LedgerRow } from '../../../schemas/entities/cases';
 import type { Consent, EmergencyGrant } from '../../../schemas/entities/consents';
 import type { AgencyType } from '../../../schemas/child-record';
 import { requireCoordinator } from '../cases/case-admin';
+import { withCaseFileMemo } from '../cases/case-file';
 import { ledgerRowOf } from '../cases/ledger-row';
 import { rowMatches } from '../cases/ledger';
 import { decideCategories, mayIdentifyHolder, type Reader } from './gate';
@@ -75,7 +76,10 @@ export interface LedgerDeps {
 export async function readLedger(deps: LedgerDeps, reader: Reader, q: LedgerQuery): Promise<{ items: GatedLedgerRow[]; cursor?: string }> {
   requireCoordinator(deps, reader);
   const now = (deps.now ?? (() => new Date()))();
-  const gate = async (row: LedgerRow): Promise<GatedLedgerRow> => {
+  // Each row in its own memo of case files: its bundle, state and key-recipient status compute the row's file once,
+  // and an export of MAX_EXPORT_ROWS rows holds no more than CONCURRENCY rows' histories at a time.
+  const gate = (row: LedgerRow): Promise<GatedLedgerRow> => withCaseFileMemo(() => gateRow(row));
+  const gateRow = async (row: LedgerRow): Promise<GatedLedgerRow> => {
     const [{ members, consents, emergencies }, state, key] = await Promise.all([
       deps.consents.bundle(row.caseId),
       deps.assessments.state(row.caseId),

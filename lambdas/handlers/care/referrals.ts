@@ -11,6 +11,12 @@ import { parseQuery, parseWith } from '../../http/validate';
 
 const params = z.object({ referralId: referralIdParam });
 
+/** The child's case now (first: the access report's index), then the case the referral was made in, when a merge moved it on. */
+async function casesOfReferral(deps: CareDeps, caller: Parameters<typeof caseOfReferral>[1], referralId: string): Promise<string[]> {
+  const caseId = await caseOfReferral(deps, caller, referralId);
+  return [(await deps.caseFiles.currentOf(caseId)) ?? caseId, caseId];
+}
+
 export function makeReferralHandler(deps: CareDeps): RouteHandler {
   return async (event, context) => {
     const caller = callerOf(context);
@@ -37,7 +43,7 @@ export function moveReferralHandler(deps: CareDeps): RouteHandler {
   return async (event, context) => {
     const caller = callerOf(context);
     const { referralId } = parseWith(params, event.pathParameters ?? {});
-    noteCases(context, await caseOfReferral(deps, caller, referralId));
+    noteCases(context, ...(await casesOfReferral(deps, caller, referralId)));
     const input = parseWith(transitionBody, context.hub.json);
     return json(200, await moveReferral(deps, caller, referralId, input), context.hub.requestId);
   };
@@ -47,8 +53,7 @@ export function getReferralHandler(deps: CareDeps): RouteHandler {
   return async (event, context) => {
     const caller = callerOf(context);
     const { referralId } = parseWith(params, event.pathParameters ?? {});
-    const caseId = await caseOfReferral(deps, caller, referralId);
-    noteCases(context, caseId);
+    noteCases(context, ...(await casesOfReferral(deps, caller, referralId)));
     const view = await getReferral(deps, caller, referralId);
     context.hub.disclosure = careDisclosure('referral_party', 'referral', [view.requester, view.owner]);
     return json(200, view, context.hub.requestId);

@@ -14,7 +14,8 @@ const consentPath = z.object({ consentId: consentIdParam });
 async function consentCase(deps: ConsentDeps, event: Parameters<RouteHandler>[0], context: HubContext) {
   const { consentId } = parseWith(consentPath, event.pathParameters ?? {});
   const caseId = await caseOfConsent(deps, consentId);
-  noteCases(context, caseId);
+  // After a merge the event is filed under the child's case now (first: the access report's index) and the consent's own.
+  noteCases(context, (await deps.caseFiles.currentOf(caseId)) ?? caseId, caseId);
   return { consentId, caseId };
 }
 

@@ -67,6 +67,7 @@ async function fixture() {
     emergencyHours: 72,
     consents: { forCase: async () => ({ consents, emergencies: [] }) } as unknown as ConsentDeps['consents'],
     cases: { members: async () => members, ledgerRow: async () => undefined },
+    caseFiles: { currentOf: async (caseId: string) => caseId },
     records: { getHead: async (id: string) => heads.get(id) },
     notifications: { notify: async () => undefined, forRecipient: async () => [], notifyOnce: async () => true },
     cipher: counting,

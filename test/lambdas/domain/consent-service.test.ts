@@ -95,6 +95,7 @@ function deps(notifications: NotificationStore): ConsentDeps {
     emergencyHours: 72,
     consents: memoryConsents(),
     cases: { members: async () => members, ledgerRow: async () => undefined },
+    caseFiles: { currentOf: async (caseId: string) => caseId },
     records: { getHead: async () => undefined },
     notifications,
     cipher: new FieldCipher(new LocalKeyring(generateLocalKeyMaterial())),
