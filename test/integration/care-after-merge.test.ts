@@ -8,9 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agreementBody, keyed } from '../support/care';
+import { agreementBody, keyed, makeCareCase } from '../support/care';
 import { startTestHub, type TestHub } from '../support/hub';
-import { idNumberFor } from '../support/records';
 import { obligationIdOf } from '../../lambdas/domain/care/worklist';
 
 let t: TestHub;
@@ -58,31 +57,8 @@ function injectTableFaults(client: DynamoDBClient, tables: () => readonly string
   };
 }
 
-let n = 0;
 /** One child published by each agency (linked into one case); a fresh identity per call. */
-async function caseOf(agencies: readonly string[]) {
-  n++;
-  const birth = `2011-0${1 + (n % 9)}-2${n % 8}`;
-  const child = {
-    name: `合并档案${'甲乙丙丁戊己庚辛壬癸'[n % 10]}${n}`,
-    sex: n % 2 ? 'F' : 'M',
-    birthDate: birth,
-    idNumber: idNumberFor('540121', birth, 300 + n * 2),
-    householdRegion: '540121',
-    categories: ['left_behind'],
-    guardian: { name: '拉姆', phone: `1390000${String(n).padStart(4, '0')}`, relation: 'grandparent' },
-  };
-  const records: Record<string, string> = {};
-  let caseId = '';
-  for (const agency of agencies) {
-    const res = await t.client(agency).post<any>('/v1/records', { externalId: `MERGE-${agency}-${n}`, ...child });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    records[agency] = res.body.recordId;
-    caseId ||= res.body.caseId;
-    expect(res.body.caseId).toBe(caseId);
-  }
-  return { caseId, records };
-}
+const caseOf = (agencies: readonly string[]) => makeCareCase(t, agencies);
 
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 const created = (res: { status: number; body: any }) => {
@@ -134,15 +110,15 @@ async function childInTwoCases(light = false) {
   const consent = created(
     await health().post('/v1/consents', {
       caseId: a.caseId,
-      grantor: { type: 'guardian', name: '拉姆', relation: 'grandparent' },
+      grantor: { type: 'guardian', name: '卓嘎', relation: 'grandparent' },
       purposes: ['assessment'],
       dataCategories: ['identity'],
       recipients: [{ agencyType: 'education' }],
       validFrom: new Date(Date.now() - 86_400_000).toISOString(),
       validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
       evidence: {
-        documentRef: `WJ-同意书-${n}`,
-        sha256: (0xb000 + n).toString(16).padStart(64, '0'),
+        documentRef: `WJ-同意书-${a.n}`,
+        sha256: (0xb000 + a.n).toString(16).padStart(64, '0'),
         collectedBy: 'doctor-1',
         collectedAt: new Date().toISOString(),
       },

@@ -13,7 +13,8 @@
 import type { Assessment, AssessmentState, KeyRecipientEpisode, KeyRecipientStatus } from '../../../schemas/entities/care';
 import type { ConsentStore } from '../consent/ports';
 import { basisOf, stateOf } from './assessments';
-import type { AgreementStore, AssessmentStore, CarePlanStore, CareTeamStore, ContactStore, KeyRecipientStore, ReferralStore, RiskLevels } from './ports';
+import type { CareDeps } from './care-deps';
+import type { AssessmentStore, CareTeamStore, KeyRecipientStore, RiskLevels } from './ports';
 
 /** The cases of a file, the case asked about first. */
 export interface FileOf {
@@ -37,15 +38,8 @@ async function union<T>(files: FileOf, caseId: string, read: (id: string) => Pro
   return order ? all.sort(order) : all;
 }
 
-export interface CareStores {
-  readonly agreements: AgreementStore;
-  readonly careTeams: CareTeamStore;
-  readonly carePlans: CarePlanStore;
-  readonly contacts: ContactStore;
-  readonly referrals: ReferralStore;
-  readonly assessments: AssessmentStore;
-  readonly keyRecipients: KeyRecipientStore;
-}
+/** The care stores a file spans (those of CareDeps). */
+export type CareStores = Pick<CareDeps, 'agreements' | 'careTeams' | 'carePlans' | 'contacts' | 'referrals' | 'assessments' | 'keyRecipients'>;
 
 export function fileScopedCare(files: FileOf, s: CareStores): CareStores & { readonly riskLevels: RiskLevels } {
   const assessments: AssessmentStore = {

@@ -1,5 +1,6 @@
 /** The child's file as a pure function of case histories: merges bring former cases in, a split that takes all their records takes them out. */
 import { describe, expect, it } from 'vitest';
+import { ledgerRowOf } from '../../../support/care';
 import type { CaseEvent, LedgerRow } from '../../../../schemas/entities/cases';
 import { CaseFiles, forgetCaseFiles, foldFormers, MAX_HISTORY_READS, withCaseFileMemo } from '../../../../lambdas/domain/cases/case-file';
 
@@ -10,17 +11,7 @@ const ev = (caseId: string, at: string, type: CaseEvent['type'], recordIds: stri
   recordIds,
   ...(otherCaseId && { otherCaseId }),
 });
-const row = (caseId: string, mergedInto?: string): LedgerRow => ({
-  caseId,
-  status: mergedInto ? 'merged' : 'open',
-  ...(mergedInto && { mergedInto }),
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-  memberCount: 1,
-  categories: [],
-  agencyTypes: {},
-  regions: [],
-});
+const row = (caseId: string, mergedInto?: string) => ledgerRowOf(caseId, mergedInto);
 
 /** A: a1; B: b1; C: c1. A merged into B (day 2), B merged into C (day 3); then C splits off a1 into D (day 4). */
 const histories: Record<string, CaseEvent[]> = {

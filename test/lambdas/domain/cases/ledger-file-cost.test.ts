@@ -1,19 +1,11 @@
 /** The ledger computes each row's file once (docs/care-loop.md, "After a merge or a split"), not once per store it reads. */
 import { describe, expect, it } from 'vitest';
-import type { CaseEvent, LedgerRow } from '../../../../schemas/entities/cases';
+import { ledgerRowOf } from '../../../support/care';
+import type { CaseEvent } from '../../../../schemas/entities/cases';
 import { CaseFiles } from '../../../../lambdas/domain/cases/case-file';
 import { readLedger } from '../../../../lambdas/domain/consent/gated-ledger';
 
-const row = (caseId: string): LedgerRow => ({
-  caseId,
-  status: 'open',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-  memberCount: 1,
-  categories: [],
-  agencyTypes: {},
-  regions: [],
-});
+const row = (caseId: string) => ledgerRowOf(caseId);
 
 describe('readLedger', () => {
   it('reads each row’s case history once for its bundle, assessment state and key-recipient status', async () => {
