@@ -51,9 +51,16 @@ for (const profile of profiles) {
   const inputs = PROFILES.map((p) => ({ agency: p.type, path: join(dir, `${p.type}.csv`) }));
   const timed = async (w: number) => {
     const t = performance.now();
-    const r = await runMergeParallel(inputs, { workers: w, partitions: w });
+    // Wall time per stage: from the end of the one before (read, block, compare, estimate, score+link), then the rest (cases assembled).
+    const marks: [string, number][] = [['start', t]];
+    const r = await runMergeParallel(inputs, { workers: w, partitions: w, onProgress: (stage) => marks.push([stage, performance.now()]) });
+    marks.push(['cases', performance.now()]);
     return {
       run: r,
+      stages: marks
+        .slice(1)
+        .map(([stage, at], k) => `${stage} ${((at - marks[k]![1]) / 1000).toFixed(1)}`)
+        .join(', '),
       seconds: (performance.now() - t) / 1000,
       peakGb: process.resourceUsage().maxRSS / 1024 / 1024,
       peakBytes: process.resourceUsage().maxRSS * 1024,
@@ -95,10 +102,10 @@ for (const profile of profiles) {
   );
   console.log(`model ${run.result.model.version} (${run.result.model.source}), thresholds ${JSON.stringify(run.result.model.thresholds)}`);
   console.log(
-    `time ${workers} workers: read ${run.seconds.parse.toFixed(1)} s, merge ${run.seconds.merge.toFixed(1)} s, total ${seconds.toFixed(1)} s; peak RSS ${peakGb.toFixed(2)} GiB (${(many.peakBytes / 1e9).toFixed(2)} GB)`,
+    `time ${workers} workers: read ${run.seconds.parse.toFixed(1)} s, merge ${run.seconds.merge.toFixed(1)} s, total ${seconds.toFixed(1)} s (${many.stages}); peak RSS ${peakGb.toFixed(2)} GiB (${(many.peakBytes / 1e9).toFixed(2)} GB)`,
   );
   console.log(
-    `time 1 worker: read ${one.run.seconds.parse.toFixed(1)} s, merge ${one.run.seconds.merge.toFixed(1)} s, total ${one.seconds.toFixed(1)} s; peak RSS (high-water mark) ${one.peakGb.toFixed(2)} GiB (${(one.peakBytes / 1e9).toFixed(2)} GB)`,
+    `time 1 worker: read ${one.run.seconds.parse.toFixed(1)} s, merge ${one.run.seconds.merge.toFixed(1)} s, total ${one.seconds.toFixed(1)} s (${one.stages}); peak RSS (high-water mark) ${one.peakGb.toFixed(2)} GiB (${(one.peakBytes / 1e9).toFixed(2)} GB)`,
   );
   console.log(`ratio 1 worker / ${workers} workers: ${(one.seconds / seconds).toFixed(2)}x; same cases and reviews: ${same}`);
   console.log(`blocking recall ${fmt(blockingRecall(run.result.candidates, truth))}`);

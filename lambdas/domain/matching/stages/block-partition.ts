@@ -219,30 +219,31 @@ export class KeyIds implements PairOwners {
  * `skipped`: the skipped keys of every partition (`KeyIds` already knows them); `keys.record(i)`: record i
  * of the n records. A record has at most one key of each kind, so two records share at most one key per
  * kind, and the owner of a pair is its shared, unskipped key of the first kind in KIND_ORDER.
+ *
+ * Each pair is compared as soon as its block finds it, while the block's few members are in the processor's
+ * cache: compared afterwards in code order, every pair read a record scattered over a heap of a million of
+ * them, and the comparison of a province's tens of millions of pairs waited on memory. The pattern is packed
+ * with the code into one 64-bit word (code * 2^PATTERN_BITS + pattern), so that one native sort orders both.
+ * Codes too large for that (more than ~11.8 million records) are compared after sorting instead; the pairs,
+ * patterns and counts are the same either way.
  */
 export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, keys: PairOwners, n: number): PartitionPairs {
   const record = keys.record;
-  let codes = new Float64Array(1024);
-  let count = 0;
-  const push = (code: number) => {
-    if (count === codes.length) {
-      const bigger = new Float64Array(codes.length * 2);
-      bigger.set(codes);
-      codes = bigger;
-    }
-    codes[count++] = code;
-  };
+  const found = new FoundPairs(n);
+  const { starts, kinds } = blocks;
   if (keys instanceof KeyIds) {
     // The members' slots copied next to each other once per block: the m * (m - 1) / 2 owner checks then read
     // a few kilobytes instead of two rows scattered over the whole table each.
     const ids = keys.ids;
     let rows = new Int32Array(64 * KIND_COUNT);
-    for (let t = 0; t < blocks.kinds.length; t++) {
-      const kind = blocks.kinds[t]!;
-      const members = blocks.members.subarray(blocks.starts[t]!, blocks.starts[t + 1]!);
+    const at: MatchRecord[] = [];
+    for (let t = 0; t < kinds.length; t++) {
+      const kind = kinds[t]!;
+      const members = blocks.members.subarray(starts[t]!, starts[t + 1]!);
       const m = members.length;
       if (rows.length < m * KIND_COUNT) rows = new Int32Array(m * KIND_COUNT);
       for (let x = 0; x < m; x++) rows.set(ids.subarray(members[x]! * KIND_COUNT, members[x]! * KIND_COUNT + kind), x * KIND_COUNT);
+      if (found.packed) for (let x = 0; x < m; x++) at[x] = record(members[x]!);
       for (let x = 0; x < m; x++) {
         const i = members[x]!;
         const rx = x * KIND_COUNT;
@@ -252,38 +253,33 @@ export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, key
             const v = rows[rx + c]!;
             if (v >= 0 && v === rows[ry + c]) continue next;
           }
-          push(i * n + members[y]!);
+          found.push(i, members[y]!, found.packed ? comparePattern(at[x]!, at[y]!) : 0);
         }
       }
     }
   } else {
-    for (let t = 0; t < blocks.kinds.length; t++) {
-      const kind = blocks.kinds[t]!;
-      const members = blocks.members.subarray(blocks.starts[t]!, blocks.starts[t + 1]!);
+    for (let t = 0; t < kinds.length; t++) {
+      const kind = kinds[t]!;
+      const members = blocks.members.subarray(starts[t]!, starts[t + 1]!);
       for (let x = 0; x < members.length; x++)
         for (let y = x + 1; y < members.length; y++) {
           const i = members[x]!;
           const j = members[y]!;
           if (kind > 0 && keys.sharesEarlier(kind, i, j, skipped)) continue;
-          push(i * n + j);
+          found.push(i, j, found.packed ? comparePattern(record(i), record(j)) : 0);
         }
     }
   }
-  // Sorted in place: a view of the grown buffer, not a second copy of tens of millions of codes.
-  const sorted = codes.subarray(0, count).sort();
-  const patterns = new Uint32Array(count);
+  const { codes, patterns } = found.sorted(record);
   // Counts by pattern in a typed array; the maps are built at the end, in the order patterns were first seen.
   const seen = new Uint32Array(PATTERN_COUNT);
   const order: number[] = [];
   const firstCode: number[] = [];
-  for (let p = 0; p < count; p++) {
-    const code = sorted[p]!;
-    const a = Math.floor(code / n);
-    const pattern = comparePattern(record(a), record(code - a * n));
-    patterns[p] = pattern;
+  for (let p = 0; p < codes.length; p++) {
+    const pattern = patterns[p]!;
     if (seen[pattern]! === 0) {
       order.push(pattern);
-      firstCode.push(code);
+      firstCode.push(codes[p]!);
     }
     seen[pattern]!++;
   }
@@ -293,5 +289,75 @@ export function partitionPairs(blocks: Blocks, skipped: ReadonlySet<string>, key
     counts.set(pattern, seen[pattern]!);
     firsts.set(pattern, firstCode[k]!);
   });
-  return { codes: sorted, patterns, counts, firsts };
+  return { codes, patterns, counts, firsts };
+}
+
+/** Bits of a comparison pattern (PATTERN_COUNT patterns). */
+const PATTERN_BITS = Math.ceil(Math.log2(PATTERN_COUNT));
+const PATTERN_MASK = 2 ** PATTERN_BITS - 1;
+const LOW_WORD_BITS = 32 - PATTERN_BITS;
+/** Which of a 64-bit word's two 32-bit halves is the low one on this machine. */
+const LO = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1 ? 0 : 1;
+const HI = 1 - LO;
+
+/**
+ * A partition's pairs as they are found: each pair's code (i * n + j) with its pattern in one unsigned 64-bit
+ * word, as two 32-bit halves, when every code fits in 64 - PATTERN_BITS bits (`packed`); otherwise the codes
+ * alone, compared once sorted. Grown by doubling; sorted in place (a view of the grown buffer, not a second copy
+ * of tens of millions of pairs), and the codes decoded into the same buffer.
+ */
+export class FoundPairs {
+  #words = new Uint32Array(2048);
+  /** The same buffer, as codes (the unpacked form). */
+  #codes = new Float64Array(this.#words.buffer);
+  #count = 0;
+  /** `packed` is for tests: it is true exactly when every code of n records fits. */
+  constructor(
+    readonly n: number,
+    readonly packed = n * n <= 2 ** (64 - PATTERN_BITS),
+  ) {
+    if (packed && n * n > 2 ** (64 - PATTERN_BITS)) throw new Error(`pairs of ${n} records do not fit 64-bit words with their patterns`);
+  }
+
+  push(i: number, j: number, pattern: number): void {
+    if (this.#count === this.#codes.length) {
+      const bigger = new Uint32Array(this.#words.length * 2);
+      bigger.set(this.#words);
+      this.#words = bigger;
+      this.#codes = new Float64Array(bigger.buffer);
+    }
+    const code = i * this.n + j;
+    if (this.packed) {
+      const w = 2 * this.#count;
+      const lo = code % 2 ** 32;
+      this.#words[w + LO] = (lo << PATTERN_BITS) | pattern;
+      this.#words[w + HI] = ((code - lo) / 2 ** 32) * 2 ** PATTERN_BITS + (lo >>> LOW_WORD_BITS);
+    } else this.#codes[this.#count] = code;
+    this.#count++;
+  }
+
+  /** The codes in ascending order, with their patterns (compared now when they were not packed). */
+  sorted(record: (i: number) => MatchRecord): { codes: Float64Array; patterns: Uint32Array } {
+    const count = this.#count;
+    const words = this.#words;
+    const codes = new Float64Array(words.buffer, 0, count);
+    const patterns = new Uint32Array(count);
+    if (!this.packed) {
+      codes.sort();
+      for (let p = 0; p < count; p++) {
+        const a = Math.floor(codes[p]! / this.n);
+        patterns[p] = comparePattern(record(a), record(codes[p]! - a * this.n));
+      }
+      return { codes, patterns };
+    }
+    new BigUint64Array(words.buffer, 0, count).sort();
+    // Word p is read before code p is written over it: the same 8 bytes.
+    for (let p = 0; p < count; p++) {
+      const lo = words[2 * p + LO]!;
+      const hi = words[2 * p + HI]!;
+      patterns[p] = lo & PATTERN_MASK;
+      codes[p] = hi * 2 ** LOW_WORD_BITS + (lo >>> PATTERN_BITS);
+    }
+    return { codes, patterns };
+  }
 }

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MatchRecord, toMatchRecord } from '../../../../lambdas/domain/matching/match-record';
 import { type MergeResult, mergeRecords } from '../../../../lambdas/domain/matching/merge';
-import { buildBlocks, KeyIds, KeySlots, partitionPairs } from '../../../../lambdas/domain/matching/stages/block-partition';
+import { buildBlocks, FoundPairs, KeyIds, KeySlots, partitionPairs } from '../../../../lambdas/domain/matching/stages/block-partition';
 import { chunkKeys } from '../../../../lambdas/domain/matching/stages/blocking-keys';
 import { randomPairPatterns, unionOfCodes } from '../../../../lambdas/domain/matching/stages/combine';
 import { decodeCache, decodeRecord, encodeRecord } from '../../../../lambdas/domain/matching/stages/record-codec';
-import { compareRecords, encodePattern } from '../../../../lambdas/domain/matching/compare';
+import { compareRecords, encodePattern, PATTERN_COUNT } from '../../../../lambdas/domain/matching/compare';
 import { randomPairIndices } from '../../../../lambdas/domain/matching/stages/combine';
 import { runMergeParallel } from '../../../../scripts/offline/parallel-merge';
 import { type MergeRun, runMerge } from '../../../../scripts/offline/run-merge';
@@ -108,6 +108,53 @@ describe('staged list merge', () => {
     expect(byIds).toEqual(bySlots);
     const union = unionOfCodes(byIds.map((p) => p.codes));
     expect(Array.from(union)).toEqual(Array.from(byIds.flatMap((p) => Array.from(p.codes))).sort((a, b) => a - b));
+  });
+
+  it('keeps each pair’s pattern with its code through the sort, up to the largest packable province, and without packing', () => {
+    // Prepare: the largest n whose codes fit 64-bit words with a pattern, pairs at both ends of the code range and every pattern bit set.
+    const n = Math.floor(Math.sqrt(2 ** (64 - Math.ceil(Math.log2(PATTERN_COUNT)))));
+    const pairs: [number, number, number][] = [
+      [n - 2, n - 1, PATTERN_COUNT - 1],
+      [0, 1, 0],
+      [0, n - 1, 1],
+      [n - 3, n - 2, 2 ** 16],
+    ];
+    for (let k = 0; k < 500; k++) {
+      const i = Math.floor(Math.random() * (n - 1));
+      pairs.push([i, i + 1 + Math.floor(Math.random() * (n - 1 - i)), Math.floor(Math.random() * PATTERN_COUNT)]);
+    }
+    const records = hardRecords(200, 'shanghai');
+    const m = records.length;
+    const small: [number, number][] = Array.from({ length: 3000 }, () => {
+      const i = Math.floor(Math.random() * (m - 1));
+      return [i, i + 1 + Math.floor(Math.random() * (m - 1 - i))];
+    });
+    const unique = [...new Map(small.map(([i, j]) => [i * m + j, [i, j] as const])).values()];
+    const record = (i: number) => records[i]!;
+
+    // Act
+    const big = new FoundPairs(n);
+    for (const [i, j, pattern] of pairs) big.push(i, j, pattern);
+    const sortedBig = big.sorted(record);
+    const packed = new FoundPairs(m);
+    const unpacked = new FoundPairs(m, false);
+    for (const [i, j] of unique) {
+      packed.push(i, j, encodePattern(compareRecords(records[i]!, records[j]!)));
+      unpacked.push(i, j, 0);
+    }
+
+    // Assess
+    expect(big.packed).toBe(true);
+    expect(() => new FoundPairs(n + 1, true)).toThrow();
+    expect(new FoundPairs(n + 1).packed).toBe(false);
+    const expected = pairs.map(([i, j, pattern]) => [i * n + j, pattern]).sort((a, b) => a[0]! - b[0]!);
+    expect(Array.from(sortedBig.codes)).toEqual(expected.map((e) => e[0]));
+    expect(Array.from(sortedBig.patterns)).toEqual(expected.map((e) => e[1]));
+    const a = packed.sorted(record);
+    const b = unpacked.sorted(record);
+    expect(a.codes.length).toBe(unique.length);
+    expect(Array.from(a.codes)).toEqual(unique.map(([i, j]) => i * m + j).sort((x, y) => x - y));
+    expect(a).toEqual(b);
   });
 
   it('compares a range of the random pairs as estimation does', () => {
