@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROFILES } from '../scripts/synthetic/generate';
-import { runMerge } from '../scripts/offline/run-merge';
+import { allRecords, runMerge } from '../scripts/offline/run-merge';
 import { FIELDS } from '../lambdas/domain/matching/compare';
 import { pairVerdict } from '../lambdas/domain/matching/link-policy';
 import type { MatchRecord } from '../lambdas/domain/matching/match-record';
@@ -31,7 +31,8 @@ for (const line of readFileSync(join(dir, 'truth.csv'), 'utf8').split('\n').slic
   truthOf.set(`${agency}|${externalId}`, Number(child));
 }
 const run = runMerge(PROFILES.map((p) => ({ agency: p.type, path: join(dir, `${p.type}.csv`) })));
-const { records, result } = run;
+const { result } = run;
+const records = allRecords(run.records);
 const truth = records.map((r) => truthOf.get(`${r.agency}|${r.externalId}`)!);
 const n = records.length;
 const cand = new Set<number>(result.candidates);

@@ -19,6 +19,7 @@ import { generateLists, POPULATION_PROFILES, PROFILES, type PopulationProfile } 
 import { writeLists } from '../scripts/synthetic/write-csv';
 import { availableParallelism } from 'node:os';
 import { runMergeParallel } from '../scripts/offline/parallel-merge';
+import { allRecords } from '../scripts/offline/run-merge';
 import { compareRecords, ID } from '../lambdas/domain/matching/compare';
 import { idAgreementUncontradicted } from '../lambdas/domain/matching/link-policy';
 import { blockingRecall, exactIdBaseline, pairwise } from './match-metrics';
@@ -80,14 +81,15 @@ for (const profile of profiles) {
   const peakGb = many.peakGb;
   const same =
     one.run.result.caseIds.every((c, i) => c === run.result.caseIds[i]) && JSON.stringify(one.run.result.reviews) === JSON.stringify(run.result.reviews);
-  const truth = run.records.map((r) => truthOf.get(`${r.agency}|${r.externalId}`)!);
+  const records = allRecords(run.records);
+  const truth = records.map((r) => truthOf.get(`${r.agency}|${r.externalId}`)!);
 
   const engine = pairwise(run.result.cluster, truth);
-  const baseline = pairwise(exactIdBaseline(run.records), truth);
+  const baseline = pairwise(exactIdBaseline(records), truth);
   const reviews = run.result.reviews;
   const trueReviews = reviews.filter((p) => truth[p.a] === truth[p.b]).length;
   const idInReview = reviews.filter((p) => {
-    const levels = compareRecords(run.records[p.a]!, run.records[p.b]!);
+    const levels = compareRecords(records[p.a]!, records[p.b]!);
     return levels[2] === ID.exact && idAgreementUncontradicted(levels);
   }).length;
   const rowsIn = run.inputs.reduce((s, i) => s + i.summary.rowsIn, 0);

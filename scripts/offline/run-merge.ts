@@ -10,6 +10,7 @@ import type { ListValueMaps } from '../../lambdas/domain/lists/list-values';
 import type { MatchRecord } from '../../lambdas/domain/matching/match-record';
 import { mergeRecords, type MergeOptions, type MergeResult } from '../../lambdas/domain/matching/merge';
 import { reviewWhy } from '../../lambdas/domain/matching/link-policy';
+import type { RecordIds } from '../../lambdas/domain/matching/stages/combine';
 
 export interface MergeInputFile {
   readonly agency: string;
@@ -25,8 +26,22 @@ export interface InputSummary {
   readonly summary: ListSummary;
 }
 
+/**
+ * A run's records by index: the one-process run's array, or (on worker threads) the table the workers
+ * packed them in, each decoded when first read, so that naming every record's case does not decode them all.
+ */
+export interface RunRecords extends RecordIds {
+  at(i: number): MatchRecord;
+}
+
+/** An array of records as `RunRecords`. */
+export const runRecordsOf = (records: readonly MatchRecord[]): RunRecords => ({ length: records.length, at: (i) => records[i]!, idAt: (i) => records[i]! });
+
+/** Every record of a run, decoded (an analysis reading them all). */
+export const allRecords = (records: RunRecords): MatchRecord[] => Array.from({ length: records.length }, (_, i) => records.at(i));
+
 export interface MergeRun {
-  readonly records: MatchRecord[];
+  readonly records: RunRecords;
   readonly flagged: Map<number, string[]>;
   readonly badRows: BadRow[];
   readonly inputs: InputSummary[];
@@ -75,7 +90,7 @@ export function runMerge(inputs: readonly MergeInputFile[], options: MergeOption
   const t1 = performance.now();
   const result = mergeRecords(records, options);
   const t2 = performance.now();
-  return { records, ...joined, result, seconds: { parse: (t1 - t0) / 1000, merge: (t2 - t1) / 1000 } };
+  return { records: runRecordsOf(records), ...joined, result, seconds: { parse: (t1 - t0) / 1000, merge: (t2 - t1) / 1000 } };
 }
 
 export function summarise(run: MergeRun) {
@@ -101,7 +116,7 @@ export function summarise(run: MergeRun) {
 export function writeOutputs(dir: string, run: MergeRun): void {
   mkdirSync(dir, { recursive: true });
   const { records, result } = run;
-  const cases = records.map((r, i) =>
+  const cases = Array.from({ length: records.length }, (_, i) => records.idAt(i)).map((r, i) =>
     JSON.stringify({
       agency: r.agency,
       externalId: r.externalId,
@@ -114,8 +129,8 @@ export function writeOutputs(dir: string, run: MergeRun): void {
   );
   writeFileSync(join(dir, 'cases.jsonl'), `${cases.join('\n')}\n`);
   const reviews = result.reviews.map((p) => {
-    const a = records[p.a]!;
-    const b = records[p.b]!;
+    const a = records.at(p.a);
+    const b = records.at(p.b);
     return JSON.stringify({
       a: { agency: a.agency, externalId: a.externalId, caseId: result.caseIds[p.a] },
       b: { agency: b.agency, externalId: b.externalId, caseId: result.caseIds[p.b] },

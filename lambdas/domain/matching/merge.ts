@@ -16,7 +16,7 @@ import type { MatchModel } from './model';
 import type { Decision, Scorer } from './scorer';
 import { buildBlocks, KeySlots, partitionPairs } from './stages/block-partition';
 import { chunkKeys, type KeyBatch } from './stages/blocking-keys';
-import { assembleCases, bestWeights, estimateModel, splitByComponent, sumCounts, unionOfCodes } from './stages/combine';
+import { assembleCases, bestWeights, estimateModel, idsOf, splitByComponent, sumCounts, unionOfCodes } from './stages/combine';
 import { linkComponents, type ReviewPair } from './stages/link-components';
 import { countNames, scorePartition, scorerOf, type ScorerSpec } from './stages/score-partition';
 
@@ -116,7 +116,7 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
     return linkComponents(g, record, n, scorer, model.thresholds, policy);
   });
   progress?.('link', partitions, partitions);
-  const cases = assembleCases(records, linked);
+  const cases = assembleCases(idsOf(records), linked);
   return {
     ...cases,
     bestWeight: bestWeights(

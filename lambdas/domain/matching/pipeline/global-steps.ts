@@ -9,7 +9,7 @@ import { MIN_RECORDS_FOR_FREQUENCIES } from '../merge';
 import type { MatchRecord } from '../match-record';
 import { reviewWhy } from '../link-policy';
 import type { LinkedComponents } from '../stages/link-components';
-import { assembleCases, bestWeights, estimateModel, randomPairIndices, splitByComponent, sumCounts } from '../stages/combine';
+import { assembleCases, bestWeights, estimateModel, idsOf, randomPairIndices, splitByComponent, sumCounts } from '../stages/combine';
 import { decodeRecord } from '../stages/record-codec';
 import { type NameCounts, type ScorerSpec, scorerOf, sumNames } from '../stages/score-partition';
 import { arrayOf, encodeFrame } from './frame';
@@ -153,7 +153,7 @@ export async function assembleRun(store: MergeObjects): Promise<RunSummary> {
   }
   const all = new Set<number>(Array.from({ length: offsets.n }, (_, i) => i));
   const records = await recordsAt(store, offsets, all);
-  const cases = assembleCases(records, linked);
+  const cases = assembleCases(idsOf(records), linked);
   const best = arrayOf(await getFrame(store, runKeys.best), 'best', Float32Array);
   const decisions = { auto: 0, review: 0, new: 0 };
   const lines = records.map((r, i) => {

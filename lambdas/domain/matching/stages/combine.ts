@@ -187,8 +187,17 @@ export interface Cases {
   readonly reviews: ReviewPair[];
 }
 
+/** What naming a run's records takes: how many, and each one's agency and externalId (a case is named after its first record). */
+export interface RecordIds {
+  readonly length: number;
+  idAt(i: number): Pick<MatchRecord, 'agency' | 'externalId'>;
+}
+
+/** An array of records as `RecordIds`. */
+export const idsOf = (records: readonly Pick<MatchRecord, 'agency' | 'externalId'>[]): RecordIds => ({ length: records.length, idAt: (i) => records[i]! });
+
 /** The cases from the linked components: a record outside every component is a case of its own. */
-export function assembleCases(records: readonly Pick<MatchRecord, 'agency' | 'externalId'>[], linked: readonly LinkedComponents[]): Cases {
+export function assembleCases(records: RecordIds, linked: readonly LinkedComponents[]): Cases {
   const n = records.length;
   const cluster = new Int32Array(n).map((_, i) => i);
   const ranked: RankedReview[] = [];
@@ -206,7 +215,7 @@ export function assembleCases(records: readonly Pick<MatchRecord, 'agency' | 'ex
   for (let i = 0; i < n; i++) {
     const first = cluster[i]!;
     if (first === i) {
-      caseIds[i] = caseIdFor(records[i]!);
+      caseIds[i] = caseIdFor(records.idAt(i));
       decisions[i] = inReview[i] ? 'review' : 'new';
     } else {
       caseIds[i] = caseIds[first]!;

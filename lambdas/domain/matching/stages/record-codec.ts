@@ -162,17 +162,37 @@ export function concatTables(tables: readonly RecordTable[], shared = false): Re
   return { bytes, offsets };
 }
 
-const text = new TextDecoder();
+/**
+ * The agency and externalId `encodeRecord` wrote first, without decoding the rest: each is a JSON string
+ * (no whitespace around it), read up to its closing quote, escapes skipped.
+ */
+export function decodeIds(text: string): Pick<MatchRecord, 'agency' | 'externalId'> {
+  const a = closingQuote(text, 1);
+  const b = closingQuote(text, a + 2);
+  return { agency: JSON.parse(text.slice(1, a + 1)) as string, externalId: JSON.parse(text.slice(a + 2, b + 1)) as string };
+}
+
+function closingQuote(text: string, open: number): number {
+  for (let k = open + 1; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x5c) k++;
+    else if (c === 0x22) return k;
+  }
+  throw new Error('not an encoded record');
+}
 
 /** Reads records out of a table on demand, each decoded once. */
 export class RecordReader {
   readonly #cache: (MatchRecord | undefined)[];
   readonly #shared = decodeCache();
+  /** The table's bytes as a Buffer (no copy, shared memory included), whose UTF-8 decoding of a slice is cheap. */
+  readonly #bytes: Buffer;
   readonly length: number;
 
   constructor(readonly table: RecordTable) {
     this.length = table.offsets.length - 1;
     this.#cache = new Array(this.length);
+    this.#bytes = Buffer.from(table.bytes.buffer, table.bytes.byteOffset, table.bytes.byteLength);
   }
 
   /** Records first .. first + records.length - 1 as already built (equal to their decoding: a stage that read them keeps them). */
@@ -190,11 +210,18 @@ export class RecordReader {
   at(i: number): MatchRecord {
     let r = this.#cache[i];
     if (!r) {
-      const { bytes, offsets } = this.table;
-      // TextDecoder refuses views of shared memory: copy the few bytes of one record out first.
-      r = decodeRecord(text.decode(bytes.slice(offsets[i]!, offsets[i + 1]!)), this.#shared);
+      r = decodeRecord(this.#text(i), this.#shared);
       this.#cache[i] = r;
     }
     return r;
+  }
+
+  /** Record i's agency and externalId; the record is not decoded (nor kept) for them. */
+  idAt(i: number): Pick<MatchRecord, 'agency' | 'externalId'> {
+    return this.#cache[i] ?? decodeIds(this.#text(i));
+  }
+
+  #text(i: number): string {
+    return this.#bytes.toString('utf8', this.table.offsets[i]!, this.table.offsets[i + 1]!);
   }
 }

@@ -7,7 +7,7 @@ import { MemoryMergeObjects } from '../../../../lambdas/data/merge-objects';
 import { decodeFrame, encodeFrame, FrameFormatError } from '../../../../lambdas/domain/matching/pipeline/frame';
 import { runPipeline } from '../../../../lambdas/domain/matching/pipeline/run-pipeline';
 import { runKeys } from '../../../../lambdas/domain/matching/pipeline/run-keys';
-import { type MergeRun, runMerge } from '../../../../scripts/offline/run-merge';
+import { allRecords, type MergeRun, runMerge } from '../../../../scripts/offline/run-merge';
 import { generateLists, PROFILES } from '../../../../scripts/synthetic/generate';
 import { writeLists } from '../../../../scripts/synthetic/write-csv';
 
@@ -61,15 +61,15 @@ describe('merge pipeline (Step Functions stages)', () => {
     const r = serial.result;
     expect(serial.result.stats.skippedBlocks).toBeGreaterThan(0);
     expect(r.reviews.length).toBeGreaterThan(0);
-    expect(cases.map((c) => [c.agency, c.externalId])).toEqual(serial.records.map((x) => [x.agency, x.externalId]));
+    expect(cases.map((c) => [c.agency, c.externalId])).toEqual(allRecords(serial.records).map((x) => [x.agency, x.externalId]));
     expect(cases.map((c) => c.caseId)).toEqual(r.caseIds);
     expect(cases.map((c) => c.decision)).toEqual(r.decisions);
     expect(cases.map((c) => c.score)).toEqual(Array.from(r.bestWeight, (w) => (Number.isNaN(w) ? null : Math.round(w * 100) / 100)));
     const reviews = lines(store, runKeys.reviews);
     expect(reviews.map((p) => [p.a.externalId, p.b.externalId, p.reason])).toEqual(
-      r.reviews.map((p) => [serial.records[p.a]!.externalId, serial.records[p.b]!.externalId, p.reason]),
+      r.reviews.map((p) => [serial.records.at(p.a).externalId, serial.records.at(p.b).externalId, p.reason]),
     );
-    expect(reviews[0].explanation).toEqual(r.scorer.explain(serial.records[r.reviews[0]!.a]!, serial.records[r.reviews[0]!.b]!));
+    expect(reviews[0].explanation).toEqual(r.scorer.explain(serial.records.at(r.reviews[0]!.a), serial.records.at(r.reviews[0]!.b)));
     expect(summary).toMatchObject({ records: serial.records.length, cases: new Set(r.cluster).size, reviewPairs: r.reviews.length });
     expect(JSON.parse(text.decode(store.objects.get(runKeys.model)!))).toEqual(r.model);
   });

@@ -7,11 +7,11 @@ import { type MergeResult, mergeRecords } from '../../../../lambdas/domain/match
 import { buildBlocks, FoundPairs, KeyIds, KeySlots, partitionPairs } from '../../../../lambdas/domain/matching/stages/block-partition';
 import { chunkKeys } from '../../../../lambdas/domain/matching/stages/blocking-keys';
 import { randomPairPatterns, unionOfCodes } from '../../../../lambdas/domain/matching/stages/combine';
-import { decodeCache, decodeRecord, encodeRecord } from '../../../../lambdas/domain/matching/stages/record-codec';
+import { decodeCache, decodeIds, decodeRecord, encodeRecord, packRecords, RecordReader } from '../../../../lambdas/domain/matching/stages/record-codec';
 import { compareRecords, encodePattern, PATTERN_COUNT } from '../../../../lambdas/domain/matching/compare';
 import { randomPairIndices } from '../../../../lambdas/domain/matching/stages/combine';
 import { runMergeParallel } from '../../../../scripts/offline/parallel-merge';
-import { type MergeRun, runMerge } from '../../../../scripts/offline/run-merge';
+import { allRecords, type MergeRun, runMerge } from '../../../../scripts/offline/run-merge';
 import { generateLists, PROFILES } from '../../../../scripts/synthetic/generate';
 import { writeLists } from '../../../../scripts/synthetic/write-csv';
 import { idNumberFor, MATCH_CHILD } from '../../../support/records';
@@ -187,6 +187,24 @@ describe('staged list merge', () => {
     expect(sharing.map((r) => JSON.stringify(r))).toEqual(records.map((r) => JSON.stringify(r)));
     expect(cache.names.size).toBeLessThan(records.length);
   });
+
+  it('reads a packed record’s agency and externalId without decoding it, whatever characters the externalId holds', () => {
+    // Prepare: externalIds as agencies write them, quotes, backslashes, commas and brackets included.
+    const odd = ['plain-1', 'a"b', 'back\\slash\\', '","', '[1,2]', '\\"', '学号 ２０２４/07', 'tab\there', '\u2028line'];
+    const records = hardRecords(20, 'shanghai')
+      .slice(0, odd.length)
+      .map((r, k) => ({ ...r, externalId: odd[k]! }));
+    const reader = new RecordReader(packRecords(records.map(encodeRecord), true));
+
+    // Act
+    const ids = records.map((_, i) => reader.idAt(i));
+
+    // Assess
+    expect(ids).toEqual(records.map((r) => ({ agency: r.agency, externalId: r.externalId })));
+    expect(records.map((r) => decodeIds(encodeRecord(r)))).toEqual(ids);
+    expect(reader.at(3)).toEqual(records[3]);
+    expect(() => decodeIds('["unterminated')).toThrow(/not an encoded record/);
+  });
 });
 
 describe('list merge on worker threads', () => {
@@ -194,7 +212,9 @@ describe('list merge on worker threads', () => {
   let inputs: { agency: string; path: string }[];
   let serial: MergeRun;
   const view = (run: MergeRun) => ({
-    records: run.records,
+    // Read before the records are decoded: a worker-thread run's ids then come from the packed table.
+    ids: Array.from({ length: run.records.length }, (_, i) => run.records.idAt(i)).map((r) => [r.agency, r.externalId]),
+    records: allRecords(run.records),
     flagged: [...run.flagged],
     notUnderstood: [...run.notUnderstood],
     badRows: run.badRows,
