@@ -52,7 +52,7 @@ for (const profile of profiles) {
   const inputs = PROFILES.map((p) => ({ agency: p.type, path: join(dir, `${p.type}.csv`) }));
   const timed = async (w: number) => {
     const t = performance.now();
-    // Wall time per stage: from the end of the one before (read, block, compare, estimate, score+link), then the rest (cases assembled).
+    // Wall time per stage, from the end of the one before: read, block, compare, estimate, score (with the split into link groups), link, cases.
     const marks: [string, number][] = [['start', t]];
     const r = await runMergeParallel(inputs, { workers: w, partitions: w, onProgress: (stage) => marks.push([stage, performance.now()]) });
     marks.push(['cases', performance.now()]);

@@ -178,6 +178,7 @@ export async function runMergeParallel(inputs: readonly MergeInputFile[], option
       n,
       partitions,
     );
+    progress?.('score', 1, 1);
     linked = await Promise.all(
       groups.map((g, k) => pool.run<LinkedComponents>(owner(k), { kind: 'link', pairs: g, spec, policy }, buffers(g.codes, g.weight, g.veto, g.byId))),
     );

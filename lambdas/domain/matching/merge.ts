@@ -105,6 +105,7 @@ export function mergeRecords(records: readonly MatchRecord[], options: MergeOpti
   const scorer = scorerOf(spec);
   const scores = pairs.map((p) => scorePartition(p, record, n, scorer));
   pairs.length = 0;
+  progress?.('score', 1, 1);
 
   const groups = splitByComponent(
     scores.map((s) => s.considered),
