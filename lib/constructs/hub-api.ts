@@ -29,6 +29,7 @@ import {
   ROUTE_GROUP_OF,
   ROUTE_GROUPS,
   type GroupNeeds,
+  type KeyedWrite,
   type RouteGroup,
 } from '../../lambdas/routes';
 import { TABLES, tableEnvVar, type TableId } from '../../lambdas/data/tables';
@@ -336,16 +337,17 @@ export class HubApi extends Construct {
         }),
       );
     }
-    for (const [id, keyed] of Object.entries(needs.keyedWrites ?? {}) as [TableId, { actions: readonly string[]; leadingKeys: readonly string[] }][]) {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: `${id[0]!.toUpperCase()}${id.slice(1)}TableKeyedWrites`,
-          actions: keyed.actions.map((a) => `dynamodb:${a}`),
-          // Items of these partition keys only; the indexes are never written directly.
-          resources: [data.tables[id].tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...keyed.leadingKeys] } },
-        }),
-      );
+    for (const [id, grants] of Object.entries(needs.keyedWrites ?? {}) as [TableId, readonly KeyedWrite[]][]) {
+      for (const keyed of grants)
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: `${id[0]!.toUpperCase()}${id.slice(1)}Table${keyed.name}Writes`,
+            actions: keyed.actions.map((a) => `dynamodb:${a}`),
+            // Items of these partition keys only; the indexes are never written directly.
+            resources: [data.tables[id].tableArn],
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...keyed.leadingKeys] } },
+          }),
+        );
     }
     if (needs.fieldKey) {
       role.addToPolicy(
