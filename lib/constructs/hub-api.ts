@@ -36,6 +36,7 @@ import { TABLES, tableEnvVar, type TableId } from '../../lambdas/data/tables';
 import type { ProvinceConfig } from '../../schemas/province-config';
 import { type AUDIT_METRICS, METRICS_NAMESPACE } from '../../lambdas/shared/metrics';
 import type { StageSettings } from '../config/stages';
+import { careJobAlarms } from './care-job-alarms';
 import type { DataStore } from './data-store';
 import { readConsoleFiles } from '../../local/console-files';
 
@@ -148,20 +149,7 @@ export class HubApi extends Construct {
     this.functions = functions;
 
     this.#alarms(config);
-    new cloudwatch.Alarm(this, 'OverdueItemsAlarm', {
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'OverdueItems',
-        dimensionsMap: { Province: config.provinceCode },
-        statistic: 'Maximum',
-        period: Duration.hours(1),
-      }),
-      threshold: config.care.overdueAlarmThreshold,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'Overdue care work piles up (关爱工作逾期告警: 逾期事项过多). Runbook: docs/runbook.md#overdue-items',
-    });
+    careJobAlarms(this, config);
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: config.logRetentionDays });
     this.api = new apigw.HttpApi(this, 'HttpApi', {

@@ -104,7 +104,11 @@ describe('province stack', () => {
       .filter(([, a]) => a.Properties.Namespace === 'Xinqiao')
       .map(([, a]) => a.Properties.MetricName)
       .sort();
-    expect(alarms).toEqual(['Denied', 'EmergencyAccess', 'FailedSignatures', 'OverdueItems']);
+    expect(alarms).toEqual(['Denied', 'EmergencyAccess', 'FailedSignatures', 'MergeFollowUpsFailed', 'OverdueItems']);
+    // A merge's follow-up the care job's sweep failed to run two hourly runs in a row.
+    const followUps = resources('AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.MetricName === 'MergeFollowUpsFailed')![1].Properties;
+    expect(followUps).toMatchObject({ Statistic: 'Maximum', Period: 3600, Threshold: 1, EvaluationPeriods: 2, TreatMissingData: 'notBreaching' });
+    expect(followUps.AlarmDescription).toMatch(/Runbook: docs\/runbook\.md#merge-follow-ups$/);
     // Every hub function (the merge stage Lambdas write no audit events: they serve no request).
     for (const [, fn] of resources('AWS::Lambda::Function').filter(([, f]) => !f.Properties.Environment.Variables.XQ_MERGE_BUCKET))
       expect(Number(fn.Properties.Environment.Variables.XQ_AUDIT_RETENTION_DAYS)).toBeGreaterThanOrEqual(1095);
