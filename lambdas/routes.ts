@@ -5,6 +5,7 @@
  * role grants only what its routes need.
  */
 import type { RouteKey } from '../schemas/api';
+import { MERGE_FOLLOW_UP_PREFIX } from './data/merge-follow-ups-table';
 
 export const ROUTE_GROUPS = ['health', 'meta', 'records', 'cases', 'lists', 'consent', 'care', 'audit', 'console'] as const;
 export type RouteGroup = (typeof ROUTE_GROUPS)[number];
@@ -75,9 +76,10 @@ export interface GroupNeeds {
   readonly tables: Readonly<Partial<Record<'records' | 'cases' | 'care' | 'lists' | 'notifications' | 'audit' | 'seals', readonly DataAction[]>>>;
   /**
    * Writes allowed only to items whose partition key matches one of `leadingKeys` (IAM `dynamodb:LeadingKeys`, the
-   * base table only): a group that writes one kind of item in a table it otherwise only reads.
+   * base table only): a group that writes some kinds of item in a table it otherwise only reads. One statement
+   * each (its `name` is in the statement's sid), so that each kind of item gets only its own actions.
    */
-  readonly keyedWrites?: Readonly<Partial<Record<'care', { readonly actions: readonly DataAction[]; readonly leadingKeys: readonly string[] }>>>;
+  readonly keyedWrites?: Readonly<Partial<Record<'care', readonly KeyedWrite[]>>>;
   /** Signs (sealer) or verifies (officers) audit digests with the KMS signing key. */
   readonly auditSigning?: 'sign' | 'sign-and-verify';
   /** Signs the notifications it hands out (`sign`), or only publishes the public key (`publish`), with the notification key. */
@@ -87,6 +89,17 @@ export interface GroupNeeds {
   readonly fieldKey: boolean;
   readonly indexKey: boolean;
 }
+
+export interface KeyedWrite {
+  readonly name: string;
+  readonly actions: readonly DataAction[];
+  readonly leadingKeys: readonly string[];
+}
+
+/** Worklist items of the care table (`WORK#<workItemId>`): opened, moved and closed. */
+const WORKLIST_WRITES: KeyedWrite = { name: 'Worklist', actions: ['PutItem', 'UpdateItem'], leadingKeys: ['WORK#*'] };
+/** A merge's pending follow-up (`AFTERMERGE#<sourceCaseId>`, lambdas/data/merge-follow-ups-table.ts): written by the merge, deleted when it has run. */
+const MERGE_FOLLOW_UP = `${MERGE_FOLLOW_UP_PREFIX}*`;
 
 /**
  * What each group may touch; the CDK stack grants exactly this and nothing
@@ -118,13 +131,14 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
     // Reads where each child stands in assessment for the ledger (care: GetItem; Query for a file of several cases). After a
     // merge, moves the work owed per case to the surviving case and decides its high-risk obligations again (care:
     // Query of the file's plans and team; docs/care-loop.md, "After a merge"): it writes worklist items only
-    // (`WORK#<workItemId>`, PutItem and UpdateItem), never a care record, consent or episode.
+    // (`WORK#<workItemId>`, PutItem and UpdateItem), and the merge's pending follow-up (`AFTERMERGE#<sourceCaseId>`,
+    // PutItem in the merge's transaction, DeleteItem when it has run), never a care record, consent or episode.
     tables: {
       records: ['GetItem', 'UpdateItem'],
       cases: ['GetItem', 'Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'],
       care: ['GetItem', 'Query'],
     },
-    keyedWrites: { care: { actions: ['PutItem', 'UpdateItem'], leadingKeys: ['WORK#*'] } },
+    keyedWrites: { care: [WORKLIST_WRITES, { name: 'MergeFollowUp', actions: ['PutItem', 'DeleteItem'], leadingKeys: [MERGE_FOLLOW_UP] }] },
     fieldKey: true,
     indexKey: false,
   },
@@ -205,10 +219,14 @@ export const LIST_WORKER_NEEDS: GroupNeeds = {
  * computes the care metrics (Query on the care indexes, GetItem of where each key recipient stands in assessment).
  * Its metrics are province-wide, never by county, but an episode recorded under a case since merged counts for the
  * child's case now: the cases table's ledger rows and histories (GetItem, Query) say which (lambdas/domain/cases/case-file.ts).
+ * Runs what follows each merge a crash left pending (found by a Query of the byAgency index) as the cases function
+ * does: worklist items (PutItem, UpdateItem on `WORK#*`), and deletes the follow-up when it has run (DeleteItem on
+ * `AFTERMERGE#*` only; it never writes one).
  */
 export const CARE_JOBS_NEEDS: GroupNeeds = {
   signed: false,
   tables: { care: ['GetItem', 'Query'], cases: ['GetItem', 'Query'], notifications: ['PutItem'] },
+  keyedWrites: { care: [WORKLIST_WRITES, { name: 'MergeFollowUp', actions: ['DeleteItem'], leadingKeys: [MERGE_FOLLOW_UP] }] },
   fieldKey: false,
   indexKey: false,
 };

@@ -24,6 +24,7 @@ import { careAfterMerge } from './domain/care/after-merge';
 import { CareTable } from './data/care-table';
 import { AgreementsTable } from './data/agreements-table';
 import { WorklistTable } from './data/worklist-table';
+import { MergeFollowUpsTable } from './data/merge-follow-ups-table';
 import { CareTeamsTable } from './data/care-teams-table';
 import { CarePlansTable } from './data/care-plans-table';
 import { ContactsTable } from './data/contacts-table';
@@ -107,7 +108,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
   const cipher = new FieldCipher(keyring);
   const recordsTable = new RecordsTable(settings.dynamo, settings.tables.records);
   const casesTable = new CasesTable(settings.dynamo, settings.tables.cases);
-  const linking = new LinkingTable(settings.dynamo, settings.tables.records, settings.tables.cases, settings.tables.notifications);
+  const linking = new LinkingTable(settings.dynamo, settings.tables.records, settings.tables.cases, settings.tables.notifications, settings.tables.care);
   const index = new BlindIndexer(keyring, province);
   const notifications = new NotificationsTable(settings.dynamo, settings.tables.notifications);
   const consentsTable = new ConsentsTable(settings.dynamo, settings.tables.cases);
@@ -140,6 +141,7 @@ export function createRuntime(settings: RuntimeSettings): HubRuntime {
     cipher,
     ...fileCare,
     worklist: new WorklistTable(care),
+    mergeFollowUps: new MergeFollowUpsTable(care),
     agencies: settings.registry.agencies.map((a) => ({ id: a.id, type: a.type })),
   };
   return {

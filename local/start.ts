@@ -6,6 +6,7 @@
  * Ctrl-C stops everything, DynamoDB Local included.
  */
 import { deliverWebhooks } from '../lambdas/domain/notifications/webhooks';
+import { sweepMergeFollowUps } from '../lambdas/domain/care/after-merge';
 import { runOverdueJob } from '../lambdas/domain/care/overdue';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -52,14 +53,22 @@ async function main(): Promise<void> {
   // As the stack's scheduled jobs do: seal a signed digest of the audit chains, and evaluate alerts.
   const digestMs = Number(process.env.HUB_AUDIT_DIGEST_SECONDS ?? state.province.auditDigestMinutes * 60) * 1000;
   const alertsMs = state.province.alerts.windowMinutes * 60_000;
-  // And the care job: overdue work, hourly (HUB_OVERDUE_SECONDS to change); each item notifies once a day.
+  // And the care job: merge follow-ups a crash left pending, then overdue work, hourly (HUB_OVERDUE_SECONDS to
+  // change); each item notifies once a day.
   const overdueMs = Number(process.env.HUB_OVERDUE_SECONDS ?? 3600) * 1000;
   // And the webhook job: agencies' new notifications posted to their webhooks, every minute (HUB_WEBHOOK_SECONDS).
   const webhooksMs = Number(process.env.HUB_WEBHOOK_SECONDS ?? 60) * 1000;
   const jobs = [
     setInterval(() => void sealDigest(hub.runtime.officers).catch(() => undefined), digestMs),
     setInterval(() => void runAlerts(hub.runtime.officers).catch(() => undefined), alertsMs),
-    setInterval(() => void runOverdueJob(hub.runtime.care).catch(() => undefined), overdueMs),
+    setInterval(
+      () =>
+        void sweepMergeFollowUps(hub.runtime.care)
+          .catch(() => undefined)
+          .then(() => runOverdueJob(hub.runtime.care))
+          .catch(() => undefined),
+      overdueMs,
+    ),
     setInterval(() => void deliverWebhooks(hub.runtime.notifications.webhooks).catch(() => undefined), webhooksMs),
   ];
 

@@ -2,13 +2,15 @@
  * Claims on blind blocking keys and the linking transaction, across the
  * records and cases tables (the claim, filing and release writes are in linking-items.ts).
  * Implements the cases domain's LinkingStore port. A change spans the records, cases and
- * notifications tables in one TransactWriteItems (at most 100 items).
+ * notifications tables in one TransactWriteItems (at most 100 items), and the care table for a merge's pending
+ * follow-up (merge-follow-ups-table.ts).
  */
 import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { CaseChange, Claim } from '../../schemas/entities/linking';
 import { caseKeys, memberItem, reviewItem } from './cases-table';
 import { N, S, SS, transactOrLost } from './dynamo';
 import { claimUpdate, eventPut, ledgerPut, releaseItems, releaseUpdate, unfileUpdate } from './linking-items';
+import { mergeFollowUpPut } from './merge-follow-ups-table';
 import { notificationItem } from './notifications-table';
 import { recordKeys } from './records-table';
 
@@ -18,6 +20,8 @@ export class LinkingTable {
     readonly recordsTable: string,
     readonly casesTable: string,
     readonly notificationsTable: string,
+    /** Only for case changes that leave a merge's follow-up pending (the cases function's, not the linking paths'). */
+    readonly careTable?: string,
   ) {}
 
   async claim(claim: Claim): Promise<boolean> {
@@ -83,10 +87,16 @@ export class LinkingTable {
         },
       })),
       ...(change.notify ?? []).map((n) => ({ Put: { TableName: this.notificationsTable, Item: notificationItem(n) } })),
+      ...(change.followUp ? [mergeFollowUpPut(this.#careTable(), change.followUp)] : []),
       ...(change.release ? releaseItems(this.recordsTable, change.release.owner, change.release.keys, change.file ? [change.file] : [], change.versions) : []),
     ];
     if (items.length > 100) throw new RangeError(`a case change of ${items.length} items does not fit one transaction`);
     return this.#transact(items);
+  }
+
+  #careTable(): string {
+    if (this.careTable === undefined) throw new TypeError('a case change with a merge follow-up needs the care table');
+    return this.careTable;
   }
 
   #transact(items: TransactWriteItem[]): Promise<boolean> {

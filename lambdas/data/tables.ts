@@ -48,7 +48,7 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
   care: {
     id: 'care',
     description:
-      'The care loop of each case (docs/care-loop.md): key-recipient episodes, identification and assessment history, service agreements, referrals and their transitions; idempotency claims of creates',
+      "The care loop of each case (docs/care-loop.md): key-recipient episodes, identification and assessment history, service agreements, referrals and their transitions; worklist items; idempotency claims of creates; merges' pending follow-ups",
     partitionKey: 'pk',
     sortKey: 'sk',
     // Overloaded: gsi1 and gsi2 file an item under an agency (e.g. a referral under its requester and its owner),

@@ -93,6 +93,32 @@ export function emitOverdueMetrics(province: string, run: { at: string; total: n
   ];
 }
 
+/** The care job's sweep of pending merge follow-ups (lambdas/domain/care/after-merge.ts); the alarm reads `failed`. */
+export const MERGE_FOLLOW_UP_METRICS = {
+  pending: 'MergeFollowUpsPending',
+  completed: 'MergeFollowUpsCompleted',
+  closed: 'MergeFollowUpsClosed',
+  failed: 'MergeFollowUpsFailed',
+} as const;
+
+/** One sweep's counts, province-wide (case ids stay in the logs). */
+export function emitMergeFollowUpMetrics(
+  province: string,
+  run: { at: string; pending: number; completed: number; closed: number; failed: number },
+  enabled = isOn(),
+): string[] {
+  if (!enabled) return [];
+  const M = MERGE_FOLLOW_UP_METRICS;
+  return [
+    publish(run.at, { Province: province }, [
+      count(M.pending, run.pending),
+      count(M.completed, run.completed),
+      count(M.closed, run.closed),
+      count(M.failed, run.failed),
+    ]),
+  ];
+}
+
 /** The care metrics the dashboard shows (lib/constructs/care-dashboard.ts reads these names). */
 export const CARE_METRICS = {
   keyRecipients: 'KeyRecipientsActive',

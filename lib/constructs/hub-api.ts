@@ -29,12 +29,14 @@ import {
   ROUTE_GROUP_OF,
   ROUTE_GROUPS,
   type GroupNeeds,
+  type KeyedWrite,
   type RouteGroup,
 } from '../../lambdas/routes';
 import { TABLES, tableEnvVar, type TableId } from '../../lambdas/data/tables';
 import type { ProvinceConfig } from '../../schemas/province-config';
 import { type AUDIT_METRICS, METRICS_NAMESPACE } from '../../lambdas/shared/metrics';
 import type { StageSettings } from '../config/stages';
+import { careJobAlarms } from './care-job-alarms';
 import type { DataStore } from './data-store';
 import { readConsoleFiles } from '../../local/console-files';
 
@@ -147,20 +149,7 @@ export class HubApi extends Construct {
     this.functions = functions;
 
     this.#alarms(config);
-    new cloudwatch.Alarm(this, 'OverdueItemsAlarm', {
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'OverdueItems',
-        dimensionsMap: { Province: config.provinceCode },
-        statistic: 'Maximum',
-        period: Duration.hours(1),
-      }),
-      threshold: config.care.overdueAlarmThreshold,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'Overdue care work piles up (关爱工作逾期告警: 逾期事项过多). Runbook: docs/runbook.md#overdue-items',
-    });
+    careJobAlarms(this, config);
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: config.logRetentionDays });
     this.api = new apigw.HttpApi(this, 'HttpApi', {
@@ -336,16 +325,17 @@ export class HubApi extends Construct {
         }),
       );
     }
-    for (const [id, keyed] of Object.entries(needs.keyedWrites ?? {}) as [TableId, { actions: readonly string[]; leadingKeys: readonly string[] }][]) {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: `${id[0]!.toUpperCase()}${id.slice(1)}TableKeyedWrites`,
-          actions: keyed.actions.map((a) => `dynamodb:${a}`),
-          // Items of these partition keys only; the indexes are never written directly.
-          resources: [data.tables[id].tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...keyed.leadingKeys] } },
-        }),
-      );
+    for (const [id, grants] of Object.entries(needs.keyedWrites ?? {}) as [TableId, readonly KeyedWrite[]][]) {
+      for (const keyed of grants)
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: `${id[0]!.toUpperCase()}${id.slice(1)}Table${keyed.name}Writes`,
+            actions: keyed.actions.map((a) => `dynamodb:${a}`),
+            // Items of these partition keys only; the indexes are never written directly.
+            resources: [data.tables[id].tableArn],
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...keyed.leadingKeys] } },
+          }),
+        );
     }
     if (needs.fieldKey) {
       role.addToPolicy(

@@ -39,6 +39,18 @@ export interface CaseEvent {
 }
 
 /**
+ * A merge whose follow-up has not finished: what follows it (the care loop's work owed per case,
+ * lambdas/domain/care/after-merge.ts) is still owed. Written in the merge's own transaction and deleted by the
+ * follow-up's last step, so a crash between the two leaves it for the care job to sweep. Case ids and a time only.
+ */
+export interface PendingMergeFollowUp {
+  readonly sourceCaseId: string;
+  readonly targetCaseId: string;
+  /** When the merge committed. */
+  readonly mergedAt: string;
+}
+
+/**
  * Why a pair was sent to a person (the link policy's words for each are in
  * `reviewWhy`): score between the thresholds (BAND), enough to link but one
  * piece of evidence needs a person (VETO), a record already in the case

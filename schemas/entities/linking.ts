@@ -3,7 +3,7 @@
  * the claims a record holds on its blocking keys while it decides. Values the
  * cases domain hands its linking store (lambdas/domain/cases/ports.ts).
  */
-import type { CaseEvent, CaseMember, LedgerRow, ReviewItem } from './cases';
+import type { CaseEvent, CaseMember, LedgerRow, PendingMergeFollowUp, ReviewItem } from './cases';
 import type { Notification } from './notifications';
 import type { StoredRecord } from './records';
 
@@ -33,6 +33,8 @@ export interface CaseChange {
   readonly ledger?: readonly LedgerWrite[];
   readonly events?: readonly CaseEvent[];
   readonly review?: ReviewItem;
+  /** A merge's follow-up, pending from this commit until it has run (written in the care table, in the same transaction). */
+  readonly followUp?: PendingMergeFollowUp;
   /** Blind counters to add 1 to (name frequencies). */
   readonly counters?: readonly string[];
   /** Hit / no-hit notices, written with the change so that they are sent exactly once. */

@@ -3,7 +3,8 @@
  * DynamoDB Local: care data and consents recorded under a case that is later merged away are read through the
  * surviving case's file (its routes, the archive, the worklist, the consent gate), never wider than the consent
  * said; a split that takes back every record a former case brought takes its file along; a merge that fails at any
- * DynamoDB call of its own is repaired by retrying it, and every request is audited once.
+ * DynamoDB call of its own is repaired by retrying it, and every request is audited once; a merge whose follow-up
+ * fails after the commit, and is never retried, is repaired by the care job's sweep of pending follow-ups.
  */
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -11,12 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreementBody, keyed, makeCareCase } from '../support/care';
 import { startTestHub, type TestHub } from '../support/hub';
 import { obligationIdOf } from '../../lambdas/domain/care/worklist';
+import { sweepMergeFollowUps } from '../../lambdas/domain/care/after-merge';
+import type { CareDeps } from '../../lambdas/domain/care/care-deps';
 
 let t: TestHub;
 let faults: TableFaults;
+let followUps: { arm(naming?: string): void; disarm(): void };
 beforeAll(async () => {
   t = await startTestHub();
   faults = injectTableFaults(t.hub.dynamo, () => [t.hub.tables.cases, t.hub.tables.care, t.hub.tables.records]);
+  followUps = failFollowUps(t.hub.dynamo, () => t.hub.tables.care);
 });
 afterAll(async () => {
   await t.hub.close();
@@ -55,6 +60,50 @@ function injectTableFaults(client: DynamoDBClient, tables: () => readonly string
       target = { n, mode };
     },
   };
+}
+
+/**
+ * While armed, fails every call to the care table but a transaction (the merge's own, which writes the pending
+ * follow-up): what follows a merge cannot run, as if the Lambda had died after the commit. Armed with a string,
+ * fails only the calls (to any table) that name it: one case's follow-up, not the others'.
+ */
+function failFollowUps(client: DynamoDBClient, care: () => string) {
+  let armed: string | undefined;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = JSON.stringify((args as { input?: unknown }).input ?? {});
+      if (armed !== undefined && context.commandName !== 'TransactWriteItemsCommand' && input.includes(armed)) {
+        throw Object.assign(new Error('injected: store unavailable'), { name: 'ServiceUnavailable', $metadata: {} });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'mergeFollowUpFaults' },
+  );
+  return {
+    arm: (naming?: string) => {
+      armed = naming ?? `"${care()}"`;
+    },
+    disarm: () => {
+      armed = undefined;
+    },
+  };
+}
+
+/** The care deps with the clock past the sweep's grace period: what the hourly care job sees. */
+const careJobLater = (): CareDeps => {
+  const later = new Date(Date.now() + 10 * 60_000);
+  return { ...t.hub.runtime.care, now: () => later };
+};
+/** The pending follow-ups of merges of `sourceCaseId`, read as the sweep reads them (the index partition). */
+async function pendingFollowUps(sourceCaseId: string) {
+  const found = [];
+  let cursor: string | undefined;
+  do {
+    const page = await t.hub.runtime.care.mergeFollowUps.pending('9999', { limit: 100, ...(cursor && { cursor }) });
+    found.push(...page.items.filter((f) => f.sourceCaseId === sourceCaseId));
+    cursor = page.cursor;
+  } while (cursor);
+  return found;
 }
 
 /** One child published by each agency (linked into one case); a fresh identity per call. */
@@ -371,6 +420,7 @@ describe('a merge that fails at any of its DynamoDB calls', () => {
           assessment.assessmentId,
         );
         await expectFollowUpMoved(a.caseId, b.caseId, contact.nextDue, where);
+        expect(await pendingFollowUps(a.caseId), where).toEqual([]);
       }
     }
     // Every request, failed or not, has exactly one audit event.
@@ -378,4 +428,113 @@ describe('a merge that fails at any of its DynamoDB calls', () => {
     for (const e of await t.scan('audit')) byRequest.set((e as any).requestId.S, (byRequest.get((e as any).requestId.S) ?? 0) + 1);
     expect([...byRequest.values()].filter((count) => count !== 1)).toEqual([]);
   }, 600_000);
+});
+
+describe('a merge whose follow-up fails after the commit, and nobody retries it', () => {
+  it('leaves it pending; the care job’s sweep moves the work as a clean merge does, clears it, and a second sweep changes nothing', async () => {
+    // Prepare
+    const { a, b, contact } = await childInTwoCases(true);
+    followUps.arm();
+    const merged = await merge(b.caseId, a.caseId);
+    followUps.disarm();
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    // Only the merge's transaction reached the care table: it wrote the pending follow-up, and nothing moved.
+    expect(await pendingFollowUps(a.caseId)).toEqual([{ sourceCaseId: a.caseId, targetCaseId: b.caseId, mergedAt: expect.any(String) }]);
+    expect(await obligation('follow_up_contact_due', a.caseId)).toMatchObject({ status: 'open', due: contact.nextDue });
+    expect(await obligation('follow_up_contact_due', b.caseId)).toBeUndefined();
+    // Within the grace period the sweep leaves it to the request that wrote it.
+    await sweepMergeFollowUps(t.hub.runtime.care);
+    expect(await pendingFollowUps(a.caseId)).toHaveLength(1);
+
+    // Act
+    const run = await sweepMergeFollowUps(careJobLater());
+
+    // Assess
+    expect(run.completed).toBeGreaterThanOrEqual(1);
+    expect(run.failed).toBe(0);
+    await expectFollowUpMoved(a.caseId, b.caseId, contact.nextDue);
+    expect(await pendingFollowUps(a.caseId)).toEqual([]);
+    const care = await t.scan('care');
+    const again = await sweepMergeFollowUps(careJobLater());
+    expect(again).toMatchObject({ pending: 0, completed: 0, closed: 0, failed: 0 });
+    expect(await t.scan('care')).toEqual(care);
+  });
+
+  it('leaves nothing pending after a merge whose follow-up ran', async () => {
+    const { a, b, contact } = await childInTwoCases(true);
+    expect((await merge(b.caseId, a.caseId)).status).toBe(200);
+    await expectFollowUpMoved(a.caseId, b.caseId, contact.nextDue);
+    expect(await pendingFollowUps(a.caseId)).toEqual([]);
+  });
+
+  it('moves the work to the case the target was merged into since, which holds the merged-away case’s file now', async () => {
+    // Prepare: the follow-up of A into B fails; then B is merged into C (its own follow-up runs).
+    const { a, b, contact } = await childInTwoCases(true);
+    followUps.arm();
+    expect((await merge(b.caseId, a.caseId)).status).toBe(200);
+    followUps.disarm();
+    const c = await caseOf(['xz-health']);
+    expect((await merge(c.caseId, b.caseId)).status).toBe(200);
+    expect(await obligation('follow_up_contact_due', a.caseId)).toMatchObject({ status: 'open' });
+
+    // Act
+    const run = await sweepMergeFollowUps(careJobLater());
+
+    // Assess
+    expect(run.failed).toBe(0);
+    await expectFollowUpMoved(a.caseId, c.caseId, contact.nextDue);
+    expect(await obligation('follow_up_contact_due', b.caseId)).toBeUndefined();
+    expect(await pendingFollowUps(a.caseId)).toEqual([]);
+    expect(await pendingFollowUps(b.caseId)).toEqual([]);
+  });
+
+  it('runs each pending follow-up on its own: one that fails again is left for the next sweep and stops none of the others', async () => {
+    // Prepare: two merges whose follow-ups failed; the first (the oldest, swept first) keeps failing.
+    const first = await childInTwoCases(true);
+    const second = await childInTwoCases(true);
+    followUps.arm();
+    expect((await merge(first.b.caseId, first.a.caseId)).status).toBe(200);
+    expect((await merge(second.b.caseId, second.a.caseId)).status).toBe(200);
+    followUps.disarm();
+    followUps.arm(first.a.caseId);
+
+    // Act
+    const run = await sweepMergeFollowUps(careJobLater());
+    followUps.disarm();
+
+    // Assess
+    expect(run.failed).toBe(1);
+    expect(await pendingFollowUps(first.a.caseId)).toHaveLength(1);
+    expect(await obligation('follow_up_contact_due', first.a.caseId)).toMatchObject({ status: 'open' });
+    await expectFollowUpMoved(second.a.caseId, second.b.caseId, second.contact.nextDue);
+    expect(await pendingFollowUps(second.a.caseId)).toEqual([]);
+    // The next sweep runs it.
+    expect(await sweepMergeFollowUps(careJobLater())).toMatchObject({ failed: 0 });
+    await expectFollowUpMoved(first.a.caseId, first.b.caseId, first.contact.nextDue);
+    expect(await pendingFollowUps(first.a.caseId)).toEqual([]);
+  });
+
+  it('closes one whose merged-away case a split has taken from the target since, moving nothing', async () => {
+    // Prepare: the follow-up of A into B fails; then a split takes every record A brought (and A's file) to C.
+    const { a, b, contact } = await childInTwoCases(true);
+    followUps.arm();
+    expect((await merge(b.caseId, a.caseId)).status).toBe(200);
+    followUps.disarm();
+    const split = await civil().post<any>(`/v1/cases/${b.caseId}/split`, { recordIds: Object.values(a.records), reason: '经核实为不同儿童' });
+    expect(split.status, JSON.stringify(split.body)).toBe(200);
+    const c = split.body.newCaseId as string;
+
+    // Act
+    const run = await sweepMergeFollowUps(careJobLater());
+
+    // Assess: A's work stays A's (shown under C, whose file holds A now); B and C owe nothing of it.
+    expect(run.closed).toBeGreaterThanOrEqual(1);
+    expect(run.failed).toBe(0);
+    expect(await pendingFollowUps(a.caseId)).toEqual([]);
+    expect(await obligation('follow_up_contact_due', a.caseId)).toMatchObject({ caseId: a.caseId, status: 'open', due: contact.nextDue });
+    expect(await obligation('follow_up_contact_due', b.caseId)).toBeUndefined();
+    expect(await obligation('follow_up_contact_due', c)).toBeUndefined();
+    const listed = (await openWork('xz-education')).filter((i) => i.kind === 'follow_up_contact_due' && [a.caseId, b.caseId, c].includes(i.caseId));
+    expect(listed.map((i) => i.caseId)).toEqual([c]);
+  });
 });

@@ -104,7 +104,11 @@ describe('province stack', () => {
       .filter(([, a]) => a.Properties.Namespace === 'Xinqiao')
       .map(([, a]) => a.Properties.MetricName)
       .sort();
-    expect(alarms).toEqual(['Denied', 'EmergencyAccess', 'FailedSignatures', 'OverdueItems']);
+    expect(alarms).toEqual(['Denied', 'EmergencyAccess', 'FailedSignatures', 'MergeFollowUpsFailed', 'OverdueItems']);
+    // A merge's follow-up the care job's sweep failed to run two hourly runs in a row.
+    const followUps = resources('AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.MetricName === 'MergeFollowUpsFailed')![1].Properties;
+    expect(followUps).toMatchObject({ Statistic: 'Maximum', Period: 3600, Threshold: 1, EvaluationPeriods: 2, TreatMissingData: 'notBreaching' });
+    expect(followUps.AlarmDescription).toMatch(/Runbook: docs\/runbook\.md#merge-follow-ups$/);
     // Every hub function (the merge stage Lambdas write no audit events: they serve no request).
     for (const [, fn] of resources('AWS::Lambda::Function').filter(([, f]) => !f.Properties.Environment.Variables.XQ_MERGE_BUCKET))
       expect(Number(fn.Properties.Environment.Variables.XQ_AUDIT_RETENTION_DAYS)).toBeGreaterThanOrEqual(1095);
@@ -182,20 +186,39 @@ describe('province stack', () => {
       for (const index of ['byCase', 'byAgency', 'byStaff', 'byDay', 'byChain']) expect(JSON.stringify(officerAudit.Resource)).toContain(`/index/${index}`);
     });
 
-    it('lets the cases function write only worklist items of the care table (after a merge), never other care items', () => {
+    const careWritesOf = (roleFragment: string) => {
       const careId = resources('AWS::DynamoDB::Table').find(([id]) => id.includes('Care'))![0];
-      const care = statementsOf('casesRole').filter((st) => JSON.stringify(st.Resource).includes(careId));
+      const care = statementsOf(roleFragment).filter((st) => JSON.stringify(st.Resource).includes(careId));
       const unconditioned = care.filter((st) => st.Condition === undefined).flatMap(actions);
-      expect(unconditioned.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
-      const writes = care.filter((st) => actions(st).some((a) => a === 'dynamodb:PutItem' || a === 'dynamodb:UpdateItem'));
-      expect(writes).toEqual([
-        expect.objectContaining({
-          Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WORK#*'] } },
-        }),
-      ]);
+      const writes = care.filter((st) => actions(st).some((a) => /^dynamodb:(Put|Update|Delete)Item$/.test(a)));
       // The base table only: no index is written directly.
-      expect(JSON.stringify(writes[0]!.Resource)).not.toContain('/index/');
+      for (const w of writes) expect(JSON.stringify(w.Resource)).not.toContain('/index/');
+      return { unconditioned, writes };
+    };
+    const leadingKeys = (...keys: string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys } });
+
+    it('lets the cases function write only worklist items and pending merge follow-ups of the care table, never other care items', () => {
+      const { unconditioned, writes } = careWritesOf('casesRole');
+      expect(unconditioned.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+      expect(writes).toEqual([
+        expect.objectContaining({ Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], Condition: leadingKeys('WORK#*') }),
+        // Written in the merge's transaction, deleted when what follows the merge has run; never updated.
+        expect.objectContaining({ Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], Condition: leadingKeys('AFTERMERGE#*') }),
+      ]);
+    });
+
+    it('lets the care job move worklist items and delete pending merge follow-ups, never write one or another care item', () => {
+      const { unconditioned, writes } = careWritesOf('carejobsRole');
+      expect(unconditioned.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+      expect(writes).toEqual([
+        expect.objectContaining({ Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], Condition: leadingKeys('WORK#*') }),
+        expect.objectContaining({ Action: 'dynamodb:DeleteItem', Condition: leadingKeys('AFTERMERGE#*') }),
+      ]);
+      // It finds the pending ones with a Query of the byAgency index (no role may Scan).
+      const reads = statementsOf('carejobsRole').find(
+        (st) => st.Condition === undefined && actions(st).includes('dynamodb:Query') && JSON.stringify(st.Resource).includes('Care'),
+      )!;
+      expect(JSON.stringify(reads.Resource)).toContain('/index/byAgency');
     });
 
     it('gives the health function its own logs and audit appends (event and chain head), nothing else', () => {

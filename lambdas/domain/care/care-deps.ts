@@ -18,6 +18,7 @@ import type {
   ContactStore,
   CreateOutcome,
   KeyRecipientStore,
+  MergeFollowUpStore,
   ReferralStore,
   RiskLevels,
   WorkItemStore,
@@ -36,6 +37,8 @@ export interface CareDeps {
   readonly cipher: FieldCipher;
   readonly agreements: AgreementStore;
   readonly worklist: WorkItemStore;
+  /** Merges whose follow-up (after-merge.ts) is still owed. */
+  readonly mergeFollowUps: MergeFollowUpStore;
   readonly careTeams: CareTeamStore;
   readonly carePlans: CarePlanStore;
   readonly contacts: ContactStore;

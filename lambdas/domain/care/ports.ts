@@ -16,6 +16,7 @@ import type {
   StoredAgreement,
   WorkItem,
 } from '../../../schemas/entities/care';
+import type { PendingMergeFollowUp } from '../../../schemas/entities/cases';
 import type { Page } from '../../../schemas/entities/page';
 
 /**
@@ -48,6 +49,17 @@ export interface WorkItemStore {
   forAgency(agencyId: string, status: WorkItem['status'], options: { limit: number; cursor?: string }): Promise<Page<WorkItem>>;
   /** One agency's open items due in [from, before), most overdue first. */
   dueFor(agencyId: string, range: { from?: string; before?: string }, options: { limit: number; cursor?: string }): Promise<Page<WorkItem>>;
+}
+
+/**
+ * Merges whose follow-up is still owed (written by the merge's transaction, lambdas/domain/cases/case-admin.ts):
+ * the care job runs those a crash left behind (after-merge.ts, `sweepMergeFollowUps`).
+ */
+export interface MergeFollowUpStore {
+  /** Pending follow-ups of merges committed before `before`, oldest first. */
+  pending(before: string, options: { limit: number; cursor?: string }): Promise<Page<PendingMergeFollowUp>>;
+  /** Clears a merge's pending follow-up once it has run; false when there was none (cleared already, or never written). */
+  done(merge: { readonly sourceCaseId: string; readonly targetCaseId: string }): Promise<boolean>;
 }
 
 /** Care teams: members are written once (with the create's claim) and ended once. */

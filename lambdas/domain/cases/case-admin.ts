@@ -26,7 +26,8 @@ export interface CaseAdminDeps {
   readonly now?: () => Date;
   /**
    * What follows a merge once it has committed (the care loop's work owed per case, lambdas/domain/care/after-merge.ts).
-   * Idempotent: a retried merge runs it again, which repairs a crash between the commit and its end.
+   * Idempotent. With it, the merge's transaction leaves it pending (`CaseChange.followUp`), and its last step clears
+   * that: a crash between the commit and its end is repaired by the care job's sweep, or sooner by a retried merge.
    */
   readonly afterMerge?: (merge: { sourceCaseId: string; targetCaseId: string }) => Promise<void>;
 }
@@ -59,7 +60,10 @@ async function openCase(deps: CaseAdminDeps, caseId: string) {
   return row;
 }
 
-/** Records moved by one merge or split: each moves its member item twice and its head once, in one transaction of at most 100 items. */
+/**
+ * Records moved by one merge or split: each moves its member item twice and its head once, in one transaction of at
+ * most 100 items (with both ledger rows, both events and a merge's pending follow-up).
+ */
 export const MAX_RECORDS_MOVED = 30;
 
 /** Commits a case change; a concurrent change to either case (a link, another decision) makes the caller retry. */
@@ -88,8 +92,9 @@ const moved = (members: readonly CaseMember[], caseId: string, how: string, at: 
 /**
  * Moves every record of `sourceCaseId` into `targetCaseId`; the target keeps its id. The source's care data and
  * consents stay where they were recorded and are read through the target's file from the commit on (case-file.ts).
- * A retry of a merge that committed (the source merged into this target already) answers as the first did and runs
- * what follows the merge again, so a crash between the commit and the end of `afterMerge` is repaired by retrying.
+ * The same transaction leaves what follows the merge pending (`followUp`), until `afterMerge` has run to its end; the
+ * care job runs those left pending by a crash. A retry of a merge that committed (the source merged into this target
+ * already) answers as the first did and runs what follows the merge again.
  */
 export async function mergeCases(
   deps: CaseAdminDeps,
@@ -123,6 +128,7 @@ export async function mergeCases(
       { row: { ...source, status: 'merged', mergedInto: target.caseId, memberCount: 0, updatedAt: now }, expectedUpdatedAt: source.updatedAt },
     ],
     events,
+    ...(deps.afterMerge && { followUp: { sourceCaseId: source.caseId, targetCaseId: target.caseId, mergedAt: now } }),
   });
   await followMerge(deps, { sourceCaseId: source.caseId, targetCaseId: target.caseId });
   return { caseId: target.caseId, recordIds };
@@ -148,16 +154,16 @@ async function committedMerge(deps: CaseAdminDeps, input: { targetCaseId: string
 
 /**
  * Runs what follows a committed merge. Its failure does not fail the merge, which has committed: the merge is
- * answered (and audited, with the other case and the records moved) as done, and the failure is logged. Until a
- * retry of the merge runs it again, the merged-away case's obligations stay open under its id, where the worklist
- * shows them under the surviving case (worklist.ts) and the overdue job still reads them; its high-risk
- * obligations are decided again at the file's next change. (A pending marker swept by the care job is not built.)
+ * answered (and audited, with the other case and the records moved) as done, and the failure is logged. The
+ * follow-up the merge's transaction left pending stays so, and the care job's next sweep runs it
+ * (lambdas/domain/care/after-merge.ts, `sweepMergeFollowUps`); until then the merged-away case's obligations are
+ * shown under the surviving case (worklist.ts) and the overdue job still reads them.
  */
 async function followMerge(deps: Pick<CaseAdminDeps, 'afterMerge'>, merge: { sourceCaseId: string; targetCaseId: string }): Promise<void> {
   try {
     await deps.afterMerge?.(merge);
   } catch (error) {
-    logger.error('What follows a merge failed; a retry of the same merge runs it again', {
+    logger.error('What follows a merge failed; it stays pending for the care job (or a retry of the same merge)', {
       ...merge,
       errorName: error instanceof Error ? error.name : typeof error,
     });

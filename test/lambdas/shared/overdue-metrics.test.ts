@@ -47,3 +47,21 @@ describe('care metrics', () => {
     expect(none).not.toMatch(/ReferralFirstContactMedianDays"|DischargedWithCarerShare"/);
   });
 });
+
+describe('merge follow-up metrics', () => {
+  it("writes the sweep's counts province-wide in one line, only where metrics are on", async () => {
+    const { emitMergeFollowUpMetrics } = await import('../../../lambdas/shared/metrics');
+    const run = { at: new Date().toISOString(), pending: 4, completed: 2, closed: 1, failed: 1 };
+    expect(emitMergeFollowUpMetrics('540000', run, false)).toEqual([]);
+    const lines = emitMergeFollowUpMetrics('540000', run, true).map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      Province: '540000',
+      MergeFollowUpsPending: 4,
+      MergeFollowUpsCompleted: 2,
+      MergeFollowUpsClosed: 1,
+      MergeFollowUpsFailed: 1,
+    });
+    expect(lines[0]._aws.CloudWatchMetrics[0].Dimensions).toEqual([['Province']]);
+  });
+});
