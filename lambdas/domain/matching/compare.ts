@@ -344,6 +344,14 @@ export function sameChildDespiteNumbers(levels: readonly number[]): boolean {
 }
 
 /**
+ * The guardian's name in the same county is all that corroborates the name: no birth date, and no phone, school or
+ * nearly equal number (a hotline row, or a row whose other fields changed).
+ */
+export function guardianNameOnly(levels: readonly number[]): boolean {
+  return levels[1] === MISSING[1] && levels[5] === 0 && levels[4] === 0 && levels[2] !== ID.near && levels[6] !== 0 && levels[7] !== 0;
+}
+
+/**
  * Evidence beyond name and birth date. Strong: a nearly equal ID number, the
  * guardian's phone, the school, or the guardian's name in the same county.
  * County only: the same county and nothing else, which a province with few

@@ -1,5 +1,5 @@
 /** Scores a pair of records with a model: weight, vetoes and a field-by-field explanation. */
-import { compareRecords, corroboration, encodePattern, hardNegative, ID, MISSING, NAME, type Veto } from './compare';
+import { compareRecords, corroboration, encodePattern, guardianNameOnly, hardNegative, ID, MISSING, NAME, type Veto } from './compare';
 import type { MatchRecord } from './match-record';
 import { explain, levelWeights, nameParts, nameWeight, type ExplainedLevel, type MatchModel, type NameFrequencies } from './model';
 
@@ -94,6 +94,10 @@ export class Scorer {
     const countyOnly = levels[2] !== ID.exact && corroboration(levels) === 'county';
     if (veto === 'WEAK_EVIDENCE' && levels[0] === NAME.part && countyOnly && unlikelyStranger) veto = undefined;
     else if (!veto && countyOnly && nameW < RARE_NAME_BITS && !unlikelyStranger) veto = 'WEAK_EVIDENCE';
+    // Name, the guardian's name and county, and no birth date: where a few names dominate children's and parents'
+    // names alike (多吉卓玛 whose guardian is 卓玛扎西), another family's child shares all three, rare name or not.
+    // It links only when such a stranger is unlikely among this many records; short of that a person decides.
+    else if (!veto && guardianNameOnly(levels) && weight >= this.model.thresholds.upper && !unlikelyStranger) veto = 'WEAK_EVIDENCE';
     // In the review band, a name and a county (or a guardian's name) without any birth date: a stranger of
     // the same name is common among a county's children, and a person shown the pair has nothing more to
     // decide on either. (Above the upper threshold such a pair links: the name and the guardian's both rare.)

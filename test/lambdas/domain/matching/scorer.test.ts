@@ -124,6 +124,30 @@ describe('scoring', () => {
       expect(score.weight).toBeGreaterThan(DEFAULT_MODEL.thresholds.upper - 4);
       expect(pairVerdict(score, DEFAULT_MODEL.thresholds)).toEqual({ kind: 'none' });
     });
+
+    it('links a name, the guardian’s name and county without a birth date only when a stranger sharing them is unlikely among the lists; a person decides short of that', () => {
+      // name, birthDate, idNumber, sex, region, guardianName, guardianPhone, school: a hotline row whose phone changed.
+      const guardianOnly = [NAME.exact, 4, 4, 2, 0, 0, 1, 2];
+      // A model whose upper threshold this pattern reaches (fitted models put it at 20 to 21 bits, the default at 19.7).
+      const model = { ...DEFAULT_MODEL, thresholds: { upper: 19, lower: 12 } };
+      const rare = (records: number) => new Scorer(model, { text: () => 1e-5, pinyin: () => 1e-5, records });
+      const weight = rare(REFERENCE_RECORDS).scoreLevels(guardianOnly, rec({})).weight;
+      expect(weight).toBeGreaterThanOrEqual(model.thresholds.upper);
+      // Few enough records for a stranger with all three to be unlikely (weight >= log2 n + CONFOUNDER_BITS): it links.
+      const few = 2 ** (weight - 5) / 4;
+      expect(pairVerdict(rare(few).scoreLevels(guardianOnly, rec({})), model.thresholds)).toEqual({ kind: 'link' });
+      // Many: rare as the name is, another family's child may share all three; a person decides.
+      const many = rare(2 ** (weight - 5) * 4).scoreLevels(guardianOnly, rec({}));
+      expect(many.veto).toBe('WEAK_EVIDENCE');
+      expect(pairVerdict(many, model.thresholds)).toEqual({ kind: 'review', reason: 'VETO' });
+      // The phone, the school or a birth date as well is the family's own evidence: the rule does not apply.
+      for (const more of [
+        [NAME.exact, 4, 4, 2, 0, 0, 0, 2],
+        [NAME.exact, 4, 4, 2, 0, 0, 1, 0],
+        [NAME.exact, 0, 4, 0, 0, 0, 1, 2],
+      ])
+        expect(rare(2 ** (weight - 5) * 4).scoreLevels(more, rec({})).veto).toBeUndefined();
+    });
   });
 
   describe('hard negatives never link automatically', () => {
