@@ -12,7 +12,8 @@ import type { ChildRecordV1 } from '../../../schemas/child-record';
 import { columnOf, type ListColumn } from '../../../schemas/list-row';
 import type { ErrorDetail } from '../../shared/errors';
 import { ListValueMaps, type NotUnderstood } from './list-values';
-import { derivedExternalId, type RefusalReason, type RowFlag, rowToRecord } from './row-record';
+import { settleDuplicates } from './duplicate-rows';
+import { type RefusalReason, type RowFlag, rowToRecord } from './row-record';
 
 export type ListFormat = 'csv' | 'jsonl';
 
@@ -139,6 +140,51 @@ function csvRecords(text: string): CsvRecord[] {
 }
 
 /**
+ * Where a CSV list (its bytes) may be cut into about `pieces` parts of similar size, to be read apart
+ * (`readListRows`, each part with the header line before it) and give the rows of the whole list:
+ * only at a line end that ends a row. In a list csv-parse accepts, a quoted cell runs from its opening
+ * quote to its closing one with any quote inside it doubled, so a line end is outside every cell when
+ * the quotes before it are even in number (a quote and a line feed are single bytes that UTF-8 never
+ * uses inside a character). Rows end with the line end the header ends with (`\n` or `\r\n`: csv-parse
+ * takes the first one it meets); a list whose first line is blank or ends otherwise is one piece.
+ * Returns the length of the header line (0 when the list is one piece) and the pieces' bounds: piece k
+ * is the header then bytes cuts[k] .. cuts[k + 1].
+ */
+export function csvCuts(bytes: Uint8Array, pieces: number): { header: number; cuts: number[] } {
+  const whole = { header: 0, cuts: [0, bytes.length] };
+  const QUOTE = 0x22;
+  const LF = 0x0a;
+  const CR = 0x0d;
+  let i = 0;
+  let quotes = 0;
+  let blank = true;
+  for (; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === QUOTE) quotes++;
+    else if ((b === LF || b === CR) && quotes % 2 === 0) break;
+    // Not a space, tab or the BOM's bytes: the line has a cell.
+    if (b !== 0x20 && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf) blank = false;
+  }
+  if (blank || bytes[i] === undefined) return whole;
+  const crlf = bytes[i] === CR && bytes[i + 1] === LF;
+  if (bytes[i] === CR && !crlf) return whole;
+  const header = i + (crlf ? 2 : 1);
+  const size = (bytes.length - header) / Math.max(1, Math.floor(pieces));
+  const cuts = [header];
+  let next = header + size;
+  for (i = header; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === QUOTE) quotes++;
+    else if (b === LF && i + 1 >= next && i + 1 < bytes.length && quotes % 2 === 0 && (!crlf || bytes[i - 1] === CR)) {
+      cuts.push(i + 1);
+      next = i + 1 + size;
+    }
+  }
+  cuts.push(bytes.length);
+  return { header, cuts };
+}
+
+/**
  * Rows as named cells. A column the hub does not know is ignored and reported
  * (its values are not stored); two columns that mean the same field refuse the list.
  */
@@ -223,48 +269,6 @@ function toRow(row: number, shape: Record<string, unknown>, values: ListValueMap
   };
 }
 
-const identityOf = (r: ChildRecordV1) => [r.name, r.birthDate ?? '', r.idNumber ?? '', r.sex ?? ''].join('\u0000');
-
-/**
- * One list, one row per externalId. A second row with the same externalId and the
- * same child (name, birth date, ID number, sex) is a repeated row and is refused
- * naming the first; a different child under the same externalId is kept under a
- * derived externalId, so no child is lost to an agency's numbering mistake.
- */
-function settleDuplicates(rows: ParsedRow[]): ParsedRow[] {
-  const seen = new Map<string, ParsedRow>();
-  return rows.map((r) => {
-    if (!r.record) return r;
-    const first = seen.get(r.record.externalId);
-    if (!first) {
-      seen.set(r.record.externalId, r);
-      return r;
-    }
-    if (identityOf(first.record!) === identityOf(r.record)) {
-      return {
-        row: r.row,
-        externalId: r.record.externalId,
-        flags: r.flags,
-        notUnderstood: [],
-        error: {
-          code: 'ROW_INVALID',
-          reason: 'DUPLICATE_ROW',
-          details: [{ path: 'externalId', message: `duplicate of row ${first.row} (same externalId, same child)` }],
-        },
-      };
-    }
-    const externalId = derivedExternalId(`${r.record.externalId}\u0000${identityOf(r.record)}`, {});
-    seen.set(externalId, r);
-    return {
-      ...r,
-      externalId,
-      record: { ...r.record, externalId },
-      flags: [...r.flags, 'EXTERNAL_ID_DERIVED'],
-      notUnderstood: [...r.notUnderstood, { field: 'externalId', message: `also used by row ${first.row} for a different child; a stable one was derived` }],
-    };
-  });
-}
-
 export interface ParseOptions {
   /** Value spellings (defaults plus the province's own); the defaults when omitted. */
   readonly values?: ListValueMaps;
@@ -285,10 +289,20 @@ export interface ParsedList {
 
 /** Every row of a list, each kept as a child record (with what was not understood) or refused with its reason. */
 export function readList(text: string, format: ListFormat, options: ParseOptions = {}): ParsedList {
+  const list = readListRows(text, format, options);
+  return { rows: settleDuplicates(list.rows), ignoredColumns: list.ignoredColumns };
+}
+
+/**
+ * The rows of `readList` before duplicates are settled: what reading a piece of a list gives (`csvPieces`),
+ * rows numbered from 1 within the piece. Its `rowKeys` and those of the list's other pieces, numbered on
+ * from the rows before it, give the list's `duplicateFixes` (duplicate-rows.ts); `settlePiece` applies them.
+ */
+export function readListRows(text: string, format: ListFormat, options: ParseOptions = {}): ParsedList {
   const values = options.values ?? defaultValueMaps();
-  if (format === 'jsonl') return { rows: settleDuplicates(parseJsonl(text, values)), ignoredColumns: [] };
+  if (format === 'jsonl') return { rows: parseJsonl(text, values), ignoredColumns: [] };
   const { rows, ignoredColumns } = csvObjects(text);
-  return { rows: settleDuplicates(rows.map((cells, i) => toRow(i + 1, csvToRecordShape(cells), values))), ignoredColumns };
+  return { rows: rows.map((cells, i) => toRow(i + 1, csvToRecordShape(cells), values)), ignoredColumns };
 }
 
 /**
