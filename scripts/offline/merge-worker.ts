@@ -148,8 +148,8 @@ parentPort!.on('message', (task: WorkerTask) => {
   try {
     const [result, transfer] = run(task);
     parentPort!.postMessage({ ok: result }, transfer);
-    // Parsing leaves little garbage worth a full collection, and its rows are kept until the list is settled.
-    if (task.kind !== 'table' && task.kind !== 'parse') collect?.();
+    // Reading collects once, when the table comes (after the worker's last piece), not after every piece.
+    if (task.kind !== 'parse' && task.kind !== 'settle') collect?.();
   } catch (error) {
     parentPort!.postMessage({ error: error instanceof Error ? { message: error.message, stack: error.stack } : { message: String(error) } });
   }
