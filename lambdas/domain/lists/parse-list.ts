@@ -100,42 +100,57 @@ const CSV_PROBLEMS: Readonly<Record<string, readonly [string, string]>> = {
   CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: AFTER_CLOSING_QUOTE,
 };
 
-interface CsvRecord {
-  readonly cells: string[];
-  /** The physical line the record starts on (a quoted cell may span lines). */
-  readonly line: number;
+interface CsvRecords {
+  readonly records: string[][];
+  /** The physical line record i starts on (a quoted cell may span lines). */
+  readonly lineOf: (i: number) => number;
 }
 
-function csvRecords(text: string): CsvRecord[] {
-  const lines = text.split(/\r\n|\n|\r/);
+const CSV_OPTIONS = { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true } as const;
+
+function csvRecords(text: string): CsvRecords {
+  // The physical lines, split only when a line is to be named.
+  let split: string[] | undefined;
+  const lines = () => {
+    split ??= text.split(/\r\n|\n|\r/);
+    return split;
+  };
   // The first line at or after `n` that is not empty: empty lines are skipped, not records.
   const startAt = (n: number) => {
-    while (n < lines.length && lines[n - 1] === '') n++;
-    return Math.min(n, lines.length);
+    const all = lines();
+    while (n < all.length && all[n - 1] === '') n++;
+    return Math.min(n, all.length);
   };
-  let lastLine = 0;
-  const starts: number[] = [];
+  // The line each record ends on (context.lines; the next one starts after it), from reading the text again
+  // with csv-parse's context, which costs a little on every record: only when a line is to be named.
+  let ends: number[] | undefined;
+  const endsOf = () => {
+    if (ends) return ends;
+    const found: number[] = [];
+    try {
+      parse(text, {
+        ...CSV_OPTIONS,
+        on_record: (cells, context) => {
+          found.push(context.lines);
+          return cells;
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof CsvError)) throw error;
+    }
+    ends = found;
+    return ends;
+  };
   try {
-    const records = parse(text, {
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      // context.lines is the line a record ends on; the next one starts after it.
-      on_record: (cells, context) => {
-        starts.push(startAt(lastLine + 1));
-        lastLine = context.lines;
-        return cells;
-      },
-    });
-    return records.map((cells, i) => ({ cells, line: starts[i]! }));
+    const records = parse(text, CSV_OPTIONS);
+    return { records, lineOf: (i) => startAt((i === 0 ? 0 : endsOf()[i - 1]!) + 1) };
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     // An unclosed quote is noticed only at the end of the text: name the line where its record starts.
     // (With mixed line ends csv-parse may count more lines than there are: stay within the file.)
-    const line = error.code !== 'CSV_QUOTE_NOT_CLOSED' && typeof error.lines === 'number' ? error.lines : startAt(lastLine + 1);
+    const line = error.code !== 'CSV_QUOTE_NOT_CLOSED' && typeof error.lines === 'number' ? error.lines : startAt((endsOf().at(-1) ?? 0) + 1);
     const [en, zh] = CSV_PROBLEMS[error.code] ?? ['not readable as CSV', '无法按 CSV 读取'];
-    throw ListFormatError.at(en, zh, Math.min(line, lines.length));
+    throw ListFormatError.at(en, zh, Math.min(line, lines().length));
   }
 }
 
@@ -189,33 +204,37 @@ export function csvCuts(bytes: Uint8Array, pieces: number): { header: number; cu
  * (its values are not stored); two columns that mean the same field refuse the list.
  */
 function csvObjects(text: string): { rows: Record<string, string>[]; ignoredColumns: string[] } {
-  const [header, ...data] = csvRecords(text);
+  const { records, lineOf } = csvRecords(text);
+  const header = records[0];
   if (!header) throw ListFormatError.at('The list is empty', '名单为空');
-  const columns = header.cells.map((h) => columnOf(h));
-  const ignoredColumns = header.cells.filter((h, i) => columns[i] === undefined && h.trim() !== '').map((h) => h.trim().slice(0, 40));
+  const columns = header.map((h) => columnOf(h));
+  const ignoredColumns = header.filter((h, i) => columns[i] === undefined && h.trim() !== '').map((h) => h.trim().slice(0, 40));
   const twice = columns.filter((c, i) => c !== undefined && columns.indexOf(c) !== i);
-  if (twice.length > 0) throw ListFormatError.at(`Columns given twice: ${twice.join(', ')}`, `列重复：${twice.join('、')}`, header.line);
+  if (twice.length > 0) throw ListFormatError.at(`Columns given twice: ${twice.join(', ')}`, `列重复：${twice.join('、')}`, lineOf(0));
   if (!columns.includes('externalId') || !columns.includes('name')) {
-    throw ListFormatError.at('The list needs externalId (原系统编号) and name (姓名) columns', '名单须有“原系统编号”和“姓名”两列', header.line);
+    throw ListFormatError.at('The list needs externalId (原系统编号) and name (姓名) columns', '名单须有“原系统编号”和“姓名”两列', lineOf(0));
   }
   // A row with more or fewer cells than the header would put values under the wrong column.
-  const ragged = data.filter((r) => r.cells.length !== columns.length).slice(0, MAX_PROBLEMS);
-  if (ragged.length > 0) {
-    throw new ListFormatError(
-      ragged.map((r) => ({
-        line: r.line,
-        message: `${r.cells.length} cells where the header has ${columns.length}`,
-        message_zh: `本行 ${r.cells.length} 个单元格，表头为 ${columns.length} 列`,
-      })) as [ListProblem, ...ListProblem[]],
-    );
-  }
-  const rows = data.map(({ cells }) => {
-    const row: Record<string, string> = {};
-    columns.forEach((c, i) => {
-      if (c !== undefined) row[c] = cells[i] ?? '';
+  const ragged: ListProblem[] = [];
+  for (let i = 1; i < records.length && ragged.length < MAX_PROBLEMS; i++) {
+    const cells = records[i]!;
+    if (cells.length === columns.length) continue;
+    ragged.push({
+      line: lineOf(i),
+      message: `${cells.length} cells where the header has ${columns.length}`,
+      message_zh: `本行 ${cells.length} 个单元格，表头为 ${columns.length} 列`,
     });
-    return row;
-  });
+  }
+  if (ragged.length > 0) throw new ListFormatError(ragged as [ListProblem, ...ListProblem[]]);
+  const rows: Record<string, string>[] = new Array(records.length - 1);
+  for (let i = 1; i < records.length; i++) {
+    const cells = records[i]!;
+    const row: Record<string, string> = {};
+    columns.forEach((c, k) => {
+      if (c !== undefined) row[c] = cells[k] ?? '';
+    });
+    rows[i - 1] = row;
+  }
   return { rows, ignoredColumns };
 }
 
@@ -225,25 +244,32 @@ export function csvToRecordShape(cells: Record<string, string>): Record<string, 
     const v = cells[c]?.trim();
     return v === undefined || v === '' ? undefined : v;
   };
+  // Only the fields the row gives, in this order.
+  const shape: Record<string, unknown> = {};
+  const put = (target: Record<string, unknown>, field: string, value: unknown) => {
+    if (value !== undefined) target[field] = value;
+  };
+  put(shape, 'externalId', get('externalId'));
+  put(shape, 'name', get('name'));
+  put(shape, 'sex', get('sex'));
+  put(shape, 'birthDate', get('birthDate'));
+  put(shape, 'idNumber', get('idNumber'));
+  put(shape, 'householdRegion', get('householdRegion'));
+  put(shape, 'currentRegion', get('currentRegion'));
+  put(shape, 'address', get('address'));
   const guardianName = get('guardianName');
   const guardianPhone = get('guardianPhone');
-  const shape: Record<string, unknown> = {
-    externalId: get('externalId'),
-    name: get('name'),
-    sex: get('sex'),
-    birthDate: get('birthDate'),
-    idNumber: get('idNumber'),
-    householdRegion: get('householdRegion'),
-    currentRegion: get('currentRegion'),
-    address: get('address'),
-    guardian:
-      guardianName === undefined && guardianPhone === undefined ? undefined : { name: guardianName, phone: guardianPhone, relation: get('guardianRelation') },
-    school: get('school'),
-    categories: get('categories') ?? [],
-    riskLevel: get('riskLevel'),
-  };
-  if (shape.guardian) shape.guardian = Object.fromEntries(Object.entries(shape.guardian).filter(([, v]) => v !== undefined));
-  return Object.fromEntries(Object.entries(shape).filter(([, v]) => v !== undefined));
+  if (guardianName !== undefined || guardianPhone !== undefined) {
+    const guardian: Record<string, unknown> = {};
+    put(guardian, 'name', guardianName);
+    put(guardian, 'phone', guardianPhone);
+    put(guardian, 'relation', get('guardianRelation'));
+    shape.guardian = guardian;
+  }
+  put(shape, 'school', get('school'));
+  shape.categories = get('categories') ?? [];
+  put(shape, 'riskLevel', get('riskLevel'));
+  return shape;
 }
 
 function toRow(row: number, shape: Record<string, unknown>, values: ListValueMaps): ParsedRow {
