@@ -42,7 +42,7 @@ export interface ParallelMergeOptions extends Omit<MergeOptions, 'partitions'> {
   partitions?: number;
   /** The province's own value spellings (what `values` is built from in runMerge). */
   synonyms?: ListSynonymsConfig;
-  /** Pieces each CSV list is read in (default two per worker; a JSONL list is read whole). */
+  /** Pieces each CSV list is read in (default four per worker; a JSONL list is read whole). */
   readPieces?: number;
 }
 
@@ -214,7 +214,7 @@ export async function runMergeParallel(inputs: readonly MergeInputFile[], option
   try {
     // Read and normalise the lists in pieces; each piece's blocking keys and name counts come with it (indices within the piece).
     const { reads, inputs: summaries } = await readPieces(pool, inputs, {
-      pieces: Math.max(1, Math.floor(options.readPieces ?? 2 * workers)),
+      pieces: Math.max(1, Math.floor(options.readPieces ?? 4 * workers)),
       partitions,
       ...(options.synonyms && { synonyms: options.synonyms }),
     });

@@ -186,14 +186,19 @@ export function csvCuts(bytes: Uint8Array, pieces: number): { header: number; cu
   const header = i + (crlf ? 2 : 1);
   const size = (bytes.length - header) / Math.max(1, Math.floor(pieces));
   const cuts = [header];
-  let next = header + size;
-  for (i = header; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b === QUOTE) quotes++;
-    else if (b === LF && i + 1 >= next && i + 1 < bytes.length && quotes % 2 === 0 && (!crlf || bytes[i - 1] === CR)) {
-      cuts.push(i + 1);
-      next = i + 1 + size;
+  // The first line feed at or after where the next piece may end, with the quotes before it counted (both by indexOf).
+  const from = (at: number) => bytes.indexOf(LF, Math.max(at, Math.ceil(at + size - 1)));
+  let quote = bytes.indexOf(QUOTE, header);
+  let lf = from(header);
+  while (lf !== -1 && lf + 1 < bytes.length) {
+    while (quote !== -1 && quote < lf) {
+      quotes++;
+      quote = bytes.indexOf(QUOTE, quote + 1);
     }
+    if (quotes % 2 === 0 && (!crlf || bytes[lf - 1] === CR)) {
+      cuts.push(lf + 1);
+      lf = from(lf + 1);
+    } else lf = bytes.indexOf(LF, lf + 1);
   }
   cuts.push(bytes.length);
   return { header, cuts };
