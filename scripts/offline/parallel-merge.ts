@@ -117,7 +117,17 @@ async function readPieces(
     const bytes: Uint8Array = readFileSync(input.path);
     const format = formatOf(input.path);
     const { header, cuts } = format === 'csv' ? csvCuts(bytes, options.pieces) : { header: 0, cuts: [0, bytes.length] };
-    const list = { input, format, bytes, header, cuts, first, parsed: [] as (PieceParse & { worker: number })[], left: cuts.length - 1 };
+    const list = {
+      input,
+      format,
+      bytes,
+      header,
+      cuts,
+      first,
+      parsed: [] as (Omit<PieceParse, 'keys'> & { worker: number })[],
+      keys: [] as RowKey[][],
+      left: cuts.length - 1,
+    };
     first += cuts.length - 1;
     return list;
   });
@@ -144,8 +154,10 @@ async function readPieces(
       before.push(rows);
       rows += p.rows;
     }
-    const keys = list.parsed.flatMap((p, k) => (before[k] === 0 ? p.keys : p.keys.map((key) => ({ ...key, row: key.row + before[k]! }))));
-    const fixes = duplicateFixes(keys);
+    const fixes = duplicateFixes(list.keys.flatMap((keys, k) => (before[k] === 0 ? keys : keys.map((key) => ({ ...key, row: key.row + before[k]! })))));
+    // What the driver kept of the list is no longer needed.
+    list.keys = [];
+    list.bytes = new Uint8Array(0);
     list.parsed.forEach((p, k) => {
       const mine = new Map([...fixes].filter(([row]) => row > before[k]! && row <= before[k]! + p.rows));
       ready[p.worker]!.push({
@@ -170,10 +182,11 @@ async function readPieces(
         const bytes = pieceBytes(list, k);
         holding[w]!++;
         try {
-          const parsed = await pool.run<PieceParse>(w, { kind: 'parse', piece: list.first + k, bytes, format: list.format, ...synonyms }, [
+          const { keys, ...parsed } = await pool.run<PieceParse>(w, { kind: 'parse', piece: list.first + k, bytes, format: list.format, ...synonyms }, [
             bytes.buffer as ArrayBuffer,
           ]);
           list.parsed[k] = { ...parsed, worker: w };
+          list.keys[k] = keys;
         } catch (error) {
           // A list that cannot be read: reading it whole says why, at the line of the whole file.
           if (list.cuts.length > 2) await pool.run(w, { kind: 'parse', piece: -1, bytes: list.bytes, format: list.format, ...synonyms });
@@ -196,6 +209,9 @@ async function readPieces(
   }));
   return { reads, inputs: summaries };
 }
+
+/** A full collection, when the process runs with --expose-gc (as in merge-worker.ts): an idle driver would keep its garbage. */
+const collect = (globalThis as { gc?: () => void }).gc;
 
 const buffers = (...views: ArrayBufferView[]) => views.map((v) => v.buffer as ArrayBuffer);
 
@@ -236,7 +252,10 @@ export async function runMergeParallel(inputs: readonly MergeInputFile[], option
     };
     const ids = KeyIds.slots(n, true);
     const firsts = counts.map((_, k) => counts.slice(0, k).reduce((a, b) => a + b, 0));
-    await Promise.all(Array.from({ length: workers }, (_, k) => pool.run(k, { kind: 'table', table: shared, ids, firsts })));
+    const tabled = Promise.all(Array.from({ length: workers }, (_, k) => pool.run(k, { kind: 'table', table: shared, ids, firsts })));
+    // What the driver read (the lists' bytes, their row keys) is garbage now: collected while the workers take the table.
+    collect?.();
+    await tabled;
     t1 = performance.now();
     progress?.('read', 1, 1);
 
