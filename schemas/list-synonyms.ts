@@ -26,8 +26,12 @@ export type ListValueCode<F extends ListValueField> = (typeof LIST_VALUE_CODES)[
 export type SynonymTable<F extends ListValueField> = Readonly<Record<string, ListValueCode<F> | null>>;
 export type ListSynonyms = { readonly [F in ListValueField]: SynonymTable<F> };
 
+const PLAIN_SPELLING = /^[A-Za-z0-9\u4e00-\u9fff]*$/;
+
 /** The key a spelling is looked up by: NFKC (full-width to half-width), no whitespace, no trailing full stop, lower case, `left_behind` = `left-behind`. */
 export function spellingKey(raw: string): string {
+  // Latin letters, digits and CJK unified ideographs only (most cells): NFKC leaves them as they are, nothing to strip.
+  if (PLAIN_SPELLING.test(raw)) return raw.toLowerCase();
   return raw
     .normalize('NFKC')
     .replace(/[\s\u200b\u3000]/g, '')

@@ -7,9 +7,13 @@
  * too, marked by the partitions' owners, so no worker recomputes keys.
  */
 import { parentPort } from 'node:worker_threads';
+import { tallyRows } from '../../lambdas/domain/lists/list-summary';
 import { ListValueMaps } from '../../lambdas/domain/lists/list-values';
+import { type DuplicateFix, rowKeys, settlePiece } from '../../lambdas/domain/lists/duplicate-rows';
+import { type ListFormat, type ParsedRow, readListRows } from '../../lambdas/domain/lists/parse-list';
 import type { LinkPolicyOptions } from '../../lambdas/domain/matching/link-policy';
 import type { MatchRecord } from '../../lambdas/domain/matching/match-record';
+import { recordsOfRows } from '../../lambdas/domain/matching/pipeline/read-chunk';
 import { type Blocks, buildBlocks, KeyIds, type PartitionPairs, partitionPairs } from '../../lambdas/domain/matching/stages/block-partition';
 import { chunkKeys, type KeyBatch } from '../../lambdas/domain/matching/stages/blocking-keys';
 import { randomPairPatterns } from '../../lambdas/domain/matching/stages/combine';
@@ -18,10 +22,10 @@ import { packChunk } from '../../lambdas/domain/matching/stages/normalise-chunk'
 import { RecordReader, type RecordTable } from '../../lambdas/domain/matching/stages/record-codec';
 import { countNames, type ScoredPairs, type ScorerSpec, scorePartition, scorerOf } from '../../lambdas/domain/matching/stages/score-partition';
 import type { ListSynonymsConfig } from '../../schemas/list-synonyms';
-import { type MergeInputFile, readInput } from './run-merge';
 
 export type WorkerTask =
-  | { kind: 'read'; file: number; input: MergeInputFile; partitions: number; synonyms?: ListSynonymsConfig }
+  | { kind: 'parse'; piece: number; bytes: Uint8Array; format: ListFormat; synonyms?: ListSynonymsConfig }
+  | { kind: 'settle'; piece: number; agency: string; before: number; fixes: Map<number, DuplicateFix>; partitions: number }
   | { kind: 'table'; table: RecordTable; ids: Int32Array; firsts: number[] }
   | { kind: 'block'; partition: number; partitions: number; batches: KeyBatch[]; maxBlock: number }
   | { kind: 'pairs'; partition: number }
@@ -35,7 +39,9 @@ const blocks = new Map<number, Blocks>();
 const pairs = new Map<number, PartitionPairs>();
 let scorer: { version: string; names: boolean; scorer: ReturnType<typeof scorerOf> } | undefined;
 const NO_KEYS: ReadonlySet<string> = new Set();
-/** The records of the files this worker read, by file: kept rather than decoded again from the table. */
+/** The rows of the pieces of lists this worker parsed, by piece, until their lists' duplicates are settled. */
+const parsed = new Map<number, ParsedRow[]>();
+/** The records of the pieces this worker read, by piece: kept rather than decoded again from the table. */
 const own = new Map<number, MatchRecord[]>();
 
 const buffers = (...views: ArrayBufferView[]) => views.map((v) => v.buffer as ArrayBuffer);
@@ -51,19 +57,32 @@ const records = () => {
 
 function run(task: WorkerTask): [unknown, ArrayBuffer[]] {
   switch (task.kind) {
-    case 'read': {
-      // The file's records, packed; their blocking keys per partition (indices within the file) and name counts while they are at hand.
-      const { records: read, ...meta } = readInput(task.input, task.synonyms ? new ListValueMaps(task.synonyms) : undefined);
+    case 'parse': {
+      // A piece of a list (or a whole list): its rows, kept here; the keys its list's duplicates are settled by go to the driver.
+      const text = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength).toString('utf8');
+      const list = readListRows(text, task.format, task.synonyms ? { values: new ListValueMaps(task.synonyms) } : {});
+      parsed.set(task.piece, list.rows);
+      return [{ rows: list.rows.length, ignoredColumns: list.ignoredColumns, keys: rowKeys(list.rows) }, []];
+    }
+    case 'settle': {
+      // The piece's rows as they are in the whole list -> its records, packed; their blocking keys per partition
+      // (indices within the piece) and name counts while they are at hand; what reading found, tallied.
+      const rows = settlePiece(parsed.get(task.piece)!, task.before, task.fixes);
+      parsed.delete(task.piece);
+      const { records: read, ...meta } = recordsOfRows(rows, task.agency);
       const table = packChunk(read);
       const batches = chunkKeys(read, 0, task.partitions);
       const names = countNames(read);
-      own.set(task.file, read);
-      return [{ table, meta, batches, names }, [...buffers(table.bytes, table.offsets), ...batches.flatMap((b) => buffers(b.text, b.ends, b.records))]];
+      own.set(task.piece, read);
+      return [
+        { table, meta, tally: tallyRows(rows), batches, names },
+        [...buffers(table.bytes, table.offsets), ...batches.flatMap((b) => buffers(b.text, b.ends, b.records))],
+      ];
     }
     case 'table': {
       reader = new RecordReader(task.table);
       const r = reader;
-      for (const [file, read] of own) r.prefill(task.firsts[file]!, read);
+      for (const [piece, read] of own) r.prefill(task.firsts[piece]!, read);
       own.clear();
       keys = new KeyIds((i) => r.at(i), task.ids);
       return [null, []];
@@ -129,7 +148,8 @@ parentPort!.on('message', (task: WorkerTask) => {
   try {
     const [result, transfer] = run(task);
     parentPort!.postMessage({ ok: result }, transfer);
-    if (task.kind !== 'table') collect?.();
+    // Reading collects once, when the table comes (after the worker's last piece), not after every piece.
+    if (task.kind !== 'parse' && task.kind !== 'settle') collect?.();
   } catch (error) {
     parentPort!.postMessage({ error: error instanceof Error ? { message: error.message, stack: error.stack } : { message: String(error) } });
   }

@@ -1,14 +1,19 @@
 /**
  * The offline list merge on worker threads: the same stages as merge.ts
  * (lambdas/domain/matching/stages), with N blocking and linking partitions spread
- * over `workers` threads (default os.availableParallelism()). Files are read and
- * normalised one per task; records go to every worker once, as one table in
+ * over `workers` threads (default os.availableParallelism()). Lists are read and
+ * normalised in pieces (`readPieces`); records go to every worker once, as one table in
  * shared memory; keys, pairs and scores move as typed arrays (transferred, not
  * copied). Estimation stays a global step on the driver. The result is the
  * one `runMerge` gives, for any number of workers and partitions.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { duplicateFixes, type RowKey } from '../../lambdas/domain/lists/duplicate-rows';
+import { joinTallies, type RowTally, summaryOf } from '../../lambdas/domain/lists/list-summary';
+import { csvCuts } from '../../lambdas/domain/lists/parse-list';
+import { formatOf } from '../../lambdas/domain/matching/pipeline/read-chunk';
 import type { LinkedComponents } from '../../lambdas/domain/matching/stages/link-components';
 import { MIN_RECORDS_FOR_FREQUENCIES, type MergeOptions, type MergeResult, mergeSettings } from '../../lambdas/domain/matching/merge';
 import { KeyIds } from '../../lambdas/domain/matching/stages/block-partition';
@@ -28,7 +33,7 @@ import { concatTables, RecordReader, type RecordTable } from '../../lambdas/doma
 import { type NameCounts, type PartitionScores, type ScorerSpec, scorerOf, sumNames } from '../../lambdas/domain/matching/stages/score-partition';
 import type { ListSynonymsConfig } from '../../schemas/list-synonyms';
 import type { WorkerTask } from './merge-worker';
-import { type InputRead, joinReads, type MergeInputFile, type MergeRun } from './run-merge';
+import { type InputRead, type InputSummary, joinReads, type MergeInputFile, type MergeRun } from './run-merge';
 
 export interface ParallelMergeOptions extends Omit<MergeOptions, 'partitions'> {
   /** Worker threads (default os.availableParallelism()). */
@@ -37,6 +42,8 @@ export interface ParallelMergeOptions extends Omit<MergeOptions, 'partitions'> {
   partitions?: number;
   /** The province's own value spellings (what `values` is built from in runMerge). */
   synonyms?: ListSynonymsConfig;
+  /** Pieces each CSV list is read in (default four per worker; a JSONL list is read whole). */
+  readPieces?: number;
 }
 
 /** A fixed set of worker threads; each runs its tasks in the order sent. */
@@ -71,23 +78,140 @@ class Pool {
     });
   }
 
-  /** All tasks, each on the worker with the fewest pending tasks; results in task order. */
-  all<T>(tasks: readonly WorkerTask[]): Promise<T[]> {
-    const queue = tasks.map((task, i) => ({ task, i }));
-    const results: T[] = new Array(tasks.length);
-    const next = async (worker: number): Promise<void> => {
-      const item = queue.shift();
-      if (!item) return;
-      results[item.i] = await this.run<T>(worker, item.task);
-      await next(worker);
-    };
-    return Promise.all(this.#workers.map((_, k) => next(k))).then(() => results);
-  }
-
   close(): Promise<number[]> {
     return Promise.all(this.#workers.map((w) => w.terminate()));
   }
 }
+
+/** One piece of a list as its worker finished it: its records packed, what reading them found, their keys and names. */
+interface PieceRead {
+  readonly table: RecordTable;
+  readonly meta: Pick<InputRead, 'flagged' | 'notUnderstood' | 'badRows'>;
+  readonly tally: RowTally;
+  readonly batches: KeyBatch[];
+  readonly names: NameCounts;
+}
+
+/** One piece of a list as its worker parsed it (its rows stay on that worker). */
+interface PieceParse {
+  readonly rows: number;
+  readonly ignoredColumns: string[];
+  readonly keys: RowKey[];
+}
+
+/**
+ * Reads the inputs on the pool's workers, each CSV list in about `pieces` pieces cut at row ends (`csvCuts`), so
+ * that no worker idles while another reads a whole list. A worker takes the next piece and parses it; once every
+ * piece of a list is parsed, the driver settles the list's duplicates from the pieces' row keys (`duplicateFixes`:
+ * one rule for the whole list) and each piece's worker finishes its rows: numbered as in the whole list, settled,
+ * normalised and packed, with their blocking keys and name counts. A worker finishes the pieces it holds before
+ * it parses another. What reading each list found is its pieces' tallies joined. Pieces come back in input order.
+ */
+async function readPieces(
+  pool: Pool,
+  inputs: readonly MergeInputFile[],
+  options: { pieces: number; partitions: number; synonyms?: ListSynonymsConfig },
+): Promise<{ reads: PieceRead[]; inputs: InputSummary[] }> {
+  let first = 0;
+  const lists = inputs.map((input) => {
+    const bytes: Uint8Array = readFileSync(input.path);
+    const format = formatOf(input.path);
+    const { header, cuts } = format === 'csv' ? csvCuts(bytes, options.pieces) : { header: 0, cuts: [0, bytes.length] };
+    const list = {
+      input,
+      format,
+      bytes,
+      header,
+      cuts,
+      first,
+      parsed: [] as (Omit<PieceParse, 'keys'> & { worker: number })[],
+      keys: [] as RowKey[][],
+      left: cuts.length - 1,
+    };
+    first += cuts.length - 1;
+    return list;
+  });
+  type List = (typeof lists)[number];
+  const reads: PieceRead[] = new Array(first);
+  const queue = lists.flatMap((list) => list.cuts.slice(1).map((_, k) => ({ list, k })));
+  const ready: { piece: number; task: WorkerTask }[][] = Array.from({ length: pool.size }, () => []);
+  const waiting: ((() => void) | undefined)[] = new Array(pool.size);
+  // Pieces a worker holds whose list is not settled yet.
+  const holding = new Array<number>(pool.size).fill(0);
+  const synonyms = options.synonyms && { synonyms: options.synonyms };
+  // Piece k: the header line, then its rows.
+  const pieceBytes = (list: List, k: number) => {
+    const { bytes, header, cuts } = list;
+    const piece = new Uint8Array(header + cuts[k + 1]! - cuts[k]!);
+    piece.set(bytes.subarray(0, header));
+    piece.set(bytes.subarray(cuts[k]!, cuts[k + 1]!), header);
+    return piece;
+  };
+  const settle = (list: List) => {
+    const before: number[] = [];
+    let rows = 0;
+    for (const p of list.parsed) {
+      before.push(rows);
+      rows += p.rows;
+    }
+    const fixes = duplicateFixes(list.keys.flatMap((keys, k) => (before[k] === 0 ? keys : keys.map((key) => ({ ...key, row: key.row + before[k]! })))));
+    // What the driver kept of the list is no longer needed.
+    list.keys = [];
+    list.bytes = new Uint8Array(0);
+    list.parsed.forEach((p, k) => {
+      const mine = new Map([...fixes].filter(([row]) => row > before[k]! && row <= before[k]! + p.rows));
+      ready[p.worker]!.push({
+        piece: list.first + k,
+        task: { kind: 'settle', piece: list.first + k, agency: list.input.agency, before: before[k]!, fixes: mine, partitions: options.partitions },
+      });
+      holding[p.worker]!--;
+      waiting[p.worker]?.();
+      waiting[p.worker] = undefined;
+    });
+  };
+  const work = async (w: number): Promise<void> => {
+    for (;;) {
+      const settling = ready[w]!.shift();
+      if (settling) {
+        reads[settling.piece] = await pool.run<PieceRead>(w, settling.task);
+        continue;
+      }
+      const next = queue.shift();
+      if (next) {
+        const { list, k } = next;
+        const bytes = pieceBytes(list, k);
+        holding[w]!++;
+        try {
+          const { keys, ...parsed } = await pool.run<PieceParse>(w, { kind: 'parse', piece: list.first + k, bytes, format: list.format, ...synonyms }, [
+            bytes.buffer as ArrayBuffer,
+          ]);
+          list.parsed[k] = { ...parsed, worker: w };
+          list.keys[k] = keys;
+        } catch (error) {
+          // A list that cannot be read: reading it whole says why, at the line of the whole file.
+          if (list.cuts.length > 2) await pool.run(w, { kind: 'parse', piece: -1, bytes: list.bytes, format: list.format, ...synonyms });
+          throw error;
+        }
+        if (--list.left === 0) settle(list);
+        continue;
+      }
+      if (holding[w] === 0) return;
+      await new Promise<void>((resolve) => {
+        waiting[w] = resolve;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: pool.size }, (_, w) => work(w)));
+  const summaries = lists.map((list) => ({
+    agency: list.input.agency,
+    path: list.input.path,
+    summary: summaryOf(joinTallies(list.parsed.map((_, k) => reads[list.first + k]!.tally)), list.parsed[0]!.ignoredColumns),
+  }));
+  return { reads, inputs: summaries };
+}
+
+/** A full collection, when the process runs with --expose-gc (as in merge-worker.ts): an idle driver would keep its garbage. */
+const collect = (globalThis as { gc?: () => void }).gc;
 
 const buffers = (...views: ArrayBufferView[]) => views.map((v) => v.buffer as ArrayBuffer);
 
@@ -104,10 +228,12 @@ export async function runMergeParallel(inputs: readonly MergeInputFile[], option
   const t0 = performance.now();
   let t1 = t0;
   try {
-    // Read and normalise each file; its blocking keys and name counts come with it (indices within the file).
-    const reads = await pool.all<{ table: RecordTable; meta: Omit<InputRead, 'records'>; batches: KeyBatch[]; names: NameCounts }>(
-      inputs.map((input, file) => ({ kind: 'read', file, input, partitions, ...(options.synonyms && { synonyms: options.synonyms }) })),
-    );
+    // Read and normalise the lists in pieces; each piece's blocking keys and name counts come with it (indices within the piece).
+    const { reads, inputs: summaries } = await readPieces(pool, inputs, {
+      pieces: Math.max(1, Math.floor(options.readPieces ?? 4 * workers)),
+      partitions,
+      ...(options.synonyms && { synonyms: options.synonyms }),
+    });
     const table = concatTables(
       reads.map((r) => r.table),
       true,
@@ -117,13 +243,19 @@ export async function runMergeParallel(inputs: readonly MergeInputFile[], option
     shared = { bytes: table.bytes, offsets };
     const n = offsets.length - 1;
     const counts = reads.map((r) => r.table.offsets.length - 1);
-    const joined = joinReads(
-      reads.map((r) => r.meta),
-      counts,
-    );
+    const joined = {
+      ...joinReads(
+        reads.map((r) => r.meta),
+        counts,
+      ),
+      inputs: summaries,
+    };
     const ids = KeyIds.slots(n, true);
     const firsts = counts.map((_, k) => counts.slice(0, k).reduce((a, b) => a + b, 0));
-    await Promise.all(Array.from({ length: workers }, (_, k) => pool.run(k, { kind: 'table', table: shared, ids, firsts })));
+    const tabled = Promise.all(Array.from({ length: workers }, (_, k) => pool.run(k, { kind: 'table', table: shared, ids, firsts })));
+    // What the driver read (the lists' bytes, their row keys) is garbage now: collected while the workers take the table.
+    collect?.();
+    await tabled;
     t1 = performance.now();
     progress?.('read', 1, 1);
 

@@ -66,8 +66,8 @@ export function readInput(input: MergeInputFile, values?: ListValueMaps): InputR
   return { ...read, input: { agency: input.agency, path: input.path, summary } };
 }
 
-/** The reads of several files as one run's inputs: records in file order, indices shifted. */
-export function joinReads(reads: readonly Omit<InputRead, 'records'>[], counts: readonly number[]) {
+/** The reads of several files (or pieces of files) as one run's: records in order, indices shifted. */
+export function joinReads(reads: readonly Pick<InputRead, 'flagged' | 'notUnderstood' | 'badRows'>[], counts: readonly number[]) {
   const flagged = new Map<number, string[]>();
   const notUnderstood = new Map<number, { field: string; value?: string }[]>();
   let offset = 0;
@@ -76,17 +76,20 @@ export function joinReads(reads: readonly Omit<InputRead, 'records'>[], counts: 
     for (const [i, v] of read.notUnderstood) notUnderstood.set(offset + i, v);
     offset += counts[k]!;
   });
-  return { flagged, notUnderstood, badRows: reads.flatMap((r) => r.badRows), inputs: reads.map((r) => r.input) };
+  return { flagged, notUnderstood, badRows: reads.flatMap((r) => r.badRows) };
 }
 
 export function runMerge(inputs: readonly MergeInputFile[], options: MergeOptions & { values?: ListValueMaps } = {}): MergeRun {
   const t0 = performance.now();
   const reads = inputs.map((input) => readInput(input, options.values));
   const records = reads.flatMap((r) => r.records);
-  const joined = joinReads(
-    reads,
-    reads.map((r) => r.records.length),
-  );
+  const joined = {
+    ...joinReads(
+      reads,
+      reads.map((r) => r.records.length),
+    ),
+    inputs: reads.map((r) => r.input),
+  };
   const t1 = performance.now();
   const result = mergeRecords(records, options);
   const t2 = performance.now();

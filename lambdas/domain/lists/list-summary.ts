@@ -7,7 +7,7 @@
  * level, sex); identity and contact values never appear in it. Pure.
  */
 import type { ListSummary } from '../../../schemas/lists';
-import type { ParsedList } from './parse-list';
+import type { ParsedList, ParsedRow } from './parse-list';
 import type { RefusalReason } from './row-record';
 
 export type { ListSummary } from '../../../schemas/lists';
@@ -17,44 +17,90 @@ const MAX_EXAMPLES = 5;
 const MAX_ROWS = 10;
 
 export function summariseList(list: ParsedList): ListSummary {
-  const fields = new Map<string, { rows: number[]; values: Map<string, number> }>();
-  const refused = new Map<RefusalReason, number[]>();
+  return summaryOf(tallyRows(list.rows), list.ignoredColumns);
+}
+
+/**
+ * What a summary counts, of consecutive rows of a list (all of them, or one piece of it): the tallies of
+ * a list's pieces, joined in order (`joinTallies`), give the summary of the whole list (`summaryOf`).
+ * Sample rows are the first ones, in order; refusal reasons in the order they first occur.
+ */
+export interface RowTally {
+  readonly rowsIn: number;
+  readonly rowsKept: number;
+  readonly rowsWithValuesNotUnderstood: number;
+  readonly fields: ReadonlyMap<string, { readonly rows: number; readonly sampleRows: readonly number[]; readonly values: ReadonlyMap<string, number> }>;
+  readonly refused: ReadonlyMap<RefusalReason, { readonly rows: number; readonly sampleRows: readonly number[] }>;
+}
+
+export function tallyRows(rows: readonly ParsedRow[]): RowTally {
+  const fields = new Map<string, { rows: number; sampleRows: number[]; values: Map<string, number> }>();
+  const refused = new Map<RefusalReason, { rows: number; sampleRows: number[] }>();
   let kept = 0;
   let withNotes = 0;
-  for (const row of list.rows) {
+  for (const row of rows) {
     if (row.error) {
-      const rows = refused.get(row.error.reason) ?? refused.set(row.error.reason, []).get(row.error.reason)!;
-      rows.push(row.row);
+      const r = refused.get(row.error.reason) ?? refused.set(row.error.reason, { rows: 0, sampleRows: [] }).get(row.error.reason)!;
+      r.rows++;
+      if (r.sampleRows.length < MAX_ROWS) r.sampleRows.push(row.row);
       continue;
     }
     kept++;
     if (row.notUnderstood.length > 0) withNotes++;
     const seen = new Set<string>();
     for (const note of row.notUnderstood) {
-      const f = fields.get(note.field) ?? fields.set(note.field, { rows: [], values: new Map() }).get(note.field)!;
-      if (!seen.has(note.field)) f.rows.push(row.row);
+      const f = fields.get(note.field) ?? fields.set(note.field, { rows: 0, sampleRows: [], values: new Map() }).get(note.field)!;
+      if (!seen.has(note.field)) {
+        f.rows++;
+        if (f.sampleRows.length < MAX_ROWS) f.sampleRows.push(row.row);
+      }
       seen.add(note.field);
       if (note.value !== undefined) f.values.set(note.value, (f.values.get(note.value) ?? 0) + 1);
     }
   }
+  return { rowsIn: rows.length, rowsKept: kept, rowsWithValuesNotUnderstood: withNotes, fields, refused };
+}
+
+/** The tally of consecutive pieces of a list, given in order. */
+export function joinTallies(tallies: readonly RowTally[]): RowTally {
+  const fields = new Map<string, { rows: number; sampleRows: number[]; values: Map<string, number> }>();
+  const refused = new Map<RefusalReason, { rows: number; sampleRows: number[] }>();
+  for (const t of tallies) {
+    for (const [field, f] of t.fields) {
+      const into = fields.get(field) ?? fields.set(field, { rows: 0, sampleRows: [], values: new Map() }).get(field)!;
+      into.rows += f.rows;
+      into.sampleRows.push(...f.sampleRows.slice(0, MAX_ROWS - into.sampleRows.length));
+      for (const [value, n] of f.values) into.values.set(value, (into.values.get(value) ?? 0) + n);
+    }
+    for (const [reason, r] of t.refused) {
+      const into = refused.get(reason) ?? refused.set(reason, { rows: 0, sampleRows: [] }).get(reason)!;
+      into.rows += r.rows;
+      into.sampleRows.push(...r.sampleRows.slice(0, MAX_ROWS - into.sampleRows.length));
+    }
+  }
+  const sum = (k: 'rowsIn' | 'rowsKept' | 'rowsWithValuesNotUnderstood') => tallies.reduce((s, t) => s + t[k], 0);
+  return { rowsIn: sum('rowsIn'), rowsKept: sum('rowsKept'), rowsWithValuesNotUnderstood: sum('rowsWithValuesNotUnderstood'), fields, refused };
+}
+
+export function summaryOf(tally: RowTally, ignoredColumns: readonly string[]): ListSummary {
   return {
-    rowsIn: list.rows.length,
-    rowsKept: kept,
-    rowsRefused: list.rows.length - kept,
-    rowsWithValuesNotUnderstood: withNotes,
-    ignoredColumns: list.ignoredColumns,
-    notUnderstood: [...fields.entries()]
+    rowsIn: tally.rowsIn,
+    rowsKept: tally.rowsKept,
+    rowsRefused: tally.rowsIn - tally.rowsKept,
+    rowsWithValuesNotUnderstood: tally.rowsWithValuesNotUnderstood,
+    ignoredColumns: [...ignoredColumns],
+    notUnderstood: [...tally.fields.entries()]
       .map(([field, f]) => ({
         field,
-        rows: f.rows.length,
+        rows: f.rows,
         examples: [...f.values.entries()]
           .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
           .slice(0, MAX_EXAMPLES)
           .map(([value, rows]) => ({ value, rows })),
-        sampleRows: f.rows.slice(0, MAX_ROWS),
+        sampleRows: [...f.sampleRows],
       }))
       .sort((a, b) => b.rows - a.rows || (a.field < b.field ? -1 : 1)),
-    refused: [...refused.entries()].map(([reason, rows]) => ({ reason, rows: rows.length, sampleRows: rows.slice(0, MAX_ROWS) })),
+    refused: [...tally.refused.entries()].map(([reason, r]) => ({ reason, rows: r.rows, sampleRows: [...r.sampleRows] })),
   };
 }
 

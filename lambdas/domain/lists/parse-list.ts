@@ -12,7 +12,8 @@ import type { ChildRecordV1 } from '../../../schemas/child-record';
 import { columnOf, type ListColumn } from '../../../schemas/list-row';
 import type { ErrorDetail } from '../../shared/errors';
 import { ListValueMaps, type NotUnderstood } from './list-values';
-import { derivedExternalId, type RefusalReason, type RowFlag, rowToRecord } from './row-record';
+import { settleDuplicates } from './duplicate-rows';
+import { type RefusalReason, type RowFlag, rowToRecord } from './row-record';
 
 export type ListFormat = 'csv' | 'jsonl';
 
@@ -99,43 +100,108 @@ const CSV_PROBLEMS: Readonly<Record<string, readonly [string, string]>> = {
   CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: AFTER_CLOSING_QUOTE,
 };
 
-interface CsvRecord {
-  readonly cells: string[];
-  /** The physical line the record starts on (a quoted cell may span lines). */
-  readonly line: number;
+interface CsvRecords {
+  readonly records: string[][];
+  /** The physical line record i starts on (a quoted cell may span lines). */
+  readonly lineOf: (i: number) => number;
 }
 
-function csvRecords(text: string): CsvRecord[] {
-  const lines = text.split(/\r\n|\n|\r/);
+const CSV_OPTIONS = { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true } as const;
+
+function csvRecords(text: string): CsvRecords {
+  // The physical lines, split only when a line is to be named.
+  let split: string[] | undefined;
+  const lines = () => {
+    split ??= text.split(/\r\n|\n|\r/);
+    return split;
+  };
   // The first line at or after `n` that is not empty: empty lines are skipped, not records.
   const startAt = (n: number) => {
-    while (n < lines.length && lines[n - 1] === '') n++;
-    return Math.min(n, lines.length);
+    const all = lines();
+    while (n < all.length && all[n - 1] === '') n++;
+    return Math.min(n, all.length);
   };
-  let lastLine = 0;
-  const starts: number[] = [];
+  // The line each record ends on (context.lines; the next one starts after it), from reading the text again
+  // with csv-parse's context, which costs a little on every record: only when a line is to be named.
+  let ends: number[] | undefined;
+  const endsOf = () => {
+    if (ends) return ends;
+    const found: number[] = [];
+    try {
+      parse(text, {
+        ...CSV_OPTIONS,
+        on_record: (cells, context) => {
+          found.push(context.lines);
+          return cells;
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof CsvError)) throw error;
+    }
+    ends = found;
+    return ends;
+  };
   try {
-    const records = parse(text, {
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      // context.lines is the line a record ends on; the next one starts after it.
-      on_record: (cells, context) => {
-        starts.push(startAt(lastLine + 1));
-        lastLine = context.lines;
-        return cells;
-      },
-    });
-    return records.map((cells, i) => ({ cells, line: starts[i]! }));
+    const records = parse(text, CSV_OPTIONS);
+    return { records, lineOf: (i) => startAt((i === 0 ? 0 : endsOf()[i - 1]!) + 1) };
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     // An unclosed quote is noticed only at the end of the text: name the line where its record starts.
     // (With mixed line ends csv-parse may count more lines than there are: stay within the file.)
-    const line = error.code !== 'CSV_QUOTE_NOT_CLOSED' && typeof error.lines === 'number' ? error.lines : startAt(lastLine + 1);
+    const line = error.code !== 'CSV_QUOTE_NOT_CLOSED' && typeof error.lines === 'number' ? error.lines : startAt((endsOf().at(-1) ?? 0) + 1);
     const [en, zh] = CSV_PROBLEMS[error.code] ?? ['not readable as CSV', '无法按 CSV 读取'];
-    throw ListFormatError.at(en, zh, Math.min(line, lines.length));
+    throw ListFormatError.at(en, zh, Math.min(line, lines().length));
   }
+}
+
+/**
+ * Where a CSV list (its bytes) may be cut into about `pieces` parts of similar size, to be read apart
+ * (`readListRows`, each part with the header line before it) and give the rows of the whole list:
+ * only at a line end that ends a row. In a list csv-parse accepts, a quoted cell runs from its opening
+ * quote to its closing one with any quote inside it doubled, so a line end is outside every cell when
+ * the quotes before it are even in number (a quote and a line feed are single bytes that UTF-8 never
+ * uses inside a character). Rows end with the line end the header ends with (`\n` or `\r\n`: csv-parse
+ * takes the first one it meets); a list whose first line is blank or ends otherwise is one piece.
+ * Returns the length of the header line (0 when the list is one piece) and the pieces' bounds: piece k
+ * is the header then bytes cuts[k] .. cuts[k + 1].
+ */
+export function csvCuts(bytes: Uint8Array, pieces: number): { header: number; cuts: number[] } {
+  const whole = { header: 0, cuts: [0, bytes.length] };
+  const QUOTE = 0x22;
+  const LF = 0x0a;
+  const CR = 0x0d;
+  let i = 0;
+  let quotes = 0;
+  let blank = true;
+  for (; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === QUOTE) quotes++;
+    else if ((b === LF || b === CR) && quotes % 2 === 0) break;
+    // Not a space, tab or the BOM's bytes: the line has a cell.
+    if (b !== 0x20 && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf) blank = false;
+  }
+  if (blank || bytes[i] === undefined) return whole;
+  const crlf = bytes[i] === CR && bytes[i + 1] === LF;
+  if (bytes[i] === CR && !crlf) return whole;
+  const header = i + (crlf ? 2 : 1);
+  const size = (bytes.length - header) / Math.max(1, Math.floor(pieces));
+  const cuts = [header];
+  // The first line feed at or after where the next piece may end, with the quotes before it counted (both by indexOf).
+  const from = (at: number) => bytes.indexOf(LF, Math.max(at, Math.ceil(at + size - 1)));
+  let quote = bytes.indexOf(QUOTE, header);
+  let lf = from(header);
+  while (lf !== -1 && lf + 1 < bytes.length) {
+    while (quote !== -1 && quote < lf) {
+      quotes++;
+      quote = bytes.indexOf(QUOTE, quote + 1);
+    }
+    if (quotes % 2 === 0 && (!crlf || bytes[lf - 1] === CR)) {
+      cuts.push(lf + 1);
+      lf = from(lf + 1);
+    } else lf = bytes.indexOf(LF, lf + 1);
+  }
+  cuts.push(bytes.length);
+  return { header, cuts };
 }
 
 /**
@@ -143,33 +209,37 @@ function csvRecords(text: string): CsvRecord[] {
  * (its values are not stored); two columns that mean the same field refuse the list.
  */
 function csvObjects(text: string): { rows: Record<string, string>[]; ignoredColumns: string[] } {
-  const [header, ...data] = csvRecords(text);
+  const { records, lineOf } = csvRecords(text);
+  const header = records[0];
   if (!header) throw ListFormatError.at('The list is empty', '名单为空');
-  const columns = header.cells.map((h) => columnOf(h));
-  const ignoredColumns = header.cells.filter((h, i) => columns[i] === undefined && h.trim() !== '').map((h) => h.trim().slice(0, 40));
+  const columns = header.map((h) => columnOf(h));
+  const ignoredColumns = header.filter((h, i) => columns[i] === undefined && h.trim() !== '').map((h) => h.trim().slice(0, 40));
   const twice = columns.filter((c, i) => c !== undefined && columns.indexOf(c) !== i);
-  if (twice.length > 0) throw ListFormatError.at(`Columns given twice: ${twice.join(', ')}`, `列重复：${twice.join('、')}`, header.line);
+  if (twice.length > 0) throw ListFormatError.at(`Columns given twice: ${twice.join(', ')}`, `列重复：${twice.join('、')}`, lineOf(0));
   if (!columns.includes('externalId') || !columns.includes('name')) {
-    throw ListFormatError.at('The list needs externalId (原系统编号) and name (姓名) columns', '名单须有“原系统编号”和“姓名”两列', header.line);
+    throw ListFormatError.at('The list needs externalId (原系统编号) and name (姓名) columns', '名单须有“原系统编号”和“姓名”两列', lineOf(0));
   }
   // A row with more or fewer cells than the header would put values under the wrong column.
-  const ragged = data.filter((r) => r.cells.length !== columns.length).slice(0, MAX_PROBLEMS);
-  if (ragged.length > 0) {
-    throw new ListFormatError(
-      ragged.map((r) => ({
-        line: r.line,
-        message: `${r.cells.length} cells where the header has ${columns.length}`,
-        message_zh: `本行 ${r.cells.length} 个单元格，表头为 ${columns.length} 列`,
-      })) as [ListProblem, ...ListProblem[]],
-    );
-  }
-  const rows = data.map(({ cells }) => {
-    const row: Record<string, string> = {};
-    columns.forEach((c, i) => {
-      if (c !== undefined) row[c] = cells[i] ?? '';
+  const ragged: ListProblem[] = [];
+  for (let i = 1; i < records.length && ragged.length < MAX_PROBLEMS; i++) {
+    const cells = records[i]!;
+    if (cells.length === columns.length) continue;
+    ragged.push({
+      line: lineOf(i),
+      message: `${cells.length} cells where the header has ${columns.length}`,
+      message_zh: `本行 ${cells.length} 个单元格，表头为 ${columns.length} 列`,
     });
-    return row;
-  });
+  }
+  if (ragged.length > 0) throw new ListFormatError(ragged as [ListProblem, ...ListProblem[]]);
+  const rows: Record<string, string>[] = new Array(records.length - 1);
+  for (let i = 1; i < records.length; i++) {
+    const cells = records[i]!;
+    const row: Record<string, string> = {};
+    columns.forEach((c, k) => {
+      if (c !== undefined) row[c] = cells[k] ?? '';
+    });
+    rows[i - 1] = row;
+  }
   return { rows, ignoredColumns };
 }
 
@@ -179,25 +249,32 @@ export function csvToRecordShape(cells: Record<string, string>): Record<string, 
     const v = cells[c]?.trim();
     return v === undefined || v === '' ? undefined : v;
   };
+  // Only the fields the row gives, in this order.
+  const shape: Record<string, unknown> = {};
+  const put = (target: Record<string, unknown>, field: string, value: unknown) => {
+    if (value !== undefined) target[field] = value;
+  };
+  put(shape, 'externalId', get('externalId'));
+  put(shape, 'name', get('name'));
+  put(shape, 'sex', get('sex'));
+  put(shape, 'birthDate', get('birthDate'));
+  put(shape, 'idNumber', get('idNumber'));
+  put(shape, 'householdRegion', get('householdRegion'));
+  put(shape, 'currentRegion', get('currentRegion'));
+  put(shape, 'address', get('address'));
   const guardianName = get('guardianName');
   const guardianPhone = get('guardianPhone');
-  const shape: Record<string, unknown> = {
-    externalId: get('externalId'),
-    name: get('name'),
-    sex: get('sex'),
-    birthDate: get('birthDate'),
-    idNumber: get('idNumber'),
-    householdRegion: get('householdRegion'),
-    currentRegion: get('currentRegion'),
-    address: get('address'),
-    guardian:
-      guardianName === undefined && guardianPhone === undefined ? undefined : { name: guardianName, phone: guardianPhone, relation: get('guardianRelation') },
-    school: get('school'),
-    categories: get('categories') ?? [],
-    riskLevel: get('riskLevel'),
-  };
-  if (shape.guardian) shape.guardian = Object.fromEntries(Object.entries(shape.guardian).filter(([, v]) => v !== undefined));
-  return Object.fromEntries(Object.entries(shape).filter(([, v]) => v !== undefined));
+  if (guardianName !== undefined || guardianPhone !== undefined) {
+    const guardian: Record<string, unknown> = {};
+    put(guardian, 'name', guardianName);
+    put(guardian, 'phone', guardianPhone);
+    put(guardian, 'relation', get('guardianRelation'));
+    shape.guardian = guardian;
+  }
+  put(shape, 'school', get('school'));
+  shape.categories = get('categories') ?? [];
+  put(shape, 'riskLevel', get('riskLevel'));
+  return shape;
 }
 
 function toRow(row: number, shape: Record<string, unknown>, values: ListValueMaps): ParsedRow {
@@ -223,48 +300,6 @@ function toRow(row: number, shape: Record<string, unknown>, values: ListValueMap
   };
 }
 
-const identityOf = (r: ChildRecordV1) => [r.name, r.birthDate ?? '', r.idNumber ?? '', r.sex ?? ''].join('\u0000');
-
-/**
- * One list, one row per externalId. A second row with the same externalId and the
- * same child (name, birth date, ID number, sex) is a repeated row and is refused
- * naming the first; a different child under the same externalId is kept under a
- * derived externalId, so no child is lost to an agency's numbering mistake.
- */
-function settleDuplicates(rows: ParsedRow[]): ParsedRow[] {
-  const seen = new Map<string, ParsedRow>();
-  return rows.map((r) => {
-    if (!r.record) return r;
-    const first = seen.get(r.record.externalId);
-    if (!first) {
-      seen.set(r.record.externalId, r);
-      return r;
-    }
-    if (identityOf(first.record!) === identityOf(r.record)) {
-      return {
-        row: r.row,
-        externalId: r.record.externalId,
-        flags: r.flags,
-        notUnderstood: [],
-        error: {
-          code: 'ROW_INVALID',
-          reason: 'DUPLICATE_ROW',
-          details: [{ path: 'externalId', message: `duplicate of row ${first.row} (same externalId, same child)` }],
-        },
-      };
-    }
-    const externalId = derivedExternalId(`${r.record.externalId}\u0000${identityOf(r.record)}`, {});
-    seen.set(externalId, r);
-    return {
-      ...r,
-      externalId,
-      record: { ...r.record, externalId },
-      flags: [...r.flags, 'EXTERNAL_ID_DERIVED'],
-      notUnderstood: [...r.notUnderstood, { field: 'externalId', message: `also used by row ${first.row} for a different child; a stable one was derived` }],
-    };
-  });
-}
-
 export interface ParseOptions {
   /** Value spellings (defaults plus the province's own); the defaults when omitted. */
   readonly values?: ListValueMaps;
@@ -285,10 +320,20 @@ export interface ParsedList {
 
 /** Every row of a list, each kept as a child record (with what was not understood) or refused with its reason. */
 export function readList(text: string, format: ListFormat, options: ParseOptions = {}): ParsedList {
+  const list = readListRows(text, format, options);
+  return { rows: settleDuplicates(list.rows), ignoredColumns: list.ignoredColumns };
+}
+
+/**
+ * The rows of `readList` before duplicates are settled: what reading a piece of a list gives (`csvPieces`),
+ * rows numbered from 1 within the piece. Its `rowKeys` and those of the list's other pieces, numbered on
+ * from the rows before it, give the list's `duplicateFixes` (duplicate-rows.ts); `settlePiece` applies them.
+ */
+export function readListRows(text: string, format: ListFormat, options: ParseOptions = {}): ParsedList {
   const values = options.values ?? defaultValueMaps();
-  if (format === 'jsonl') return { rows: settleDuplicates(parseJsonl(text, values)), ignoredColumns: [] };
+  if (format === 'jsonl') return { rows: parseJsonl(text, values), ignoredColumns: [] };
   const { rows, ignoredColumns } = csvObjects(text);
-  return { rows: settleDuplicates(rows.map((cells, i) => toRow(i + 1, csvToRecordShape(cells), values))), ignoredColumns };
+  return { rows: rows.map((cells, i) => toRow(i + 1, csvToRecordShape(cells), values)), ignoredColumns };
 }
 
 /**

@@ -106,6 +106,7 @@ function zhNumerals(s: string): string {
 }
 
 const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
  * Accepted date inputs: YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYYMMDD, YYYY年M月D日 (or 号), with a time after
@@ -114,6 +115,9 @@ const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
  */
 export function parseDate(raw: string | undefined | null): string | undefined {
   if (!raw) return undefined;
+  // Already YYYY-MM-DD (what a record holds): what the steps below would conclude.
+  const iso = ISO_DATE.exec(raw);
+  if (iso) return isoDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
   const s = zhNumerals(raw.normalize('NFKC').trim())
     .replace(/(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)$/, '')
     .trim();

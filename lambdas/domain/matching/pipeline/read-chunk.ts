@@ -6,7 +6,7 @@
  * normalise stage each chunk object. Pure.
  */
 import type { ListValueMaps } from '../../lists/list-values';
-import { type ListFormat, readList } from '../../lists/parse-list';
+import { type ListFormat, type ParsedRow, readList } from '../../lists/parse-list';
 import { type ListSummary, summariseList } from '../../lists/list-summary';
 import { toMatchRecord, type MatchRecord } from '../match-record';
 
@@ -30,12 +30,17 @@ export interface ChunkRead {
 export const formatOf = (path: string): ListFormat => (/\.jsonl?$/i.test(path) ? 'jsonl' : 'csv');
 
 export function readChunk(text: string, format: ListFormat, agency: string, values?: ListValueMaps): ChunkRead {
+  const list = readList(text, format, values ? { values } : {});
+  return { ...recordsOfRows(list.rows, agency), summary: summariseList(list) };
+}
+
+/** Rows as `readList` gives them (duplicates settled) -> what `readChunk` reads but the summary. */
+export function recordsOfRows(rows: readonly ParsedRow[], agency: string): Omit<ChunkRead, 'summary'> {
   const records: MatchRecord[] = [];
   const flagged = new Map<number, string[]>();
   const notUnderstood = new Map<number, { field: string; value?: string }[]>();
   const badRows: BadRow[] = [];
-  const list = readList(text, format, values ? { values } : {});
-  for (const row of list.rows) {
+  for (const row of rows) {
     if (!row.record) {
       badRows.push({
         agency,
@@ -70,5 +75,5 @@ export function readChunk(text: string, format: ListFormat, agency: string, valu
       }),
     );
   }
-  return { records, flagged, notUnderstood, badRows, summary: summariseList(list) };
+  return { records, flagged, notUnderstood, badRows };
 }

@@ -32,25 +32,34 @@ export function partitionOf(key: string, partitions: number): number {
 }
 
 export function chunkKeys(records: readonly MatchRecord[], first: number, partitions: number): KeyBatch[] {
-  const texts: string[][] = Array.from({ length: partitions }, () => []);
-  const owners: number[][] = Array.from({ length: partitions }, () => []);
+  // Each partition's keys written straight into growing typed arrays (no string kept per key), then cut to size.
+  const perPartition = Math.ceil((records.length * 16) / partitions) + 16;
+  const out = Array.from({ length: partitions }, () => ({
+    text: new Uint16Array(perPartition * 24),
+    ends: new Int32Array(perPartition),
+    records: new Int32Array(perPartition),
+    chars: 0,
+    keys: 0,
+  }));
   records.forEach((r, k) => {
     for (const key of blockingKeys(r)) {
-      const p = partitionOf(key, partitions);
-      texts[p]!.push(key);
-      owners[p]!.push(first + k);
+      const b = out[partitionOf(key, partitions)]!;
+      if (b.keys === b.ends.length) {
+        b.ends = grown(b.ends, b.keys + 1);
+        b.records = grown(b.records, b.keys + 1);
+      }
+      if (b.chars + key.length > b.text.length) b.text = grown(b.text, b.chars + key.length);
+      for (let c = 0; c < key.length; c++) b.text[b.chars++] = key.charCodeAt(c);
+      b.ends[b.keys] = b.chars;
+      b.records[b.keys++] = first + k;
     }
   });
-  return texts.map((keys, p) => {
-    const ends = new Int32Array(keys.length);
-    let at = 0;
-    keys.forEach((key, k) => {
-      at += key.length;
-      ends[k] = at;
-    });
-    const text = new Uint16Array(at);
-    at = 0;
-    for (const key of keys) for (let c = 0; c < key.length; c++) text[at++] = key.charCodeAt(c);
-    return { text, ends, records: Int32Array.from(owners[p]!) };
-  });
+  return out.map((b) => ({ text: b.text.slice(0, b.chars), ends: b.ends.slice(0, b.keys), records: b.records.slice(0, b.keys) }));
+}
+
+/** A copy of `a` with room for at least `size` entries (twice as many). */
+function grown<T extends Uint16Array | Int32Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(Math.max(size, 2 * a.length));
+  b.set(a);
+  return b;
 }

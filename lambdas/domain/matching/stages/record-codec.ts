@@ -128,22 +128,22 @@ const utf8 = new TextEncoder();
 
 /** Packs encoded records (in order) into one table; `shared` puts the bytes in a SharedArrayBuffer. */
 export function packRecords(encoded: Iterable<string>, shared = false): RecordTable {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (const text of encoded) {
-    const b = utf8.encode(text);
-    parts.push(b);
-    total += b.length;
-  }
-  const bytes = new Uint8Array(shared ? new SharedArrayBuffer(total) : new ArrayBuffer(total));
-  const offsets = new Float64Array(parts.length + 1);
+  // Written one after another into one growing buffer (a UTF-16 code unit takes at most 3 bytes), then copied to size.
+  let buffer = new Uint8Array(1 << 20);
   let at = 0;
-  parts.forEach((b, i) => {
-    bytes.set(b, at);
-    at += b.length;
-    offsets[i + 1] = at;
-  });
-  return { bytes, offsets };
+  const ends: number[] = [0];
+  for (const text of encoded) {
+    if (buffer.length - at < 3 * text.length) {
+      const larger = new Uint8Array(Math.max(2 * buffer.length, at + 3 * text.length));
+      larger.set(buffer.subarray(0, at));
+      buffer = larger;
+    }
+    at += utf8.encodeInto(text, buffer.subarray(at)).written;
+    ends.push(at);
+  }
+  const bytes = new Uint8Array(shared ? new SharedArrayBuffer(at) : new ArrayBuffer(at));
+  bytes.set(buffer.subarray(0, at));
+  return { bytes, offsets: Float64Array.from(ends) };
 }
 
 /** Concatenates already packed tables (chunks normalised apart, in order) into one. */

@@ -104,4 +104,25 @@ describe('spellingKey', () => {
     expect(spellingKey(' Ｌｅｆｔ＿Ｂｅｈｉｎｄ。')).toBe(spellingKey('left behind'));
     expect(spellingKey('低保 户')).toBe('低保户');
   });
+
+  it('gives plain spellings (Latin letters, digits, CJK ideographs) the key of the general steps', () => {
+    const general = (raw: string) =>
+      raw
+        .normalize('NFKC')
+        .replace(/[\s\u200b\u3000]/g, '')
+        .replace(/[。.．]+$/u, '')
+        .toLowerCase()
+        .replace(/(?<=[a-z0-9])[-_](?=[a-z0-9])/g, '');
+    const chars = fc.oneof(
+      fc.constantFrom('A', 'z', '0', '9', '一', '龥', '\u9fff', '留', '守', '-', '_', ' ', '。', 'Ｌ', '\uf900', '\u3000', '.'),
+      fc.integer({ min: 0x4e00, max: 0x9fff }).map((c) => String.fromCharCode(c)),
+    );
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 8 }), (parts) => {
+        const raw = parts.join('');
+        expect(spellingKey(raw)).toBe(general(raw));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });

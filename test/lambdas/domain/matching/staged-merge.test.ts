@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { randomPairIndices } from '../../../../lambdas/domain/matching/stages/co
 import { runMergeParallel } from '../../../../scripts/offline/parallel-merge';
 import { allRecords, type MergeRun, runMerge } from '../../../../scripts/offline/run-merge';
 import { generateLists, PROFILES } from '../../../../scripts/synthetic/generate';
-import { writeLists } from '../../../../scripts/synthetic/write-csv';
+import { listToCsv, writeLists } from '../../../../scripts/synthetic/write-csv';
 import { idNumberFor, MATCH_CHILD } from '../../../support/records';
 import { mergeRecords as referenceMerge } from './reference-merge';
 
@@ -244,8 +244,75 @@ describe('list merge on worker threads', () => {
     expect(view(parallel)).toEqual(view(serial));
   });
 
-  it('fails with the worker’s error when an input cannot be read', async () => {
+  it('gives the one-process run’s reading of lists read in pieces: multi-line cells, repeated externalIds across pieces, refused rows late', async () => {
+    // Arrange: the generated lists with, spread over each, every kind of row reading reports; and a JSONL list.
+    const messy = mkdtempSync(join(dir, 'messy-'));
+    const lists = generateLists({ perAgency: 400, seed: 9, profile: 'tibet' }).lists;
+    const messyInputs = lists.map((l, k) => {
+      const rows = l.rows.map((r, i) => {
+        if (i % 37 === 5) return { ...r, address: `城关区\n幸福路 "${i}" 号` };
+        if (i % 53 === 7) return { ...r, name: '' };
+        if (i % 61 === 9) return { ...r, externalId: l.rows[i - 8]!.externalId };
+        if (i % 71 === 11) return { ...r, categories: '奇怪类别' };
+        return r;
+      });
+      // Repeats of earlier rows, the last ones near the end of the list.
+      for (const i of [350, 200, 40]) rows.splice(i + 30, 0, rows[i]!);
+      const path = join(messy, `${l.profile.type}.csv`);
+      writeFileSync(path, listToCsv({ ...l, rows }).replaceAll('\n', k === 1 ? '\r\n' : '\n'));
+      return { agency: l.profile.type, path };
+    });
+    const jsonl = join(messy, 'hotline.jsonl');
+    writeFileSync(
+      jsonl,
+      `${lists[3]!.rows.map((r, i) => (i % 50 === 3 ? '[1]' : JSON.stringify({ externalId: r.externalId, name: r.name, birthDate: r.birthDate }))).join('\n')}\n`,
+    );
+    messyInputs.push({ agency: 'youth_league', path: jsonl });
+    const one = runMerge(messyInputs, { maxBlockSize: 6 });
+
+    // Act
+    const runs = [
+      await runMergeParallel(messyInputs, { maxBlockSize: 6, workers: 1, readPieces: 3 }),
+      await runMergeParallel(messyInputs, { maxBlockSize: 6, workers: 2, readPieces: 7 }),
+    ];
+
+    // Assess
+    const refused = one.badRows.map((b) => b.reason);
+    expect(refused).toContain('DUPLICATE_ROW');
+    expect(refused).toContain('NO_NAME');
+    expect(refused).toContain('NOT_AN_OBJECT');
+    expect(Math.max(...one.badRows.filter((b) => b.reason === 'DUPLICATE_ROW').map((b) => b.row))).toBeGreaterThan(350);
+    expect([...one.flagged.values()].flat()).toContain('EXTERNAL_ID_DERIVED');
+    expect(one.records.some((r) => r.externalId.startsWith('ID-'))).toBe(true);
+    for (const run of runs) expect(view(run)).toEqual(view(one));
+  });
+
+  it('fails with the read error when an input cannot be read', async () => {
     // Act and Assess
-    await expect(runMergeParallel([{ agency: 'education', path: join(dir, 'missing.csv') }], { workers: 2 })).rejects.toThrow(/merge worker: .*ENOENT/);
+    await expect(runMergeParallel([{ agency: 'education', path: join(dir, 'missing.csv') }], { workers: 2 })).rejects.toThrow(/ENOENT/);
+  });
+
+  it('fails with the error reading the whole list gives when a list cannot be read', async () => {
+    // Arrange: a ragged row far from the start, and an unclosed quote
+    const ragged = join(dir, 'ragged.csv');
+    writeFileSync(ragged, `externalId,name\n${Array.from({ length: 50 }, (_, i) => `E${i},王伟${i}`).join('\n')}\nE50,李娜,多余\n`);
+    const quote = join(dir, 'quote.csv');
+    writeFileSync(quote, `externalId,name\n${Array.from({ length: 50 }, (_, i) => `E${i},王伟${i}`).join('\n')}\nE50,"李娜\nE51,刘洋\n`);
+
+    // Act and Assess
+    for (const [path, line] of [
+      [ragged, 52],
+      [quote, 52],
+    ] as const) {
+      const whole = (() => {
+        try {
+          runMerge([{ agency: 'education', path }]);
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })();
+      expect(whole).toMatch(new RegExp(`^line ${line}: `));
+      await expect(runMergeParallel([{ agency: 'education', path }], { workers: 2, readPieces: 5 })).rejects.toThrow(`merge worker: ${whole}`);
+    }
   });
 });
