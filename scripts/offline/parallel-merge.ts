@@ -42,7 +42,12 @@ export interface ParallelMergeOptions extends Omit<MergeOptions, 'partitions'> {
   partitions?: number;
   /** The province's own value spellings (what `values` is built from in runMerge). */
   synonyms?: ListSynonymsConfig;
-  /** Pieces each CSV list is read in (default four per worker; a JSONL list is read whole). */
+  /**
+   * Pieces each CSV list is read in (default 1, whole lists; a JSONL list is always read whole). More pieces keep
+   * every worker reading to the end, but raised the comparison's peak memory at 1,000,000 rows on 2 workers
+   * (2.64, 2.80 and 3.17 GiB for 1, 2 and 8 pieces a list, read stage 32.0, 35.5 and 31 to 36 s on a shared
+   * machine): kept at 1 until that is understood (docs/scale.md).
+   */
   readPieces?: number;
 }
 
@@ -230,7 +235,7 @@ export async function runMergeParallel(inputs: readonly MergeInputFile[], option
   try {
     // Read and normalise the lists in pieces; each piece's blocking keys and name counts come with it (indices within the piece).
     const { reads, inputs: summaries } = await readPieces(pool, inputs, {
-      pieces: Math.max(1, Math.floor(options.readPieces ?? 4 * workers)),
+      pieces: Math.max(1, Math.floor(options.readPieces ?? 1)),
       partitions,
       ...(options.synonyms && { synonyms: options.synonyms }),
     });
