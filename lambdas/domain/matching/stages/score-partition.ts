@@ -5,7 +5,7 @@
  * pairs that linking considers (at or above the lower threshold, or tied by
  * an ID number) are handed on. Pure, given the scorer.
  */
-import { decodePattern, NAME, type Veto } from '../compare';
+import { decodePattern, NAME, PATTERN_COUNT, type Veto } from '../compare';
 import { idAgreementUncontradicted } from '../link-policy';
 import type { MatchRecord } from '../match-record';
 import { type MatchModel, type NameFrequencies, nameParts } from '../model';
@@ -103,14 +103,17 @@ export function scorePartition(
   const byId = new Uint8Array(m);
   // Best weight per record (NaN: no pair yet), over all n records: a typed array instead of a map of the touched ones.
   const best = new Float32Array(n).fill(Number.NaN);
-  const decoded = new Map<number, number[]>();
+  // Levels and the ID tie per pattern, decoded once (an array by pattern, not a map: tens of millions of lookups).
+  const decoded: (number[] | undefined)[] = new Array(PATTERN_COUNT);
+  const tied = new Int8Array(PATTERN_COUNT).fill(-1);
   let considered = 0;
   for (let p = 0; p < m; p++) {
     const pattern = patterns[p]!;
-    let lv = decoded.get(pattern);
+    let lv = decoded[pattern];
     if (!lv) {
       lv = decodePattern(pattern);
-      decoded.set(pattern, lv);
+      decoded[pattern] = lv;
+      tied[pattern] = idAgreementUncontradicted(lv) ? 1 : 0;
     }
     const a = Math.floor(codes[p]! / n);
     const b = codes[p]! - a * n;
@@ -118,7 +121,7 @@ export function scorePartition(
     const s = scorer.scoreLevels(lv, record(a), lv[0] === NAME.part ? record(b) : undefined);
     weight[p] = s.weight;
     veto[p] = s.veto ? VETO_CODES[s.veto] : 0;
-    byId[p] = idAgreementUncontradicted(lv) ? 1 : 0;
+    byId[p] = tied[pattern]!;
     if (weight[p]! >= lower || byId[p] === 1) considered++;
     // The engine kept the best weight per record in a Float32Array; the largest rounded weight is the rounded largest.
     const w = Math.fround(s.weight);
