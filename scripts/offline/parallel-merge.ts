@@ -2,7 +2,7 @@
  * The offline list merge on worker threads: the same stages as merge.ts
  * (lambdas/domain/matching/stages), with N blocking and linking partitions spread
  * over `workers` threads (default os.availableParallelism()). Lists are read and
- * normalised in pieces (`readPieces`); records go to every worker once, as one table in
+ * normalised one per task, or in pieces cut at row ends (`readPieces`); records go to every worker once, as one table in
  * shared memory; keys, pairs and scores move as typed arrays (transferred, not
  * copied). Estimation stays a global step on the driver. The result is the
  * one `runMerge` gives, for any number of workers and partitions.

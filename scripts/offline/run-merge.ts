@@ -10,7 +10,7 @@ import type { ListValueMaps } from '../../lambdas/domain/lists/list-values';
 import type { MatchRecord } from '../../lambdas/domain/matching/match-record';
 import { mergeRecords, type MergeOptions, type MergeResult } from '../../lambdas/domain/matching/merge';
 import { reviewWhy } from '../../lambdas/domain/matching/link-policy';
-import type { RecordIds } from '../../lambdas/domain/matching/stages/combine';
+import { idsOf, type RecordIds } from '../../lambdas/domain/matching/stages/combine';
 
 export interface MergeInputFile {
   readonly agency: string;
@@ -35,7 +35,7 @@ export interface RunRecords extends RecordIds {
 }
 
 /** An array of records as `RunRecords`. */
-export const runRecordsOf = (records: readonly MatchRecord[]): RunRecords => ({ length: records.length, at: (i) => records[i]!, idAt: (i) => records[i]! });
+export const runRecordsOf = (records: readonly MatchRecord[]): RunRecords => ({ ...idsOf(records), at: (i) => records[i]! });
 
 /** Every record of a run, decoded (an analysis reading them all). */
 export const allRecords = (records: RunRecords): MatchRecord[] => Array.from({ length: records.length }, (_, i) => records.at(i));
